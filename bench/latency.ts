@@ -1,0 +1,58 @@
+import { callbackParamsList } from './callback-params.js';
+import { enginePaced } from './hookline-run.js';
+import type { PacedSend } from './pacing.js';
+import { rawPaced, type RawTarget } from './raw-undici.js';
+import type { ReceiverClient } from './receiver-client.js';
+import { summarizeLatencies, type LatencySummary } from './stats.js';
+
+export interface LatencyResult {
+  readonly ratePerSecond: number;
+  /** Callbacks sent before measuring (connections opened, code warmed), not counted. */
+  readonly warmup: number;
+  readonly engine: LatencySummary;
+  readonly raw: LatencySummary;
+}
+
+/**
+ * Figure 3: enqueue → arrival at the receiver at a steady rate, the engine against raw undici sending
+ * the same callbacks at the same rate. Both clocks are `timeOrigin + now()` on one machine.
+ */
+export async function latencyFigure(options: {
+  readonly receiver: ReceiverClient;
+  readonly target: RawTarget;
+  readonly ratePerSecond: number;
+  readonly seconds: number;
+}): Promise<LatencyResult> {
+  const { receiver, ratePerSecond } = options;
+  const warmup = Math.min(1000, Math.round(ratePerSecond / 2));
+  const total = warmup + Math.round(ratePerSecond * options.seconds);
+  const timeoutMs = options.seconds * 1000 + 60_000;
+
+  const engineRun = await receiver.expect(total, { recordArrivals: true, timeoutMs });
+  const paced = await enginePaced({ receiverUrl: receiver.url, paramsList: callbackParamsList(total), ratePerSecond });
+  let engineSends: PacedSend[];
+  try {
+    await engineRun.reached;
+    engineSends = paced.sends;
+  } finally {
+    await paced.stop();
+  }
+  const engine = summarize(engineSends, await receiver.arrivals(), warmup);
+
+  const rawRun = await receiver.expect(total, { recordArrivals: true, timeoutMs });
+  const rawSends = await rawPaced(options.target, callbackParamsList(total), ratePerSecond, 'raw-latency');
+  await rawRun.reached;
+  const raw = summarize(rawSends, await receiver.arrivals(), warmup);
+
+  return { ratePerSecond, warmup, engine, raw };
+}
+
+function summarize(sends: readonly PacedSend[], arrivals: ReadonlyMap<string, number>, warmup: number): LatencySummary {
+  const latencies: number[] = [];
+  for (const { id, sentAt } of sends.slice(warmup)) {
+    const arrivedAt = arrivals.get(id);
+    if (arrivedAt === undefined) throw new Error(`receiver has no arrival time for delivery ${id}`);
+    latencies.push(arrivedAt - sentAt);
+  }
+  return summarizeLatencies(latencies);
+}

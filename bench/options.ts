@@ -1,0 +1,66 @@
+import { parseArgs } from 'node:util';
+
+export const FIGURES = ['throughput', 'bullmq', 'latency', 'scale'] as const;
+export type Figure = (typeof FIGURES)[number];
+
+export interface BenchOptions {
+  readonly only: readonly Figure[];
+  /** Callbacks for the throughput and BullMQ figures. */
+  readonly count: number;
+  /** Callbacks per `enqueueMany` / `addBulk`. */
+  readonly batch: number;
+  /** Latency figure: callbacks per second, and for how long. */
+  readonly rate: number;
+  readonly seconds: number;
+  /** Scale figure: callbacks scheduled an hour ahead. */
+  readonly scheduled: number;
+}
+
+export const USAGE = `usage: npm run bench -- [options]
+  --only LIST        figures to run, comma-separated: ${FIGURES.join(',')} (default: all)
+  --count N          callbacks for throughput and bullmq (default 50000)
+  --batch N          callbacks per enqueueMany / addBulk (default 1000)
+  --rate N           latency: callbacks per second (default 1000)
+  --seconds N        latency: measured seconds, after a short warm-up (default 10)
+  --scheduled N      scale: callbacks scheduled an hour ahead (default 1000000)`;
+
+export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      only: { type: 'string' },
+      count: { type: 'string' },
+      batch: { type: 'string' },
+      rate: { type: 'string' },
+      seconds: { type: 'string' },
+      scheduled: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) return 'help';
+  return {
+    only: parseFigures(values.only),
+    count: positiveInteger('count', values.count, 50_000),
+    batch: positiveInteger('batch', values.batch, 1000),
+    rate: positiveInteger('rate', values.rate, 1000),
+    seconds: positiveInteger('seconds', values.seconds, 10),
+    scheduled: positiveInteger('scheduled', values.scheduled, 1_000_000),
+  };
+}
+
+function parseFigures(text: string | undefined): Figure[] {
+  if (text === undefined) return [...FIGURES];
+  const names = text.split(',').map((name) => name.trim()).filter(Boolean);
+  for (const name of names) {
+    if (!(FIGURES as readonly string[]).includes(name)) throw new Error(`--only: unknown figure "${name}"; use ${FIGURES.join(', ')}`);
+  }
+  return names as Figure[];
+}
+
+function positiveInteger(name: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`--${name}: expected a positive integer, got "${text}"`);
+  return value;
+}

@@ -1,0 +1,214 @@
+import { callbackParamsList } from './callback-params.js';
+import { bullmqThroughput, redisPersistence } from './bullmq-run.js';
+import { engineDefaults } from './engine.js';
+import { engineThroughput, type EngineThroughputResult } from './hookline-run.js';
+import { latencyFigure } from './latency.js';
+import { parseOptions, USAGE, type BenchOptions } from './options.js';
+import type { RawTarget } from './raw-undici.js';
+import { ReceiverClient } from './receiver-client.js';
+import { integer, machine, mb, ms, printTable, writeResults, type Row } from './report.js';
+import { scaleFigure } from './scale.js';
+import { throughputFigure } from './throughput.js';
+
+/**
+ * `npm run bench`: the engine's figures, each beside a baseline measured in the same run on the same
+ * machine, printed as a table and written to bench/results/. See docs/benchmarks.md.
+ */
+
+const gc = (globalThis as { gc?: () => void }).gc;
+const log = (line: string): void => console.log(line);
+
+interface Context {
+  readonly options: BenchOptions;
+  readonly receiver: ReceiverClient | null;
+  readonly target: RawTarget;
+  readonly concurrency: number;
+  readonly rows: Row[];
+  readonly figures: Record<string, unknown>;
+  /** The engine's throughput run, shared by figures 1 and 2. */
+  engineThroughput: EngineThroughputResult | null;
+}
+
+function needReceiver(context: Context): ReceiverClient {
+  if (!context.receiver) throw new Error('this figure needs the receiver child, which was not started');
+  return context.receiver;
+}
+
+/** Allow a generous minute on top of the slowest rate we would still call working (1,000 callbacks/s). */
+function timeoutFor(callbacks: number): number {
+  return 60_000 + callbacks;
+}
+
+async function throughput(context: Context): Promise<void> {
+  const { options } = context;
+  log(`throughput: ${integer(options.count)} callbacks, enqueued in batches of ${options.batch}, ${context.concurrency} in flight`);
+  const result = await throughputFigure({
+    receiver: needReceiver(context),
+    target: context.target,
+    paramsList: callbackParamsList(options.count),
+    concurrency: context.concurrency,
+    batchSize: options.batch,
+    timeoutMs: timeoutFor(options.count),
+    log,
+  });
+  context.engineThroughput = result.engine;
+  context.figures.throughput = result;
+  context.rows.push({
+    figure: 'throughput (callbacks/s)',
+    hookline: integer(result.engine.callbacksPerSecond),
+    baseline: `raw undici ${integer(result.raw.callbacksPerSecond)}`,
+    ratio: result.ratio,
+    target: 'ratio ≥ 0.50',
+    met: result.ratio >= 0.5,
+  });
+}
+
+async function bullmq(context: Context): Promise<void> {
+  const { options } = context;
+  const persistence = await redisPersistence();
+  if (!persistence) {
+    log('bullmq: skipped, nothing answers on 127.0.0.1:6379');
+    context.figures.bullmq = { skipped: 'redis unreachable' };
+    return;
+  }
+  log(`bullmq: ${integer(options.count)} callbacks, worker concurrency ${context.concurrency} (redis ${JSON.stringify(persistence)})`);
+  if (!context.engineThroughput) {
+    context.engineThroughput = await engineThroughput({
+      receiver: needReceiver(context),
+      paramsList: callbackParamsList(options.count),
+      batchSize: options.batch,
+      timeoutMs: timeoutFor(options.count),
+    });
+    log(`  hookline: ${integer(context.engineThroughput.callbacksPerSecond)} callbacks/s`);
+  }
+  const engine = context.engineThroughput;
+  const queue = await bullmqThroughput({
+    receiver: needReceiver(context),
+    target: context.target,
+    paramsList: callbackParamsList(options.count),
+    batchSize: options.batch,
+    concurrency: context.concurrency,
+    timeoutMs: timeoutFor(options.count),
+  });
+  log(`  bullmq:   ${integer(queue.callbacksPerSecond)} callbacks/s`);
+  const ratio = engine.callbacksPerSecond / queue.callbacksPerSecond;
+  context.figures.bullmq = { engine, bullmq: queue, redisPersistence: persistence, ratio };
+  context.rows.push({
+    figure: 'vs BullMQ (callbacks/s)',
+    hookline: integer(engine.callbacksPerSecond),
+    baseline: `BullMQ ${integer(queue.callbacksPerSecond)}`,
+    ratio,
+    target: 'ratio > 1.00',
+    met: ratio > 1,
+  });
+}
+
+async function latency(context: Context): Promise<void> {
+  const { options } = context;
+  log(`latency: ${integer(options.rate)} callbacks/s for ${options.seconds} s, one enqueue each`);
+  const result = await latencyFigure({ receiver: needReceiver(context), target: context.target, ratePerSecond: options.rate, seconds: options.seconds });
+  log(`  hookline p50 ${ms(result.engine.p50Ms)} p99 ${ms(result.engine.p99Ms)}; raw undici p50 ${ms(result.raw.p50Ms)} p99 ${ms(result.raw.p99Ms)}`);
+  context.figures.latency = result;
+  context.rows.push(
+    {
+      figure: 'latency p50',
+      hookline: ms(result.engine.p50Ms),
+      baseline: `raw undici ${ms(result.raw.p50Ms)}`,
+      ratio: result.engine.p50Ms / result.raw.p50Ms,
+      target: '',
+      met: null,
+    },
+    {
+      figure: 'latency p99',
+      hookline: ms(result.engine.p99Ms),
+      baseline: `raw undici ${ms(result.raw.p99Ms)}`,
+      ratio: result.engine.p99Ms / result.raw.p99Ms,
+      target: 'p99 < 10 ms',
+      met: result.engine.p99Ms < 10,
+    },
+  );
+}
+
+async function scale(context: Context): Promise<void> {
+  const { options } = context;
+  log(`scale: ${integer(options.scheduled)} callbacks due in an hour + 1,000 due now, in a child process`);
+  const result = await scaleFigure({ scheduled: options.scheduled, due: 1000, batchSize: 10_000, rounds: 6 }, 15 * 60_000);
+  if (!result.gcExposed) log('  note: the child ran without --expose-gc; RSS includes uncollected garbage');
+  log(`  filled in ${(result.fillMs / 1000).toFixed(1)} s; database ${mb(result.databaseMb)}; peak RSS ${mb(result.rssPeakMb)}`);
+  const claimRatio = result.claimLoaded.medianMs / result.claimAlone.medianMs;
+  context.figures.scale = { ...result, claimRatio };
+  context.rows.push(
+    {
+      figure: `RSS, ${integer(options.scheduled)} scheduled`,
+      hookline: mb(result.rssLoadedMb),
+      baseline: `empty store ${mb(result.rssEmptyMb)}`,
+      ratio: result.rssLoadedMb / result.rssEmptyMb,
+      target: '< 150 MB',
+      met: result.rssLoadedMb < 150,
+    },
+    {
+      figure: 'claimDue 1,000 due',
+      hookline: ms(result.claimLoaded.medianMs),
+      baseline: `1,000-only store ${ms(result.claimAlone.medianMs)}`,
+      ratio: claimRatio,
+      target: 'ratio ≈ 1 (≤ 2)',
+      met: claimRatio <= 2 && result.claimLoaded.claimed.every((n) => n === 1000),
+    },
+  );
+}
+
+const RUNNERS = { throughput, bullmq, latency, scale } as const;
+
+async function main(): Promise<number> {
+  const parsed = parseOptions(process.argv.slice(2));
+  if (parsed === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  const options = parsed;
+  const defaults = engineDefaults();
+  const startedAt = new Date();
+  const needsReceiver = options.only.some((figure) => figure !== 'scale');
+  const receiver = needsReceiver ? await ReceiverClient.start() : null;
+  const context: Context = {
+    options,
+    receiver,
+    target: { url: receiver?.url ?? '', connections: defaults.connectionsPerOrigin },
+    concurrency: defaults.concurrency,
+    rows: [],
+    figures: {},
+    engineThroughput: null,
+  };
+  log(`hookline bench: plivo dialect (6 signature headers per attempt), concurrency ${defaults.concurrency}, ${defaults.connectionsPerOrigin} connections to the receiver`);
+  try {
+    for (const figure of options.only) {
+      gc?.();
+      await RUNNERS[figure](context);
+    }
+  } finally {
+    await receiver?.stop();
+  }
+  printTable(context.rows);
+  const file = writeResults({
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    machine: machine(),
+    options,
+    engine: { dialect: 'plivo', ...defaults },
+    rows: context.rows,
+    figures: context.figures,
+  });
+  log(`results written to ${file}`);
+  // A missed target is a finding to report, not a failure of the script.
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    process.exitCode = 2;
+  },
+);

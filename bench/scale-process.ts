@@ -1,0 +1,132 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { NewDelivery } from '../dist/domain/delivery.js';
+import { Outbox } from '../dist/delivery/outbox.js';
+import { messageStatusParams, STATUS_PATH } from './callback-params.js';
+import { startEngine, type BenchEngine } from './engine.js';
+import type { ClaimTiming, FromScaleChild, ScaleOptions, ScaleResult } from './scale-protocol.js';
+import { median } from './stats.js';
+
+/**
+ * Figure 4, run in its own process so its RSS is the engine's alone: a store holding a million
+ * callbacks scheduled an hour ahead plus a thousand due now. The dispatcher is off so the bench's
+ * `claimDue` is the only claimer; the receiver URL is never contacted.
+ */
+
+const HOUR_MS = 3_600_000;
+const RECEIVER_URL = `http://127.0.0.1:9${STATUS_PATH}`;
+const MB = 1024 * 1024;
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+function rssMb(): number {
+  gc?.();
+  return process.memoryUsage.rss() / MB;
+}
+
+function outboxOf(engine: BenchEngine): Outbox {
+  const { callbacks } = engine.app;
+  if (!(callbacks instanceof Outbox)) throw new Error('the engine\'s callback service is not the Outbox; the scale figure builds deliveries with it');
+  return callbacks;
+}
+
+/** Deliveries exactly as the engine builds them for `enqueue`, but first due at `dueAt`. */
+function deliveries(engine: BenchEngine, count: number, dueAt: number): NewDelivery[] {
+  const outbox = outboxOf(engine);
+  const now = engine.app.clock.now();
+  return Array.from({ length: count }, (_, i) => ({
+    ...outbox.toNewDelivery({ url: RECEIVER_URL, method: 'POST', params: messageStatusParams(i + 1), dialect: 'plivo' }, now),
+    dueAt,
+  }));
+}
+
+async function fill(engine: BenchEngine, count: number, batchSize: number, dueAt: number): Promise<void> {
+  for (let done = 0; done < count; done += batchSize) {
+    await engine.app.store.commit({ deliveries: deliveries(engine, Math.min(batchSize, count - done), dueAt) });
+  }
+}
+
+/** Each round adds `due` deliveries due now (the first round's are already there) and claims them in one call. */
+async function timeClaims(engine: BenchEngine, options: ScaleOptions): Promise<ClaimTiming> {
+  const { store, clock } = engine.app;
+  const roundsMs: number[] = [];
+  const claimed: number[] = [];
+  for (let round = 0; round < options.rounds; round++) {
+    if (round > 0) await store.commit({ deliveries: deliveries(engine, options.due, clock.now()) });
+    const startedAt = performance.now();
+    const batch = await store.deliveries.claimDue({ now: clock.now(), limit: options.due, owner: 'bench', leaseUntil: Date.now() + HOUR_MS });
+    roundsMs.push(performance.now() - startedAt);
+    claimed.push(batch.length);
+  }
+  return { medianMs: median(roundsMs.slice(1)), roundsMs, claimed };
+}
+
+async function timeNextDueAt(engine: BenchEngine): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const startedAt = performance.now();
+    await engine.app.store.deliveries.nextDueAt();
+    times.push(performance.now() - startedAt);
+  }
+  return median(times);
+}
+
+function directoryMb(dir: string): number {
+  let bytes = 0;
+  for (const name of readdirSync(dir)) bytes += statSync(join(dir, name)).size;
+  return bytes / MB;
+}
+
+async function measure(options: ScaleOptions): Promise<ScaleResult> {
+  const loaded = await startEngine({ listen: false, overrides: { dispatch: false } });
+  let rssEmptyMb: number;
+  let fillMs: number;
+  let claimLoaded: ClaimTiming;
+  let nextDueAtMs: number;
+  let rssLoadedMb: number;
+  let databaseMb: number;
+  try {
+    rssEmptyMb = rssMb();
+    const fillStarted = performance.now();
+    await fill(loaded, options.scheduled, options.batchSize, loaded.app.clock.now() + HOUR_MS);
+    await loaded.app.store.commit({ deliveries: deliveries(loaded, options.due, loaded.app.clock.now()) });
+    fillMs = performance.now() - fillStarted;
+    claimLoaded = await timeClaims(loaded, options);
+    nextDueAtMs = await timeNextDueAt(loaded);
+    rssLoadedMb = rssMb();
+    databaseMb = directoryMb(loaded.dataDir);
+  } finally {
+    await loaded.stop();
+  }
+  // Measured after the loaded store is gone, so this store's rounds run on the same warmed-up code.
+  const alone = await startEngine({ listen: false, overrides: { dispatch: false } });
+  let claimAlone: ClaimTiming;
+  try {
+    await alone.app.store.commit({ deliveries: deliveries(alone, options.due, alone.app.clock.now()) });
+    claimAlone = await timeClaims(alone, options);
+  } finally {
+    await alone.stop();
+  }
+  return {
+    gcExposed: gc !== undefined,
+    rssEmptyMb,
+    rssLoadedMb,
+    // resourceUsage reports kilobytes.
+    rssPeakMb: process.resourceUsage().maxRSS / 1024,
+    fillMs,
+    databaseMb,
+    nextDueAtMs,
+    claimLoaded,
+    claimAlone,
+  };
+}
+
+function reply(message: FromScaleChild): Promise<void> {
+  return new Promise((resolve) => process.send?.(message, () => resolve()) ?? resolve());
+}
+
+const options = JSON.parse(process.argv[2] ?? '{}') as ScaleOptions;
+measure(options)
+  .then((result) => reply({ type: 'result', result }))
+  .catch((error: unknown) => reply({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }))
+  .finally(() => process.disconnect?.());

@@ -1,0 +1,39 @@
+/** What the bench asks of the scale child, and what it reports back over IPC. */
+
+export interface ScaleOptions {
+  /** Callbacks scheduled an hour ahead. */
+  readonly scheduled: number;
+  /** Callbacks due now, claimed in one `claimDue` call per round. */
+  readonly due: number;
+  /** Rows per `store.commit` while filling. */
+  readonly batchSize: number;
+  /** Claim rounds per store; the first warms up, the median of the rest is reported. */
+  readonly rounds: number;
+}
+
+export interface ClaimTiming {
+  /** Median of the timed rounds, ms. */
+  readonly medianMs: number;
+  readonly roundsMs: readonly number[];
+  /** Deliveries each round claimed; each should equal `due`. */
+  readonly claimed: readonly number[];
+}
+
+export interface ScaleResult {
+  readonly gcExposed: boolean;
+  /** RSS of the engine with an empty store, MB. */
+  readonly rssEmptyMb: number;
+  /** RSS holding `scheduled` + `due` deliveries, after the claims, MB: the figure. */
+  readonly rssLoadedMb: number;
+  /** Highest RSS the process reached, filling included, MB. */
+  readonly rssPeakMb: number;
+  readonly fillMs: number;
+  /** Database, WAL and shared-memory files together, MB. */
+  readonly databaseMb: number;
+  /** `nextDueAt` on the full store, median ms. */
+  readonly nextDueAtMs: number;
+  readonly claimLoaded: ClaimTiming;
+  readonly claimAlone: ClaimTiming;
+}
+
+export type FromScaleChild = { readonly type: 'result'; readonly result: ScaleResult } | { readonly type: 'error'; readonly message: string };

@@ -1,0 +1,94 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import { InputError } from '../../domain/errors.js';
+import { inputErrorFromZod, type InputSource } from '../errors.js';
+
+export interface ResponseSpec {
+  readonly description: string;
+  readonly schema?: z.ZodType;
+  /** Defaults to application/json. */
+  readonly contentType?: string;
+}
+
+interface RouteMeta {
+  readonly method: 'GET' | 'POST' | 'PUT';
+  /** Below `/hookline/v1`, in Fastify syntax (`/deliveries/:id`). */
+  readonly path: string;
+  readonly operationId: string;
+  readonly tag: string;
+  readonly summary: string;
+  readonly description?: string;
+  /** Served without the control token (only the OpenAPI document is). */
+  readonly public?: boolean;
+  readonly responses: Readonly<Record<number, ResponseSpec>>;
+}
+
+/** What the OpenAPI generator and the registrar need of a route; the handler's types are erased. */
+export interface ControlRoute extends RouteMeta {
+  readonly params?: z.ZodType;
+  readonly query?: z.ZodType;
+  readonly body?: z.ZodType;
+  handle(request: FastifyRequest, reply: FastifyReply): Promise<unknown>;
+}
+
+export interface RouteInput<P, Q, B> {
+  readonly params: P;
+  readonly query: Q;
+  readonly body: B;
+}
+
+interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> extends RouteMeta {
+  readonly params?: P;
+  readonly query?: Q;
+  readonly body?: B;
+  readonly handler: (input: RouteInput<z.output<P>, z.output<Q>, z.output<B>>, reply: FastifyReply, request: FastifyRequest) => Promise<unknown>;
+}
+
+/**
+ * A control API route: its input schemas parse the request before the handler runs (so a handler only
+ * ever sees typed, valid input and nothing is stored on bad input), and the same schemas describe the
+ * route in the OpenAPI document.
+ */
+export function defineRoute<P extends z.ZodType = z.ZodUnknown, Q extends z.ZodType = z.ZodUnknown, B extends z.ZodType = z.ZodUnknown>(
+  spec: RouteSpec<P, Q, B>,
+): ControlRoute {
+  const { handler, ...meta } = spec;
+  return {
+    ...meta,
+    async handle(request, reply) {
+      const params = parseInput(spec.params, request.params, 'params');
+      const query = parseInput(spec.query, request.query, 'query');
+      const body = parseInput(spec.body, request.body, 'body');
+      return handler({ params, query, body }, reply, request);
+    },
+  };
+}
+
+function parseInput<S extends z.ZodType>(schema: S | undefined, value: unknown, source: InputSource): z.output<S> {
+  if (!schema) return value as z.output<S>;
+  if (source === 'body' && value === undefined) {
+    throw new InputError('request body is missing', 'body', 'send a JSON object with content-type: application/json');
+  }
+  const result = schema.safeParse(value);
+  if (!result.success) throw inputErrorFromZod(result.error, source);
+  return result.data;
+}
+
+/** Registers routes on an instance whose prefix is `/hookline/v1`. */
+export function registerRoutes(instance: FastifyInstance, routes: readonly ControlRoute[]): void {
+  for (const route of routes) {
+    instance.route({
+      method: route.method,
+      url: route.path,
+      config: { public: route.public === true },
+      handler: (request, reply) => route.handle(request, reply),
+    });
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Served without the control token. */
+    public?: boolean;
+  }
+}

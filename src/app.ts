@@ -1,0 +1,240 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pino, type Logger } from 'pino';
+import { buildServer } from './api/server.js';
+import { RealClock } from './clock/real-clock.js';
+import { VirtualClock } from './clock/virtual-clock.js';
+import type { HooklineConfig } from './config/schema.js';
+import type { Clock } from './domain/clock.js';
+import type { PolicySettings } from './domain/fragment-policy.js';
+import { AccountDirectory } from './delivery/account-directory.js';
+import type { CallbackService } from './delivery/callback-service.js';
+import { Dispatcher } from './delivery/dispatcher.js';
+import { DocumentFetcher } from './delivery/document-fetcher.js';
+import { DeliveryEvents } from './delivery/events.js';
+import { HttpSender } from './delivery/http-sender.js';
+import { Outbox } from './delivery/outbox.js';
+import { SsrfGuard } from './delivery/ssrf-guard.js';
+import { openSqliteStore } from './store/sqlite/index.js';
+import type { Account, Store } from './store/ports.js';
+import { VERSION } from './version.js';
+
+export interface HooklineApp {
+  readonly config: HooklineConfig;
+  readonly store: Store;
+  readonly clock: Clock;
+  /** Set when running with `--clock virtual`. */
+  readonly virtualClock: VirtualClock | null;
+  readonly events: DeliveryEvents;
+  /** The durable notification path. */
+  readonly callbacks: CallbackService;
+  /** The in-process document path (answer_url, action…). */
+  readonly documents: DocumentFetcher;
+  readonly dispatcher: Dispatcher | null;
+  /** The account used when a request names none: the first configured one, or the stored dev account. */
+  readonly devAccount: Account;
+  readonly accounts: AccountDirectory;
+  /** Required on the control API; generated when bound beyond loopback without one. */
+  readonly controlToken: string | null;
+  readonly logger: Logger;
+  /** Start the HTTP server and the dispatcher. */
+  listen(): Promise<{ url: string }>;
+  /** Stop taking requests, drain in-flight deliveries, close the store. */
+  close(): Promise<void>;
+}
+
+const VIRTUAL_CLOCK_KEY = 'virtual-clock.now';
+const DEV_ACCOUNT_KEY = 'dev-account.id';
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+/** The composition root: config in, a running system out. */
+export async function createApp(config: HooklineConfig, options: { logger?: Logger } = {}): Promise<HooklineApp> {
+  const logger = options.logger ?? pino({ level: config.logLevel });
+  const store = await openStore(config.data);
+  try {
+    return await assemble(config, store, logger);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+async function openStore(data: string): Promise<Store> {
+  if (data === ':memory:') return openSqliteStore({ path: ':memory:' });
+  mkdirSync(data, { recursive: true });
+  return openSqliteStore({ path: join(data, 'hookline.db') });
+}
+
+async function assemble(config: HooklineConfig, store: Store, logger: Logger): Promise<HooklineApp> {
+  const { clock, virtualClock } = await makeClock(config, store);
+  const accounts = new AccountDirectory(await ensureAccounts(config, store, clock));
+  const devAccount = await devAccountOf(config, store, accounts);
+  const events = new DeliveryEvents();
+  const ssrf = new SsrfGuard(config.ssrf);
+  const sender = new HttpSender({ ssrf, connectionsPerOrigin: config.connectionsPerOrigin });
+  const userAgent = `hookline/${VERSION}`;
+  const policySettings: PolicySettings = {
+    statusTimeoutMs: config.statusTimeout,
+    statusRetryDelaysMs: config.statusRetryDelays.map((seconds) => seconds * 1000),
+  };
+  const dispatcher = config.dispatch
+    ? new Dispatcher({
+        store,
+        clock,
+        sender,
+        accounts,
+        events,
+        logger: logger.child({ component: 'dispatcher' }),
+        concurrency: config.concurrency,
+        recordBodyBytes: config.attemptBodyLimit,
+        userAgent,
+        owner: `hookline-${process.pid}-${randomBytes(4).toString('hex')}`,
+      })
+    : null;
+  if (dispatcher && virtualClock) virtualClock.addSettler(() => dispatcher.idle());
+  const callbacks = new Outbox({
+    store,
+    clock,
+    accounts,
+    events,
+    ssrf,
+    policySettings,
+    defaultAccountId: devAccount.id,
+    wake: () => dispatcher?.wake(),
+  });
+  const documents = new DocumentFetcher({
+    store,
+    clock,
+    sender,
+    accounts,
+    events,
+    logger,
+    policySettings,
+    recordBodyBytes: config.attemptBodyLimit,
+    userAgent,
+  });
+  const controlToken = config.controlToken ?? (LOOPBACK_HOSTS.has(config.host) ? null : randomBytes(24).toString('base64url'));
+  const server = await buildServer({
+    store,
+    callbacks,
+    clock,
+    virtualClock,
+    events,
+    logger,
+    config: { bodyLimitBytes: config.bodyLimit, controlToken, version: VERSION },
+  });
+  const retention = startRetention(store, clock, config.retentionHours, logger);
+
+  let closed = false;
+  return {
+    config,
+    store,
+    clock,
+    virtualClock,
+    events,
+    callbacks,
+    documents,
+    dispatcher,
+    devAccount,
+    accounts,
+    controlToken,
+    logger,
+    async listen() {
+      // The embedded store belongs to this process alone: a lease left behind is a crashed run's.
+      const released = await store.deliveries.releaseAllLeases(clock.now());
+      if (released > 0) logger.warn({ released }, 'resumed deliveries that were in flight when hookline last stopped');
+      const address = await server.listen({ port: config.port, host: config.host });
+      dispatcher?.start();
+      return { url: address.replace('[::1]', '127.0.0.1') };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      retention.stop();
+      await server.close();
+      await dispatcher?.stop();
+      await sender.close();
+      await store.close();
+    },
+  };
+}
+
+async function makeClock(config: HooklineConfig, store: Store): Promise<{ clock: Clock; virtualClock: VirtualClock | null }> {
+  if (config.clock === 'real') return { clock: new RealClock(config.timeScale), virtualClock: null };
+  // Virtual time survives a restart on the same data directory, so pending retries keep their place.
+  const saved = Number(await store.meta.get(VIRTUAL_CLOCK_KEY));
+  const virtualClock = new VirtualClock(Number.isFinite(saved) && saved > 0 ? saved : Date.now(), (now) =>
+    store.meta.set(VIRTUAL_CLOCK_KEY, String(now)),
+  );
+  await store.meta.set(VIRTUAL_CLOCK_KEY, String(virtualClock.now()));
+  return { clock: virtualClock, virtualClock };
+}
+
+/** Accounts from `--account`, stored so their deliveries survive a restart; then everything stored. */
+async function ensureAccounts(config: HooklineConfig, store: Store, clock: Clock): Promise<Account[]> {
+  for (const spec of config.account) {
+    const colon = spec.indexOf(':');
+    const id = spec.slice(0, colon);
+    const existing = await store.accounts.get(id);
+    await store.accounts.put({
+      id,
+      authToken: spec.slice(colon + 1),
+      parentId: existing?.parentId ?? null,
+      name: existing?.name ?? id,
+      createdAt: existing?.createdAt ?? clock.now(),
+    });
+  }
+  return store.accounts.list();
+}
+
+async function devAccountOf(config: HooklineConfig, store: Store, accounts: AccountDirectory): Promise<Account> {
+  const firstConfigured = config.account[0];
+  if (firstConfigured) return accounts.get(firstConfigured.slice(0, firstConfigured.indexOf(':'))) as Account;
+  const storedId = await store.meta.get(DEV_ACCOUNT_KEY);
+  const stored = storedId ? accounts.get(storedId) : undefined;
+  if (stored) return stored;
+  const account: Account = {
+    id: `MA${randomId(18)}`,
+    authToken: randomId(40),
+    parentId: null,
+    name: 'dev',
+    createdAt: Date.now(),
+  };
+  await store.accounts.put(account);
+  await store.meta.set(DEV_ACCOUNT_KEY, account.id);
+  accounts.put(account);
+  return account;
+}
+
+/** Upper-case letters and digits, the alphabet of Plivo auth ids. */
+function randomId(length: number): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+  const bytes = randomBytes(length);
+  let id = '';
+  for (const byte of bytes) id += alphabet[byte % alphabet.length];
+  return id;
+}
+
+/** Prune finished deliveries and sink requests past retention, hourly on the clock. */
+function startRetention(store: Store, clock: Clock, retentionHours: number, logger: Logger): { stop(): void } {
+  const retentionMs = retentionHours * 3_600_000;
+  let timer = clock.setTimer(clock.now() + 3_600_000, run);
+  let stopped = false;
+  function run(): void {
+    if (stopped) return;
+    // Re-armed first so a virtual clock advancing several hours sees the next pass.
+    timer = clock.setTimer(clock.now() + 3_600_000, run);
+    const cutoff = clock.now() - retentionMs;
+    store
+      .prune({ finishedBefore: cutoff, sinkRequestsBefore: cutoff })
+      .then((pruned) => logger.debug({ pruned }, 'retention pass'))
+      .catch((error: unknown) => logger.error({ err: error }, 'retention pass failed'));
+  }
+  return {
+    stop() {
+      stopped = true;
+      timer.cancel();
+    },
+  };
+}

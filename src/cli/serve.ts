@@ -1,0 +1,94 @@
+import { createApp, type HooklineApp } from '../app.js';
+import { ConfigError, loadConfig, type RawSetting } from '../config/load.js';
+import type { HooklineConfig } from '../config/schema.js';
+import { VERSION } from '../version.js';
+import { renderBanner } from './banner.js';
+import { colors } from './colors.js';
+import type { CliIo } from './io.js';
+import { createLogger } from './logger.js';
+import type { CommandResult } from './result.js';
+import { onStopSignal } from './signals.js';
+
+export interface ServeInput {
+  /** Settings given as flags, by key. */
+  readonly flags: Readonly<Record<string, RawSetting | undefined>>;
+  /** `--config FILE`; HOOKLINE_CONFIG otherwise. */
+  readonly configFile?: string;
+}
+
+/**
+ * `hookline serve`: resolve the settings, start the app, print the banner, and on SIGINT/SIGTERM drain
+ * and close. Every start failure is one line on stderr and exit code 1.
+ */
+export async function serve(input: ServeInput, io: CliIo): Promise<CommandResult> {
+  let config: HooklineConfig;
+  try {
+    config = loadConfig({ flags: input.flags, env: io.env, file: input.configFile });
+  } catch (error) {
+    if (error instanceof ConfigError) return startFailed(io, error.message);
+    throw error;
+  }
+  const palette = colors(io.color);
+  const logger = createLogger(config, io, palette);
+  let app: HooklineApp;
+  try {
+    app = await createApp(config, { logger });
+  } catch (error) {
+    return startFailed(io, `could not start with data directory ${config.data}: ${messageOf(error)}`);
+  }
+  let url: string;
+  try {
+    ({ url } = await app.listen());
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    return startFailed(io, listenFailure(error, config));
+  }
+  io.out(
+    renderBanner(
+      {
+        version: VERSION,
+        url,
+        host: config.host,
+        authId: app.devAccount.id,
+        authToken: app.devAccount.authToken,
+        data: config.data,
+        clock: config.clock,
+        timeScale: config.timeScale,
+        dispatch: config.dispatch,
+        controlToken: app.controlToken,
+      },
+      palette,
+    ),
+  );
+  const { stopped } = onStopSignal(io, async () => {
+    logger.info('stopping: draining in-flight deliveries (press Ctrl-C again to leave at once)');
+    await app.close();
+    return 0;
+  });
+  return { exitCode: 0, running: stopped };
+}
+
+function startFailed(io: CliIo, message: string): CommandResult {
+  io.err(`hookline serve: ${message}\n`);
+  return { exitCode: 1 };
+}
+
+/** Says which address failed and what to do, for the errors people actually hit. */
+export function listenFailure(error: unknown, config: Pick<HooklineConfig, 'host' | 'port'>): string {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  const where = `${config.host}:${config.port}`;
+  switch (code) {
+    case 'EADDRINUSE':
+      return `port ${config.port} on ${config.host} is already in use; pick another with --port <n> (or HOOKLINE_PORT), or --port 0 for any free port`;
+    case 'EACCES':
+      return `not allowed to listen on ${where}; ports below 1024 need privileges, so pick one above with --port <n>`;
+    case 'EADDRNOTAVAIL':
+      return `address ${config.host} is not on this machine; pick one of its addresses with --host (127.0.0.1 for local use)`;
+    default:
+      return `could not listen on ${where}: ${messageOf(error)}`;
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import { describeFields, type ConfigField } from './fields.js';
+
+/** pino's levels, least severe last, plus `silent`. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * An account given on the command line. The id is a Plivo auth id (`MA…`) or a LaML project id (a
+ * UUID); the token may not hold a comma, which separates accounts in HOOKLINE_ACCOUNT.
+ */
+const ACCOUNT_SPEC = /^[A-Za-z0-9][A-Za-z0-9_-]*:[^\s,]+$/;
+
+/**
+ * Every hookline setting, in the order `--help` and docs/configuration.md list them. Each carries its
+ * default and its one description; flags, environment variables and the docs are derived from here
+ * (see fields.ts), so a setting is added in this one place.
+ */
+export const configSchema = z.strictObject({
+  port: z
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .default(4080)
+    .describe('TCP port for the carrier APIs, the control API, the sink and the inspector; 0 picks a free port (the banner shows which).'),
+  host: z
+    .string()
+    .min(1)
+    .default('127.0.0.1')
+    .describe(
+      'Address to listen on. Beyond loopback the control API requires a control token; one is generated and printed if none is set.',
+    )
+    .meta({ placeholder: 'ADDRESS' }),
+  data: z
+    .string()
+    .min(1)
+    .default('./.hookline')
+    .describe('Directory for the embedded SQLite store (created if missing), or `:memory:` for a run that keeps nothing.')
+    .meta({ placeholder: 'DIR' }),
+  clock: z
+    .enum(['real', 'virtual'])
+    .default('real')
+    .describe(
+      '`real` follows the wall clock; `virtual` moves only on `POST /hookline/v1/clock/advance`, so a test can skip a 240 s retry at once.',
+    ),
+  timeScale: z
+    .number()
+    .positive()
+    .default(1)
+    .describe('Speed-up factor for the real clock, for demos: 60 turns a 60 s retry into 1 s. The virtual clock ignores it.'),
+  account: z
+    .array(z.string().regex(ACCOUNT_SPEC).describe('AUTH_ID:AUTH_TOKEN'))
+    .default([])
+    .describe(
+      'An account as AUTH_ID:AUTH_TOKEN, stored so its deliveries survive a restart; repeat the flag (or separate with commas) for several. The first is the dev account; with none, a dev account is created once and kept in the data directory.',
+    )
+    .meta({ placeholder: 'AUTH_ID:AUTH_TOKEN' }),
+  controlToken: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Token the control API requires when set. Unset: none on loopback; beyond loopback one is generated at start and printed.',
+    )
+    .meta({ placeholder: 'TOKEN' }),
+  ssrf: z
+    .enum(['dev', 'strict'])
+    .default('dev')
+    .describe(
+      'Which callback destinations are allowed. `dev`: loopback and private ranges too, for local work; `strict`: public addresses only, checked after DNS resolution and on every redirect.',
+    ),
+  dispatch: z
+    .boolean()
+    .default(true)
+    .describe('Send notification callbacks from this process; `--no-dispatch` makes an API-only node that only stores them.'),
+  concurrency: z.number().int().min(1).default(256).describe('Callback attempts in flight at once, across all destinations.'),
+  connectionsPerOrigin: z
+    .number()
+    .int()
+    .min(1)
+    .default(64)
+    .describe('Keep-alive connections open at most per destination origin (scheme, host and port).'),
+  statusTimeout: z
+    .number()
+    .int()
+    .min(1)
+    .default(8000)
+    .describe(
+      'Response timeout, in milliseconds, for messaging and verify status callbacks (Plivo waits 8 s before counting one as failed).',
+    )
+    .meta({ placeholder: 'MS' }),
+  statusRetryDelays: z
+    .array(z.number().nonnegative())
+    .default([60, 120, 240])
+    .describe(
+      "Seconds before each retry of a failed messaging or verify status callback, in order; the list's length is the number of retries (Plivo: 60, 120, 240).",
+    )
+    .meta({ placeholder: 'SECONDS,…' }),
+  attemptBodyLimit: z
+    .number()
+    .int()
+    .min(0)
+    .default(65536)
+    .describe("Bytes of each attempt's response body kept in the attempt log; the rest is cut and marked truncated.")
+    .meta({ placeholder: 'BYTES' }),
+  bodyLimit: z
+    .number()
+    .int()
+    .min(1)
+    .default(1048576)
+    .describe('Largest request body, in bytes, accepted by every API and the sink.')
+    .meta({ placeholder: 'BYTES' }),
+  retentionHours: z
+    .number()
+    .positive()
+    .default(168)
+    .describe('Hours finished deliveries, their attempts and sink requests are kept before an hourly pass prunes them.')
+    .meta({ placeholder: 'HOURS' }),
+  logLevel: z.enum(LOG_LEVELS).default('info').describe('Least severe log level written; `silent` writes none.'),
+  logFormat: z
+    .enum(['auto', 'pretty', 'json'])
+    .default('auto')
+    .describe(
+      '`pretty`: one readable line per log event; `json`: one JSON object per line (pino), for log collectors; `auto`: pretty when stdout is a terminal, JSON otherwise.',
+    ),
+});
+
+export type HooklineConfig = z.output<typeof configSchema>;
+/** A config as a file or a caller may give it: every setting optional. */
+export type HooklineConfigInput = z.input<typeof configSchema>;
+
+/** Per-setting metadata (flag, environment variable, coercion, help text), read off `configSchema`. */
+export const configFields: readonly ConfigField[] = describeFields(configSchema);
+
+export type { ConfigField, ValueKind } from './fields.js';

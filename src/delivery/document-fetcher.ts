@@ -1,0 +1,223 @@
+import type { Logger } from 'pino';
+import type { CallbackParams, Dialect, HttpMethod } from '../domain/callback.js';
+import type { Clock } from '../domain/clock.js';
+import type { Attempt, NewDelivery } from '../domain/delivery.js';
+import { resolveCallbackUrl, type PolicySettings } from '../domain/fragment-policy.js';
+import { newNonce, newUuid } from '../domain/ids.js';
+import type { AttemptOutcome } from '../domain/outcome.js';
+import type { PolicyProfile } from '../domain/policy.js';
+import { decideAfterAttempt } from '../domain/retry.js';
+import { parseRetryAfter } from '../domain/retry-after.js';
+import type { Store } from '../store/ports.js';
+import type { AccountDirectory } from './account-directory.js';
+import type { DeliveryEvents } from './events.js';
+import type { Sender } from './sender.js';
+import { buildOutboundRequest } from './wire.js';
+
+/** One URL to fetch a document from. */
+export interface DocumentTarget {
+  /** As the user gave it, policy fragment included. */
+  readonly url: string;
+  readonly method: HttpMethod;
+}
+
+/** What the caller says of a 2xx body: a document it can run, or why not (invalid XML…). */
+export type BodyVerdict = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
+export interface DocumentRequest {
+  readonly accountId: string;
+  readonly dialect: Dialect;
+  /** `plivo-voice` or `laml-document` in practice. */
+  readonly profile: PolicyProfile;
+  readonly target: DocumentTarget;
+  readonly params: CallbackParams;
+  /** Tried under its own policy when the target fails. */
+  readonly fallback?: DocumentTarget | null;
+  /** Extra params for the fallback request, from how the target failed (LaML `ErrorCode`, `ErrorUrl`). */
+  readonly fallbackParams?: (failure: DocumentFailure) => CallbackParams;
+  /** Judges a 2xx body; a rejected body counts as a failure of that URL (and moves to the fallback). */
+  readonly accept?: (body: string, contentType: string | null) => BodyVerdict;
+  readonly resource?: string | null;
+}
+
+/** Why a URL gave no usable document. */
+export interface DocumentFailure {
+  readonly url: string;
+  readonly deliveryId: string;
+  /** The last attempt's outcome; `rejected` when a 2xx body was refused by `accept`. */
+  readonly outcome: AttemptOutcome | { readonly kind: 'rejected'; readonly status: number; readonly reason: string };
+}
+
+export type DocumentResult =
+  | {
+      readonly ok: true;
+      readonly body: string;
+      readonly contentType: string | null;
+      /** The URL that answered, without fragment. */
+      readonly url: string;
+      readonly deliveryId: string;
+      readonly usedFallback: boolean;
+      /** Failure of the target when the fallback answered. */
+      readonly targetFailure: DocumentFailure | null;
+    }
+  | {
+      readonly ok: false;
+      readonly target: DocumentFailure;
+      readonly fallback: DocumentFailure | null;
+    };
+
+export interface DocumentFetcherDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly sender: Sender;
+  readonly accounts: AccountDirectory;
+  readonly events: DeliveryEvents;
+  readonly logger: Logger;
+  readonly policySettings: PolicySettings;
+  readonly recordBodyBytes: number;
+  readonly userAgent: string;
+}
+
+type SeriesResult =
+  | { readonly ok: true; readonly body: string; readonly contentType: string | null; readonly url: string; readonly deliveryId: string }
+  | { readonly ok: false; readonly failure: DocumentFailure };
+
+/**
+ * Fetches the documents that drive a call (answer_url, action, Redirect…): at once and in process,
+ * retried under the URL's own policy inside its total timeout, then the fallback URL under its own.
+ * Every attempt is recorded as a finished delivery, so the inspector and replay see them like any other.
+ */
+export class DocumentFetcher {
+  constructor(private readonly deps: DocumentFetcherDeps) {}
+
+  async fetchDocument(request: DocumentRequest): Promise<DocumentResult> {
+    const first = await this.fetchSeries(request, request.target, request.params);
+    if (first.ok) return { ...first, usedFallback: false, targetFailure: null };
+    if (!request.fallback) return { ok: false, target: first.failure, fallback: null };
+    const params = request.fallbackParams ? { ...request.params, ...request.fallbackParams(first.failure) } : request.params;
+    const second = await this.fetchSeries(request, request.fallback, params);
+    if (second.ok) return { ...second, usedFallback: true, targetFailure: first.failure };
+    return { ok: false, target: first.failure, fallback: second.failure };
+  }
+
+  private async fetchSeries(request: DocumentRequest, target: DocumentTarget, params: CallbackParams): Promise<SeriesResult> {
+    const { clock, sender, accounts } = this.deps;
+    const resolved = resolveCallbackUrl(target.url, request.profile, this.deps.policySettings);
+    const { policy } = resolved;
+    const credentials = accounts.credentials(request.accountId) ?? { authToken: '', mainAuthToken: '' };
+    const delivery: NewDelivery = {
+      id: newUuid(),
+      accountId: request.accountId,
+      dialect: request.dialect,
+      kind: 'document',
+      url: target.url,
+      method: target.method,
+      params,
+      policy,
+      warnings: resolved.warnings,
+      resource: request.resource ?? null,
+      dueAt: clock.now(),
+      createdAt: clock.now(),
+    };
+    const attempts: Attempt[] = [];
+    const seriesStart = performance.now();
+    let failure: DocumentFailure | null = null;
+    let document: { body: string; contentType: string | null } | null = null;
+
+    for (let n = 1; ; n++) {
+      const remaining = policy.totalTimeoutMs - (performance.now() - seriesStart);
+      const startedAt = clock.now();
+      const outbound = buildOutboundRequest({
+        deliveryId: delivery.id,
+        attemptNumber: n,
+        dialect: request.dialect,
+        method: target.method,
+        wireUrl: resolved.wireUrl,
+        params,
+        authToken: credentials.authToken,
+        mainAuthToken: credentials.mainAuthToken,
+        nonce: newNonce(),
+        timestampSeconds: Math.floor(startedAt / 1000),
+        userAgent: this.deps.userAgent,
+      });
+      const sent = await sender.send(outbound, {
+        connectTimeoutMs: Math.min(policy.connectTimeoutMs, Math.max(1, remaining)),
+        readTimeoutMs: policy.readTimeoutMs,
+        totalTimeoutMs: Math.max(1, remaining),
+        maxRedirects: policy.maxRedirects,
+        maxResponseBytes: policy.maxResponseBytes,
+        recordBodyBytes: this.deps.recordBodyBytes,
+      });
+
+      let verdict: BodyVerdict = { ok: true };
+      if (sent.outcome.kind === 'success' && request.accept) {
+        verdict = request.accept(sent.body ?? '', sent.response?.headers['content-type'] ?? null);
+      }
+      const decision =
+        sent.outcome.kind === 'success' && !verdict.ok
+          ? ({ action: 'finish', status: 'failed', reason: verdict.reason } as const)
+          : decideAfterAttempt({
+              policy,
+              outcome: sent.outcome,
+              attemptsInRound: n,
+              retryAfterMs: parseRetryAfter(sent.retryAfter, Date.now()),
+              remainingTotalMs: policy.totalTimeoutMs - (performance.now() - seriesStart),
+            });
+      attempts.push({
+        deliveryId: delivery.id,
+        number: n,
+        startedAt,
+        durationMs: sent.durationMs,
+        request: sent.request,
+        response: sent.response,
+        outcome: sent.outcome,
+        nextAttemptAt: decision.action === 'retry' ? startedAt + decision.delayMs : null,
+      });
+
+      if (decision.action === 'retry') {
+        // In-process retries wait in wall time: tt is a wall-clock budget on a live call.
+        if (decision.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
+        continue;
+      }
+      if (decision.status === 'succeeded') {
+        document = { body: sent.body ?? '', contentType: sent.response?.headers['content-type'] ?? null };
+      } else {
+        failure = {
+          url: resolved.wireUrl,
+          deliveryId: delivery.id,
+          outcome:
+            sent.outcome.kind === 'success' && !verdict.ok
+              ? { kind: 'rejected', status: sent.outcome.status, reason: verdict.reason }
+              : sent.outcome,
+        };
+      }
+      break;
+    }
+
+    const status = document ? 'succeeded' : 'failed';
+    await this.record(delivery, status, attempts);
+    if (document) return { ok: true, ...document, url: resolved.wireUrl, deliveryId: delivery.id };
+    return { ok: false, failure: failure as DocumentFailure };
+  }
+
+  private async record(delivery: NewDelivery, status: 'succeeded' | 'failed', attempts: readonly Attempt[]): Promise<void> {
+    const { store, events } = this.deps;
+    await store.deliveries.recordFinished({ delivery, status, attempts });
+    if (events.listenerCount === 0) return;
+    const last = attempts[attempts.length - 1];
+    for (const attempt of attempts) events.publish({ type: 'attempt', accountId: delivery.accountId, attempt });
+    events.publish({
+      type: 'delivery',
+      delivery: {
+        ...delivery,
+        seq: 0,
+        status,
+        attemptCount: attempts.length,
+        roundAttempts: attempts.length,
+        replayCount: 0,
+        lastOutcome: last?.outcome ?? null,
+        updatedAt: last?.startedAt ?? delivery.createdAt,
+      },
+    });
+  }
+}

@@ -1,0 +1,116 @@
+import type { Clock } from '../domain/clock.js';
+import { DIALECTS, type Dialect } from '../domain/callback.js';
+import type { Delivery, NewDelivery } from '../domain/delivery.js';
+import { InputError } from '../domain/errors.js';
+import { resolveCallbackUrl, type PolicySettings } from '../domain/fragment-policy.js';
+import { newUuid } from '../domain/ids.js';
+import type { PolicyProfile } from '../domain/policy.js';
+import type { Store } from '../store/ports.js';
+import type { AccountDirectory } from './account-directory.js';
+import type { CallbackService, EnqueueRequest } from './callback-service.js';
+import type { DeliveryEvents } from './events.js';
+import type { SsrfGuard } from './ssrf-guard.js';
+
+/** The status-callback profile each dialect uses when the producer names none. */
+const DEFAULT_PROFILE: Readonly<Record<Dialect, PolicyProfile>> = {
+  plivo: 'plivo-messaging',
+  laml: 'laml-status',
+  standard: 'standard',
+};
+
+export interface OutboxDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly accounts: AccountDirectory;
+  readonly events: DeliveryEvents;
+  readonly ssrf: SsrfGuard;
+  readonly policySettings: PolicySettings;
+  /** Used when a request names no account. */
+  readonly defaultAccountId: string;
+  /** Tells the dispatcher that work may be due. */
+  readonly wake: () => void;
+}
+
+/**
+ * The producer side of the transactional outbox: turns enqueue requests into deliveries, commits them
+ * in one transaction and wakes the dispatcher. Bad input is refused whole, before anything is stored.
+ */
+export class Outbox implements CallbackService {
+  constructor(private readonly deps: OutboxDeps) {}
+
+  async enqueue(request: EnqueueRequest): Promise<Delivery> {
+    const [delivery] = await this.enqueueMany([request]);
+    return delivery as Delivery;
+  }
+
+  async enqueueMany(requests: readonly EnqueueRequest[]): Promise<Delivery[]> {
+    const now = this.deps.clock.now();
+    const fresh = requests.map((request) => this.toNewDelivery(request, now));
+    const seqs = await this.deps.store.commit({ deliveries: fresh });
+    this.deps.wake();
+    const deliveries = fresh.map((d, i) => pendingDelivery(d, seqs.deliverySeqs[i] ?? 0));
+    if (this.deps.events.listenerCount > 0) {
+      for (const delivery of deliveries) this.deps.events.publish({ type: 'delivery', delivery });
+    }
+    return deliveries;
+  }
+
+  async replay(id: string): Promise<Delivery | null> {
+    const now = this.deps.clock.now();
+    const delivery = await this.deps.store.deliveries.replay(id, now, now);
+    if (delivery) {
+      this.deps.wake();
+      this.deps.events.publish({ type: 'delivery', delivery });
+    }
+    return delivery;
+  }
+
+  /** Everything a delivery needs, checked before anything is written. */
+  toNewDelivery(request: EnqueueRequest, now: number): NewDelivery {
+    if (!DIALECTS.includes(request.dialect)) {
+      throw new InputError(`unknown dialect "${String(request.dialect)}"`, 'dialect', `use one of ${DIALECTS.join(', ')}`);
+    }
+    if (request.method !== 'GET' && request.method !== 'POST') {
+      throw new InputError(`unsupported method "${String(request.method)}"`, 'method', 'use GET or POST');
+    }
+    const accountId = request.accountId ?? this.deps.defaultAccountId;
+    if (!this.deps.accounts.get(accountId)) {
+      throw new InputError(`unknown account "${accountId}"`, 'accountId', 'name an account hookline was started with, or leave it out for the dev account');
+    }
+    for (const [name, value] of Object.entries(request.params)) {
+      if (typeof value !== 'string') {
+        throw new InputError(`param "${name}" is a ${typeof value}`, `params.${name}`, 'send every param value as a string, as carriers do');
+      }
+    }
+    const resolved = resolveCallbackUrl(request.url, request.profile ?? DEFAULT_PROFILE[request.dialect], this.deps.policySettings);
+    const refusal = this.deps.ssrf.checkUrl(new URL(resolved.wireUrl));
+    if (refusal) throw new InputError(refusal, 'url', 'use a public address, or run hookline with --ssrf dev for local receivers');
+    return {
+      id: newUuid(),
+      accountId,
+      dialect: request.dialect,
+      kind: 'notification',
+      url: request.url,
+      method: request.method,
+      params: request.params,
+      policy: resolved.policy,
+      warnings: resolved.warnings,
+      resource: request.resource ?? null,
+      dueAt: now,
+      createdAt: now,
+    };
+  }
+}
+
+function pendingDelivery(d: NewDelivery, seq: number): Delivery {
+  return {
+    ...d,
+    seq,
+    status: 'pending',
+    attemptCount: 0,
+    roundAttempts: 0,
+    replayCount: 0,
+    lastOutcome: null,
+    updatedAt: d.createdAt,
+  };
+}

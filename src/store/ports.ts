@@ -1,0 +1,177 @@
+import type { Attempt, Delivery, DeliveryStatus, NewDelivery } from '../domain/delivery.js';
+
+/**
+ * The storage ports. Every storage call in hookline goes through these, so the embedded SQLite store
+ * and the PostgreSQL store are interchangeable and pinned by one contract suite
+ * (test/store/contract.ts). All methods are async because the PostgreSQL one is.
+ */
+
+export interface Account {
+  /** Plivo auth id (`MA…`/`SA…`) or LaML project id; the Basic-auth user name. */
+  readonly id: string;
+  /** Basic-auth password; also the signing key for V2/V3, LaML and Standard Webhooks. */
+  readonly authToken: string;
+  /** The main account of a sub-account, else null. Its token signs the `-Ma-` headers. */
+  readonly parentId: string | null;
+  readonly name: string;
+  readonly createdAt: number;
+}
+
+export interface AccountStore {
+  /** Insert or replace by id. */
+  put(account: Account): Promise<void>;
+  get(id: string): Promise<Account | null>;
+  list(): Promise<Account[]>;
+}
+
+/** A state change a producer commits together with the callbacks it causes (see `Store.commit`). */
+export interface ResourceWrite {
+  /** `message`, `call`, `verify-session`… */
+  readonly type: string;
+  readonly id: string;
+  readonly accountId: string;
+  /** JSON-serialisable state; replaces what was stored under (type, id). */
+  readonly state: unknown;
+  readonly updatedAt: number;
+}
+
+export interface StoredResource {
+  readonly type: string;
+  readonly id: string;
+  readonly accountId: string;
+  readonly state: unknown;
+  readonly updatedAt: number;
+}
+
+export interface ChangeSet {
+  readonly resources?: readonly ResourceWrite[];
+  readonly deliveries?: readonly NewDelivery[];
+}
+
+export interface CommitResult {
+  /** The `seq` the store gave each delivery of the change set, in the same order. */
+  readonly deliverySeqs: readonly number[];
+}
+
+/** The result of one attempt, as the dispatcher reports it. */
+export interface AttemptResult {
+  readonly attempt: Attempt;
+  /** What happens to the delivery next. */
+  readonly next: { readonly status: 'pending'; readonly dueAt: number } | { readonly status: 'succeeded' | 'failed' };
+}
+
+/** A finished document fetch: the delivery and all its attempts, written at once. */
+export interface FinishedDelivery {
+  readonly delivery: NewDelivery;
+  readonly status: 'succeeded' | 'failed';
+  readonly attempts: readonly Attempt[];
+}
+
+export interface DeliveryFilter {
+  readonly accountId?: string;
+  readonly status?: DeliveryStatus;
+  /** Matches deliveries whose URL contains this text. */
+  readonly url?: string;
+  /** Exact `type:id` of the causing resource. */
+  readonly resource?: string;
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  /** Opaque; pass back as `after` for the next (older) page. Null on the last page. */
+  readonly nextCursor: string | null;
+}
+
+export interface DeliveryStore {
+  /**
+   * Claim up to `limit` pending deliveries due at or before `now` (clock time), oldest due first,
+   * marking them in-flight under a lease that expires at `leaseUntil` (wall time, ms).
+   * Uses an index on due time: the cost does not grow with deliveries due later.
+   */
+  claimDue(opts: { now: number; limit: number; owner: string; leaseUntil: number }): Promise<Delivery[]>;
+  /**
+   * Record attempts and move their deliveries on, all in one transaction. An attempt whose delivery is
+   * no longer in flight under `owner` (its lease expired and someone else took it) is still recorded.
+   */
+  recordAttempts(results: readonly AttemptResult[], owner: string): Promise<void>;
+  /** Clock time of the earliest pending delivery, or null if none is pending. */
+  nextDueAt(): Promise<number | null>;
+  /** Return in-flight deliveries whose lease expired before `wallNow` to pending, due at `dueAt`. */
+  reclaimExpiredLeases(wallNow: number, dueAt: number): Promise<number>;
+  /**
+   * Return every in-flight delivery to pending, due at `dueAt`. The embedded store calls this at start:
+   * it is the only process on its data directory, so any lease left over belongs to a dead process.
+   */
+  releaseAllLeases(dueAt: number): Promise<number>;
+  /** Write a finished document fetch (delivery and attempts) in one transaction. */
+  recordFinished(finished: FinishedDelivery): Promise<void>;
+  /**
+   * Make a finished delivery pending again, due at `dueAt`, with a fresh retry round. Returns null if
+   * the delivery does not exist; an in-flight or pending delivery is returned unchanged.
+   */
+  replay(id: string, dueAt: number, now: number): Promise<Delivery | null>;
+  get(id: string): Promise<Delivery | null>;
+  /** Newest first. */
+  list(filter: DeliveryFilter, page: { after?: string; limit: number }): Promise<Page<Delivery>>;
+  attempts(deliveryId: string): Promise<Attempt[]>;
+  /** Counts by status, for health and metrics. */
+  countByStatus(): Promise<Record<DeliveryStatus, number>>;
+}
+
+/** How a sink answers, so failures can be rehearsed. */
+export interface SinkConfig {
+  readonly status: number;
+  readonly delayMs: number;
+  readonly body: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface SinkRequest {
+  readonly seq?: number;
+  readonly sink: string;
+  readonly method: string;
+  /** Path below `/sink/{name}`, starting with `/` (just `/` for the sink itself). */
+  readonly path: string;
+  readonly query: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+  /** Clock time. */
+  readonly receivedAt: number;
+}
+
+export interface SinkStore {
+  configure(name: string, config: SinkConfig): Promise<void>;
+  config(name: string): Promise<SinkConfig | null>;
+  record(request: SinkRequest): Promise<SinkRequest & { seq: number }>;
+  /** Oldest first, so a test reads requests in arrival order. */
+  requests(name: string, page: { after?: string; limit: number }): Promise<Page<SinkRequest & { seq: number }>>;
+}
+
+/** Small named values that must survive a restart: the virtual clock's time, the dev account id. */
+export interface MetaStore {
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string): Promise<void>;
+}
+
+export interface RetentionPolicy {
+  /** Finished deliveries (and their attempts) older than this clock time are deleted. */
+  readonly finishedBefore: number;
+  /** Sink requests older than this clock time are deleted. */
+  readonly sinkRequestsBefore: number;
+}
+
+export interface Store {
+  readonly accounts: AccountStore;
+  readonly deliveries: DeliveryStore;
+  readonly sinks: SinkStore;
+  readonly meta: MetaStore;
+  /**
+   * The transactional outbox: resource state changes and the deliveries they cause commit together or
+   * not at all. A crash can never keep one without the other.
+   */
+  commit(changes: ChangeSet): Promise<CommitResult>;
+  getResource(type: string, id: string): Promise<StoredResource | null>;
+  /** Delete what retention allows; returns how many rows went. */
+  prune(policy: RetentionPolicy): Promise<{ deliveries: number; attempts: number; sinkRequests: number }>;
+  close(): Promise<void>;
+}

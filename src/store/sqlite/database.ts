@@ -1,0 +1,394 @@
+import Database from 'better-sqlite3';
+import type { Attempt, Delivery, DeliveryStatus } from '../../domain/delivery.js';
+import { DELIVERY_STATUSES } from '../../domain/delivery.js';
+import type {
+  Account,
+  AttemptResult,
+  ChangeSet,
+  CommitResult,
+  DeliveryFilter,
+  FinishedDelivery,
+  Page,
+  RetentionPolicy,
+  SinkConfig,
+  SinkRequest,
+  StoredResource,
+} from '../ports.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { migrate } from './migrations.js';
+import * as sql from './queries.js';
+import {
+  attemptParams,
+  deliveryParams,
+  toAccount,
+  toAttempt,
+  toDelivery,
+  toResource,
+  toSinkConfig,
+  toSinkRequest,
+  type AccountRow,
+  type AttemptRow,
+  type DeliveryRow,
+  type ResourceRow,
+  type SinkRequestRow,
+  type SinkRow,
+} from './rows.js';
+
+export interface SqliteDatabaseOptions {
+  /** A file path, or `:memory:` for a throwaway database. */
+  readonly path: string;
+  /** How long a write waits for another connection's lock before failing. */
+  readonly busyTimeoutMs?: number;
+}
+
+export interface PruneCounts {
+  readonly deliveries: number;
+  readonly attempts: number;
+  readonly sinkRequests: number;
+}
+
+/** The connection settings in force, for diagnostics and tests. */
+export interface SqliteSettings {
+  readonly journalMode: string;
+  /** SQLite's number: 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA. */
+  readonly synchronous: number;
+  readonly busyTimeoutMs: number;
+}
+
+type Statement<Row = unknown> = Database.Statement<unknown[], Row>;
+
+/**
+ * The embedded store's synchronous core: one better-sqlite3 connection, its statements prepared once,
+ * and every operation the Store ports need as a plain method. Arguments and results are plain data
+ * (structured-cloneable), so this class can move into a worker thread behind a message port without
+ * change if storage work ever has to leave the event loop; `SqliteStore` is the async facade.
+ */
+export class SqliteDatabase {
+  private readonly db: Database.Database;
+  private readonly statements: ReturnType<typeof prepareStatements>;
+  private readonly listStatements = new Map<string, Statement<DeliveryRow>>();
+  private readonly commitTransaction: Database.Transaction<(changes: ChangeSet) => CommitResult>;
+  private readonly recordAttemptsTransaction: Database.Transaction<(results: readonly AttemptResult[], owner: string) => void>;
+  private readonly recordFinishedTransaction: Database.Transaction<(finished: FinishedDelivery) => void>;
+  private readonly pruneTransaction: Database.Transaction<(policy: RetentionPolicy, limit: number) => PruneCounts>;
+
+  constructor(private readonly options: SqliteDatabaseOptions) {
+    this.db = new Database(options.path);
+    try {
+      configure(this.db, options.busyTimeoutMs ?? 5000);
+      migrate(this.db, options.path);
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
+    this.statements = prepareStatements(this.db);
+    this.commitTransaction = this.db.transaction((changes: ChangeSet) => this.writeChangeSet(changes));
+    this.recordAttemptsTransaction = this.db.transaction((results: readonly AttemptResult[], owner: string) =>
+      this.writeAttemptResults(results, owner),
+    );
+    this.recordFinishedTransaction = this.db.transaction((finished: FinishedDelivery) => this.writeFinished(finished));
+    this.pruneTransaction = this.db.transaction((policy: RetentionPolicy, limit: number) => this.deleteExpired(policy, limit));
+  }
+
+  get isOpen(): boolean {
+    return this.db.open;
+  }
+
+  settings(): SqliteSettings {
+    return {
+      journalMode: this.db.pragma('journal_mode', { simple: true }) as string,
+      synchronous: this.db.pragma('synchronous', { simple: true }) as number,
+      busyTimeoutMs: this.db.pragma('busy_timeout', { simple: true }) as number,
+    };
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  // Accounts
+
+  putAccount(account: Account): void {
+    this.statements.upsertAccount.run(account);
+  }
+
+  getAccount(id: string): Account | null {
+    const row = this.statements.selectAccount.get(id);
+    return row ? toAccount(row) : null;
+  }
+
+  listAccounts(): Account[] {
+    return this.statements.selectAccounts.all().map(toAccount);
+  }
+
+  // The outbox
+
+  /** Write-transactions are IMMEDIATE: they take the write lock up front, so busy_timeout applies. */
+  commit(changes: ChangeSet): CommitResult {
+    if (!changes.resources?.length && !changes.deliveries?.length) return { deliverySeqs: [] };
+    try {
+      return this.commitTransaction.immediate(changes);
+    } catch (error) {
+      const ids = (changes.deliveries ?? []).map((d) => d.id);
+      throw new Error(`could not commit change set (deliveries ${ids.join(', ') || 'none'}): ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  getResource(type: string, id: string): StoredResource | null {
+    const row = this.statements.selectResource.get(type, id);
+    return row ? toResource(row) : null;
+  }
+
+  // Deliveries
+
+  claimDue(opts: { now: number; limit: number; owner: string; leaseUntil: number }): Delivery[] {
+    // LIMIT -1 means "no limit" to SQLite; a non-positive limit must claim nothing.
+    if (!(opts.limit >= 1)) return [];
+    const rows = this.statements.claimDue.all({ now: opts.now, limit: Math.floor(opts.limit), owner: opts.owner, leaseUntil: opts.leaseUntil });
+    rows.sort((a, b) => a.due_at - b.due_at || a.seq - b.seq);
+    return rows.map(toDelivery);
+  }
+
+  recordAttempts(results: readonly AttemptResult[], owner: string): void {
+    if (results.length === 0) return;
+    this.recordAttemptsTransaction.immediate(results, owner);
+  }
+
+  nextDueAt(): number | null {
+    return this.statements.nextDueAt.get()?.due_at ?? null;
+  }
+
+  reclaimExpiredLeases(wallNow: number, dueAt: number): number {
+    return this.statements.reclaimExpiredLeases.run({ wallNow, dueAt }).changes;
+  }
+
+  releaseAllLeases(dueAt: number): number {
+    return this.statements.releaseAllLeases.run({ dueAt }).changes;
+  }
+
+  recordFinished(finished: FinishedDelivery): void {
+    try {
+      this.recordFinishedTransaction.immediate(finished);
+    } catch (error) {
+      throw new Error(`could not record finished delivery ${finished.delivery.id}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  replay(id: string, dueAt: number, now: number): Delivery | null {
+    const replayed = this.statements.replayFinished.get({ id, dueAt, now });
+    if (replayed) return toDelivery(replayed);
+    return this.getDelivery(id);
+  }
+
+  getDelivery(id: string): Delivery | null {
+    const row = this.statements.selectDelivery.get(id);
+    return row ? toDelivery(row) : null;
+  }
+
+  listDeliveries(filter: DeliveryFilter, page: { after?: string; limit: number }): Page<Delivery> {
+    const after = decodeCursor(page.after);
+    const limit = Math.max(1, Math.floor(page.limit));
+    const shape: sql.DeliveryListShape = {
+      accountId: filter.accountId !== undefined,
+      status: filter.status !== undefined,
+      url: filter.url !== undefined,
+      resource: filter.resource !== undefined,
+      after: after !== null,
+    };
+    const params: Record<string, string | number> = { limit: limit + 1 };
+    if (filter.accountId !== undefined) params.accountId = filter.accountId;
+    if (filter.status !== undefined) params.status = filter.status;
+    if (filter.url !== undefined) params.url = escapeLike(filter.url);
+    if (filter.resource !== undefined) params.resource = filter.resource;
+    if (after !== null) params.after = after;
+    const rows = this.listStatement(shape).all(params);
+    const items = rows.slice(0, limit).map(toDelivery);
+    const last = items.at(-1);
+    return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.seq) : null };
+  }
+
+  attempts(deliveryId: string): Attempt[] {
+    return this.statements.selectAttempts.all(deliveryId).map(toAttempt);
+  }
+
+  countByStatus(): Record<DeliveryStatus, number> {
+    const counts = Object.fromEntries(DELIVERY_STATUSES.map((status) => [status, 0])) as Record<DeliveryStatus, number>;
+    for (const row of this.statements.countByStatus.all()) counts[row.status as DeliveryStatus] = row.count;
+    return counts;
+  }
+
+  // Sinks
+
+  configureSink(name: string, config: SinkConfig): void {
+    this.statements.upsertSink.run({ name, status: config.status, delayMs: config.delayMs, body: config.body, headers: JSON.stringify(config.headers) });
+  }
+
+  sinkConfig(name: string): SinkConfig | null {
+    const row = this.statements.selectSink.get(name);
+    return row ? toSinkConfig(row) : null;
+  }
+
+  recordSinkRequest(request: SinkRequest): SinkRequest & { seq: number } {
+    const { lastInsertRowid } = this.statements.insertSinkRequest.run({
+      sink: request.sink,
+      method: request.method,
+      path: request.path,
+      query: request.query,
+      headers: JSON.stringify(request.headers),
+      body: request.body,
+      receivedAt: request.receivedAt,
+    });
+    return { ...request, seq: Number(lastInsertRowid) };
+  }
+
+  sinkRequests(name: string, page: { after?: string; limit: number }): Page<SinkRequest & { seq: number }> {
+    const limit = Math.max(1, Math.floor(page.limit));
+    const rows = this.statements.selectSinkRequests.all({ sink: name, after: decodeCursor(page.after) ?? 0, limit: limit + 1 });
+    const items = rows.slice(0, limit).map(toSinkRequest);
+    const last = items.at(-1);
+    return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.seq) : null };
+  }
+
+  // Meta
+
+  getMeta(key: string): string | null {
+    return this.statements.selectMeta.get(key)?.value ?? null;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.statements.upsertMeta.run(key, value);
+  }
+
+  // Retention
+
+  /**
+   * Delete at most `limit` expired deliveries (with their attempts) and `limit` sink requests in one
+   * transaction. The caller repeats until a chunk comes back short, yielding in between, so a large
+   * backlog never holds the write lock (or the event loop) for long.
+   */
+  pruneChunk(policy: RetentionPolicy, limit: number): PruneCounts {
+    return this.pruneTransaction.immediate(policy, limit);
+  }
+
+  private writeChangeSet(changes: ChangeSet): CommitResult {
+    const { upsertResource, insertDelivery } = this.statements;
+    for (const resource of changes.resources ?? []) {
+      upsertResource.run({
+        type: resource.type,
+        id: resource.id,
+        accountId: resource.accountId,
+        state: JSON.stringify(resource.state ?? null),
+        updatedAt: resource.updatedAt,
+      });
+    }
+    const deliverySeqs: number[] = [];
+    for (const delivery of changes.deliveries ?? []) {
+      const params = deliveryParams(delivery, { status: 'pending', attemptCount: 0, lastOutcome: null, updatedAt: delivery.createdAt });
+      deliverySeqs.push(Number(insertDelivery.run(params).lastInsertRowid));
+    }
+    return { deliverySeqs };
+  }
+
+  private writeAttemptResults(results: readonly AttemptResult[], owner: string): void {
+    const { insertAttempt, finishAttempt } = this.statements;
+    for (const { attempt, next } of results) {
+      const params = attemptParams(attempt);
+      insertAttempt.run(params);
+      finishAttempt.run({
+        id: attempt.deliveryId,
+        owner,
+        status: next.status,
+        dueAt: next.status === 'pending' ? next.dueAt : null,
+        lastOutcome: params.outcome,
+        updatedAt: attempt.startedAt,
+      });
+    }
+  }
+
+  private writeFinished({ delivery, status, attempts }: FinishedDelivery): void {
+    const last = attempts.at(-1);
+    this.statements.insertDelivery.run(
+      deliveryParams(delivery, {
+        status,
+        attemptCount: attempts.length,
+        lastOutcome: last?.outcome ?? null,
+        updatedAt: last?.startedAt ?? delivery.createdAt,
+      }),
+    );
+    for (const attempt of attempts) this.statements.insertAttempt.run(attemptParams(attempt));
+  }
+
+  private deleteExpired(policy: RetentionPolicy, limit: number): PruneCounts {
+    const { selectPrunableDeliveries, deleteAttemptsOf, deleteDelivery, deleteOldSinkRequests } = this.statements;
+    const doomed = selectPrunableDeliveries.all({ before: policy.finishedBefore, limit });
+    let attempts = 0;
+    for (const { seq, id } of doomed) {
+      attempts += deleteAttemptsOf.run(id).changes;
+      deleteDelivery.run(seq);
+    }
+    const sinkRequests = deleteOldSinkRequests.run({ before: policy.sinkRequestsBefore, limit }).changes;
+    return { deliveries: doomed.length, attempts, sinkRequests };
+  }
+
+  /** One statement per combination of filters, prepared on first use and kept. */
+  private listStatement(shape: sql.DeliveryListShape): Statement<DeliveryRow> {
+    const key = `${+shape.accountId}${+shape.status}${+shape.url}${+shape.resource}${+shape.after}`;
+    let statement = this.listStatements.get(key);
+    if (!statement) {
+      statement = this.db.prepare<unknown[], DeliveryRow>(sql.listDeliveries(shape));
+      this.listStatements.set(key, statement);
+    }
+    return statement;
+  }
+}
+
+/**
+ * WAL lets readers (the inspector, `hookline tail`) run beside the writer. `synchronous = NORMAL` in
+ * WAL mode syncs at checkpoints rather than at every commit: a committed transaction survives the
+ * process crashing (it is in the OS's page cache, in the WAL), which is the failure at-least-once
+ * delivery must survive; only a power loss or OS crash can lose the last few commits. FULL would add an
+ * fsync to every dispatcher batch for protection against a failure this embedded store does not
+ * promise to survive.
+ */
+function configure(db: Database.Database, busyTimeoutMs: number): void {
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+}
+
+function prepareStatements(db: Database.Database) {
+  const prepare = <Row = unknown>(source: string): Statement<Row> => db.prepare<unknown[], Row>(source);
+  return {
+    upsertAccount: prepare(sql.UPSERT_ACCOUNT),
+    selectAccount: prepare<AccountRow>(sql.SELECT_ACCOUNT),
+    selectAccounts: prepare<AccountRow>(sql.SELECT_ACCOUNTS),
+    upsertResource: prepare(sql.UPSERT_RESOURCE),
+    selectResource: prepare<ResourceRow>(sql.SELECT_RESOURCE),
+    insertDelivery: prepare(sql.INSERT_DELIVERY),
+    claimDue: prepare<DeliveryRow>(sql.CLAIM_DUE),
+    insertAttempt: prepare(sql.INSERT_ATTEMPT),
+    finishAttempt: prepare(sql.FINISH_ATTEMPT),
+    nextDueAt: prepare<{ due_at: number | null }>(sql.NEXT_DUE_AT),
+    reclaimExpiredLeases: prepare(sql.RECLAIM_EXPIRED_LEASES),
+    releaseAllLeases: prepare(sql.RELEASE_ALL_LEASES),
+    replayFinished: prepare<DeliveryRow>(sql.REPLAY_FINISHED),
+    selectDelivery: prepare<DeliveryRow>(sql.SELECT_DELIVERY),
+    selectAttempts: prepare<AttemptRow>(sql.SELECT_ATTEMPTS),
+    countByStatus: prepare<{ status: string; count: number }>(sql.COUNT_BY_STATUS),
+    upsertSink: prepare(sql.UPSERT_SINK),
+    selectSink: prepare<SinkRow>(sql.SELECT_SINK),
+    insertSinkRequest: prepare(sql.INSERT_SINK_REQUEST),
+    selectSinkRequests: prepare<SinkRequestRow>(sql.SELECT_SINK_REQUESTS),
+    selectMeta: prepare<{ value: string }>(sql.SELECT_META),
+    upsertMeta: prepare(sql.UPSERT_META),
+    selectPrunableDeliveries: prepare<{ seq: number; id: string }>(sql.SELECT_PRUNABLE_DELIVERIES),
+    deleteAttemptsOf: prepare(sql.DELETE_ATTEMPTS_OF),
+    deleteDelivery: prepare(sql.DELETE_DELIVERY),
+    deleteOldSinkRequests: prepare(sql.DELETE_OLD_SINK_REQUESTS),
+  };
+}
+
+/** LIKE treats `%` and `_` as wildcards; the filter means the text itself. `\` is the ESCAPE character. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, '\\$&');
+}

@@ -1,0 +1,192 @@
+import type BetterSqlite3 from 'better-sqlite3';
+
+/**
+ * Numbered schema migrations for the embedded store. They are TypeScript strings rather than `.sql`
+ * files because `tsc` does not copy `.sql` files into `dist/`, and a migration that is missing at run
+ * time is worse than one that is slightly less pleasant to edit.
+ *
+ * Rules: never edit a migration that has shipped; add the next number. Times are milliseconds
+ * (clock time unless a column says wall time). Columns holding structured values are JSON text.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+      CREATE TABLE accounts (
+        id          TEXT PRIMARY KEY,
+        auth_token  TEXT NOT NULL,
+        parent_id   TEXT,
+        name        TEXT NOT NULL,
+        created_at  INTEGER NOT NULL
+      );
+
+      -- State written by producers in the same transaction as the deliveries it causes (the outbox).
+      CREATE TABLE resources (
+        type        TEXT NOT NULL,
+        id          TEXT NOT NULL,
+        account_id  TEXT NOT NULL,
+        state       TEXT NOT NULL,   -- JSON
+        updated_at  INTEGER NOT NULL,
+        PRIMARY KEY (type, id)
+      );
+
+      -- AUTOINCREMENT so a seq is never handed out twice, even after retention deletes the newest
+      -- rows: list cursors held by a client stay meaningful.
+      CREATE TABLE deliveries (
+        seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+        id              TEXT NOT NULL UNIQUE,
+        account_id      TEXT NOT NULL,
+        dialect         TEXT NOT NULL,
+        kind            TEXT NOT NULL,
+        url             TEXT NOT NULL,
+        method          TEXT NOT NULL,
+        params          TEXT NOT NULL,   -- JSON object of strings
+        policy          TEXT NOT NULL,   -- JSON DeliveryPolicy
+        warnings        TEXT NOT NULL,   -- JSON array of strings
+        resource        TEXT,
+        status          TEXT NOT NULL CHECK (status IN ('pending', 'in-flight', 'succeeded', 'failed')),
+        due_at          INTEGER NOT NULL,
+        attempt_count   INTEGER NOT NULL DEFAULT 0,
+        round_attempts  INTEGER NOT NULL DEFAULT 0,
+        replay_count    INTEGER NOT NULL DEFAULT 0,
+        last_outcome    TEXT,            -- JSON AttemptOutcome
+        lease_owner     TEXT,
+        lease_until     INTEGER,         -- wall time
+        created_at      INTEGER NOT NULL,
+        updated_at      INTEGER NOT NULL
+      );
+
+      -- The claim index: pending rows in due order (seq, the rowid, breaks ties), so claiming the due
+      -- ones never reads the rows due later. It also serves nextDueAt, countByStatus and the lease
+      -- sweeps (in-flight rows are few: at most the dispatchers' concurrency).
+      CREATE INDEX deliveries_by_status_due ON deliveries (status, due_at);
+      CREATE INDEX deliveries_by_account ON deliveries (account_id, seq);
+      CREATE INDEX deliveries_by_resource ON deliveries (resource, seq);
+      -- Retention: only finished rows are ever pruned, so only they are indexed by age.
+      CREATE INDEX deliveries_finished_by_age ON deliveries (updated_at)
+        WHERE status IN ('succeeded', 'failed');
+
+      -- Not unique on (delivery_id, number): two dispatchers may both make attempt n of a delivery
+      -- whose lease expired under the first, and both attempts happened.
+      CREATE TABLE attempts (
+        seq               INTEGER PRIMARY KEY,
+        delivery_id       TEXT NOT NULL,
+        number            INTEGER NOT NULL,
+        started_at        INTEGER NOT NULL,
+        duration_ms       REAL NOT NULL,
+        request_method    TEXT NOT NULL,
+        request_url       TEXT NOT NULL,
+        request_headers   TEXT NOT NULL,   -- JSON
+        request_body      TEXT,
+        response_status   INTEGER,         -- the response columns are NULL when no response came
+        response_headers  TEXT,            -- JSON
+        response_body     TEXT,
+        body_truncated    INTEGER,         -- 0/1
+        outcome           TEXT NOT NULL,   -- JSON AttemptOutcome
+        next_attempt_at   INTEGER
+      );
+      CREATE INDEX attempts_by_delivery ON attempts (delivery_id, number);
+
+      CREATE TABLE sinks (
+        name      TEXT PRIMARY KEY,
+        status    INTEGER NOT NULL,
+        delay_ms  INTEGER NOT NULL,
+        body      TEXT NOT NULL,
+        headers   TEXT NOT NULL   -- JSON
+      );
+
+      CREATE TABLE sink_requests (
+        seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+        sink         TEXT NOT NULL,
+        method       TEXT NOT NULL,
+        path         TEXT NOT NULL,
+        query        TEXT NOT NULL,
+        headers      TEXT NOT NULL,   -- JSON
+        body         TEXT NOT NULL,
+        received_at  INTEGER NOT NULL
+      );
+      CREATE INDEX sink_requests_by_sink ON sink_requests (sink, seq);
+      CREATE INDEX sink_requests_by_age ON sink_requests (received_at);
+
+      CREATE TABLE meta (
+        key    TEXT PRIMARY KEY,
+        value  TEXT NOT NULL
+      );
+    `,
+  },
+];
+
+/** The database was written by a newer hookline; opening it with this one could corrupt it. */
+export class SchemaTooNewError extends Error {
+  constructor(
+    readonly path: string,
+    readonly databaseVersion: number,
+    readonly knownVersion: number,
+  ) {
+    super(
+      `the database at ${path} has schema version ${databaseVersion}, but this hookline only knows versions up to ` +
+        `${knownVersion}; upgrade hookline, or point --data at another directory`,
+    );
+    this.name = 'SchemaTooNewError';
+  }
+}
+
+export interface MigrationReport {
+  readonly from: number;
+  readonly to: number;
+}
+
+const CREATE_MIGRATIONS_TABLE = `
+  CREATE TABLE IF NOT EXISTS schema_migrations (
+    version     INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL,
+    applied_at  INTEGER NOT NULL   -- wall time
+  )`;
+
+/**
+ * Bring the schema up to the newest migration. Every pending migration runs in one IMMEDIATE
+ * transaction: a failure leaves the database exactly as it was, and two processes opening the same
+ * file at once cannot both apply the same step.
+ */
+export function migrate(db: BetterSqlite3.Database, path: string, migrations: readonly Migration[] = MIGRATIONS): MigrationReport {
+  assertNumberedInOrder(migrations);
+  const known = migrations.at(-1)?.version ?? 0;
+  const run = db.transaction((): MigrationReport => {
+    db.exec(CREATE_MIGRATIONS_TABLE);
+    const current = schemaVersion(db);
+    if (current > known) throw new SchemaTooNewError(path, current, known);
+    const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+    for (const migration of migrations) {
+      if (migration.version <= current) continue;
+      try {
+        db.exec(migration.sql);
+      } catch (error) {
+        throw new Error(`migration ${migration.version} (${migration.name}) failed on ${path}: ${(error as Error).message}`, { cause: error });
+      }
+      record.run(migration.version, migration.name, Date.now());
+    }
+    return { from: current, to: Math.max(current, known) };
+  });
+  return run.immediate();
+}
+
+/** The newest migration applied to `db`, or 0 for an empty database. */
+export function schemaVersion(db: BetterSqlite3.Database): number {
+  const row = db.prepare('SELECT max(version) AS version FROM schema_migrations').get() as { version: number | null };
+  return row.version ?? 0;
+}
+
+function assertNumberedInOrder(migrations: readonly Migration[]): void {
+  migrations.forEach((migration, i) => {
+    if (migration.version !== i + 1) {
+      throw new Error(`migration "${migration.name}" is numbered ${migration.version} but sits at position ${i + 1}; number migrations 1, 2, 3… in order`);
+    }
+  });
+}

@@ -1,0 +1,155 @@
+/**
+ * Every statement the embedded store runs, in one place so the SQL can be read (and its query plans
+ * checked by the tests) without reading the code around it. Named parameters are `@name`.
+ */
+
+const DELIVERY_COLUMNS = `
+  seq, id, account_id, dialect, kind, url, method, params, policy, warnings, resource, status, due_at,
+  attempt_count, round_attempts, replay_count, last_outcome, created_at, updated_at`;
+
+const ATTEMPT_COLUMNS = `
+  delivery_id, number, started_at, duration_ms, request_method, request_url, request_headers, request_body,
+  response_status, response_headers, response_body, body_truncated, outcome, next_attempt_at`;
+
+export const UPSERT_ACCOUNT = `
+  INSERT INTO accounts (id, auth_token, parent_id, name, created_at)
+  VALUES (@id, @authToken, @parentId, @name, @createdAt)
+  ON CONFLICT (id) DO UPDATE SET
+    auth_token = excluded.auth_token, parent_id = excluded.parent_id,
+    name = excluded.name, created_at = excluded.created_at`;
+export const SELECT_ACCOUNT = `SELECT id, auth_token, parent_id, name, created_at FROM accounts WHERE id = ?`;
+export const SELECT_ACCOUNTS = `SELECT id, auth_token, parent_id, name, created_at FROM accounts ORDER BY created_at, id`;
+
+export const UPSERT_RESOURCE = `
+  INSERT INTO resources (type, id, account_id, state, updated_at)
+  VALUES (@type, @id, @accountId, @state, @updatedAt)
+  ON CONFLICT (type, id) DO UPDATE SET
+    account_id = excluded.account_id, state = excluded.state, updated_at = excluded.updated_at`;
+export const SELECT_RESOURCE = `SELECT type, id, account_id, state, updated_at FROM resources WHERE type = ? AND id = ?`;
+
+export const INSERT_DELIVERY = `
+  INSERT INTO deliveries (
+    id, account_id, dialect, kind, url, method, params, policy, warnings, resource, status, due_at,
+    attempt_count, round_attempts, last_outcome, created_at, updated_at)
+  VALUES (
+    @id, @accountId, @dialect, @kind, @url, @method, @params, @policy, @warnings, @resource, @status, @dueAt,
+    @attemptCount, @roundAttempts, @lastOutcome, @createdAt, @updatedAt)`;
+
+/**
+ * One statement: pick the due rows off the (status, due_at) index and lease them. The order of
+ * RETURNING rows is not defined by SQLite, so the caller sorts them by (due_at, seq).
+ */
+export const CLAIM_DUE = `
+  UPDATE deliveries
+  SET status = 'in-flight', lease_owner = @owner, lease_until = @leaseUntil
+  WHERE seq IN (
+    SELECT seq FROM deliveries
+    WHERE status = 'pending' AND due_at <= @now
+    ORDER BY due_at, seq
+    LIMIT @limit)
+  RETURNING ${DELIVERY_COLUMNS}`;
+
+export const INSERT_ATTEMPT = `
+  INSERT INTO attempts (${ATTEMPT_COLUMNS})
+  VALUES (
+    @deliveryId, @number, @startedAt, @durationMs, @requestMethod, @requestUrl, @requestHeaders, @requestBody,
+    @responseStatus, @responseHeaders, @responseBody, @bodyTruncated, @outcome, @nextAttemptAt)`;
+
+/** Moves a delivery on after an attempt, but only while `owner` still holds it. */
+export const FINISH_ATTEMPT = `
+  UPDATE deliveries
+  SET status = @status, due_at = coalesce(@dueAt, due_at),
+      attempt_count = attempt_count + 1, round_attempts = round_attempts + 1,
+      last_outcome = @lastOutcome, updated_at = @updatedAt,
+      lease_owner = NULL, lease_until = NULL
+  WHERE id = @id AND status = 'in-flight' AND lease_owner = @owner`;
+
+export const NEXT_DUE_AT = `SELECT min(due_at) AS due_at FROM deliveries WHERE status = 'pending'`;
+
+export const RECLAIM_EXPIRED_LEASES = `
+  UPDATE deliveries
+  SET status = 'pending', due_at = @dueAt, lease_owner = NULL, lease_until = NULL
+  WHERE status = 'in-flight' AND lease_until < @wallNow`;
+
+export const RELEASE_ALL_LEASES = `
+  UPDATE deliveries
+  SET status = 'pending', due_at = @dueAt, lease_owner = NULL, lease_until = NULL
+  WHERE status = 'in-flight'`;
+
+/** A fresh retry round: the schedule starts over, the attempt numbers carry on. */
+export const REPLAY_FINISHED = `
+  UPDATE deliveries
+  SET status = 'pending', due_at = @dueAt, round_attempts = 0, replay_count = replay_count + 1, updated_at = @now
+  WHERE id = @id AND status IN ('succeeded', 'failed')
+  RETURNING ${DELIVERY_COLUMNS}`;
+
+export const SELECT_DELIVERY = `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE id = ?`;
+
+export const SELECT_ATTEMPTS = `SELECT ${ATTEMPT_COLUMNS} FROM attempts WHERE delivery_id = ? ORDER BY number, seq`;
+
+export const COUNT_BY_STATUS = `SELECT status, count(*) AS count FROM deliveries GROUP BY status`;
+
+export interface DeliveryListShape {
+  readonly accountId: boolean;
+  readonly status: boolean;
+  readonly url: boolean;
+  readonly resource: boolean;
+  readonly after: boolean;
+}
+
+/**
+ * Newest first by seq. The URL filter is a substring match: `%`, `_` and `\` in the user's text are
+ * escaped so they match themselves. Like all LIKE in SQLite it ignores ASCII case.
+ */
+export function listDeliveries(shape: DeliveryListShape): string {
+  const where: string[] = [];
+  if (shape.accountId) where.push('account_id = @accountId');
+  // Unary + keeps SQLite off the (status, due_at) index here: with it, listing a large status would
+  // sort every row of that status by seq; without it, the newest-first scan stops at the page limit.
+  if (shape.status) where.push('+status = @status');
+  if (shape.url) where.push(`url LIKE '%' || @url || '%' ESCAPE '\\'`);
+  if (shape.resource) where.push('resource = @resource');
+  if (shape.after) where.push('seq < @after');
+  return `
+    SELECT ${DELIVERY_COLUMNS} FROM deliveries
+    ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+    ORDER BY seq DESC
+    LIMIT @limit`;
+}
+
+export const UPSERT_SINK = `
+  INSERT INTO sinks (name, status, delay_ms, body, headers)
+  VALUES (@name, @status, @delayMs, @body, @headers)
+  ON CONFLICT (name) DO UPDATE SET
+    status = excluded.status, delay_ms = excluded.delay_ms, body = excluded.body, headers = excluded.headers`;
+export const SELECT_SINK = `SELECT status, delay_ms, body, headers FROM sinks WHERE name = ?`;
+
+export const INSERT_SINK_REQUEST = `
+  INSERT INTO sink_requests (sink, method, path, query, headers, body, received_at)
+  VALUES (@sink, @method, @path, @query, @headers, @body, @receivedAt)`;
+/** Oldest first, so requests read in arrival order. */
+export const SELECT_SINK_REQUESTS = `
+  SELECT seq, sink, method, path, query, headers, body, received_at FROM sink_requests
+  WHERE sink = @sink AND seq > @after
+  ORDER BY seq
+  LIMIT @limit`;
+
+export const SELECT_META = `SELECT value FROM meta WHERE key = ?`;
+export const UPSERT_META = `
+  INSERT INTO meta (key, value) VALUES (?, ?)
+  ON CONFLICT (key) DO UPDATE SET value = excluded.value`;
+
+/**
+ * Named index: without statistics the planner would walk every finished row of the status index. The
+ * predicate repeats the partial index's, which INDEXED BY requires (the statement fails to prepare
+ * otherwise, so a schema change cannot silently lose it).
+ */
+export const SELECT_PRUNABLE_DELIVERIES = `
+  SELECT seq, id FROM deliveries INDEXED BY deliveries_finished_by_age
+  WHERE status IN ('succeeded', 'failed') AND updated_at < @before
+  LIMIT @limit`;
+export const DELETE_ATTEMPTS_OF = `DELETE FROM attempts WHERE delivery_id = ?`;
+export const DELETE_DELIVERY = `DELETE FROM deliveries WHERE seq = ?`;
+export const DELETE_OLD_SINK_REQUESTS = `
+  DELETE FROM sink_requests
+  WHERE seq IN (SELECT seq FROM sink_requests WHERE received_at < @before LIMIT @limit)`;

@@ -1,0 +1,278 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { NewDelivery } from '../../src/domain/delivery.js';
+import { InputError } from '../../src/domain/errors.js';
+import { MIGRATIONS, SchemaTooNewError, SqliteDatabase, openSqliteStore } from '../../src/store/sqlite/index.js';
+import { migrate, schemaVersion, type Migration } from '../../src/store/sqlite/migrations.js';
+import * as sql from '../../src/store/sqlite/queries.js';
+import { describeStoreContract } from './contract.js';
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'hookline-store-'));
+}
+
+describeStoreContract('SQLite file', async () => {
+  const dir = tempDir();
+  const store = await openSqliteStore({ path: join(dir, 'hookline.db') });
+  return {
+    store,
+    async cleanup() {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+describeStoreContract('SQLite :memory:', async () => {
+  const store = await openSqliteStore({ path: ':memory:' });
+  return { store, cleanup: () => store.close() };
+});
+
+describe('SQLite store', () => {
+  const cleanups: Array<() => unknown> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  function dbPath(): string {
+    const dir = tempDir();
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    return join(dir, 'hookline.db');
+  }
+
+  function rawConnection(path: string): Database.Database {
+    const raw = new Database(path);
+    cleanups.push(() => raw.close());
+    return raw;
+  }
+
+  describe('connection', () => {
+    it('runs a file database in WAL mode with synchronous NORMAL and a busy timeout', () => {
+      const path = dbPath();
+      const db = new SqliteDatabase({ path });
+      cleanups.push(() => db.close());
+
+      expect(db.settings()).toEqual({ journalMode: 'wal', synchronous: 1, busyTimeoutMs: 5000 });
+      // WAL is a property of the file: another connection sees it too.
+      expect(rawConnection(path).pragma('journal_mode', { simple: true })).toBe('wal');
+    });
+
+    it('keeps deliveries, attempts, resources, accounts and meta when the file is reopened', async () => {
+      const path = dbPath();
+      const first = await openSqliteStore({ path });
+      const delivery = newDelivery();
+      await first.commit({ resources: [{ type: 'message', id: 'm1', accountId: 'MA1', state: { status: 'sent' }, updatedAt: 1 }], deliveries: [delivery] });
+      await first.deliveries.claimDue({ now: delivery.dueAt, limit: 1, owner: 'a', leaseUntil: 10 });
+      await first.deliveries.recordAttempts(
+        [
+          {
+            attempt: {
+              deliveryId: delivery.id,
+              number: 1,
+              startedAt: 5,
+              durationMs: 3,
+              request: { method: 'POST', url: delivery.url, headers: {}, body: 'a=b' },
+              response: { status: 200, headers: {}, body: 'ok', bodyTruncated: false },
+              outcome: { kind: 'success', status: 200 },
+              nextAttemptAt: null,
+            },
+            next: { status: 'succeeded' },
+          },
+        ],
+        'a',
+      );
+      await first.accounts.put({ id: 'MA1', authToken: 't', parentId: null, name: 'dev', createdAt: 1 });
+      await first.meta.set('virtual-clock.now', '123');
+      await first.close();
+
+      const second = await openSqliteStore({ path });
+      cleanups.push(() => second.close());
+      expect(await second.deliveries.get(delivery.id)).toMatchObject({ status: 'succeeded', attemptCount: 1 });
+      expect(await second.deliveries.attempts(delivery.id)).toHaveLength(1);
+      expect((await second.getResource('message', 'm1'))?.state).toEqual({ status: 'sent' });
+      expect((await second.accounts.get('MA1'))?.authToken).toBe('t');
+      expect(await second.meta.get('virtual-clock.now')).toBe('123');
+    });
+
+    it('closes idempotently', async () => {
+      const store = await openSqliteStore({ path: dbPath() });
+      await store.close();
+      await expect(store.close()).resolves.toBeUndefined();
+    });
+  });
+
+  describe('migrations', () => {
+    it('records each migration once, however often the file is opened', async () => {
+      const path = dbPath();
+      await (await openSqliteStore({ path })).close();
+      await (await openSqliteStore({ path })).close();
+
+      const rows = rawConnection(path).prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
+      expect(rows).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
+    });
+
+    it('refuses to open a database whose schema is newer than this code, naming both versions', async () => {
+      const path = dbPath();
+      await (await openSqliteStore({ path })).close();
+      const raw = new Database(path);
+      raw.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(MIGRATIONS.length + 1, 'from the future', 0);
+      raw.close();
+
+      const opening = openSqliteStore({ path });
+
+      await expect(opening).rejects.toBeInstanceOf(SchemaTooNewError);
+      await expect(opening).rejects.toThrow(`schema version ${MIGRATIONS.length + 1}, but this hookline only knows versions up to ${MIGRATIONS.length}`);
+    });
+
+    it('applies only the migrations a database lacks', () => {
+      const raw = new Database(':memory:');
+      cleanups.push(() => raw.close());
+      const one: Migration = { version: 1, name: 'one', sql: 'CREATE TABLE one (x INTEGER)' };
+      const two: Migration = { version: 2, name: 'two', sql: 'CREATE TABLE two (x INTEGER)' };
+
+      expect(migrate(raw, ':memory:', [one])).toEqual({ from: 0, to: 1 });
+      expect(migrate(raw, ':memory:', [one, two])).toEqual({ from: 1, to: 2 });
+      expect(migrate(raw, ':memory:', [one, two])).toEqual({ from: 2, to: 2 });
+      expect(schemaVersion(raw)).toBe(2);
+    });
+
+    it('leaves the database as it was when a migration fails', () => {
+      const raw = new Database(':memory:');
+      cleanups.push(() => raw.close());
+      const good: Migration = { version: 1, name: 'good', sql: 'CREATE TABLE good (x INTEGER)' };
+      const bad: Migration = { version: 2, name: 'bad', sql: 'CREATE TABLE oops (' };
+
+      expect(() => migrate(raw, ':memory:', [good, bad])).toThrow(/migration 2 \(bad\) failed/);
+
+      const tables = raw.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).pluck().all();
+      expect(tables).toEqual([]);
+    });
+
+    it('refuses migrations that are not numbered 1, 2, 3… in order', () => {
+      const raw = new Database(':memory:');
+      cleanups.push(() => raw.close());
+      expect(() => migrate(raw, ':memory:', [{ version: 2, name: 'skipped one', sql: '' }])).toThrow(/numbered 2 but sits at position 1/);
+    });
+  });
+
+  describe('query plans', () => {
+    function plan(source: string): string {
+      const raw = new Database(':memory:');
+      cleanups.push(() => raw.close());
+      migrate(raw, ':memory:');
+      const names = new Set((source.match(/@\w+/g) ?? []).map((name) => name.slice(1)));
+      const params = Object.fromEntries([...names].map((name) => [name, 1]));
+      const rows = raw.prepare(`EXPLAIN QUERY PLAN ${source}`).all(params) as Array<{ detail: string }>;
+      return rows.map((row) => row.detail).join('\n');
+    }
+
+    it('claims through the (status, due_at) index, never scanning or sorting the deliveries due later', () => {
+      const claim = plan(sql.CLAIM_DUE);
+      expect(claim).toContain('USING COVERING INDEX deliveries_by_status_due (status=? AND due_at<?)');
+      expect(claim).not.toMatch(/SCAN|TEMP B-TREE/);
+    });
+
+    it('finds the next due time and expired leases on the same index', () => {
+      expect(plan(sql.NEXT_DUE_AT)).toContain('deliveries_by_status_due (status=?)');
+      expect(plan(sql.RECLAIM_EXPIRED_LEASES)).toContain('deliveries_by_status_due (status=?)');
+    });
+
+    it('finds prunable deliveries by age among finished ones only', () => {
+      expect(plan(sql.SELECT_PRUNABLE_DELIVERIES)).toContain('deliveries_finished_by_age (updated_at<?)');
+    });
+
+    it('lists newest first without sorting, whatever the filter', () => {
+      for (const shape of [
+        { accountId: true, status: true, url: false, resource: false, after: true },
+        { accountId: false, status: true, url: true, resource: false, after: true },
+        { accountId: false, status: false, url: false, resource: true, after: false },
+      ]) {
+        expect(plan(sql.listDeliveries(shape))).not.toMatch(/TEMP B-TREE|SCAN deliveries\b(?! USING)/);
+      }
+    });
+
+    it('claims the due few among 200,000 deliveries due later', async () => {
+      const path = dbPath();
+      const db = new SqliteDatabase({ path });
+      cleanups.push(() => db.close());
+      const later = Array.from({ length: 200_000 }, (_, i) => newDelivery({ dueAt: 2_000_000_000_000 + i }));
+      db.commit({ deliveries: later });
+      const due = [newDelivery({ dueAt: 10 }), newDelivery({ dueAt: 20 })];
+      db.commit({ deliveries: due });
+
+      const claimed = db.claimDue({ now: 1_000_000, limit: 100, owner: 'a', leaseUntil: 1 });
+
+      expect(claimed.map((d) => d.id)).toEqual(due.map((d) => d.id));
+    });
+  });
+
+  describe('columns', () => {
+    it('stores an attempt’s body truncation flag in its own column', async () => {
+      const path = dbPath();
+      const store = await openSqliteStore({ path });
+      cleanups.push(() => store.close());
+      const delivery = newDelivery();
+      await store.deliveries.recordFinished({
+        delivery,
+        status: 'succeeded',
+        attempts: [
+          {
+            deliveryId: delivery.id,
+            number: 1,
+            startedAt: 1,
+            durationMs: 1,
+            request: { method: 'POST', url: delivery.url, headers: {}, body: '' },
+            response: { status: 200, headers: {}, body: 'cut here', bodyTruncated: true },
+            outcome: { kind: 'success', status: 200 },
+            nextAttemptAt: null,
+          },
+        ],
+      });
+
+      const row = rawConnection(path).prepare('SELECT body_truncated, response_body FROM attempts WHERE delivery_id = ?').get(delivery.id);
+      expect(row).toEqual({ body_truncated: 1, response_body: 'cut here' });
+    });
+  });
+
+  describe('cursors', () => {
+    it('refuses a page cursor it did not make', async () => {
+      const store = await openSqliteStore({ path: ':memory:' });
+      cleanups.push(() => store.close());
+      await expect(store.deliveries.list({}, { after: 'next-please', limit: 10 })).rejects.toBeInstanceOf(InputError);
+      await expect(store.sinks.requests('demo', { after: '-1', limit: 10 })).rejects.toBeInstanceOf(InputError);
+    });
+  });
+});
+
+function newDelivery(overrides: Partial<NewDelivery> = {}): NewDelivery {
+  return {
+    id: randomUUID(),
+    accountId: 'MA1',
+    dialect: 'standard',
+    kind: 'notification',
+    url: 'https://app.example/hook',
+    method: 'POST',
+    params: { Status: 'delivered' },
+    policy: {
+      profile: 'standard',
+      connectTimeoutMs: 5000,
+      readTimeoutMs: 5000,
+      totalTimeoutMs: 15000,
+      retryDelaysMs: [60_000],
+      retryOn: ['5xx'],
+      maxRetryAfterMs: 60_000,
+      maxRedirects: 0,
+      maxResponseBytes: 65_536,
+      sources: { ct: 'default', rt: 'default', tt: 'default', rc: 'default', rp: 'default' },
+    },
+    warnings: [],
+    resource: null,
+    dueAt: 0,
+    createdAt: 0,
+    ...overrides,
+  };
+}

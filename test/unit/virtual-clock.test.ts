@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../src/clock/virtual-clock.js';
+
+describe('virtual clock', () => {
+  it('stands still until advanced', () => {
+    const clock = new VirtualClock(1_000);
+    expect(clock.now()).toBe(1_000);
+    expect(clock.now()).toBe(1_000);
+  });
+
+  it('fires timers in time order during one advance, each at its own time', async () => {
+    const clock = new VirtualClock(0);
+    const fired: Array<[string, number]> = [];
+    clock.setTimer(300, () => fired.push(['c', clock.now()]));
+    clock.setTimer(100, () => fired.push(['a', clock.now()]));
+    clock.setTimer(200, () => fired.push(['b', clock.now()]));
+    await clock.advance(250);
+    expect(fired).toEqual([
+      ['a', 100],
+      ['b', 200],
+    ]);
+    expect(clock.now()).toBe(250);
+    await clock.advance(50);
+    expect(fired.at(-1)).toEqual(['c', 300]);
+  });
+
+  it('fires a timer set by a timer when it falls inside the same advance', async () => {
+    const clock = new VirtualClock(0);
+    const fired: number[] = [];
+    clock.setTimer(60_000, () => {
+      fired.push(clock.now());
+      clock.setTimer(clock.now() + 120_000, () => fired.push(clock.now()));
+    });
+    await clock.advance(180_000);
+    expect(fired).toEqual([60_000, 180_000]);
+  });
+
+  it('waits for settlers before moving past a fired timer', async () => {
+    const clock = new VirtualClock(0);
+    let busy: Promise<void> = Promise.resolve();
+    const seen: number[] = [];
+    clock.addSettler(() => busy);
+    clock.setTimer(10, () => {
+      busy = new Promise((resolve) =>
+        setTimeout(() => {
+          seen.push(clock.now());
+          clock.setTimer(clock.now() + 10, () => seen.push(clock.now()));
+          resolve();
+        }, 20),
+      );
+    });
+    await clock.advance(100);
+    expect(seen).toEqual([10, 20]);
+  });
+
+  it('does not fire a cancelled timer', async () => {
+    const clock = new VirtualClock(0);
+    let fired = false;
+    clock.setTimer(10, () => (fired = true)).cancel();
+    await clock.advance(20);
+    expect(fired).toBe(false);
+  });
+
+  it('refuses to go backwards', () => {
+    const clock = new VirtualClock(0);
+    expect(() => clock.advance(-1)).toThrow(RangeError);
+  });
+});
