@@ -50,8 +50,8 @@ export function retryTrigger(outcome: AttemptOutcome): RetryTrigger | null {
     case 'connect-failed':
     case 'connect-timeout':
       return 'ct';
-    case 'read-timeout':
     // One attempt of a notification is capped by tt: running out is "no response in time".
+    case 'read-timeout':
     case 'total-timeout':
       return 'rt';
     case 'success':

@@ -193,7 +193,7 @@ describe('HttpSender: complete responses', () => {
     expect(failed.retryAfter).toBeNull();
   });
 
-  it('reuses one keep-alive connection for consecutive attempts to an origin', async () => {
+  it('reuses keep-alive connections for consecutive attempts to an origin', async () => {
     const server = await rawServer((socket) => {
       const answer = (): void => {
         void readRequest(socket).then(() => {
@@ -204,11 +204,13 @@ describe('HttpSender: complete responses', () => {
       answer();
     });
     const s = sender();
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 6; i++) {
       const result = await s.send(post(`${server.origin}/status`), LIMITS);
       expect(result.outcome.kind).toBe('success');
     }
-    expect(server.connections).toBe(1);
+    // undici hands a socket back one event-loop turn after a response ends, so an attempt sent at once
+    // opens a second one; from then on the two alternate. A body left unread would cost one per attempt.
+    expect(server.connections).toBeLessThanOrEqual(2);
   });
 
   it('refuses a URL that does not parse, sending nothing', async () => {
