@@ -42,7 +42,8 @@ function fieldOf(issue: z.core.$ZodIssue, source: InputSource): string | null {
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
+  // zod leaves the input out of issues, but says what it received in the message.
+  if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) return 'is required';
   if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
   return issue.message.replace(/^Invalid input: /, '');
 }
@@ -104,7 +105,11 @@ function fromFastifyError(error: FastifyError, bodyLimitBytes: number): ApiError
 /** Maps anything thrown while serving a request to a status and the control API error body. */
 export function toApiError(error: unknown, bodyLimitBytes: number): ApiError | null {
   if (error instanceof ApiError) return error;
-  if (error instanceof InputError) return new ApiError(error.status, error.code, error.message, error.field, error.fix);
+  if (error instanceof InputError) {
+    // Errors raised deeper down (the outbox) may not repeat the field in their message; the caller reads the message first.
+    const message = error.field && !error.message.includes(error.field) ? `${error.field}: ${error.message}` : error.message;
+    return new ApiError(error.status, error.code, message, error.field, error.fix);
+  }
   if (error instanceof NotFoundError) {
     return new ApiError(404, 'not_found', error.message, 'id', `check the ${error.what} id; list them with GET /hookline/v1/${error.what === 'delivery' ? 'deliveries' : `${error.what}s`}`);
   }

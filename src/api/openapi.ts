@@ -87,7 +87,7 @@ function operationOf(route: ControlRoute, requests: SchemaSet, responses: Schema
     if (spec.schema && contentType === 'text/event-stream') {
       content = { [contentType]: { schema: { type: 'string' }, 'x-data-schema': ref(responses.name(spec.schema, `${id}Event`)) } };
     } else if (spec.schema) {
-      content = { [contentType]: { schema: ref(responses.name(spec.schema, `${id}Response${status === '200' ? '' : status}`)) } };
+      content = { [contentType]: { schema: ref(responses.name(spec.schema, `${id}Response${status.startsWith('2') ? '' : status}`)) } };
     }
     documented[status] = { description: spec.description, ...(content ? { content } : {}) };
   }

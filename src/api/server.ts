@@ -108,9 +108,25 @@ function controlPlugin(deps: ServerDeps) {
   };
 }
 
+export interface RegisteredRoute {
+  readonly method: string;
+  /** Fastify syntax, prefix included: `/hookline/v1/deliveries/:id`. */
+  readonly url: string;
+}
+
+const routeTables = new WeakMap<FastifyInstance, RegisteredRoute[]>();
+
+/**
+ * Every route a server built by `buildServer` registered. The OpenAPI test checks each control route
+ * against the document with it (Fastify itself offers only a printed tree).
+ */
+export function registeredRoutes(server: FastifyInstance): readonly RegisteredRoute[] {
+  return routeTables.get(server) ?? [];
+}
+
 /**
  * The HTTP server: the landing page, the control API, the sink and the event stream on one port.
- * Routes are registered when the server starts (`ready`/`listen`).
+ * Resolves once every route is registered (a Fastify instance is thenable: awaiting it means `ready`).
  */
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const { bodyLimitBytes, version } = deps.config;
@@ -123,6 +139,11 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     // Malformed URLs (bad percent-encoding) would otherwise get Fastify's own error body.
     frameworkErrors: (error, _request, reply) =>
       sendApiError(reply, new ApiError(400, 'bad_url', `the request URL is not valid: ${error.message}`, null, 'percent-encode the path and query')),
+  });
+  const routes: RegisteredRoute[] = [];
+  routeTables.set(server, routes);
+  server.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
   });
   server.setErrorHandler(makeErrorHandler(bodyLimitBytes));
   server.setNotFoundHandler(notFoundHandler);

@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { defaultText, type ConfigField } from '../config/fields.js';
+import { defaultText, hiddenChoices, type ConfigField } from '../config/fields.js';
 import type { RawSetting } from '../config/load.js';
 import { CONFIG_FILE_ENV } from '../config/load.js';
 import { configFields } from '../config/schema.js';
@@ -83,6 +83,8 @@ function addServe(program: Command, io: CliIo, run: Runner): void {
 export function settingOption(field: ConfigField): Option {
   const extras = [`default: ${defaultText(field)}`, `env: ${field.env}`];
   if (field.list) extras.unshift('repeatable');
+  const choices = hiddenChoices(field);
+  if (choices) extras.unshift(choices);
   const flags = field.kind === 'boolean' ? field.flag : `${field.flag} <${field.placeholder}>`;
   const option = new Option(flags, `${field.description} (${extras.join('; ')})`);
   if (field.list) option.argParser(collect);

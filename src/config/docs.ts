@@ -1,4 +1,4 @@
-import { defaultText, type ConfigField } from './fields.js';
+import { defaultText, hiddenChoices, type ConfigField } from './fields.js';
 import { CONFIG_FILE_ENV } from './load.js';
 import { configFields } from './schema.js';
 
@@ -9,7 +9,7 @@ import { configFields } from './schema.js';
 export function renderConfigurationDoc(fields: readonly ConfigField[] = configFields): string {
   const rows = fields.map(
     (field) =>
-      `| \`${field.key}\` | ${code(`${field.flag} ${field.kind === 'boolean' ? '' : `<${field.placeholder}>`}`.trim())} | \`${field.env}\` | ${code(defaultText(field))} | ${cell(field.description)} |`,
+      `| \`${field.key}\` | ${code(`${field.flag} ${field.kind === 'boolean' ? '' : `<${field.placeholder}>`}`.trim())} | \`${field.env}\` | ${code(defaultText(field))} | ${cell(describe(field))} |`,
   );
   return [
     '# Configuration',
@@ -21,7 +21,7 @@ export function renderConfigurationDoc(fields: readonly ConfigField[] = configFi
     '1. its command-line flag (`hookline serve --port 5000`, or `npm start -- --port 5000`);',
     '2. its environment variable (`HOOKLINE_PORT=5000`); an empty variable counts as unset;',
     `3. a JSON config file named by \`--config FILE\` or \`${CONFIG_FILE_ENV}\`;`,
-    "4. the default in this table.",
+    '4. the default in this table.',
     '',
     '| Setting | Flag | Environment variable | Default | Description |',
     '|---|---|---|---|---|',
@@ -39,12 +39,22 @@ export function renderConfigurationDoc(fields: readonly ConfigField[] = configFi
     'A JSON object whose keys are the settings in the first column, with typed values:',
     '',
     '```json',
-    JSON.stringify({ port: 5000, clock: 'virtual', statusRetryDelays: [1, 2, 4], account: ['MAXXXXXXXXXXXXXXXXXX:token'] }, null, 2),
+    '{',
+    '  "port": 5000,',
+    '  "clock": "virtual",',
+    '  "statusRetryDelays": [1, 2, 4],',
+    '  "account": ["MAXXXXXXXXXXXXXXXXXX:token"]',
+    '}',
     '```',
     '',
     'A key that is not a setting is an error that names it, so a typo cannot be silently ignored.',
     '',
   ].join('\n');
+}
+
+function describe(field: ConfigField): string {
+  const choices = hiddenChoices(field);
+  return choices ? `${field.description} Allowed: ${choices.replace(/^one of /, '')}.` : field.description;
 }
 
 function code(text: string): string {

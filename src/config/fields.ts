@@ -176,3 +176,9 @@ export function defaultText(field: ConfigField): string {
   if (Array.isArray(value)) return value.length === 0 ? 'none' : value.join(',');
   return String(value);
 }
+
+/** `one of a, b, c` when the placeholder does not already show the choices (`<LEVEL>`); null otherwise. */
+export function hiddenChoices(field: ConfigField): string | null {
+  if (!field.choices || field.placeholder.includes('|')) return null;
+  return `one of ${field.choices.join(', ')}`;
+}

@@ -116,7 +116,11 @@ export const configSchema = z.strictObject({
     .default(168)
     .describe('Hours finished deliveries, their attempts and sink requests are kept before an hourly pass prunes them.')
     .meta({ placeholder: 'HOURS' }),
-  logLevel: z.enum(LOG_LEVELS).default('info').describe('Least severe log level written; `silent` writes none.'),
+  logLevel: z
+    .enum(LOG_LEVELS)
+    .default('info')
+    .describe('Least severe log level written; `silent` writes none.')
+    .meta({ placeholder: 'LEVEL' }),
   logFormat: z
     .enum(['auto', 'pretty', 'json'])
     .default('auto')

@@ -69,7 +69,7 @@ function whyForbiddenAddress(address: Address): string | null {
   if (EMBEDS_IPV4_LOW.has(range)) return embedded(lowIpv4(v6));
   if (range === '6to4') return embedded(sixToFourIpv4(v6));
   // ::a.b.c.d (IPv4-compatible, deprecated by RFC 4291) is called unicast by ipaddr.js; nothing public lives there.
-  if (v6.parts.slice(0, 6).every((part) => part === 0)) return 'a deprecated IPv4-compatible address';
+  if (range === 'unicast' && v6.parts.slice(0, 6).every((part) => part === 0)) return 'a deprecated IPv4-compatible address';
   return labelFor(range);
 }
 

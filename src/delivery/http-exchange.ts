@@ -12,7 +12,7 @@ import type { SsrfGuard } from './ssrf-guard.js';
 export interface ExchangeDeps {
   readonly ssrf: SsrfGuard;
   /** Asked again for every hop, so a hop never lands on an agent the sender has retired. */
-  agentFor(connectTimeoutMs: number): Dispatcher;
+  agentFor(limits: SendLimits): Dispatcher;
 }
 
 /** Why an exchange aborted its own request; the outcome is already decided when it is raised. */
@@ -69,19 +69,24 @@ export class Exchange implements Dispatcher.DispatchHandler {
     this.headers = null;
     this.body.reset();
     this.following = false;
-    this.deps.agentFor(this.limits.connectTimeoutMs).dispatch(
-      {
-        origin: url.origin,
-        path: url.pathname + url.search,
-        method,
-        headers: url.username === '' ? this.hop.headers : withBasicAuth(this.hop.headers, url),
-        body,
-        // rt is kept by this exchange's own timer: undici's tick about every half second, too coarse for rt.
-        headersTimeout: 0,
-        bodyTimeout: 0,
-      },
-      this,
-    );
+    try {
+      this.deps.agentFor(this.limits).dispatch(
+        {
+          origin: url.origin,
+          path: url.pathname + url.search,
+          method,
+          headers: url.username === '' ? this.hop.headers : withBasicAuth(this.hop.headers, url),
+          body,
+          // rt is kept by this exchange's own timer: undici's tick about every half second, too coarse for rt.
+          headersTimeout: 0,
+          bodyTimeout: 0,
+        },
+        this,
+      );
+    } catch (error) {
+      // The sender is closed (shutdown racing an attempt): an outcome like any other, never a throw.
+      this.onResponseError(undefined, error instanceof Error ? error : new Error(String(error)));
+    }
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -239,6 +244,15 @@ function flatten(headers: IncomingHttpHeaders): Record<string, string> {
 /** `https://user:pass@host/…`: the credentials travel as HTTP Basic auth (laml.md §2.1), never in the request line. */
 function withBasicAuth(headers: Readonly<Record<string, string>>, url: URL): Readonly<Record<string, string>> {
   for (const name in headers) if (name.toLowerCase() === 'authorization') return headers;
-  const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  const credentials = `${percentDecoded(url.username)}:${percentDecoded(url.password)}`;
   return { ...headers, authorization: `Basic ${Buffer.from(credentials).toString('base64')}` };
+}
+
+/** URL userinfo is percent-encoded; a malformed escape is sent as written rather than failing the attempt. */
+function percentDecoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }

@@ -6,7 +6,7 @@ import type { SsrfGuard } from './ssrf-guard.js';
 
 export interface HttpSenderOptions {
   readonly ssrf: SsrfGuard;
-  /** Keep-alive connections per origin (per connect timeout in use, see `agentFor`). */
+  /** Keep-alive connections per origin (per connect timeout in use: see `agentFor`). */
   readonly connectionsPerOrigin: number;
 }
 
@@ -47,19 +47,30 @@ export class HttpSender implements Sender, ExchangeDeps {
     return new Promise((resolve) => new Exchange(this, request, limits, resolve, url).start());
   }
 
-  agentFor(connectTimeoutMs: number): Agent {
-    if (connectTimeoutMs === this.lastTimeoutMs && this.lastAgent !== null) return this.lastAgent;
-    if (this.closed) throw new Error('HttpSender is closed; no more attempts can be sent');
-    let agent = this.agents.get(connectTimeoutMs);
+  /**
+   * The Agent whose connector enforces this attempt's connect timeout. When the total budget is no
+   * longer than ct (the document fetcher's last attempt gets ct = tt = what is left), the budget timer
+   * ends the attempt first whatever the connector's timeout, so any Agent timing out no sooner will do:
+   * that keeps such attempts on warm pools instead of minting an Agent per leftover millisecond.
+   */
+  agentFor(limits: SendLimits): Agent {
+    const { connectTimeoutMs, totalTimeoutMs } = limits;
+    const last = this.lastAgent;
+    if (last !== null && (connectTimeoutMs === this.lastTimeoutMs || (connectTimeoutMs >= totalTimeoutMs && this.lastTimeoutMs >= totalTimeoutMs))) {
+      return last;
+    }
+    if (this.closed) throw new Error('the HTTP sender is closed (hookline is shutting down); the attempt was not sent');
+    const key = connectTimeoutMs >= totalTimeoutMs ? this.keyNoSoonerThan(totalTimeoutMs, connectTimeoutMs) : Math.ceil(connectTimeoutMs);
+    let agent = this.agents.get(key);
     if (agent) {
       // Move to the back: the map's order is least recently used first.
-      this.agents.delete(connectTimeoutMs);
+      this.agents.delete(key);
     } else {
-      agent = this.newAgent(connectTimeoutMs);
+      agent = this.newAgent(key);
       this.retireOldest();
     }
-    this.agents.set(connectTimeoutMs, agent);
-    this.lastTimeoutMs = connectTimeoutMs;
+    this.agents.set(key, agent);
+    this.lastTimeoutMs = key;
     this.lastAgent = agent;
     return agent;
   }
@@ -79,6 +90,12 @@ export class HttpSender implements Sender, ExchangeDeps {
       pipelining: 1,
       connect: buildTimedConnector(connectTimeoutMs, this.ssrf.lookup),
     });
+  }
+
+  /** An existing Agent's timeout of at least `floorMs`, else `wantedMs` rounded up. */
+  private keyNoSoonerThan(floorMs: number, wantedMs: number): number {
+    for (const timeoutMs of this.agents.keys()) if (timeoutMs >= floorMs) return timeoutMs;
+    return Math.ceil(wantedMs);
   }
 
   private retireOldest(): void {

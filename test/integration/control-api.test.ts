@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildServer, type ServerDeps } from '../../src/api/server.js';
+import { buildServer, registeredRoutes, type ServerDeps } from '../../src/api/server.js';
 import type { Attempt, Delivery } from '../../src/domain/delivery.js';
 import type { Store } from '../../src/store/ports.js';
 import { startApp, type RunningApp } from '../support/app.js';
@@ -101,6 +101,14 @@ describe('POST /hookline/v1/callbacks', () => {
       await expectNothingStored(app);
     });
   }
+
+  it('says a missing field is required and a wrong type what it got', async () => {
+    const app = await apiOnly();
+    const missing = await app.control<ApiErrorBody>('POST', '/callbacks', { dialect: 'plivo' });
+    expect(missing.body.error.message).toBe('url: is required');
+    const array = await app.control<ApiErrorBody>('POST', '/callbacks', [callback()]);
+    expect(array.body.error).toMatchObject({ field: 'body', message: 'body: expected object, received array', fix: 'send a JSON object with content-type: application/json' });
+  });
 
   it('refuses malformed JSON with 400 invalid_json', async () => {
     const app = await apiOnly();
@@ -436,16 +444,10 @@ describe('GET /hookline/v1/openapi.json', () => {
     const app = await apiOnly();
     const server = await buildServer(depsOf(app));
     closers.push(() => server.close());
-    const registered: string[] = [];
-    server.addHook('onRoute', (route) => {
-      const methods = Array.isArray(route.method) ? route.method : [route.method];
-      for (const method of methods) {
-        // HEAD is Fastify's automatic twin of GET; OPTIONS answers CORS preflights.
-        if (method === 'HEAD' || method === 'OPTIONS' || !route.url.startsWith('/hookline/v1')) continue;
-        registered.push(`${method.toLowerCase()} ${route.url.replace(/:(\w+)/g, '{$1}')}`);
-      }
-    });
-    await server.ready();
+    const registered = registeredRoutes(server)
+      // HEAD is Fastify's automatic twin of GET; OPTIONS answers CORS preflights.
+      .filter((route) => route.url.startsWith('/hookline/v1') && route.method !== 'HEAD' && route.method !== 'OPTIONS')
+      .map((route) => `${route.method.toLowerCase()} ${route.url.replace(/:(\w+)/g, '{$1}')}`);
     const document = (await server.inject({ method: 'GET', url: '/hookline/v1/openapi.json' })).json<{ paths: Record<string, Record<string, unknown>> }>();
     const documented = Object.entries(document.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method} ${path}`));
 

@@ -213,6 +213,41 @@ describe('HttpSender: complete responses', () => {
     expect(server.connections).toBeLessThanOrEqual(2);
   });
 
+  it('keeps attempts whose budget is shorter than ct on the same warm connections', async () => {
+    const server = await rawServer((socket) => {
+      const answer = (): void => {
+        void readRequest(socket).then(() => {
+          socket.write('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n');
+          answer();
+        });
+      };
+      answer();
+    });
+    const s = sender();
+    // What the document fetcher sends near the end of tt: ct and tt both cut to the time left.
+    for (const left of [1900.25, 1500.5, 1200.75, 900.125, 600.5, 300.25]) {
+      const result = await s.send(post(`${server.origin}/answer`), { ...LIMITS, connectTimeoutMs: left, totalTimeoutMs: left });
+      expect(result.outcome.kind).toBe('success');
+    }
+    expect(server.connections).toBeLessThanOrEqual(2);
+  });
+
+  it('sends credentials in the URL as HTTP Basic auth', async () => {
+    const sink = await receiver();
+    await sender().send(post(sink.url('/answer').replace('http://', 'http://acme:p%40ss@')), LIMITS);
+    expect(sink.requests[0]?.headers['authorization']).toBe(`Basic ${Buffer.from('acme:p@ss').toString('base64')}`);
+    expect(sink.requests[0]?.url).toBe('/answer');
+  });
+
+  it('answers an attempt made after close with an outcome instead of throwing', async () => {
+    const sink = await receiver();
+    const s = new HttpSender({ ssrf: new SsrfGuard('dev'), connectionsPerOrigin: 1 });
+    await s.close();
+    const result = await s.send(post(sink.url('/status')), LIMITS);
+    expect(result.outcome).toMatchObject({ kind: 'connect-failed', detail: expect.stringContaining('the HTTP sender is closed') });
+    expect(sink.requests).toHaveLength(0);
+  });
+
   it('refuses a URL that does not parse, sending nothing', async () => {
     const result = await sender().send(post('http://exa mple.com/'), LIMITS);
     expect(result.outcome).toEqual({ kind: 'refused', detail: '"http://exa mple.com/" is not a valid URL' });
@@ -257,7 +292,24 @@ describe('HttpSender: failures before a response', () => {
     const result = await sender().send(post(`http://127.0.0.1:${port}/answer`), { ...LIMITS, connectTimeoutMs: 200 });
 
     expect(result.outcome).toEqual({ kind: 'connect-timeout', detail: `no connection to 127.0.0.1:${port} within 200 ms` });
+    expect(result.durationMs).toBeGreaterThanOrEqual(190);
     expect(result.durationMs).toBeLessThan(2000);
+  });
+
+  it('honours each attempt\'s own connect timeout', async () => {
+    const { port, child } = await saturatedListener();
+    cleanups.push(() => void child.kill());
+    const fillers = await fillAcceptQueue(port);
+    cleanups.push(() => fillers.forEach((s) => s.destroy()));
+    const s = sender();
+
+    const short = await s.send(post(`http://127.0.0.1:${port}/a`), { ...LIMITS, connectTimeoutMs: 100 });
+    const longer = await s.send(post(`http://127.0.0.1:${port}/a`), { ...LIMITS, connectTimeoutMs: 600 });
+
+    expect(short.outcome.kind).toBe('connect-timeout');
+    expect(longer.outcome.kind).toBe('connect-timeout');
+    expect(short.durationMs).toBeLessThan(400);
+    expect(longer.durationMs).toBeGreaterThanOrEqual(590);
   });
 
   it('reports the total budget running out before any response as total-timeout', async () => {
@@ -380,6 +432,16 @@ describe('HttpSender: redirects', () => {
     expect(second).toMatchObject({ method: 'GET', url: '/next', body: '' });
     expect(second?.headers['content-type']).toBeUndefined();
     expect(result.request.method).toBe('POST');
+  });
+
+  it('drops credentials when a redirect leaves the origin', async () => {
+    const other = await receiver();
+    const sink = await redirectingReceiver({ '/a': { status: 307, location: other.url('/b').replace('127.0.0.1', 'localhost') } });
+    const result = await sender().send(post(sink.url('/a'), 'x=1', { Authorization: 'Bearer secret' }), { ...LIMITS, maxRedirects: 1 });
+    expect(result.outcome.kind).toBe('success');
+    expect(sink.requests[0]?.headers['authorization']).toBe('Bearer secret');
+    expect(other.requests[0]?.headers['authorization']).toBeUndefined();
+    expect(other.requests[0]?.body).toBe('x=1');
   });
 
   it('keeps the method and body across a 307', async () => {

@@ -137,7 +137,9 @@ export function eventRoutes(streams: EventStreams): ControlRoute[] {
         'A client that stops reading is disconnected once about 1 MiB is queued for it.',
       query: eventStreamQuerySchema,
       responses: { 200: { description: 'The stream; each data line is one of these.', schema: deliveryEventSchema, contentType: 'text/event-stream' } },
-      async handler({ query }, reply) {
+      async handler({ query }, reply, request) {
+        // Fastify answers HEAD with the GET handler; a stream that can carry no body would never end.
+        if (request.method === 'HEAD') return reply.type('text/event-stream; charset=utf-8').send();
         streams.open(reply, query.accountId);
         return reply;
       },
