@@ -36,10 +36,20 @@ export async function serve(input: ServeInput, io: CliIo): Promise<CommandResult
   } catch (error) {
     return startFailed(io, `could not start with data directory ${config.data}: ${messageOf(error)}`);
   }
+  // Signals are watched from here on, before the port opens: a supervisor may send SIGTERM as soon as
+  // it sees the port, and the default action would kill the process without draining.
+  const listening = app.listen();
+  const { stopped, dispose } = onStopSignal(io, async () => {
+    await listening.catch(() => undefined);
+    logger.info('stopping: draining in-flight deliveries (press Ctrl-C again to leave at once)');
+    await app.close();
+    return 0;
+  });
   let url: string;
   try {
-    ({ url } = await app.listen());
+    ({ url } = await listening);
   } catch (error) {
+    dispose();
     await app.close().catch(() => undefined);
     return startFailed(io, listenFailure(error, config));
   }
@@ -60,11 +70,6 @@ export async function serve(input: ServeInput, io: CliIo): Promise<CommandResult
       palette,
     ),
   );
-  const { stopped } = onStopSignal(io, async () => {
-    logger.info('stopping: draining in-flight deliveries (press Ctrl-C again to leave at once)');
-    await app.close();
-    return 0;
-  });
   return { exitCode: 0, running: stopped };
 }
 

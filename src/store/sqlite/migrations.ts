@@ -37,10 +37,11 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (type, id)
       );
 
-      -- AUTOINCREMENT so a seq is never handed out twice, even after retention deletes the newest
-      -- rows: list cursors held by a client stay meaningful.
+      -- seq is the rowid: a new row always gets one above every row present, which is all the
+      -- newest-first listing needs. No AUTOINCREMENT: it would add a write to sqlite_sequence (one more
+      -- page in the WAL) to every commit, only to avoid reusing the seq of a row retention deleted.
       CREATE TABLE deliveries (
-        seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+        seq             INTEGER PRIMARY KEY,
         id              TEXT NOT NULL UNIQUE,
         account_id      TEXT NOT NULL,
         dialect         TEXT NOT NULL,
@@ -103,7 +104,7 @@ export const MIGRATIONS: readonly Migration[] = [
       );
 
       CREATE TABLE sink_requests (
-        seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+        seq          INTEGER PRIMARY KEY,
         sink         TEXT NOT NULL,
         method       TEXT NOT NULL,
         path         TEXT NOT NULL,
