@@ -19,7 +19,7 @@ export class ReceiverClient {
   }
 
   static async start(): Promise<ReceiverClient> {
-    const child = fork(fileURLToPath(new URL('./receiver-process.js', import.meta.url)), [], { stdio: 'inherit' });
+    const child = fork(fileURLToPath(new URL('./receiver-process.js', import.meta.url)), [], { stdio: 'inherit', execArgv: [] });
     const port = await new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('receiver child did not start within 10 s')), 10_000);
       child.once('error', reject);

@@ -77,7 +77,8 @@ function accountOf(event: DeliveryEvent): string {
 
 /**
  * `12:00:01  #2  POST http://app/hook  500  120 ms  retry at 12:02:01  <delivery id>`: green when
- * it succeeded, yellow when a retry is scheduled, red when the delivery gave up.
+ * it succeeded, yellow when a retry is scheduled, red when the delivery gave up. Times are hookline's
+ * clock, so under `--clock virtual` they follow the virtual time, matching the retry schedule.
  */
 export function formatAttempt(attempt: Attempt, palette: Colors): string {
   const succeeded = attempt.outcome.kind === 'success';

@@ -407,7 +407,7 @@ describe('hookline serve (in-process)', () => {
       captured.signals.emit('SIGTERM');
       expect(await result.running).toBe(0);
     }
-    expect(pretty.stdout()).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO  stopping: draining/m);
+    expect(pretty.stdout()).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO {2}stopping: draining/m);
     expect(json.stdout()).toMatch(/^\{"level":30,.*"msg":"stopping: draining/m);
   });
 

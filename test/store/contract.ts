@@ -116,6 +116,34 @@ export function describeStoreContract(name: string, open: () => Promise<{ store:
         expect(await store.deliveries.get(twice.id)).toBeNull();
       });
 
+      it('commits concurrent change sets independently: one that fails takes none of the others with it', async () => {
+        const [existing] = await enqueue({});
+        const first = newDelivery();
+        const doomed = newDelivery();
+        const clash = newDelivery({ id: must(existing, 'existing').id });
+
+        const results = await Promise.allSettled([
+          store.commit({ deliveries: [first] }),
+          store.commit({
+            resources: [{ type: 'message', id: 'm-doomed', accountId: ACCOUNT, state: {}, updatedAt: T0 }],
+            deliveries: [doomed, clash],
+          }),
+          store.commit({ resources: [{ type: 'message', id: 'm-ok', accountId: ACCOUNT, state: { ok: true }, updatedAt: T0 }] }),
+        ]);
+
+        expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+        expect((await store.deliveries.get(first.id))?.status).toBe('pending');
+        expect(await store.deliveries.get(doomed.id)).toBeNull();
+        expect(await store.getResource('message', 'm-doomed')).toBeNull();
+        expect((await store.getResource('message', 'm-ok'))?.state).toEqual({ ok: true });
+      });
+
+      it('gives concurrent commits distinct seqs', async () => {
+        const results = await Promise.all(Array.from({ length: 20 }, () => store.commit({ deliveries: [newDelivery(), newDelivery()] })));
+        const seqs = results.flatMap((r) => r.deliverySeqs);
+        expect(new Set(seqs).size).toBe(40);
+      });
+
       it('keeps working after a rejected change set', async () => {
         const twice = newDelivery();
         await expect(store.commit({ deliveries: [twice, twice] })).rejects.toThrow();

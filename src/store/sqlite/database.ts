@@ -47,6 +47,9 @@ export interface PruneCounts {
   readonly sinkRequests: number;
 }
 
+/** How one change set of a group commit ended. */
+export type CommitOutcome = { readonly ok: true; readonly result: CommitResult } | { readonly ok: false; readonly error: Error };
+
 /** The connection settings in force, for diagnostics and tests. */
 export interface SqliteSettings {
   readonly journalMode: string;
@@ -68,6 +71,7 @@ export class SqliteDatabase {
   private readonly statements: ReturnType<typeof prepareStatements>;
   private readonly listStatements = new Map<string, Statement<DeliveryRow>>();
   private readonly commitTransaction: Database.Transaction<(changes: ChangeSet) => CommitResult>;
+  private readonly commitEachTransaction: Database.Transaction<(changeSets: readonly ChangeSet[]) => CommitOutcome[]>;
   private readonly recordAttemptsTransaction: Database.Transaction<(results: readonly AttemptResult[], owner: string) => void>;
   private readonly recordFinishedTransaction: Database.Transaction<(finished: FinishedDelivery) => void>;
   private readonly pruneTransaction: Database.Transaction<(policy: RetentionPolicy, limit: number) => PruneCounts>;
@@ -83,6 +87,7 @@ export class SqliteDatabase {
     }
     this.statements = prepareStatements(this.db);
     this.commitTransaction = this.db.transaction((changes: ChangeSet) => this.writeChangeSet(changes));
+    this.commitEachTransaction = this.db.transaction((changeSets: readonly ChangeSet[]) => this.writeEachChangeSet(changeSets));
     this.recordAttemptsTransaction = this.db.transaction((results: readonly AttemptResult[], owner: string) =>
       this.writeAttemptResults(results, owner),
     );
@@ -129,9 +134,19 @@ export class SqliteDatabase {
     try {
       return this.commitTransaction.immediate(changes);
     } catch (error) {
-      const ids = (changes.deliveries ?? []).map((d) => d.id);
-      throw new Error(`could not commit change set (deliveries ${ids.join(', ') || 'none'}): ${(error as Error).message}`, { cause: error });
+      throw commitError(changes, error);
     }
+  }
+
+  /**
+   * Group commit: many change sets in one transaction (one WAL append instead of one per change set),
+   * each inside its own savepoint, so a change set that fails is rolled back alone and the others
+   * still commit. Each keeps its all-or-nothing guarantee. Throws only if the whole transaction fails,
+   * in which case none of them was stored.
+   */
+  commitEach(changeSets: readonly ChangeSet[]): CommitOutcome[] {
+    if (changeSets.length === 0) return [];
+    return this.commitEachTransaction.immediate(changeSets);
   }
 
   getResource(type: string, id: string): StoredResource | null {
@@ -289,6 +304,25 @@ export class SqliteDatabase {
     return { deliverySeqs };
   }
 
+  private writeEachChangeSet(changeSets: readonly ChangeSet[]): CommitOutcome[] {
+    const outcomes: CommitOutcome[] = [];
+    for (const changes of changeSets) {
+      // After some errors (disk full, I/O) SQLite rolls the whole transaction back by itself; what
+      // follows would then run in autocommit mode, outside the group, so it is refused instead.
+      if (!this.db.inTransaction) {
+        outcomes.push({ ok: false, error: commitError(changes, new Error('the group commit was rolled back by an earlier failure')) });
+        continue;
+      }
+      try {
+        // A transaction function called inside a transaction runs as a savepoint.
+        outcomes.push({ ok: true, result: this.commitTransaction(changes) });
+      } catch (error) {
+        outcomes.push({ ok: false, error: commitError(changes, error) });
+      }
+    }
+    return outcomes;
+  }
+
   private writeAttemptResults(results: readonly AttemptResult[], owner: string): void {
     const { insertAttempt, finishAttempt } = this.statements;
     for (const { attempt, next } of results) {
@@ -340,6 +374,12 @@ export class SqliteDatabase {
     }
     return statement;
   }
+}
+
+function commitError(changes: ChangeSet, cause: unknown): Error {
+  const ids = (changes.deliveries ?? []).map((d) => d.id);
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return new Error(`could not commit change set (deliveries ${ids.join(', ') || 'none'}): ${message}`, { cause });
 }
 
 /**

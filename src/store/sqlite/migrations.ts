@@ -103,8 +103,10 @@ export const MIGRATIONS: readonly Migration[] = [
         headers   TEXT NOT NULL   -- JSON
       );
 
+      -- AUTOINCREMENT here (unlike deliveries): readers follow new requests forward with "seq > cursor",
+      -- so a seq must never be handed out again after retention empties the table.
       CREATE TABLE sink_requests (
-        seq          INTEGER PRIMARY KEY,
+        seq          INTEGER PRIMARY KEY AUTOINCREMENT,
         sink         TEXT NOT NULL,
         method       TEXT NOT NULL,
         path         TEXT NOT NULL,
