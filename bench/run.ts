@@ -134,7 +134,14 @@ async function scale(context: Context): Promise<void> {
   log(`scale: ${integer(options.scheduled)} callbacks due in an hour + 1,000 due now, in a child process`);
   const result = await scaleFigure({ scheduled: options.scheduled, due: 1000, batchSize: 10_000, rounds: 6 }, 15 * 60_000);
   if (!result.gcExposed) log('  note: the child ran without --expose-gc; RSS includes uncollected garbage');
-  log(`  filled in ${(result.fillMs / 1000).toFixed(1)} s; database ${mb(result.databaseMb)}; peak RSS ${mb(result.rssPeakMb)}`);
+  const databaseMb = Object.values(result.databaseFilesMb).reduce((sum, size) => sum + size, 0);
+  const memory = result.memoryLoaded;
+  log(`  filled in ${(result.fillMs / 1000).toFixed(1)} s; database files ${mb(databaseMb)}; peak RSS ${mb(result.rssPeakMb)}`);
+  log(
+    `  loaded RSS ${mb(result.rssLoadedMb)}: V8 heap ${mb(memory.heapTotal)} (${mb(memory.heapUsed)} used), external ${mb(memory.external)}` +
+      (memory.rssAnon === undefined ? '' : `; anonymous ${mb(memory.rssAnon)}, file-backed ${mb(memory.rssFile ?? 0)}, shared ${mb(memory.rssShmem ?? 0)}`),
+  );
+  log(`  RSS after closing that engine: ${mb(result.rssClosedMb)} (what filling left in the process, not held by the store)`);
   const claimRatio = result.claimLoaded.medianMs / result.claimAlone.medianMs;
   context.figures.scale = { ...result, claimRatio };
   context.rows.push(

@@ -1,11 +1,12 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NewDelivery } from '../dist/domain/delivery.js';
 import { Outbox } from '../dist/delivery/outbox.js';
 import { messageStatusParams, STATUS_PATH } from './callback-params.js';
 import { startEngine, type BenchEngine } from './engine.js';
-import type { ClaimTiming, FromScaleChild, ScaleOptions, ScaleResult } from './scale-protocol.js';
+import type { ClaimTiming, FromScaleChild, MemoryBreakdown, ScaleOptions, ScaleResult } from './scale-protocol.js';
 import { median } from './stats.js';
+import { sleep } from './time.js';
 
 /**
  * Figure 4, run in its own process so its RSS is the engine's alone: a store holding a million
@@ -19,9 +20,34 @@ const MB = 1024 * 1024;
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
-function rssMb(): number {
+/**
+ * RSS once the process has settled: one collection right after filling still leaves the fill's garbage
+ * in pages V8 has not handed back yet (measured: ~60 MB at 200,000 rows), which is the bench's own
+ * allocation, not what the engine holds. A server idles between bursts, so let it settle the same way.
+ */
+async function settledRssMb(): Promise<number> {
   gc?.();
+  for (let i = 0; i < 5; i++) {
+    await sleep(200);
+    gc?.();
+  }
   return process.memoryUsage.rss() / MB;
+}
+
+/** Call after `settledRssMb()` (which collects). */
+function memoryBreakdown(): MemoryBreakdown {
+  const usage = process.memoryUsage();
+  const breakdown = { heapUsed: usage.heapUsed / MB, heapTotal: usage.heapTotal / MB, external: usage.external / MB };
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kb = (name: string): number | undefined => {
+      const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status);
+      return match ? Number(match[1]) / 1024 : undefined;
+    };
+    return { ...breakdown, rssAnon: kb('RssAnon'), rssFile: kb('RssFile'), rssShmem: kb('RssShmem') };
+  } catch {
+    return breakdown;
+  }
 }
 
 function outboxOf(engine: BenchEngine): Outbox {
@@ -71,10 +97,8 @@ async function timeNextDueAt(engine: BenchEngine): Promise<number> {
   return median(times);
 }
 
-function directoryMb(dir: string): number {
-  let bytes = 0;
-  for (const name of readdirSync(dir)) bytes += statSync(join(dir, name)).size;
-  return bytes / MB;
+function filesMb(dir: string): Record<string, number> {
+  return Object.fromEntries(readdirSync(dir).map((name) => [name, statSync(join(dir, name)).size / MB]));
 }
 
 async function measure(options: ScaleOptions): Promise<ScaleResult> {
@@ -84,20 +108,24 @@ async function measure(options: ScaleOptions): Promise<ScaleResult> {
   let claimLoaded: ClaimTiming;
   let nextDueAtMs: number;
   let rssLoadedMb: number;
-  let databaseMb: number;
+  let memoryLoaded: MemoryBreakdown;
+  let databaseFilesMb: Record<string, number>;
   try {
-    rssEmptyMb = rssMb();
+    rssEmptyMb = await settledRssMb();
     const fillStarted = performance.now();
     await fill(loaded, options.scheduled, options.batchSize, loaded.app.clock.now() + HOUR_MS);
     await loaded.app.store.commit({ deliveries: deliveries(loaded, options.due, loaded.app.clock.now()) });
     fillMs = performance.now() - fillStarted;
     claimLoaded = await timeClaims(loaded, options);
     nextDueAtMs = await timeNextDueAt(loaded);
-    rssLoadedMb = rssMb();
-    databaseMb = directoryMb(loaded.dataDir);
+    rssLoadedMb = await settledRssMb();
+    memoryLoaded = memoryBreakdown();
+    databaseFilesMb = filesMb(loaded.dataDir);
   } finally {
     await loaded.stop();
   }
+  // What stays after the store is closed is not held by it: allocator and V8 pages kept from filling.
+  const rssClosedMb = await settledRssMb();
   // Measured after the loaded store is gone, so this store's rounds run on the same warmed-up code.
   const alone = await startEngine({ listen: false, overrides: { dispatch: false } });
   let claimAlone: ClaimTiming;
@@ -111,10 +139,12 @@ async function measure(options: ScaleOptions): Promise<ScaleResult> {
     gcExposed: gc !== undefined,
     rssEmptyMb,
     rssLoadedMb,
+    rssClosedMb,
     // resourceUsage reports kilobytes.
     rssPeakMb: process.resourceUsage().maxRSS / 1024,
+    memoryLoaded,
     fillMs,
-    databaseMb,
+    databaseFilesMb,
     nextDueAtMs,
     claimLoaded,
     claimAlone,

@@ -11,6 +11,16 @@ export interface ScaleOptions {
   readonly rounds: number;
 }
 
+/** MB. The `rss*` split is Linux-only and absent elsewhere. */
+export interface MemoryBreakdown {
+  readonly heapUsed: number;
+  readonly heapTotal: number;
+  readonly external: number;
+  readonly rssAnon?: number;
+  readonly rssFile?: number;
+  readonly rssShmem?: number;
+}
+
 export interface ClaimTiming {
   /** Median of the timed rounds, ms. */
   readonly medianMs: number;
@@ -23,13 +33,17 @@ export interface ScaleResult {
   readonly gcExposed: boolean;
   /** RSS of the engine with an empty store, MB. */
   readonly rssEmptyMb: number;
-  /** RSS holding `scheduled` + `due` deliveries, after the claims, MB: the figure. */
+  /** RSS holding `scheduled` + `due` deliveries, after the claims, collected and settled for 1 s, MB: the figure. */
   readonly rssLoadedMb: number;
+  /** RSS once that engine is closed and its store gone, MB: what filling left behind in the process. */
+  readonly rssClosedMb: number;
+  /** Where the loaded RSS lives: V8 heap, native allocations, mapped files (Linux /proc/self/status). */
+  readonly memoryLoaded: MemoryBreakdown;
   /** Highest RSS the process reached, filling included, MB. */
   readonly rssPeakMb: number;
   readonly fillMs: number;
-  /** Database, WAL and shared-memory files together, MB. */
-  readonly databaseMb: number;
+  /** Database, WAL and shared-memory files, MB, by file name. */
+  readonly databaseFilesMb: Readonly<Record<string, number>>;
   /** `nextDueAt` on the full store, median ms. */
   readonly nextDueAtMs: number;
   readonly claimLoaded: ClaimTiming;

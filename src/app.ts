@@ -71,7 +71,7 @@ async function assemble(config: HooklineConfig, store: Store, logger: Logger): P
   const accounts = new AccountDirectory(await ensureAccounts(config, store, clock));
   const devAccount = await devAccountOf(config, store, accounts);
   const events = new DeliveryEvents();
-  const ssrf = new SsrfGuard(config.ssrf);
+  const ssrf = new SsrfGuard(config.ssrf, { allow: config.ssrfAllow });
   const sender = new HttpSender({ ssrf, connectionsPerOrigin: config.connectionsPerOrigin });
   const userAgent = `hookline/${VERSION}`;
   const policySettings: PolicySettings = {

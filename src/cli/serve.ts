@@ -34,7 +34,7 @@ export async function serve(input: ServeInput, io: CliIo): Promise<CommandResult
   try {
     app = await createApp(config, { logger });
   } catch (error) {
-    return startFailed(io, `could not start with data directory ${config.data}: ${messageOf(error)}`);
+    return startFailed(io, `could not start: ${messageOf(error)} (data: ${config.data})`);
   }
   // Signals are watched from here on, before the port opens: a supervisor may send SIGTERM as soon as
   // it sees the port, and the default action would kill the process without draining.

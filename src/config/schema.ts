@@ -69,6 +69,13 @@ export const configSchema = z.strictObject({
     .describe(
       'Which callback destinations are allowed. `dev`: loopback and private ranges too, for local work; `strict`: public addresses only, checked after DNS resolution and on every redirect.',
     ),
+  ssrfAllow: z
+    .array(z.string().min(1))
+    .default([])
+    .describe(
+      'Addresses or CIDR ranges strict mode lets through anyway (e.g. `10.0.0.0/8` for receivers on a private network); repeat or separate with commas.',
+    )
+    .meta({ placeholder: 'CIDR' }),
   dispatch: z
     .boolean()
     .default(true)

@@ -42,6 +42,7 @@ describe('config schema', () => {
       timeScale: 1,
       account: [],
       ssrf: 'dev',
+      ssrfAllow: [],
       dispatch: true,
       concurrency: 256,
       connectionsPerOrigin: 64,

@@ -65,6 +65,9 @@ type Statement<Row = unknown> = Database.Statement<unknown[], Row>;
  * and every operation the Store ports need as a plain method. Arguments and results are plain data
  * (structured-cloneable), so this class can move into a worker thread behind a message port without
  * change if storage work ever has to leave the event loop; `SqliteStore` is the async facade.
+ *
+ * Write transactions are IMMEDIATE: they take the write lock when they begin, so a second process on
+ * the same file (the CLI, say) waits out busy_timeout instead of failing on a lock upgrade.
  */
 export class SqliteDatabase {
   private readonly db: Database.Database;
@@ -76,16 +79,16 @@ export class SqliteDatabase {
   private readonly recordFinishedTransaction: Database.Transaction<(finished: FinishedDelivery) => void>;
   private readonly pruneTransaction: Database.Transaction<(policy: RetentionPolicy, limit: number) => PruneCounts>;
 
-  constructor(private readonly options: SqliteDatabaseOptions) {
+  constructor(options: SqliteDatabaseOptions) {
     this.db = new Database(options.path);
     try {
       configure(this.db, options.busyTimeoutMs ?? 5000);
       migrate(this.db, options.path);
+      this.statements = prepareStatements(this.db);
     } catch (error) {
       this.db.close();
       throw error;
     }
-    this.statements = prepareStatements(this.db);
     this.commitTransaction = this.db.transaction((changes: ChangeSet) => this.writeChangeSet(changes));
     this.commitEachTransaction = this.db.transaction((changeSets: readonly ChangeSet[]) => this.writeEachChangeSet(changeSets));
     this.recordAttemptsTransaction = this.db.transaction((results: readonly AttemptResult[], owner: string) =>
@@ -93,10 +96,6 @@ export class SqliteDatabase {
     );
     this.recordFinishedTransaction = this.db.transaction((finished: FinishedDelivery) => this.writeFinished(finished));
     this.pruneTransaction = this.db.transaction((policy: RetentionPolicy, limit: number) => this.deleteExpired(policy, limit));
-  }
-
-  get isOpen(): boolean {
-    return this.db.open;
   }
 
   settings(): SqliteSettings {
@@ -128,7 +127,6 @@ export class SqliteDatabase {
 
   // The outbox
 
-  /** Write-transactions are IMMEDIATE: they take the write lock up front, so busy_timeout applies. */
   commit(changes: ChangeSet): CommitResult {
     if (!changes.resources?.length && !changes.deliveries?.length) return { deliverySeqs: [] };
     try {

@@ -45,7 +45,7 @@ export const CLAIM_DUE = `
   WHERE seq IN (
     SELECT seq FROM deliveries
     WHERE status = 'pending' AND due_at <= @now
-    ORDER BY seq
+    ORDER BY due_at, seq
     LIMIT @limit)
   RETURNING ${DELIVERY_COLUMNS}`;
 

@@ -102,8 +102,9 @@ export class SqliteStore implements Store {
       const outcomes = this.db.commitEach(batch.map((queued) => queued.changes));
       batch.forEach((queued, i) => {
         const outcome = outcomes[i];
-        if (outcome?.ok) queued.resolve(outcome.result);
-        else queued.reject(outcome?.error ?? new Error('group commit returned no outcome for a change set'));
+        if (!outcome) queued.reject(new Error('group commit returned no outcome for a change set'));
+        else if (outcome.ok) queued.resolve(outcome.result);
+        else queued.reject(outcome.error);
       });
     } catch (error) {
       for (const queued of batch) queued.reject(error instanceof Error ? error : new Error(String(error)));
