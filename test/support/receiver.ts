@@ -102,7 +102,7 @@ export class Receiver {
       return false;
     });
     const reply = await this.responder(request, index);
-    if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
+    if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs).unref());
     if (res.destroyed) return;
     res.writeHead(reply.status ?? 200, reply.headers ?? {});
     res.end(reply.body ?? '');
