@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { callbackParamsList } from './callback-params.js';
 import { enginePaced } from './hookline-run.js';
 import type { PacedSend } from './pacing.js';
@@ -11,6 +12,29 @@ export interface LatencyResult {
   readonly warmup: number;
   readonly engine: LatencySummary;
   readonly raw: LatencySummary;
+  /**
+   * How late this process's event loop ran timers during each run (ms). A stall here delays every
+   * callback in flight, so it separates the engine's own pauses (GC, synchronous SQLite work and its
+   * checkpoint fsyncs) from delays outside the process.
+   */
+  readonly engineLoopDelay: LoopDelay;
+  readonly rawLoopDelay: LoopDelay;
+}
+
+export interface LoopDelay {
+  readonly p99Ms: number;
+  readonly maxMs: number;
+}
+
+async function withLoopDelay<T>(run: () => Promise<T>): Promise<{ value: T; delay: LoopDelay }> {
+  const histogram = monitorEventLoopDelay({ resolution: 1 });
+  histogram.enable();
+  try {
+    const value = await run();
+    return { value, delay: { p99Ms: histogram.percentile(99) / 1e6, maxMs: histogram.max / 1e6 } };
+  } finally {
+    histogram.disable();
+  }
 }
 
 /**
@@ -29,22 +53,26 @@ export async function latencyFigure(options: {
   const timeoutMs = options.seconds * 1000 + 60_000;
 
   const engineRun = await receiver.expect(total, { recordArrivals: true, timeoutMs });
-  const paced = await enginePaced({ receiverUrl: receiver.url, paramsList: callbackParamsList(total), ratePerSecond });
-  let engineSends: PacedSend[];
-  try {
-    await engineRun.reached;
-    engineSends = paced.sends;
-  } finally {
-    await paced.stop();
-  }
-  const engine = summarize(engineSends, await receiver.arrivals(), warmup);
+  const engineSent = await withLoopDelay(async () => {
+    const paced = await enginePaced({ receiverUrl: receiver.url, paramsList: callbackParamsList(total), ratePerSecond });
+    try {
+      await engineRun.reached;
+      return paced.sends;
+    } finally {
+      await paced.stop();
+    }
+  });
+  const engine = summarize(engineSent.value, await receiver.arrivals(), warmup);
 
   const rawRun = await receiver.expect(total, { recordArrivals: true, timeoutMs });
-  const rawSends = await rawPaced(options.target, callbackParamsList(total), ratePerSecond, 'raw-latency');
-  await rawRun.reached;
-  const raw = summarize(rawSends, await receiver.arrivals(), warmup);
+  const rawSent = await withLoopDelay(async () => {
+    const sends = await rawPaced(options.target, callbackParamsList(total), ratePerSecond, 'raw-latency');
+    await rawRun.reached;
+    return sends;
+  });
+  const raw = summarize(rawSent.value, await receiver.arrivals(), warmup);
 
-  return { ratePerSecond, warmup, engine, raw };
+  return { ratePerSecond, warmup, engine, raw, engineLoopDelay: engineSent.delay, rawLoopDelay: rawSent.delay };
 }
 
 function summarize(sends: readonly PacedSend[], arrivals: ReadonlyMap<string, number>, warmup: number): LatencySummary {

@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { callbackParamsList } from './callback-params.js';
 import { bullmqThroughput, redisPersistence } from './bullmq-run.js';
 import { engineDefaults } from './engine.js';
@@ -107,7 +108,11 @@ async function latency(context: Context): Promise<void> {
   const { options } = context;
   log(`latency: ${integer(options.rate)} callbacks/s for ${options.seconds} s, one enqueue each`);
   const result = await latencyFigure({ receiver: needReceiver(context), target: context.target, ratePerSecond: options.rate, seconds: options.seconds });
-  log(`  hookline p50 ${ms(result.engine.p50Ms)} p99 ${ms(result.engine.p99Ms)}; raw undici p50 ${ms(result.raw.p50Ms)} p99 ${ms(result.raw.p99Ms)}`);
+  log(`  hookline p50 ${ms(result.engine.p50Ms)} p99 ${ms(result.engine.p99Ms)} max ${ms(result.engine.maxMs)}; raw undici p50 ${ms(result.raw.p50Ms)} p99 ${ms(result.raw.p99Ms)} max ${ms(result.raw.maxMs)}`);
+  log(
+    `  event-loop delay in this process: with hookline p99 ${ms(result.engineLoopDelay.p99Ms)} max ${ms(result.engineLoopDelay.maxMs)}; ` +
+      `with raw undici p99 ${ms(result.rawLoopDelay.p99Ms)} max ${ms(result.rawLoopDelay.maxMs)}`,
+  );
   context.figures.latency = result;
   context.rows.push(
     {
@@ -167,7 +172,13 @@ async function scale(context: Context): Promise<void> {
 const RUNNERS = { throughput, bullmq, latency, scale } as const;
 
 async function main(): Promise<number> {
-  const parsed = parseOptions(process.argv.slice(2));
+  let parsed: BenchOptions | 'help';
+  try {
+    parsed = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    return 2;
+  }
   if (parsed === 'help') {
     console.log(USAGE);
     return 0;
@@ -187,6 +198,8 @@ async function main(): Promise<number> {
     engineThroughput: null,
   };
   log(`hookline bench: plivo dialect (6 signature headers per attempt), concurrency ${defaults.concurrency}, ${defaults.connectionsPerOrigin} connections to the receiver`);
+  // The machines are shared: a high load average means other work competed with this run.
+  log(`load average ${loadavg().map((load) => load.toFixed(2)).join(' ')} on ${machine().cpus as number} cores`);
   try {
     for (const figure of options.only) {
       gc?.();
@@ -199,6 +212,7 @@ async function main(): Promise<number> {
   const file = writeResults({
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
+    loadAverageAtEnd: loadavg(),
     machine: machine(),
     options,
     engine: { dialect: 'plivo', ...defaults },
