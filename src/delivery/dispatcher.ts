@@ -1,15 +1,14 @@
 import type { Logger } from 'pino';
 import type { Clock, TimerHandle } from '../domain/clock.js';
 import type { Attempt, Delivery } from '../domain/delivery.js';
-import { newNonce } from '../domain/ids.js';
 import { decideAfterAttempt } from '../domain/retry.js';
 import { parseRetryAfter } from '../domain/retry-after.js';
 import type { AttemptResult, Store } from '../store/ports.js';
 import type { AccountDirectory } from './account-directory.js';
+import { AttemptSender } from './attempt-sender.js';
 import type { DeliveryEvents } from './events.js';
 import type { Sender } from './sender.js';
 import { stripFragment } from './url.js';
-import { buildOutboundRequest } from './wire.js';
 
 export interface DispatcherOptions {
   readonly store: Store;
@@ -64,8 +63,10 @@ export class Dispatcher {
   private timerAt: number | null = null;
   private leaseSweep: NodeJS.Timeout | null = null;
   private idleWaiters: Array<() => void> = [];
+  private readonly attempts: AttemptSender;
 
   constructor(private readonly options: DispatcherOptions) {
+    this.attempts = new AttemptSender(options);
     this.leaseMs = options.leaseMs ?? 120_000;
     this.claimBatch = options.claimBatch ?? 256;
     this.recordBatch = options.recordBatch ?? 512;
@@ -187,32 +188,23 @@ export class Dispatcher {
   }
 
   private async send(delivery: Delivery): Promise<AttemptResult> {
-    const { clock, sender, accounts } = this.options;
+    const { clock } = this.options;
     const number = delivery.attemptCount + 1;
-    const credentials = accounts.credentials(delivery.accountId) ?? { authToken: '', mainAuthToken: '' };
     const startedAt = clock.now();
-    const request = buildOutboundRequest({
-      deliveryId: delivery.id,
-      attemptNumber: number,
-      dialect: delivery.dialect,
-      method: delivery.method,
-      wireUrl: stripFragment(delivery.url),
-      params: delivery.params,
-      authToken: credentials.authToken,
-      mainAuthToken: credentials.mainAuthToken,
-      nonce: newNonce(),
-      timestampSeconds: Math.floor(startedAt / 1000),
-      userAgent: this.options.userAgent,
-    });
     const { policy } = delivery;
-    const sent = await sender.send(request, {
-      connectTimeoutMs: policy.connectTimeoutMs,
-      readTimeoutMs: policy.readTimeoutMs,
-      totalTimeoutMs: policy.totalTimeoutMs,
-      maxRedirects: policy.maxRedirects,
-      maxResponseBytes: policy.maxResponseBytes,
-      recordBodyBytes: this.options.recordBodyBytes,
-    });
+    const sent = await this.attempts.send(
+      {
+        deliveryId: delivery.id,
+        accountId: delivery.accountId,
+        dialect: delivery.dialect,
+        method: delivery.method,
+        wireUrl: stripFragment(delivery.url),
+        params: delivery.params,
+        policy,
+      },
+      number,
+      startedAt,
+    );
     const decision = decideAfterAttempt({
       policy,
       outcome: sent.outcome,

@@ -3,16 +3,16 @@ import type { CallbackParams, Dialect, HttpMethod } from '../domain/callback.js'
 import type { Clock } from '../domain/clock.js';
 import type { Attempt, NewDelivery } from '../domain/delivery.js';
 import { resolveCallbackUrl, type PolicySettings } from '../domain/fragment-policy.js';
-import { newNonce, newUuid } from '../domain/ids.js';
+import { newDeliveryId } from '../domain/ids.js';
 import type { AttemptOutcome } from '../domain/outcome.js';
 import type { PolicyProfile } from '../domain/policy.js';
 import { decideAfterAttempt } from '../domain/retry.js';
 import { parseRetryAfter } from '../domain/retry-after.js';
 import type { Store } from '../store/ports.js';
 import type { AccountDirectory } from './account-directory.js';
+import { AttemptSender } from './attempt-sender.js';
 import type { DeliveryEvents } from './events.js';
 import type { Sender } from './sender.js';
-import { buildOutboundRequest } from './wire.js';
 
 /** One URL to fetch a document from. */
 export interface DocumentTarget {
@@ -88,7 +88,11 @@ type SeriesResult =
  * Every attempt is recorded as a finished delivery, so the inspector and replay see them like any other.
  */
 export class DocumentFetcher {
-  constructor(private readonly deps: DocumentFetcherDeps) {}
+  private readonly attempts: AttemptSender;
+
+  constructor(private readonly deps: DocumentFetcherDeps) {
+    this.attempts = new AttemptSender(deps);
+  }
 
   async fetchDocument(request: DocumentRequest): Promise<DocumentResult> {
     const first = await this.fetchSeries(request, request.target, request.params);
@@ -101,12 +105,11 @@ export class DocumentFetcher {
   }
 
   private async fetchSeries(request: DocumentRequest, target: DocumentTarget, params: CallbackParams): Promise<SeriesResult> {
-    const { clock, sender, accounts } = this.deps;
+    const { clock } = this.deps;
     const resolved = resolveCallbackUrl(target.url, request.profile, this.deps.policySettings);
     const { policy } = resolved;
-    const credentials = accounts.credentials(request.accountId) ?? { authToken: '', mainAuthToken: '' };
     const delivery: NewDelivery = {
-      id: newUuid(),
+      id: newDeliveryId(clock.now()),
       accountId: request.accountId,
       dialect: request.dialect,
       kind: 'document',
@@ -127,27 +130,20 @@ export class DocumentFetcher {
     for (let n = 1; ; n++) {
       const remaining = policy.totalTimeoutMs - (performance.now() - seriesStart);
       const startedAt = clock.now();
-      const outbound = buildOutboundRequest({
-        deliveryId: delivery.id,
-        attemptNumber: n,
-        dialect: request.dialect,
-        method: target.method,
-        wireUrl: resolved.wireUrl,
-        params,
-        authToken: credentials.authToken,
-        mainAuthToken: credentials.mainAuthToken,
-        nonce: newNonce(),
-        timestampSeconds: Math.floor(startedAt / 1000),
-        userAgent: this.deps.userAgent,
-      });
-      const sent = await sender.send(outbound, {
-        connectTimeoutMs: Math.min(policy.connectTimeoutMs, Math.max(1, remaining)),
-        readTimeoutMs: policy.readTimeoutMs,
-        totalTimeoutMs: Math.max(1, remaining),
-        maxRedirects: policy.maxRedirects,
-        maxResponseBytes: policy.maxResponseBytes,
-        recordBodyBytes: this.deps.recordBodyBytes,
-      });
+      const sent = await this.attempts.send(
+        {
+          deliveryId: delivery.id,
+          accountId: request.accountId,
+          dialect: request.dialect,
+          method: target.method,
+          wireUrl: resolved.wireUrl,
+          params,
+          policy,
+        },
+        n,
+        startedAt,
+        remaining,
+      );
 
       let verdict: BodyVerdict = { ok: true };
       if (sent.outcome.kind === 'success' && request.accept) {

@@ -3,7 +3,7 @@ import { DIALECTS, type Dialect } from '../domain/callback.js';
 import type { Delivery, NewDelivery } from '../domain/delivery.js';
 import { InputError } from '../domain/errors.js';
 import { resolveCallbackUrl, type PolicySettings } from '../domain/fragment-policy.js';
-import { newUuid } from '../domain/ids.js';
+import { newDeliveryId } from '../domain/ids.js';
 import type { PolicyProfile } from '../domain/policy.js';
 import type { Store } from '../store/ports.js';
 import type { AccountDirectory } from './account-directory.js';
@@ -86,7 +86,7 @@ export class Outbox implements CallbackService {
     const refusal = this.deps.ssrf.checkUrl(new URL(resolved.wireUrl));
     if (refusal) throw new InputError(refusal, 'url', 'use a public address, or run hookline with --ssrf dev for local receivers');
     return {
-      id: newUuid(),
+      id: newDeliveryId(now),
       accountId,
       dialect: request.dialect,
       kind: 'notification',

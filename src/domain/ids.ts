@@ -1,20 +1,39 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomFillSync, randomUUID } from 'node:crypto';
 
 /** Lowercase v4 UUID, the shape Plivo and SignalWire use for every id. */
 export function newUuid(): string {
   return randomUUID();
 }
 
-const NONCE_SPAN = 9n * 10n ** 19n;
-const NONCE_FLOOR = 10n ** 19n;
-
 /**
- * A 20-digit numeric nonce, the shape of Plivo's `X-Plivo-Signature-V3-Nonce` (`31627761595286130198`).
- * Made on every attempt, so from one 128-bit draw rather than digit by digit; the modulo bias over
- * 2^128 is far below anything a nonce cares about.
+ * A time-ordered UUID (version 7, RFC 9562) for hookline's own delivery ids. Ids made one after
+ * another sort one after another, so the store's indexes on them grow at one end instead of touching
+ * a random page per insert (measured: the random v4 ids were most of the write amplification).
  */
+export function newDeliveryId(atMs: number): string {
+  const time = Math.max(0, Math.floor(atMs)).toString(16).padStart(12, '0').slice(-12);
+  // A v4 UUID's random bits and variant, with its first 48 bits replaced by the time and version 7.
+  return `${time.slice(0, 8)}-${time.slice(8)}-7${randomUUID().slice(15)}`;
+}
+
+/** Random words drawn in bulk: a nonce is made on every attempt, and one syscall per attempt adds up. */
+const pool = new Uint32Array(512);
+let poolNext = pool.length;
+
+function randomWord(): number {
+  if (poolNext === pool.length) {
+    randomFillSync(pool);
+    poolNext = 0;
+  }
+  return pool[poolNext++] as number;
+}
+
+function nineDigits(): string {
+  // 2^32 is not a multiple of 10^9; the bias this leaves is far below anything a nonce cares about.
+  return String(randomWord() % 1_000_000_000).padStart(9, '0');
+}
+
+/** A 20-digit numeric nonce, the shape of Plivo's `X-Plivo-Signature-V3-Nonce` (`31627761595286130198`). */
 export function newNonce(): string {
-  const bytes = randomBytes(16);
-  const value = (bytes.readBigUInt64BE(0) << 64n) | bytes.readBigUInt64BE(8);
-  return String(NONCE_FLOOR + (value % NONCE_SPAN));
+  return `${1 + (randomWord() % 9)}${nineDigits()}${nineDigits()}${randomWord() % 10}`;
 }

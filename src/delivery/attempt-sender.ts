@@ -1,0 +1,67 @@
+import type { CallbackParams, Dialect, HttpMethod } from '../domain/callback.js';
+import { newNonce } from '../domain/ids.js';
+import type { DeliveryPolicy } from '../domain/policy.js';
+import type { AccountDirectory } from './account-directory.js';
+import type { SendResult, Sender } from './sender.js';
+import { buildOutboundRequest } from './wire.js';
+
+/** What one attempt of a callback needs, whichever path (outbox or document fetch) it comes from. */
+export interface AttemptTarget {
+  readonly deliveryId: string;
+  readonly accountId: string;
+  readonly dialect: Dialect;
+  readonly method: HttpMethod;
+  /** Fragment already removed. */
+  readonly wireUrl: string;
+  readonly params: CallbackParams;
+  readonly policy: DeliveryPolicy;
+}
+
+export interface AttemptSenderDeps {
+  readonly sender: Sender;
+  readonly accounts: AccountDirectory;
+  readonly userAgent: string;
+  /** Response bytes kept per attempt in the log. */
+  readonly recordBodyBytes: number;
+}
+
+/**
+ * Signs and sends one attempt under its policy: the one place where a callback becomes an HTTP
+ * request, so notifications and documents are signed, timed and classified alike.
+ */
+export class AttemptSender {
+  constructor(private readonly deps: AttemptSenderDeps) {}
+
+  /**
+   * `budgetMs` caps this attempt below the policy's total timeout: a document series passes what is
+   * left of `tt`, so the last attempt cannot run past it.
+   */
+  send(target: AttemptTarget, attemptNumber: number, startedAt: number, budgetMs = target.policy.totalTimeoutMs): Promise<SendResult> {
+    const { sender, accounts, userAgent, recordBodyBytes } = this.deps;
+    // An account deleted after its callback was queued still gets its callback, unsigned.
+    const credentials = accounts.credentials(target.accountId) ?? { authToken: '', mainAuthToken: '' };
+    const request = buildOutboundRequest({
+      deliveryId: target.deliveryId,
+      attemptNumber,
+      dialect: target.dialect,
+      method: target.method,
+      wireUrl: target.wireUrl,
+      params: target.params,
+      authToken: credentials.authToken,
+      mainAuthToken: credentials.mainAuthToken,
+      nonce: newNonce(),
+      timestampSeconds: Math.floor(startedAt / 1000),
+      userAgent,
+    });
+    const { policy } = target;
+    const budget = Math.max(1, Math.min(budgetMs, policy.totalTimeoutMs));
+    return sender.send(request, {
+      connectTimeoutMs: Math.min(policy.connectTimeoutMs, budget),
+      readTimeoutMs: policy.readTimeoutMs,
+      totalTimeoutMs: budget,
+      maxRedirects: policy.maxRedirects,
+      maxResponseBytes: policy.maxResponseBytes,
+      recordBodyBytes,
+    });
+  }
+}
