@@ -101,7 +101,8 @@ export class Dispatcher {
     this.timer?.cancel();
     this.timer = null;
     if (this.leaseSweep) clearInterval(this.leaseSweep);
-    while (this.inFlight > 0 || this.results.length > 0 || this.flushing) {
+    // A claim already on its way to the store starts its attempts when it returns: wait for it too.
+    while (this.pumping || this.inFlight > 0 || this.results.length > 0 || this.flushing) {
       await (this.flushing ?? new Promise<void>((resolve) => this.idleWaiters.push(resolve)));
       if (this.results.length > 0 && !this.flushing) await this.flush();
     }
@@ -126,16 +127,19 @@ export class Dispatcher {
     }
     this.pumping = true;
     try {
+      // A wake that arrives while the timer is being armed must claim again: the work it announced
+      // may already be due, and the timer would otherwise sleep past it.
       do {
         this.pumpAgain = false;
         await this.claimWhileDue();
+        if (!this.stopping && !this.pumpAgain) await this.armTimer();
       } while (this.pumpAgain && !this.stopping);
-      if (!this.stopping) await this.armTimer();
     } catch (error) {
       this.options.logger.error({ err: error }, 'dispatcher could not claim deliveries; retrying in 1 s');
       setTimeout(() => this.wake(), 1000).unref();
     } finally {
       this.pumping = false;
+      if (this.stopping) this.pumpAgain = false;
       this.notifyIfIdle();
     }
   }

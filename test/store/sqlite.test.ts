@@ -1,23 +1,18 @@
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { NewDelivery } from '../../src/domain/delivery.js';
+import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/domain/errors.js';
 import { MIGRATIONS, SchemaTooNewError, SqliteDatabase, openSqliteStore } from '../../src/store/sqlite/index.js';
 import { migrate, schemaVersion, type Migration } from '../../src/store/sqlite/migrations.js';
 import * as sql from '../../src/store/sqlite/queries.js';
 import { describeStoreContract } from './contract.js';
+import { newDelivery, tempDir, useCleanups } from './fixtures.js';
 
-function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'hookline-store-'));
-}
-
-describeStoreContract('SQLite file', async () => {
+// The worker-thread mode runs the same suite from the build: see sqlite-worker.test.ts.
+describeStoreContract('SQLite file, inline', async () => {
   const dir = tempDir();
-  const store = await openSqliteStore({ path: join(dir, 'hookline.db') });
+  const store = await openSqliteStore({ path: join(dir, 'hookline.db'), mode: 'inline' });
   return {
     store,
     async cleanup() {
@@ -33,16 +28,7 @@ describeStoreContract('SQLite :memory:', async () => {
 });
 
 describe('SQLite store', () => {
-  const cleanups: Array<() => unknown> = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-
-  function dbPath(): string {
-    const dir = tempDir();
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    return join(dir, 'hookline.db');
-  }
+  const { cleanups, dbPath } = useCleanups();
 
   function rawConnection(path: string): Database.Database {
     const raw = new Database(path);
@@ -56,7 +42,7 @@ describe('SQLite store', () => {
       const db = new SqliteDatabase({ path });
       cleanups.push(() => db.close());
 
-      expect(db.settings()).toEqual({ journalMode: 'wal', synchronous: 1, busyTimeoutMs: 5000 });
+      expect(db.settings()).toMatchObject({ journalMode: 'wal', synchronous: 1, busyTimeoutMs: 5000 });
       // WAL is a property of the file: another connection sees it too.
       expect(rawConnection(path).pragma('journal_mode', { simple: true })).toBe('wal');
     });
@@ -112,6 +98,18 @@ describe('SQLite store', () => {
       expect((await reopened.deliveries.get(delivery.id))?.status).toBe('pending');
     });
 
+    it('runs inline when started from the TypeScript sources, where no compiled worker script exists', async () => {
+      const store = await openSqliteStore({ path: dbPath() });
+      cleanups.push(() => store.close());
+      expect(store.mode).toBe('inline');
+    });
+
+    it('refuses worker mode from the TypeScript sources with the reason and what to do', async () => {
+      await expect(openSqliteStore({ path: dbPath(), mode: 'worker' })).rejects.toThrow(
+        /cannot run the SQLite store in a worker: .*worker\.js does not exist\. Node cannot start a TypeScript file as a worker; run the compiled code/,
+      );
+    });
+
     it('closes idempotently', async () => {
       const store = await openSqliteStore({ path: dbPath() });
       await store.close();
@@ -140,6 +138,29 @@ describe('SQLite store', () => {
 
       await expect(opening).rejects.toBeInstanceOf(SchemaTooNewError);
       await expect(opening).rejects.toThrow(`schema version ${MIGRATIONS.length + 1}, but this hookline only knows versions up to ${MIGRATIONS.length}`);
+    });
+
+    it('moves each delivery’s policy into the policies table when migrating a version-1 database', async () => {
+      const path = dbPath();
+      const v1 = rawConnection(path);
+      migrate(v1, path, MIGRATIONS.slice(0, 1));
+      const insert = v1.prepare(`
+        INSERT INTO deliveries (id, account_id, dialect, kind, url, method, params, policy, warnings, status, due_at, created_at, updated_at)
+        VALUES (?, 'MA1', 'standard', 'notification', 'https://app.example/hook', 'POST', '{}', ?, '[]', 'pending', 0, 0, 0)`);
+      const standard = newDelivery().policy;
+      const patient = { ...standard, retryDelaysMs: [1000, 2000] };
+      insert.run('d1', JSON.stringify(standard));
+      insert.run('d2', JSON.stringify(patient));
+      insert.run('d3', JSON.stringify(standard));
+      v1.close();
+
+      const store = await openSqliteStore({ path, mode: 'inline' });
+      cleanups.push(() => store.close());
+
+      expect((await store.deliveries.get('d1'))?.policy).toEqual(standard);
+      expect((await store.deliveries.get('d2'))?.policy).toEqual(patient);
+      expect((await store.deliveries.get('d3'))?.policy).toEqual(standard);
+      expect(rawConnection(path).prepare('SELECT count(*) FROM policies').pluck().get()).toBe(2);
     });
 
     it('applies only the migrations a database lacks', () => {
@@ -218,8 +239,8 @@ describe('SQLite store', () => {
       // Filled behind the store's back: 200,000 rows through commit() would make this test slow.
       rawConnection(path).exec(`
         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000)
-        INSERT INTO deliveries (id, account_id, dialect, kind, url, method, params, policy, warnings, status, due_at, created_at, updated_at)
-        SELECT 'later-' || i, 'MA1', 'standard', 'notification', 'https://app.example/hook', 'POST', '{}', '{}', '[]', 'pending', 2000000000000 + i, 0, 0
+        INSERT INTO deliveries (id, account_id, dialect, kind, url, method, params, policy_id, warnings, status, due_at, created_at, updated_at)
+        SELECT 'later-' || i, 'MA1', 'standard', 'notification', 'https://app.example/hook', 'POST', '{}', (SELECT min(id) FROM policies), '[]', 'pending', 2000000000000 + i, 0, 0
         FROM n`);
 
       const claimed = db.claimDue({ now: 1_000_000, limit: 100, owner: 'a', leaseUntil: 1 });
@@ -258,6 +279,45 @@ describe('SQLite store', () => {
     });
   });
 
+  describe('policies', () => {
+    it('stores a policy shared by many deliveries once', async () => {
+      const path = dbPath();
+      const store = await openSqliteStore({ path, mode: 'inline' });
+      cleanups.push(() => store.close());
+      const shared = Array.from({ length: 10 }, () => newDelivery());
+      const other = newDelivery({ policy: { ...newDelivery().policy, maxRedirects: 3 } });
+
+      await store.commit({ deliveries: [...shared, other] });
+
+      expect(rawConnection(path).prepare('SELECT count(*) FROM policies').pluck().get()).toBe(2);
+      expect((await store.deliveries.get(other.id))?.policy.maxRedirects).toBe(3);
+      const claimed = await store.deliveries.claimDue({ now: 0, limit: 20, owner: 'a', leaseUntil: 1 });
+      expect(claimed.map((d) => d.policy)).toEqual([...shared, other].map((d) => d.policy));
+    });
+
+    it('keeps a new policy stored when the change set that brought it fails in a group commit', async () => {
+      const path = dbPath();
+      const store = await openSqliteStore({ path, mode: 'inline' });
+      const existing = newDelivery();
+      await store.commit({ deliveries: [existing] });
+      const novel = { ...existing.policy, readTimeoutMs: 1234 };
+
+      const [doomed] = await Promise.allSettled([
+        store.commit({ deliveries: [newDelivery({ policy: novel }), { ...existing }] }),
+        store.commit({ deliveries: [newDelivery()] }),
+      ]);
+      const later = newDelivery({ policy: { ...novel } });
+      await store.commit({ deliveries: [later] });
+      await store.close();
+
+      expect(doomed.status).toBe('rejected');
+      // Reopened, so the policy is read from the file, not from the first store's memory.
+      const reopened = await openSqliteStore({ path, mode: 'inline' });
+      cleanups.push(() => reopened.close());
+      expect((await reopened.deliveries.get(later.id))?.policy).toEqual(novel);
+    });
+  });
+
   describe('cursors', () => {
     it('refuses a page cursor it did not make', async () => {
       const store = await openSqliteStore({ path: ':memory:' });
@@ -267,32 +327,3 @@ describe('SQLite store', () => {
     });
   });
 });
-
-function newDelivery(overrides: Partial<NewDelivery> = {}): NewDelivery {
-  return {
-    id: randomUUID(),
-    accountId: 'MA1',
-    dialect: 'standard',
-    kind: 'notification',
-    url: 'https://app.example/hook',
-    method: 'POST',
-    params: { Status: 'delivered' },
-    policy: {
-      profile: 'standard',
-      connectTimeoutMs: 5000,
-      readTimeoutMs: 5000,
-      totalTimeoutMs: 15000,
-      retryDelaysMs: [60_000],
-      retryOn: ['5xx'],
-      maxRetryAfterMs: 60_000,
-      maxRedirects: 0,
-      maxResponseBytes: 65_536,
-      sources: { ct: 'default', rt: 'default', tt: 'default', rc: 'default', rp: 'default' },
-    },
-    warnings: [],
-    resource: null,
-    dueAt: 0,
-    createdAt: 0,
-    ...overrides,
-  };
-}

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
-import type { Attempt, Delivery, DeliveryStatus } from '../../domain/delivery.js';
+import type { Attempt, Delivery, DeliveryStatus, NewDelivery } from '../../domain/delivery.js';
 import { DELIVERY_STATUSES } from '../../domain/delivery.js';
+import type { DeliveryPolicy } from '../../domain/policy.js';
 import type {
   Account,
   AttemptResult,
@@ -16,6 +17,7 @@ import type {
 } from '../ports.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { migrate } from './migrations.js';
+import { PolicyTable } from './policies.js';
 import * as sql from './queries.js';
 import {
   attemptParams,
@@ -39,7 +41,16 @@ export interface SqliteDatabaseOptions {
   readonly path: string;
   /** How long a write waits for another connection's lock before failing. */
   readonly busyTimeoutMs?: number;
+  /** WAL size, in pages, past which a commit checkpoints the WAL into the database file. */
+  readonly walAutocheckpointPages?: number;
 }
+
+/**
+ * SQLite's own default (4 MB of WAL), kept for a database used inline, where the checkpoint a commit
+ * triggers runs on the event loop. The worker raises it to a backstop and checkpoints from a thread of
+ * its own instead (worker.ts; docs/adr/0004-sqlite-store.md has the measurements).
+ */
+export const DEFAULT_WAL_AUTOCHECKPOINT_PAGES = 1000;
 
 export interface PruneCounts {
   readonly deliveries: number;
@@ -56,15 +67,19 @@ export interface SqliteSettings {
   /** SQLite's number: 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA. */
   readonly synchronous: number;
   readonly busyTimeoutMs: number;
+  readonly walAutocheckpointPages: number;
 }
 
 type Statement<Row = unknown> = Database.Statement<unknown[], Row>;
 
+/** Policy ids of the deliveries about to be written, by policy object. */
+type PolicyIds = ReadonlyMap<DeliveryPolicy, number>;
+
 /**
  * The embedded store's synchronous core: one better-sqlite3 connection, its statements prepared once,
  * and every operation the Store ports need as a plain method. Arguments and results are plain data
- * (structured-cloneable), so this class can move into a worker thread behind a message port without
- * change if storage work ever has to leave the event loop; `SqliteStore` is the async facade.
+ * (structured-cloneable), so it runs unchanged on the main thread (`InlineConnection`) or in a worker
+ * thread behind a message port (`worker.ts`); `SqliteStore` is the async facade over either.
  *
  * Write transactions are IMMEDIATE: they take the write lock when they begin, so a second process on
  * the same file (the CLI, say) waits out busy_timeout instead of failing on a lock upgrade.
@@ -72,29 +87,33 @@ type Statement<Row = unknown> = Database.Statement<unknown[], Row>;
 export class SqliteDatabase {
   private readonly db: Database.Database;
   private readonly statements: ReturnType<typeof prepareStatements>;
+  private readonly policies: PolicyTable;
   private readonly listStatements = new Map<string, Statement<DeliveryRow>>();
-  private readonly commitTransaction: Database.Transaction<(changes: ChangeSet) => CommitResult>;
-  private readonly commitEachTransaction: Database.Transaction<(changeSets: readonly ChangeSet[]) => CommitOutcome[]>;
+  private readonly commitTransaction: Database.Transaction<(changes: ChangeSet, policyIds: PolicyIds) => CommitResult>;
+  private readonly commitEachTransaction: Database.Transaction<(changeSets: readonly ChangeSet[], policyIds: PolicyIds) => CommitOutcome[]>;
   private readonly recordAttemptsTransaction: Database.Transaction<(results: readonly AttemptResult[], owner: string) => void>;
-  private readonly recordFinishedTransaction: Database.Transaction<(finished: FinishedDelivery) => void>;
+  private readonly recordFinishedTransaction: Database.Transaction<(finished: FinishedDelivery, policyId: number) => void>;
   private readonly pruneTransaction: Database.Transaction<(policy: RetentionPolicy, limit: number) => PruneCounts>;
 
   constructor(options: SqliteDatabaseOptions) {
     this.db = new Database(options.path);
     try {
-      configure(this.db, options.busyTimeoutMs ?? 5000);
+      configure(this.db, options.busyTimeoutMs ?? 5000, options.walAutocheckpointPages ?? DEFAULT_WAL_AUTOCHECKPOINT_PAGES);
       migrate(this.db, options.path);
       this.statements = prepareStatements(this.db);
+      this.policies = new PolicyTable(this.db);
     } catch (error) {
       this.db.close();
       throw error;
     }
-    this.commitTransaction = this.db.transaction((changes: ChangeSet) => this.writeChangeSet(changes));
-    this.commitEachTransaction = this.db.transaction((changeSets: readonly ChangeSet[]) => this.writeEachChangeSet(changeSets));
+    this.commitTransaction = this.db.transaction((changes: ChangeSet, policyIds: PolicyIds) => this.writeChangeSet(changes, policyIds));
+    this.commitEachTransaction = this.db.transaction((changeSets: readonly ChangeSet[], policyIds: PolicyIds) =>
+      this.writeEachChangeSet(changeSets, policyIds),
+    );
     this.recordAttemptsTransaction = this.db.transaction((results: readonly AttemptResult[], owner: string) =>
       this.writeAttemptResults(results, owner),
     );
-    this.recordFinishedTransaction = this.db.transaction((finished: FinishedDelivery) => this.writeFinished(finished));
+    this.recordFinishedTransaction = this.db.transaction((finished: FinishedDelivery, policyId: number) => this.writeFinished(finished, policyId));
     this.pruneTransaction = this.db.transaction((policy: RetentionPolicy, limit: number) => this.deleteExpired(policy, limit));
   }
 
@@ -103,6 +122,7 @@ export class SqliteDatabase {
       journalMode: this.db.pragma('journal_mode', { simple: true }) as string,
       synchronous: this.db.pragma('synchronous', { simple: true }) as number,
       busyTimeoutMs: this.db.pragma('busy_timeout', { simple: true }) as number,
+      walAutocheckpointPages: this.db.pragma('wal_autocheckpoint', { simple: true }) as number,
     };
   }
 
@@ -130,7 +150,7 @@ export class SqliteDatabase {
   commit(changes: ChangeSet): CommitResult {
     if (!changes.resources?.length && !changes.deliveries?.length) return { deliverySeqs: [] };
     try {
-      return this.commitTransaction.immediate(changes);
+      return this.commitTransaction.immediate(changes, this.policyIdsOf(changes.deliveries ?? []));
     } catch (error) {
       throw commitError(changes, error);
     }
@@ -144,7 +164,8 @@ export class SqliteDatabase {
    */
   commitEach(changeSets: readonly ChangeSet[]): CommitOutcome[] {
     if (changeSets.length === 0) return [];
-    return this.commitEachTransaction.immediate(changeSets);
+    const policyIds = this.policyIdsOf(changeSets.flatMap((changes) => changes.deliveries ?? []));
+    return this.commitEachTransaction.immediate(changeSets, policyIds);
   }
 
   getResource(type: string, id: string): StoredResource | null {
@@ -159,7 +180,7 @@ export class SqliteDatabase {
     if (!(opts.limit >= 1)) return [];
     const rows = this.statements.claimDue.all({ now: opts.now, limit: Math.floor(opts.limit), owner: opts.owner, leaseUntil: opts.leaseUntil });
     rows.sort((a, b) => a.due_at - b.due_at || a.seq - b.seq);
-    return rows.map(toDelivery);
+    return rows.map((row) => this.toDelivery(row));
   }
 
   recordAttempts(results: readonly AttemptResult[], owner: string): void {
@@ -181,7 +202,8 @@ export class SqliteDatabase {
 
   recordFinished(finished: FinishedDelivery): void {
     try {
-      this.recordFinishedTransaction.immediate(finished);
+      const [policyId] = this.policies.idsFor([finished.delivery.policy]);
+      this.recordFinishedTransaction.immediate(finished, policyId as number);
     } catch (error) {
       throw new Error(`could not record finished delivery ${finished.delivery.id}: ${(error as Error).message}`, { cause: error });
     }
@@ -189,13 +211,13 @@ export class SqliteDatabase {
 
   replay(id: string, dueAt: number, now: number): Delivery | null {
     const replayed = this.statements.replayFinished.get({ id, dueAt, now });
-    if (replayed) return toDelivery(replayed);
+    if (replayed) return this.toDelivery(replayed);
     return this.getDelivery(id);
   }
 
   getDelivery(id: string): Delivery | null {
     const row = this.statements.selectDelivery.get(id);
-    return row ? toDelivery(row) : null;
+    return row ? this.toDelivery(row) : null;
   }
 
   listDeliveries(filter: DeliveryFilter, page: { after?: string; limit: number }): Page<Delivery> {
@@ -215,7 +237,7 @@ export class SqliteDatabase {
     if (filter.resource !== undefined) params.resource = filter.resource;
     if (after !== null) params.after = after;
     const rows = this.listStatement(shape).all(params);
-    const items = rows.slice(0, limit).map(toDelivery);
+    const items = rows.slice(0, limit).map((row) => this.toDelivery(row));
     const last = items.at(-1);
     return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.seq) : null };
   }
@@ -283,7 +305,18 @@ export class SqliteDatabase {
     return this.pruneTransaction.immediate(policy, limit);
   }
 
-  private writeChangeSet(changes: ChangeSet): CommitResult {
+  /** Store the policies not stored yet, outside the transaction that will point at them. */
+  private policyIdsOf(deliveries: readonly NewDelivery[]): PolicyIds {
+    const policies = deliveries.map((delivery) => delivery.policy);
+    const ids = this.policies.idsFor(policies);
+    return new Map(policies.map((policy, i) => [policy, ids[i] as number]));
+  }
+
+  private toDelivery(row: DeliveryRow): Delivery {
+    return toDelivery(row, this.policies.policy(row.policy_id));
+  }
+
+  private writeChangeSet(changes: ChangeSet, policyIds: PolicyIds): CommitResult {
     const { upsertResource, insertDelivery } = this.statements;
     for (const resource of changes.resources ?? []) {
       upsertResource.run({
@@ -296,13 +329,14 @@ export class SqliteDatabase {
     }
     const deliverySeqs: number[] = [];
     for (const delivery of changes.deliveries ?? []) {
-      const params = deliveryParams(delivery, { status: 'pending', attemptCount: 0, lastOutcome: null, updatedAt: delivery.createdAt });
+      const policyId = policyIds.get(delivery.policy) as number;
+      const params = deliveryParams(delivery, policyId, { status: 'pending', attemptCount: 0, lastOutcome: null, updatedAt: delivery.createdAt });
       deliverySeqs.push(Number(insertDelivery.run(params).lastInsertRowid));
     }
     return { deliverySeqs };
   }
 
-  private writeEachChangeSet(changeSets: readonly ChangeSet[]): CommitOutcome[] {
+  private writeEachChangeSet(changeSets: readonly ChangeSet[], policyIds: PolicyIds): CommitOutcome[] {
     const outcomes: CommitOutcome[] = [];
     for (const changes of changeSets) {
       // After some errors (disk full, I/O) SQLite rolls the whole transaction back by itself; what
@@ -313,7 +347,7 @@ export class SqliteDatabase {
       }
       try {
         // A transaction function called inside a transaction runs as a savepoint.
-        outcomes.push({ ok: true, result: this.commitTransaction(changes) });
+        outcomes.push({ ok: true, result: this.commitTransaction(changes, policyIds) });
       } catch (error) {
         outcomes.push({ ok: false, error: commitError(changes, error) });
       }
@@ -337,10 +371,10 @@ export class SqliteDatabase {
     }
   }
 
-  private writeFinished({ delivery, status, attempts }: FinishedDelivery): void {
+  private writeFinished({ delivery, status, attempts }: FinishedDelivery, policyId: number): void {
     const last = attempts.at(-1);
     this.statements.insertDelivery.run(
-      deliveryParams(delivery, {
+      deliveryParams(delivery, policyId, {
         status,
         attemptCount: attempts.length,
         lastOutcome: last?.outcome ?? null,
@@ -388,10 +422,11 @@ function commitError(changes: ChangeSet, cause: unknown): Error {
  * fsync to every dispatcher batch for protection against a failure this embedded store does not
  * promise to survive.
  */
-function configure(db: Database.Database, busyTimeoutMs: number): void {
+function configure(db: Database.Database, busyTimeoutMs: number, walAutocheckpointPages: number): void {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+  db.pragma(`wal_autocheckpoint = ${Math.max(0, Math.floor(walAutocheckpointPages))}`);
 }
 
 function prepareStatements(db: Database.Database) {

@@ -124,6 +124,25 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'delivery policies stored once',
+    sql: `
+      -- Nearly every delivery of a profile carries the same policy: 320 bytes of JSON on a row written
+      -- three times per callback (inserted, claimed, finished). Each distinct policy is stored once here
+      -- and never deleted, so an id always means the same policy (see policies.ts).
+      CREATE TABLE policies (
+        id    INTEGER PRIMARY KEY,
+        json  TEXT NOT NULL UNIQUE   -- JSON DeliveryPolicy
+      );
+      INSERT INTO policies (json) SELECT DISTINCT policy FROM deliveries ORDER BY policy;
+
+      -- Set on every row; nullable only because ADD COLUMN cannot add NOT NULL without a default.
+      ALTER TABLE deliveries ADD COLUMN policy_id INTEGER REFERENCES policies (id);
+      UPDATE deliveries SET policy_id = (SELECT id FROM policies WHERE json = deliveries.policy);
+      ALTER TABLE deliveries DROP COLUMN policy;
+    `,
+  },
 ];
 
 /** The database was written by a newer hookline; opening it with this one could corrupt it. */

@@ -4,7 +4,7 @@
  */
 
 const DELIVERY_COLUMNS = `
-  seq, id, account_id, dialect, kind, url, method, params, policy, warnings, resource, status, due_at,
+  seq, id, account_id, dialect, kind, url, method, params, policy_id, warnings, resource, status, due_at,
   attempt_count, round_attempts, replay_count, last_outcome, created_at, updated_at`;
 
 const ATTEMPT_COLUMNS = `
@@ -29,10 +29,10 @@ export const SELECT_RESOURCE = `SELECT type, id, account_id, state, updated_at F
 
 export const INSERT_DELIVERY = `
   INSERT INTO deliveries (
-    id, account_id, dialect, kind, url, method, params, policy, warnings, resource, status, due_at,
+    id, account_id, dialect, kind, url, method, params, policy_id, warnings, resource, status, due_at,
     attempt_count, round_attempts, last_outcome, created_at, updated_at)
   VALUES (
-    @id, @accountId, @dialect, @kind, @url, @method, @params, @policy, @warnings, @resource, @status, @dueAt,
+    @id, @accountId, @dialect, @kind, @url, @method, @params, @policyId, @warnings, @resource, @status, @dueAt,
     @attemptCount, @roundAttempts, @lastOutcome, @createdAt, @updatedAt)`;
 
 /**

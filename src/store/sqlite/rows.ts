@@ -35,7 +35,8 @@ export interface DeliveryRow {
   url: string;
   method: string;
   params: string;
-  policy: string;
+  /** Into the `policies` table (migration 2). */
+  policy_id: number;
   warnings: string;
   resource: string | null;
   status: string;
@@ -91,7 +92,8 @@ export function toResource(row: ResourceRow): StoredResource {
   return { type: row.type, id: row.id, accountId: row.account_id, state: JSON.parse(row.state) as unknown, updatedAt: row.updated_at };
 }
 
-export function toDelivery(row: DeliveryRow): Delivery {
+/** `policy` is the row's `policy_id` looked up in the policies table. */
+export function toDelivery(row: DeliveryRow, policy: DeliveryPolicy): Delivery {
   return {
     seq: row.seq,
     id: row.id,
@@ -101,7 +103,7 @@ export function toDelivery(row: DeliveryRow): Delivery {
     url: row.url,
     method: row.method as HttpMethod,
     params: JSON.parse(row.params) as CallbackParams,
-    policy: JSON.parse(row.policy) as DeliveryPolicy,
+    policy,
     warnings: JSON.parse(row.warnings) as string[],
     resource: row.resource,
     status: row.status as DeliveryStatus,
@@ -161,6 +163,7 @@ export function toSinkRequest(row: SinkRequestRow): SinkRequest & { seq: number 
 /** Parameters for INSERT_DELIVERY: a new outbox entry, or a finished document fetch. */
 export function deliveryParams(
   delivery: NewDelivery,
+  policyId: number,
   state: { status: DeliveryStatus; attemptCount: number; lastOutcome: AttemptOutcome | null; updatedAt: number },
 ): Record<string, string | number | null> {
   return {
@@ -171,7 +174,7 @@ export function deliveryParams(
     url: delivery.url,
     method: delivery.method,
     params: JSON.stringify(delivery.params),
-    policy: JSON.stringify(delivery.policy),
+    policyId,
     warnings: JSON.stringify(delivery.warnings),
     resource: delivery.resource,
     status: state.status,

@@ -1,5 +1,6 @@
 import type { ChangeSet, CommitResult, Store } from '../ports.js';
-import type { PruneCounts, SqliteDatabase } from './database.js';
+import type { DatabaseConnection } from './connection.js';
+import type { PruneCounts } from './database.js';
 
 interface QueuedCommit {
   readonly changes: ChangeSet;
@@ -7,12 +8,16 @@ interface QueuedCommit {
   readonly reject: (error: Error) => void;
 }
 
+/** Where the store's database runs: in a worker thread, or on the event loop of the caller. */
+export type SqliteStoreMode = 'worker' | 'inline';
+
 /** Expired rows deleted per transaction; small enough that one chunk takes a few milliseconds. */
 const PRUNE_CHUNK = 2000;
 
 /**
- * The async Store ports over the synchronous `SqliteDatabase`. Each method is one synchronous call,
- * so a method either completes or throws (as a rejected promise) before any other code runs.
+ * The async Store ports over a `SqliteDatabase`, which runs in a worker thread or inline
+ * (`DatabaseConnection`). Each port method is one call to the database, and calls run in the order
+ * they are made, so a method sees every write whose promise resolved before it was called.
  */
 export class SqliteStore implements Store {
   readonly accounts: Store['accounts'];
@@ -20,44 +25,50 @@ export class SqliteStore implements Store {
   readonly sinks: Store['sinks'];
   readonly meta: Store['meta'];
   private closed = false;
+  private closing: Promise<void> | null = null;
   private queuedCommits: QueuedCommit[] = [];
 
-  constructor(private readonly db: SqliteDatabase) {
+  constructor(
+    private readonly connection: DatabaseConnection,
+    readonly mode: SqliteStoreMode,
+  ) {
+    const db = connection;
     this.accounts = {
-      put: async (account) => db.putAccount(account),
-      get: async (id) => db.getAccount(id),
-      list: async () => db.listAccounts(),
+      put: (account) => db.call('putAccount', account),
+      get: (id) => db.call('getAccount', id),
+      list: () => db.call('listAccounts'),
     };
     this.deliveries = {
-      claimDue: async (opts) => db.claimDue(opts),
-      recordAttempts: async (results, owner) => db.recordAttempts(results, owner),
-      nextDueAt: async () => db.nextDueAt(),
-      reclaimExpiredLeases: async (wallNow, dueAt) => db.reclaimExpiredLeases(wallNow, dueAt),
-      releaseAllLeases: async (dueAt) => db.releaseAllLeases(dueAt),
-      recordFinished: async (finished) => db.recordFinished(finished),
-      replay: async (id, dueAt, now) => db.replay(id, dueAt, now),
-      get: async (id) => db.getDelivery(id),
-      list: async (filter, page) => db.listDeliveries(filter, page),
-      attempts: async (deliveryId) => db.attempts(deliveryId),
-      countByStatus: async () => db.countByStatus(),
+      claimDue: (opts) => db.call('claimDue', opts),
+      recordAttempts: (results, owner) => db.call('recordAttempts', results, owner),
+      nextDueAt: () => db.call('nextDueAt'),
+      reclaimExpiredLeases: (wallNow, dueAt) => db.call('reclaimExpiredLeases', wallNow, dueAt),
+      releaseAllLeases: (dueAt) => db.call('releaseAllLeases', dueAt),
+      recordFinished: (finished) => db.call('recordFinished', finished),
+      replay: (id, dueAt, now) => db.call('replay', id, dueAt, now),
+      get: (id) => db.call('getDelivery', id),
+      list: (filter, page) => db.call('listDeliveries', filter, page),
+      attempts: (deliveryId) => db.call('attempts', deliveryId),
+      countByStatus: () => db.call('countByStatus'),
     };
     this.sinks = {
-      configure: async (name, config) => db.configureSink(name, config),
-      config: async (name) => db.sinkConfig(name),
-      record: async (request) => db.recordSinkRequest(request),
-      requests: async (name, page) => db.sinkRequests(name, page),
+      configure: (name, config) => db.call('configureSink', name, config),
+      config: (name) => db.call('sinkConfig', name),
+      record: (request) => db.call('recordSinkRequest', request),
+      requests: (name, page) => db.call('sinkRequests', name, page),
     };
     this.meta = {
-      get: async (key) => db.getMeta(key),
-      set: async (key, value) => db.setMeta(key, value),
+      get: (key) => db.call('getMeta', key),
+      set: (key, value) => db.call('setMeta', key, value),
     };
   }
 
   /**
-   * Change sets committed during one turn of the event loop (concurrent API requests, typically) are
-   * written together by `SqliteDatabase.commitEach`: one transaction and one WAL append for the lot,
-   * while each change set still stands or falls alone. A promise resolves only once its change set is
-   * committed. The cost is at most one turn of latency; the gain is most of the per-commit I/O.
+   * Change sets committed during one turn of the event loop (concurrent API requests, typically) go to
+   * the database as one `commitEach` call: one message to the worker, one transaction and one WAL
+   * append for the lot, while each change set still stands or falls alone. A promise resolves only once
+   * its change set is committed. The cost is at most one turn of latency; the gain is most of the
+   * per-commit I/O.
    */
   commit(changes: ChangeSet): Promise<CommitResult> {
     if (this.closed) return Promise.reject(new Error('the store is closed'));
@@ -67,8 +78,8 @@ export class SqliteStore implements Store {
     });
   }
 
-  async getResource(type: string, id: string): ReturnType<Store['getResource']> {
-    return this.db.getResource(type, id);
+  getResource(type: string, id: string): ReturnType<Store['getResource']> {
+    return this.connection.call('getResource', type, id);
   }
 
   /** Chunk by chunk, yielding to the event loop in between, so a large backlog does not stall requests. */
@@ -77,7 +88,7 @@ export class SqliteStore implements Store {
     let attempts = 0;
     let sinkRequests = 0;
     while (!this.closed) {
-      const chunk = this.db.pruneChunk(policy, PRUNE_CHUNK);
+      const chunk = await this.connection.call('pruneChunk', policy, PRUNE_CHUNK);
       deliveries += chunk.deliveries;
       attempts += chunk.attempts;
       sinkRequests += chunk.sinkRequests;
@@ -87,27 +98,32 @@ export class SqliteStore implements Store {
     return { deliveries, attempts, sinkRequests };
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.flushCommits();
-    this.db.close();
+  /** Writes the commits already queued, then closes the database (and ends its worker). */
+  close(): Promise<void> {
+    if (!this.closing) {
+      this.closed = true;
+      this.flushCommits();
+      this.closing = this.connection.close();
+    }
+    return this.closing;
   }
 
   private flushCommits(): void {
     const batch = this.queuedCommits;
     if (batch.length === 0) return;
     this.queuedCommits = [];
-    try {
-      const outcomes = this.db.commitEach(batch.map((queued) => queued.changes));
-      batch.forEach((queued, i) => {
-        const outcome = outcomes[i];
-        if (!outcome) queued.reject(new Error('group commit returned no outcome for a change set'));
-        else if (outcome.ok) queued.resolve(outcome.result);
-        else queued.reject(outcome.error);
-      });
-    } catch (error) {
-      for (const queued of batch) queued.reject(error instanceof Error ? error : new Error(String(error)));
-    }
+    this.connection.call('commitEach', batch.map((queued) => queued.changes)).then(
+      (outcomes) => {
+        batch.forEach((queued, i) => {
+          const outcome = outcomes[i];
+          if (!outcome) queued.reject(new Error('group commit returned no outcome for a change set'));
+          else if (outcome.ok) queued.resolve(outcome.result);
+          else queued.reject(outcome.error);
+        });
+      },
+      (error: unknown) => {
+        for (const queued of batch) queued.reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
   }
 }

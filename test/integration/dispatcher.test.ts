@@ -1,0 +1,135 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { pino } from 'pino';
+import { RealClock } from '../../src/clock/real-clock.js';
+import { DEFAULT_POLICY_SETTINGS } from '../../src/domain/fragment-policy.js';
+import { AccountDirectory } from '../../src/delivery/account-directory.js';
+import { Dispatcher } from '../../src/delivery/dispatcher.js';
+import { DeliveryEvents } from '../../src/delivery/events.js';
+import { Outbox } from '../../src/delivery/outbox.js';
+import type { OutboundRequest, Sender, SendResult } from '../../src/delivery/sender.js';
+import { SsrfGuard } from '../../src/delivery/ssrf-guard.js';
+import type { Account, DeliveryStore, Store } from '../../src/store/ports.js';
+import { openSqliteStore } from '../../src/store/sqlite/index.js';
+
+const ACCOUNT: Account = { id: 'MAWAKEUPTEST000000000', authToken: 'token', parentId: null, name: 'test', createdAt: 0 };
+
+/** Answers every request 200 at once and remembers it. */
+class RecordingSender implements Sender {
+  readonly sent: OutboundRequest[] = [];
+
+  async send(request: OutboundRequest): Promise<SendResult> {
+    this.sent.push(request);
+    return {
+      request: { method: request.method, url: request.url, headers: request.headers, body: request.body },
+      response: { status: 200, headers: {}, body: 'ok', bodyTruncated: false },
+      body: 'ok',
+      outcome: { kind: 'success', status: 200 },
+      durationMs: 1,
+      retryAfter: null,
+      redirects: [],
+    };
+  }
+
+  async close(): Promise<void> {}
+}
+
+/**
+ * A store whose delivery calls can be intercepted, to land a producer's commit or a shutdown at the
+ * exact moment the dispatcher is waiting on the store, as happens with a store on another thread.
+ */
+function interceptingStore(store: Store, hooks: Partial<Record<'nextDueAt' | 'claimDue', () => Promise<void>>>): Store {
+  const deliveries: DeliveryStore = Object.create(store.deliveries) as DeliveryStore;
+  deliveries.nextDueAt = async () => {
+    const answer = await store.deliveries.nextDueAt();
+    const hook = hooks.nextDueAt;
+    hooks.nextDueAt = undefined;
+    await hook?.();
+    return answer;
+  };
+  deliveries.claimDue = async (opts) => {
+    const answer = await store.deliveries.claimDue(opts);
+    const hook = hooks.claimDue;
+    hooks.claimDue = undefined;
+    await hook?.();
+    return answer;
+  };
+  return Object.assign(Object.create(store) as Store, { deliveries });
+}
+
+describe('dispatcher', () => {
+  let cleanup: Array<() => Promise<void>> = [];
+
+  afterEach(async () => {
+    for (const fn of cleanup.reverse()) await fn();
+    cleanup = [];
+  });
+
+  async function setUp(hooks: Parameters<typeof interceptingStore>[1]) {
+    const base = await openSqliteStore({ path: ':memory:' });
+    await base.accounts.put(ACCOUNT);
+    cleanup.push(() => base.close());
+    const store = interceptingStore(base, hooks);
+    const clock = new RealClock();
+    const accounts = new AccountDirectory([ACCOUNT]);
+    const events = new DeliveryEvents();
+    const sender = new RecordingSender();
+    const dispatcher = new Dispatcher({
+      store,
+      clock,
+      sender,
+      accounts,
+      events,
+      logger: pino({ level: 'silent' }),
+      concurrency: 16,
+      recordBodyBytes: 65_536,
+      userAgent: 'hookline/test',
+      owner: 'dispatcher-test',
+    });
+    const outbox = new Outbox({
+      store,
+      clock,
+      accounts,
+      events,
+      ssrf: new SsrfGuard('dev'),
+      policySettings: DEFAULT_POLICY_SETTINGS,
+      defaultAccountId: ACCOUNT.id,
+      wake: () => dispatcher.wake(),
+    });
+    cleanup.push(() => dispatcher.stop());
+    return { base, dispatcher, outbox, sender };
+  }
+
+  const callback = (n: number) => ({ url: `http://127.0.0.1:9/cb/${n}`, method: 'POST' as const, params: { N: String(n) }, dialect: 'plivo' as const });
+
+  it('sends a callback enqueued while it is asking the store when to wake next', async () => {
+    const late: { outbox?: Outbox } = {};
+    // The store answers "nothing pending" while the commit lands: the wake it sends must not be lost.
+    const { sender, outbox, dispatcher } = await setUp({ nextDueAt: async () => void (await late.outbox?.enqueue(callback(1))) });
+    late.outbox = outbox;
+    dispatcher.start();
+
+    await vi.waitFor(() => expect(sender.sent.map((r) => r.body)).toEqual(['N=1']), { timeout: 2000, interval: 10 });
+    await dispatcher.idle();
+  });
+
+  it('finishes and records the deliveries of a claim that was under way when stop was called', async () => {
+    const late: { dispatcher?: Dispatcher } = {};
+    let stopped: Promise<void> | undefined;
+    const setup = await setUp({
+      claimDue: async () => {
+        stopped = late.dispatcher?.stop();
+      },
+    });
+    late.dispatcher = setup.dispatcher;
+    const [delivery] = await setup.outbox.enqueueMany([callback(2)]);
+    setup.dispatcher.start();
+
+    await vi.waitFor(() => expect(stopped).toBeDefined(), { timeout: 2000, interval: 5 });
+    await stopped;
+
+    // Stop returned: the attempt it let through is on record, not still being written.
+    const attempts = await setup.base.deliveries.attempts(delivery!.id);
+    expect(attempts.map((a) => a.outcome.kind)).toEqual(['success']);
+    expect((await setup.base.deliveries.get(delivery!.id))?.status).toBe('succeeded');
+  });
+});
