@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import type { Clock, TimerHandle } from '../domain/clock.js';
-import type { Attempt, Delivery } from '../domain/delivery.js';
+import { deliveryIn, type Attempt, type Delivery } from '../domain/delivery.js';
 import { decideAfterAttempt } from '../domain/retry.js';
 import { parseRetryAfter } from '../domain/retry-after.js';
-import type { AttemptResult, Store } from '../store/ports.js';
+import type { AttemptResult, DispatchTurn, Store } from '../store/ports.js';
 import type { AccountDirectory } from './account-directory.js';
 import { AttemptSender } from './attempt-sender.js';
 import type { DeliveryEvents } from './events.js';
@@ -29,10 +29,8 @@ export interface DispatcherOptions {
    * live dispatcher never loses a delivery it is still sending.
    */
   readonly leaseMs?: number;
-  /** Most deliveries claimed in one query. */
+  /** Most deliveries claimed in one turn. */
   readonly claimBatch?: number;
-  /** Most attempt results written in one transaction. */
-  readonly recordBatch?: number;
 }
 
 /** An attempt's result, with the delivery as it was claimed, waiting to be recorded. */
@@ -43,22 +41,30 @@ interface Finished {
 
 /**
  * Claims due deliveries from the outbox under a lease, sends them, and records the attempts with
- * their next state in grouped transactions. Sleeps on the clock until the next delivery is due
- * (no polling); `wake()` is called when new work is enqueued.
+ * their next state. Sleeps on the clock until the next delivery is due (no polling); `wake()` is
+ * called when new work is enqueued.
+ *
+ * All its store work goes through one loop of turns, one store call at a time: each turn records the
+ * attempts that finished since the last, claims as many due deliveries as there are free slots and
+ * learns when the next pending one is due, in one transaction (`recordAndClaim`). Attempts that finish
+ * while a turn is in the store wait for the next, so the batches grow with the load. A slot is free as
+ * soon as its attempt ends, recorded or not; a delivery stays leased in the store until its attempt is
+ * recorded, so it cannot be claimed twice.
  */
 export class Dispatcher {
   private readonly leaseMs: number;
   private readonly claimBatch: number;
-  private readonly recordBatch: number;
   private running = false;
   private stopping = false;
-  /** Claimed and not yet recorded. */
-  private inFlight = 0;
-  private pumping = false;
-  private pumpAgain = false;
+  /** Attempts on the wire. */
+  private sending = 0;
+  /** Finished attempts not yet handed to the store. */
   private results: Finished[] = [];
-  private flushing: Promise<void> | null = null;
-  private flushScheduled = false;
+  /** A turn is running (its store call may be outstanding). */
+  private turning = false;
+  /** Something asked for a turn: new work, a timer, finished attempts. */
+  private wanted = false;
+  private turnScheduled = false;
   private timer: TimerHandle | null = null;
   private timerAt: number | null = null;
   private leaseSweep: NodeJS.Timeout | null = null;
@@ -69,7 +75,6 @@ export class Dispatcher {
     this.attempts = new AttemptSender(options);
     this.leaseMs = options.leaseMs ?? 120_000;
     this.claimBatch = options.claimBatch ?? 256;
-    this.recordBatch = options.recordBatch ?? 512;
   }
 
   start(): void {
@@ -85,10 +90,11 @@ export class Dispatcher {
   /** New work may be due: claim it now rather than at the next timer. */
   wake(): void {
     if (!this.running || this.stopping) return;
-    void this.pump();
+    this.wanted = true;
+    void this.turns();
   }
 
-  /** Resolves once nothing is in flight, nothing is being claimed and nothing is due right now. */
+  /** Resolves once nothing is in flight, nothing is being claimed or recorded, and nothing is due right now. */
   idle(): Promise<void> {
     if (this.isIdle()) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
@@ -100,17 +106,18 @@ export class Dispatcher {
     this.stopping = true;
     this.timer?.cancel();
     this.timer = null;
+    this.timerAt = null;
     if (this.leaseSweep) clearInterval(this.leaseSweep);
-    // A claim already on its way to the store starts its attempts when it returns: wait for it too.
-    while (this.pumping || this.inFlight > 0 || this.results.length > 0 || this.flushing) {
-      await (this.flushing ?? new Promise<void>((resolve) => this.idleWaiters.push(resolve)));
-      if (this.results.length > 0 && !this.flushing) await this.flush();
+    // A turn already in the store may come back with claimed deliveries: they are sent and recorded too.
+    while (!this.isIdle()) {
+      if (!this.turning && !this.turnScheduled) void this.turns();
+      await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     }
     this.running = false;
   }
 
   private isIdle(): boolean {
-    return this.inFlight === 0 && !this.pumping && !this.pumpAgain && this.results.length === 0 && !this.flushing;
+    return this.sending === 0 && this.results.length === 0 && !this.turning && !this.turnScheduled && (!this.wanted || this.stopping);
   }
 
   private notifyIfIdle(): void {
@@ -120,49 +127,55 @@ export class Dispatcher {
     for (const resolve of waiters) resolve();
   }
 
-  private async pump(): Promise<void> {
-    if (this.pumping) {
-      this.pumpAgain = true;
-      return;
-    }
-    this.pumping = true;
+  private async turns(): Promise<void> {
+    if (this.turning) return;
+    this.turning = true;
     try {
-      // A wake that arrives while the timer is being armed must claim again: the work it announced
-      // may already be due, and the timer would otherwise sleep past it.
-      do {
-        this.pumpAgain = false;
-        await this.claimWhileDue();
-        if (!this.stopping && !this.pumpAgain) await this.armTimer();
-      } while (this.pumpAgain && !this.stopping);
-    } catch (error) {
-      this.options.logger.error({ err: error }, 'dispatcher could not claim deliveries; retrying in 1 s');
-      setTimeout(() => this.wake(), 1000).unref();
+      while (this.results.length > 0 || (this.wanted && !this.stopping)) {
+        this.wanted = false;
+        await this.turn();
+      }
     } finally {
-      this.pumping = false;
-      if (this.stopping) this.pumpAgain = false;
+      this.turning = false;
       this.notifyIfIdle();
     }
   }
 
-  private async claimWhileDue(): Promise<void> {
+  private async turn(): Promise<void> {
     const { store, clock, owner } = this.options;
-    for (;;) {
-      const free = this.options.concurrency - this.inFlight;
-      if (free <= 0 || this.stopping) return;
-      const limit = Math.min(free, this.claimBatch);
-      const claimed = await store.deliveries.claimDue({ now: clock.now(), limit, owner, leaseUntil: Date.now() + this.leaseMs });
-      for (const delivery of claimed) {
-        this.inFlight++;
-        void this.attempt(delivery);
-      }
-      if (claimed.length < limit) return;
+    const batch = this.results;
+    this.results = [];
+    const limit = this.stopping ? 0 : Math.max(0, Math.min(this.claimBatch, this.options.concurrency - this.sending));
+    if (batch.length === 0 && limit === 0) return;
+    let answer: DispatchTurn;
+    try {
+      answer = await store.deliveries.recordAndClaim(
+        batch.map((f) => f.result),
+        { now: clock.now(), limit, owner, leaseUntil: Date.now() + this.leaseMs },
+      );
+    } catch (error) {
+      // Nothing of the turn was stored. The attempts happened: losing their record would lose the
+      // retry, so they are held and written again with the next turn.
+      this.results = batch.concat(this.results);
+      this.options.logger.error({ err: error, attempts: batch.length }, 'could not record attempts or claim deliveries; retrying in 1 s');
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      this.wanted = true;
+      return;
     }
+    this.publish(batch);
+    for (const delivery of answer.claimed) {
+      this.sending++;
+      void this.attempt(delivery);
+    }
+    // A full claim means more may be due: claim again as soon as slots allow (the next turn).
+    if (limit > 0 && answer.claimed.length === limit) this.wanted = true;
+    else this.armTimer(answer.nextDueAt);
   }
 
-  /** Sleep until the earliest pending delivery is due. */
-  private async armTimer(): Promise<void> {
-    const next = await this.options.store.deliveries.nextDueAt();
-    if (next === null || this.stopping) {
+  /** Sleep until the earliest pending delivery is due. One already due waits for a free slot instead. */
+  private armTimer(next: number | null): void {
+    if (this.stopping) return;
+    if (next === null || next <= this.options.clock.now()) {
       this.timer?.cancel();
       this.timer = null;
       this.timerAt = null;
@@ -187,8 +200,19 @@ export class Dispatcher {
       this.options.logger.error({ err: error, deliveryId: delivery.id }, 'attempt failed unexpectedly; retrying in 60 s');
       result = this.unexpectedFailure(delivery, error);
     }
+    this.sending--;
     this.results.push({ delivery, result });
-    this.scheduleFlush();
+    this.scheduleTurn();
+  }
+
+  /** Attempts that end in the same turn of the event loop are recorded together. */
+  private scheduleTurn(): void {
+    if (this.turning || this.turnScheduled) return;
+    this.turnScheduled = true;
+    setImmediate(() => {
+      this.turnScheduled = false;
+      void this.turns();
+    });
   }
 
   private async send(delivery: Delivery): Promise<AttemptResult> {
@@ -251,60 +275,6 @@ export class Dispatcher {
     };
   }
 
-  /**
-   * Results are written in groups: whatever finished during one turn of the event loop goes into one
-   * transaction, so the store sees a few large writes instead of thousands of small ones.
-   */
-  private scheduleFlush(): void {
-    if (this.results.length >= this.recordBatch) {
-      void this.flush();
-      return;
-    }
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(() => {
-      this.flushScheduled = false;
-      void this.flush();
-    });
-  }
-
-  private async flush(): Promise<void> {
-    if (this.flushing) {
-      await this.flushing;
-      if (this.results.length > 0) return this.flush();
-      return;
-    }
-    if (this.results.length === 0) return;
-    const batch = this.results;
-    this.results = [];
-    this.flushing = this.write(batch);
-    try {
-      await this.flushing;
-    } finally {
-      this.flushing = null;
-    }
-    if (this.results.length > 0) this.scheduleFlush();
-    if (!this.stopping) this.wake();
-    this.notifyIfIdle();
-  }
-
-  private async write(batch: Finished[]): Promise<void> {
-    const { store, logger, owner } = this.options;
-    const results = batch.map((f) => f.result);
-    for (;;) {
-      try {
-        await store.deliveries.recordAttempts(results, owner);
-        break;
-      } catch (error) {
-        // The attempts happened; losing their record would lose the retry. Hold them and try again.
-        logger.error({ err: error, attempts: batch.length }, 'could not record attempts; retrying in 1 s');
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-      }
-    }
-    this.inFlight -= batch.length;
-    this.publish(batch);
-  }
-
   /** Tell listeners what was recorded, from what is in hand: no read-back from the store. */
   private publish(batch: readonly Finished[]): void {
     const { events } = this.options;
@@ -314,15 +284,16 @@ export class Dispatcher {
       events.publish({ type: 'attempt', accountId: delivery.accountId, attempt });
       events.publish({
         type: 'delivery',
-        delivery: {
-          ...delivery,
+        delivery: deliveryIn(delivery, {
+          seq: delivery.seq,
           status: next.status,
           dueAt: next.status === 'pending' ? next.dueAt : delivery.dueAt,
           attemptCount: attempt.number,
           roundAttempts: delivery.roundAttempts + 1,
+          replayCount: delivery.replayCount,
           lastOutcome: attempt.outcome,
           updatedAt: attempt.startedAt,
-        },
+        }),
       });
     }
   }

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { CallbackParams, Dialect, HttpMethod } from '../domain/callback.js';
 import type { Clock } from '../domain/clock.js';
-import type { Attempt, NewDelivery } from '../domain/delivery.js';
+import { deliveryIn, type Attempt, type NewDelivery } from '../domain/delivery.js';
 import { resolveCallbackUrl, type PolicySettings } from '../domain/fragment-policy.js';
 import { newDeliveryId } from '../domain/ids.js';
 import type { AttemptOutcome } from '../domain/outcome.js';
@@ -204,16 +204,16 @@ export class DocumentFetcher {
     for (const attempt of attempts) events.publish({ type: 'attempt', accountId: delivery.accountId, attempt });
     events.publish({
       type: 'delivery',
-      delivery: {
-        ...delivery,
+      delivery: deliveryIn(delivery, {
         seq: 0,
         status,
+        dueAt: delivery.dueAt,
         attemptCount: attempts.length,
         roundAttempts: attempts.length,
         replayCount: 0,
         lastOutcome: last?.outcome ?? null,
         updatedAt: last?.startedAt ?? delivery.createdAt,
-      },
+      }),
     });
   }
 }

@@ -1,10 +1,10 @@
 import type { Clock } from '../domain/clock.js';
 import { DIALECTS, type Dialect } from '../domain/callback.js';
-import type { Delivery, NewDelivery } from '../domain/delivery.js';
+import { deliveryIn, type Delivery, type NewDelivery } from '../domain/delivery.js';
 import { InputError } from '../domain/errors.js';
 import { resolveCallbackUrl, type PolicySettings } from '../domain/fragment-policy.js';
 import { newDeliveryId } from '../domain/ids.js';
-import type { PolicyProfile } from '../domain/policy.js';
+import type { PolicyProfile, ResolvedCallbackUrl } from '../domain/policy.js';
 import type { Store } from '../store/ports.js';
 import type { AccountDirectory } from './account-directory.js';
 import type { CallbackService, EnqueueRequest } from './callback-service.js';
@@ -36,6 +36,13 @@ export interface OutboxDeps {
  * in one transaction and wakes the dispatcher. Bad input is refused whole, before anything is stored.
  */
 export class Outbox implements CallbackService {
+  /**
+   * A producer sends most callbacks of a kind to one URL, so each (profile, URL) is resolved and
+   * checked once. Besides the parsing saved, the deliveries then share one policy object, which the
+   * store serialises once per batch rather than once per delivery.
+   */
+  private readonly resolvedUrls = new Map<string, { resolved: ResolvedCallbackUrl; refusal: string | null }>();
+
   constructor(private readonly deps: OutboxDeps) {}
 
   async enqueue(request: EnqueueRequest): Promise<Delivery> {
@@ -65,6 +72,19 @@ export class Outbox implements CallbackService {
     return delivery;
   }
 
+  /** The URL's wire form and policy, and why the SSRF guard refuses it (null if it does not). Throws InputError for a bad URL. */
+  private resolve(url: string, profile: PolicyProfile): { resolved: ResolvedCallbackUrl; refusal: string | null } {
+    const key = `${profile} ${url}`;
+    let entry = this.resolvedUrls.get(key);
+    if (!entry) {
+      const resolved = resolveCallbackUrl(url, profile, this.deps.policySettings);
+      entry = { resolved, refusal: this.deps.ssrf.checkUrl(new URL(resolved.wireUrl)) };
+      if (this.resolvedUrls.size >= MAX_RESOLVED_URLS) this.resolvedUrls.clear();
+      this.resolvedUrls.set(key, entry);
+    }
+    return entry;
+  }
+
   /** Everything a delivery needs, checked before anything is written. */
   toNewDelivery(request: EnqueueRequest, now: number): NewDelivery {
     if (!DIALECTS.includes(request.dialect)) {
@@ -82,8 +102,7 @@ export class Outbox implements CallbackService {
         throw new InputError(`param "${name}" is a ${typeof value}`, `params.${name}`, 'send every param value as a string, as carriers do');
       }
     }
-    const resolved = resolveCallbackUrl(request.url, request.profile ?? DEFAULT_PROFILE[request.dialect], this.deps.policySettings);
-    const refusal = this.deps.ssrf.checkUrl(new URL(resolved.wireUrl));
+    const { resolved, refusal } = this.resolve(request.url, request.profile ?? DEFAULT_PROFILE[request.dialect]);
     if (refusal) throw new InputError(refusal, 'url', 'use a public address, or run hookline with --ssrf dev for local receivers');
     return {
       id: newDeliveryId(now),
@@ -102,15 +121,9 @@ export class Outbox implements CallbackService {
   }
 }
 
+/** Distinct (profile, URL) pairs remembered; past this the memo starts again. */
+const MAX_RESOLVED_URLS = 1000;
+
 function pendingDelivery(d: NewDelivery, seq: number): Delivery {
-  return {
-    ...d,
-    seq,
-    status: 'pending',
-    attemptCount: 0,
-    roundAttempts: 0,
-    replayCount: 0,
-    lastOutcome: null,
-    updatedAt: d.createdAt,
-  };
+  return deliveryIn(d, { seq, status: 'pending', dueAt: d.dueAt, attemptCount: 0, roundAttempts: 0, replayCount: 0, lastOutcome: null, updatedAt: d.createdAt });
 }

@@ -60,6 +60,25 @@ export interface AttemptResult {
   readonly next: { readonly status: 'pending'; readonly dueAt: number } | { readonly status: 'succeeded' | 'failed' };
 }
 
+/** Which due deliveries to claim, for whom and until when. */
+export interface ClaimRequest {
+  /** Clock time: deliveries due at or before it are due. */
+  readonly now: number;
+  readonly limit: number;
+  /** Names the dispatcher holding the lease. */
+  readonly owner: string;
+  /** Wall time (ms) at which the lease expires. */
+  readonly leaseUntil: number;
+}
+
+/** What `recordAndClaim` answers. */
+export interface DispatchTurn {
+  /** Oldest due first. */
+  readonly claimed: Delivery[];
+  /** Clock time of the earliest delivery still pending after the claim, or null if none is. */
+  readonly nextDueAt: number | null;
+}
+
 /** A finished document fetch: the delivery and all its attempts, written at once. */
 export interface FinishedDelivery {
   readonly delivery: NewDelivery;
@@ -88,12 +107,19 @@ export interface DeliveryStore {
    * marking them in-flight under a lease that expires at `leaseUntil` (wall time, ms).
    * Uses an index on due time: the cost does not grow with deliveries due later.
    */
-  claimDue(opts: { now: number; limit: number; owner: string; leaseUntil: number }): Promise<Delivery[]>;
+  claimDue(opts: ClaimRequest): Promise<Delivery[]>;
   /**
    * Record attempts and move their deliveries on, all in one transaction. An attempt whose delivery is
    * no longer in flight under `owner` (its lease expired and someone else took it) is still recorded.
    */
   recordAttempts(results: readonly AttemptResult[], owner: string): Promise<void>;
+  /**
+   * A dispatcher's whole turn in one transaction: record `results` (as `recordAttempts`, under
+   * `claim.owner`), then claim up to `claim.limit` due deliveries (as `claimDue`; a limit of 0 claims
+   * nothing), then say when the earliest delivery still pending is due. One round trip and one commit
+   * where three calls would cost three, and the rows the claim and the record touch are written once.
+   */
+  recordAndClaim(results: readonly AttemptResult[], claim: ClaimRequest): Promise<DispatchTurn>;
   /** Clock time of the earliest pending delivery, or null if none is pending. */
   nextDueAt(): Promise<number | null>;
   /** Return in-flight deliveries whose lease expired before `wallNow` to pending, due at `dueAt`. */

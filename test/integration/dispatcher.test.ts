@@ -34,23 +34,17 @@ class RecordingSender implements Sender {
 }
 
 /**
- * A store whose delivery calls can be intercepted, to land a producer's commit or a shutdown at the
- * exact moment the dispatcher is waiting on the store, as happens with a store on another thread.
+ * A store whose dispatcher turns can be intercepted once, after the store answered and before the
+ * dispatcher sees the answer, to land a producer's commit or a shutdown at the moment the dispatcher
+ * is waiting on the store, as happens with a store on another thread.
  */
-function interceptingStore(store: Store, hooks: Partial<Record<'nextDueAt' | 'claimDue', () => Promise<void>>>): Store {
+function interceptingStore(store: Store, hooks: { afterTurn?: (claimed: number) => Promise<void> }): Store {
   const deliveries: DeliveryStore = Object.create(store.deliveries) as DeliveryStore;
-  deliveries.nextDueAt = async () => {
-    const answer = await store.deliveries.nextDueAt();
-    const hook = hooks.nextDueAt;
-    hooks.nextDueAt = undefined;
-    await hook?.();
-    return answer;
-  };
-  deliveries.claimDue = async (opts) => {
-    const answer = await store.deliveries.claimDue(opts);
-    const hook = hooks.claimDue;
-    hooks.claimDue = undefined;
-    await hook?.();
+  deliveries.recordAndClaim = async (results, claim) => {
+    const answer = await store.deliveries.recordAndClaim(results, claim);
+    const hook = hooks.afterTurn;
+    hooks.afterTurn = undefined;
+    await hook?.(answer.claimed.length);
     return answer;
   };
   return Object.assign(Object.create(store) as Store, { deliveries });
@@ -101,10 +95,10 @@ describe('dispatcher', () => {
 
   const callback = (n: number) => ({ url: `http://127.0.0.1:9/cb/${n}`, method: 'POST' as const, params: { N: String(n) }, dialect: 'plivo' as const });
 
-  it('sends a callback enqueued while it is asking the store when to wake next', async () => {
+  it('sends a callback enqueued while its turn in the store says nothing is pending', async () => {
     const late: { outbox?: Outbox } = {};
     // The store answers "nothing pending" while the commit lands: the wake it sends must not be lost.
-    const { sender, outbox, dispatcher } = await setUp({ nextDueAt: async () => void (await late.outbox?.enqueue(callback(1))) });
+    const { sender, outbox, dispatcher } = await setUp({ afterTurn: async () => void (await late.outbox?.enqueue(callback(1))) });
     late.outbox = outbox;
     dispatcher.start();
 
@@ -116,7 +110,8 @@ describe('dispatcher', () => {
     const late: { dispatcher?: Dispatcher } = {};
     let stopped: Promise<void> | undefined;
     const setup = await setUp({
-      claimDue: async () => {
+      afterTurn: async (claimed) => {
+        expect(claimed).toBe(1);
         stopped = late.dispatcher?.stop();
       },
     });

@@ -421,6 +421,74 @@ export function describeStoreContract(name: string, open: () => Promise<{ store:
       });
     });
 
+    describe('a dispatcher turn (recordAndClaim)', () => {
+      it('records the results, then claims the due deliveries, then reports when the next pending one is due', async () => {
+        const [first] = await enqueue({ dueAt: T0 });
+        const [claimed] = await claimAll('owner-a', T0);
+        const [due1, due2, later] = await enqueue({ dueAt: T0 + 1 }, { dueAt: T0 + 2 }, { dueAt: T0 + HOUR });
+        const result: AttemptResult = {
+          attempt: attemptFor(must(claimed, 'claimed'), { outcome: { kind: 'http-status', status: 500 }, nextAttemptAt: T0 + 60_000 }),
+          next: { status: 'pending', dueAt: T0 + 60_000 },
+        };
+
+        const turn = await store.deliveries.recordAndClaim([result], { now: T0 + 10, limit: 10, owner: 'owner-a', leaseUntil: WALL });
+
+        expect(turn.claimed.map((d) => d.id)).toEqual([due1?.id, due2?.id]);
+        expect(turn.claimed.every((d) => d.status === 'in-flight')).toBe(true);
+        // The retry the turn just recorded is the earliest pending delivery, before `later`.
+        expect(turn.nextDueAt).toBe(T0 + 60_000);
+        expect(await store.deliveries.get(must(first, 'first').id)).toMatchObject({ status: 'pending', attemptCount: 1 });
+        expect(await store.deliveries.attempts(must(first, 'first').id)).toEqual([result.attempt]);
+        expect((await store.deliveries.get(must(later, 'later').id))?.status).toBe('pending');
+      });
+
+      it('claims no more than the limit, and a retry recorded in the same turn only once it is due', async () => {
+        const [d] = await enqueue({ dueAt: T0 });
+        const [claimed] = await claimAll('owner-a', T0);
+        await enqueue({ dueAt: T0 }, { dueAt: T0 }, { dueAt: T0 });
+        const retryNow: AttemptResult = {
+          attempt: attemptFor(must(claimed, 'claimed'), { outcome: { kind: 'read-timeout', detail: 'rt' }, nextAttemptAt: T0 + 5 }),
+          next: { status: 'pending', dueAt: T0 + 5 },
+        };
+
+        const turn = await store.deliveries.recordAndClaim([retryNow], { now: T0, limit: 2, owner: 'owner-a', leaseUntil: WALL });
+
+        expect(turn.claimed).toHaveLength(2);
+        expect(turn.claimed.map((c) => c.id)).not.toContain(d?.id);
+        expect(turn.nextDueAt).toBe(T0);
+        expect(await store.deliveries.countByStatus()).toEqual(counts({ pending: 2, 'in-flight': 2 }));
+      });
+
+      it('with a limit of 0 only records, and with nothing pending reports null', async () => {
+        await enqueue({ dueAt: T0 });
+        const [claimed] = await claimAll('owner-a', T0);
+        const done: AttemptResult = { attempt: attemptFor(must(claimed, 'claimed'), { outcome: SUCCESS }), next: { status: 'succeeded' } };
+
+        const turn = await store.deliveries.recordAndClaim([done], { now: T0, limit: 0, owner: 'owner-a', leaseUntil: WALL });
+
+        expect(turn).toEqual({ claimed: [], nextDueAt: null });
+        expect(await store.deliveries.countByStatus()).toEqual(counts({ succeeded: 1 }));
+        expect(await store.deliveries.recordAndClaim([], { now: T0 + HOUR, limit: 5, owner: 'owner-a', leaseUntil: WALL })).toEqual({
+          claimed: [],
+          nextDueAt: null,
+        });
+      });
+
+      it('stores nothing of a turn whose claim cannot be made: the results are not half-written', async () => {
+        const [d] = await enqueue({ dueAt: T0 });
+        const [claimed] = await claimAll('owner-a', T0);
+        const done: AttemptResult = { attempt: attemptFor(must(claimed, 'claimed'), { outcome: SUCCESS }), next: { status: 'succeeded' } };
+
+        // A lease owner must be text: the claim fails after the results were written in the same transaction.
+        const bad = { now: T0, limit: 5, owner: { not: 'text' } as unknown as string, leaseUntil: WALL };
+        await enqueue({ dueAt: T0 });
+        await expect(store.deliveries.recordAndClaim([done], bad)).rejects.toThrow();
+
+        expect(await store.deliveries.attempts(must(d, 'd').id)).toEqual([]);
+        expect((await store.deliveries.get(must(d, 'd').id))?.status).toBe('in-flight');
+      });
+    });
+
     describe('finished document fetches (recordFinished)', () => {
       it('stores the delivery and all its attempts at once, counted, with the last outcome', async () => {
         const [before] = await enqueue({});

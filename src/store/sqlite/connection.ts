@@ -14,6 +14,7 @@ export const DATABASE_METHODS = [
   'getResource',
   'claimDue',
   'recordAttempts',
+  'recordAndClaim',
   'nextDueAt',
   'reclaimExpiredLeases',
   'releaseAllLeases',

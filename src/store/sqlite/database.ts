@@ -6,8 +6,10 @@ import type {
   Account,
   AttemptResult,
   ChangeSet,
+  ClaimRequest,
   CommitResult,
   DeliveryFilter,
+  DispatchTurn,
   FinishedDelivery,
   Page,
   RetentionPolicy,
@@ -92,6 +94,7 @@ export class SqliteDatabase {
   private readonly commitTransaction: Database.Transaction<(changes: ChangeSet, policyIds: PolicyIds) => CommitResult>;
   private readonly commitEachTransaction: Database.Transaction<(changeSets: readonly ChangeSet[], policyIds: PolicyIds) => CommitOutcome[]>;
   private readonly recordAttemptsTransaction: Database.Transaction<(results: readonly AttemptResult[], owner: string) => void>;
+  private readonly recordAndClaimTransaction: Database.Transaction<(results: readonly AttemptResult[], claim: ClaimRequest) => DispatchTurn>;
   private readonly recordFinishedTransaction: Database.Transaction<(finished: FinishedDelivery, policyId: number) => void>;
   private readonly pruneTransaction: Database.Transaction<(policy: RetentionPolicy, limit: number) => PruneCounts>;
 
@@ -113,6 +116,10 @@ export class SqliteDatabase {
     this.recordAttemptsTransaction = this.db.transaction((results: readonly AttemptResult[], owner: string) =>
       this.writeAttemptResults(results, owner),
     );
+    this.recordAndClaimTransaction = this.db.transaction((results: readonly AttemptResult[], claim: ClaimRequest) => {
+      this.writeAttemptResults(results, claim.owner);
+      return { claimed: this.claimDue(claim), nextDueAt: this.nextDueAt() };
+    });
     this.recordFinishedTransaction = this.db.transaction((finished: FinishedDelivery, policyId: number) => this.writeFinished(finished, policyId));
     this.pruneTransaction = this.db.transaction((policy: RetentionPolicy, limit: number) => this.deleteExpired(policy, limit));
   }
@@ -175,7 +182,7 @@ export class SqliteDatabase {
 
   // Deliveries
 
-  claimDue(opts: { now: number; limit: number; owner: string; leaseUntil: number }): Delivery[] {
+  claimDue(opts: ClaimRequest): Delivery[] {
     // LIMIT -1 means "no limit" to SQLite; a non-positive limit must claim nothing.
     if (!(opts.limit >= 1)) return [];
     const rows = this.statements.claimDue.all({ now: opts.now, limit: Math.floor(opts.limit), owner: opts.owner, leaseUntil: opts.leaseUntil });
@@ -186,6 +193,11 @@ export class SqliteDatabase {
   recordAttempts(results: readonly AttemptResult[], owner: string): void {
     if (results.length === 0) return;
     this.recordAttemptsTransaction.immediate(results, owner);
+  }
+
+  recordAndClaim(results: readonly AttemptResult[], claim: ClaimRequest): DispatchTurn {
+    if (results.length === 0 && !(claim.limit >= 1)) return { claimed: [], nextDueAt: this.nextDueAt() };
+    return this.recordAndClaimTransaction.immediate(results, claim);
   }
 
   nextDueAt(): number | null {

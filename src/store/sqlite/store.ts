@@ -41,6 +41,7 @@ export class SqliteStore implements Store {
     this.deliveries = {
       claimDue: (opts) => db.call('claimDue', opts),
       recordAttempts: (results, owner) => db.call('recordAttempts', results, owner),
+      recordAndClaim: (results, claim) => db.call('recordAndClaim', results, claim),
       nextDueAt: () => db.call('nextDueAt'),
       reclaimExpiredLeases: (wallNow, dueAt) => db.call('reclaimExpiredLeases', wallNow, dueAt),
       releaseAllLeases: (dueAt) => db.call('releaseAllLeases', dueAt),
