@@ -19,7 +19,7 @@ export interface BenchOptions {
 export const USAGE = `usage: npm run bench -- [options]
   --only LIST        figures to run, comma-separated: ${FIGURES.join(',')} (default: all)
   --count N          callbacks for throughput and bullmq (default 50000)
-  --batch N          callbacks per enqueueMany / addBulk (default 1000)
+  --batch N          callbacks per enqueueMany / addBulk / scale commit (default 1000)
   --rate N           latency: callbacks per second (default 1000)
   --seconds N        latency: measured seconds, after a short warm-up (default 10)
   --scheduled N      scale: callbacks scheduled an hour ahead (default 1000000)`;

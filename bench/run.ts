@@ -137,7 +137,7 @@ async function latency(context: Context): Promise<void> {
 async function scale(context: Context): Promise<void> {
   const { options } = context;
   log(`scale: ${integer(options.scheduled)} callbacks due in an hour + 1,000 due now, in a child process`);
-  const result = await scaleFigure({ scheduled: options.scheduled, due: 1000, batchSize: 10_000, rounds: 6 }, 15 * 60_000);
+  const result = await scaleFigure({ scheduled: options.scheduled, due: 1000, batchSize: options.batch, rounds: 6 }, 15 * 60_000);
   if (!result.gcExposed) log('  note: the child ran without --expose-gc; RSS includes uncollected garbage');
   const databaseMb = Object.values(result.databaseFilesMb).reduce((sum, size) => sum + size, 0);
   const memory = result.memoryLoaded;

@@ -29,7 +29,7 @@ function serve(port: MessagePort, { path }: CheckpointerData): void {
       return;
     }
     try {
-      db ??= new Database(path, { fileMustExist: true });
+      db ??= openForCheckpoints(path);
       db.pragma('wal_checkpoint(PASSIVE)');
     } catch (error) {
       // The writer's own autocheckpoint still bounds the WAL; say so once rather than on every write.
@@ -37,6 +37,16 @@ function serve(port: MessagePort, { path }: CheckpointerData): void {
       warned = true;
     }
   });
+}
+
+/**
+ * A checkpoint copies pages from the WAL into the file and needs no cache to speak of: without this
+ * the connection's cache would grow to better-sqlite3's default of 16 MB of pages it never reads again.
+ */
+function openForCheckpoints(path: string): Database.Database {
+  const db = new Database(path, { fileMustExist: true });
+  db.pragma('cache_size = -1024');
+  return db;
 }
 
 if (!parentPort) throw new Error('checkpointer.js runs as a thread of the SQLite worker; open the store with openSqliteStore()');

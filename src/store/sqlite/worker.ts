@@ -30,7 +30,11 @@ class Checkpoints {
   private alive = true;
 
   constructor(path: string) {
-    this.thread = new Worker(new URL('./checkpointer.js', import.meta.url), { workerData: { path } satisfies CheckpointerData });
+    // It allocates next to nothing; the smallest young generation keeps its isolate small.
+    this.thread = new Worker(new URL('./checkpointer.js', import.meta.url), {
+      workerData: { path } satisfies CheckpointerData,
+      resourceLimits: { maxYoungGenerationSizeMb: 1 },
+    });
     this.thread.on('error', (error) => process.emitWarning(`the SQLite checkpointer thread failed; the writer will checkpoint instead: ${error.message}`));
     this.thread.on('exit', () => (this.alive = false));
   }
