@@ -102,6 +102,7 @@ async function assemble(config: HooklineConfig, store: Store, logger: Logger): P
     policySettings,
     defaultAccountId: devAccount.id,
     wake: () => dispatcher?.wake(),
+    ...(dispatcher ? { handOff: dispatcher } : {}),
   });
   const documents = new DocumentFetcher({
     store,

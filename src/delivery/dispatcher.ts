@@ -3,7 +3,7 @@ import type { Clock, TimerHandle } from '../domain/clock.js';
 import { deliveryIn, type Attempt, type Delivery } from '../domain/delivery.js';
 import { decideAfterAttempt } from '../domain/retry.js';
 import { parseRetryAfter } from '../domain/retry-after.js';
-import type { AttemptResult, DispatchTurn, Store } from '../store/ports.js';
+import type { AttemptResult, CommitLease, DispatchTurn, Store } from '../store/ports.js';
 import type { AccountDirectory } from './account-directory.js';
 import { AttemptSender } from './attempt-sender.js';
 import type { DeliveryEvents } from './events.js';
@@ -33,6 +33,9 @@ export interface DispatcherOptions {
   readonly claimBatch?: number;
 }
 
+/** Slots granted by `Dispatcher.reserve`: the lease the fresh deliveries are committed under. */
+export type HandOff = CommitLease;
+
 /** An attempt's result, with the delivery as it was claimed, waiting to be recorded. */
 interface Finished {
   readonly delivery: Delivery;
@@ -58,6 +61,13 @@ export class Dispatcher {
   private stopping = false;
   /** Attempts on the wire. */
   private sending = 0;
+  /** Slots promised to deliveries being committed (`reserve`), not yet taken or released. */
+  private reserved = 0;
+  /**
+   * The last turn left due deliveries in the store (its claim was full, or it had no slot for them).
+   * Fresh callbacks are not handed over then: they would overtake deliveries that were due earlier.
+   */
+  private behind = false;
   /** Finished attempts not yet handed to the store. */
   private results: Finished[] = [];
   /** A turn is running (its store call may be outstanding). */
@@ -94,6 +104,37 @@ export class Dispatcher {
     void this.turns();
   }
 
+  /**
+   * Slots for fresh deliveries about to be committed, so they can be committed already claimed
+   * (`ChangeSet.lease`) and sent straight after the commit, without a turn through the store. Null
+   * when there is no free slot, when the dispatcher is stopped or stopping, or when deliveries due
+   * earlier are waiting in the store.
+   */
+  reserve(count: number): HandOff | null {
+    if (!this.running || this.stopping || this.behind) return null;
+    const free = this.options.concurrency - this.sending - this.reserved;
+    const granted = Math.min(count, free);
+    if (granted <= 0) return null;
+    this.reserved += granted;
+    return { owner: this.options.owner, leaseUntil: Date.now() + this.leaseMs, count: granted };
+  }
+
+  /** The reserved deliveries are committed in flight under `handOff`'s lease: send them. */
+  take(handOff: HandOff, deliveries: readonly Delivery[]): void {
+    this.reserved -= handOff.count;
+    for (const delivery of deliveries.slice(0, handOff.count)) {
+      this.sending++;
+      void this.attempt(delivery);
+    }
+    this.notifyIfIdle();
+  }
+
+  /** The commit failed: nothing was stored, the slots are free again. */
+  release(handOff: HandOff): void {
+    this.reserved -= handOff.count;
+    this.notifyIfIdle();
+  }
+
   /** Resolves once nothing is in flight, nothing is being claimed or recorded, and nothing is due right now. */
   idle(): Promise<void> {
     if (this.isIdle()) return Promise.resolve();
@@ -117,7 +158,7 @@ export class Dispatcher {
   }
 
   private isIdle(): boolean {
-    return this.sending === 0 && this.results.length === 0 && !this.turning && !this.turnScheduled && (!this.wanted || this.stopping);
+    return this.sending === 0 && this.reserved === 0 && this.results.length === 0 && !this.turning && !this.turnScheduled && (!this.wanted || this.stopping);
   }
 
   private notifyIfIdle(): void {
@@ -145,7 +186,10 @@ export class Dispatcher {
     const { store, clock, owner } = this.options;
     const batch = this.results;
     this.results = [];
-    const limit = this.stopping ? 0 : Math.max(0, Math.min(this.claimBatch, this.options.concurrency - this.sending));
+    const limit = this.stopping ? 0 : Math.max(0, Math.min(this.claimBatch, this.options.concurrency - this.sending - this.reserved));
+    // With no free slot this turn cannot see whether due deliveries wait: assume they do, so fresh
+    // ones are not handed over ahead of them until a turn finds the store caught up.
+    if (limit === 0 && !this.stopping) this.behind = true;
     if (batch.length === 0 && limit === 0) return;
     let answer: DispatchTurn;
     try {
@@ -168,7 +212,9 @@ export class Dispatcher {
       void this.attempt(delivery);
     }
     // A full claim means more may be due: claim again as soon as slots allow (the next turn).
-    if (limit > 0 && answer.claimed.length === limit) this.wanted = true;
+    const full = limit > 0 && answer.claimed.length === limit;
+    this.behind = full || (limit === 0 && answer.nextDueAt !== null && answer.nextDueAt <= clock.now());
+    if (full) this.wanted = true;
     else this.armTimer(answer.nextDueAt);
   }
 

@@ -5,9 +5,10 @@ import { InputError } from '../domain/errors.js';
 import { resolveCallbackUrl, type PolicySettings } from '../domain/fragment-policy.js';
 import { newDeliveryId } from '../domain/ids.js';
 import type { PolicyProfile, ResolvedCallbackUrl } from '../domain/policy.js';
-import type { Store } from '../store/ports.js';
+import type { CommitResult, Store } from '../store/ports.js';
 import type { AccountDirectory } from './account-directory.js';
 import type { CallbackService, EnqueueRequest } from './callback-service.js';
+import type { HandOff } from './dispatcher.js';
 import type { DeliveryEvents } from './events.js';
 import type { SsrfGuard } from './ssrf-guard.js';
 
@@ -29,6 +30,15 @@ export interface OutboxDeps {
   readonly defaultAccountId: string;
   /** Tells the dispatcher that work may be due. */
   readonly wake: () => void;
+  /** The dispatcher's hand-off of fresh deliveries (absent when this process does not dispatch). */
+  readonly handOff?: HandOffPort;
+}
+
+/** What the outbox needs of the dispatcher to hand it fresh deliveries (see `Dispatcher.reserve`). */
+export interface HandOffPort {
+  reserve(count: number): HandOff | null;
+  take(handOff: HandOff, deliveries: readonly Delivery[]): void;
+  release(handOff: HandOff): void;
 }
 
 /**
@@ -53,9 +63,21 @@ export class Outbox implements CallbackService {
   async enqueueMany(requests: readonly EnqueueRequest[]): Promise<Delivery[]> {
     const now = this.deps.clock.now();
     const fresh = requests.map((request) => this.toNewDelivery(request, now));
-    const seqs = await this.deps.store.commit({ deliveries: fresh });
-    this.deps.wake();
-    const deliveries = fresh.map((d, i) => pendingDelivery(d, seqs.deliverySeqs[i] ?? 0));
+    const { handOff: port } = this.deps;
+    // Fresh deliveries the dispatcher has room for are committed already claimed and sent straight
+    // away: a round trip through the store saved on every callback's way out.
+    const handOff = fresh.length > 0 ? (port?.reserve(fresh.length) ?? null) : null;
+    let seqs: CommitResult;
+    try {
+      seqs = await this.deps.store.commit(handOff ? { deliveries: fresh, lease: handOff } : { deliveries: fresh });
+    } catch (error) {
+      if (handOff) port?.release(handOff);
+      throw error;
+    }
+    const taken = handOff?.count ?? 0;
+    const deliveries = fresh.map((d, i) => newlyCommitted(d, seqs.deliverySeqs[i] ?? 0, i < taken ? 'in-flight' : 'pending'));
+    if (handOff) port?.take(handOff, deliveries);
+    if (taken < fresh.length) this.deps.wake();
     if (this.deps.events.listenerCount > 0) {
       for (const delivery of deliveries) this.deps.events.publish({ type: 'delivery', delivery });
     }
@@ -124,6 +146,6 @@ export class Outbox implements CallbackService {
 /** Distinct (profile, URL) pairs remembered; past this the memo starts again. */
 const MAX_RESOLVED_URLS = 1000;
 
-function pendingDelivery(d: NewDelivery, seq: number): Delivery {
-  return deliveryIn(d, { seq, status: 'pending', dueAt: d.dueAt, attemptCount: 0, roundAttempts: 0, replayCount: 0, lastOutcome: null, updatedAt: d.createdAt });
+function newlyCommitted(d: NewDelivery, seq: number, status: 'pending' | 'in-flight'): Delivery {
+  return deliveryIn(d, { seq, status, dueAt: d.dueAt, attemptCount: 0, roundAttempts: 0, replayCount: 0, lastOutcome: null, updatedAt: d.createdAt });
 }

@@ -46,6 +46,19 @@ export interface StoredResource {
 export interface ChangeSet {
   readonly resources?: readonly ResourceWrite[];
   readonly deliveries?: readonly NewDelivery[];
+  /**
+   * The first `count` deliveries are committed already claimed, in flight under this lease, as if
+   * `claimDue` had taken them: a dispatcher with free slots sends fresh callbacks straight after the
+   * commit instead of claiming them back from the store.
+   */
+  readonly lease?: CommitLease;
+}
+
+export interface CommitLease {
+  readonly owner: string;
+  /** Wall time (ms) at which the lease expires. */
+  readonly leaseUntil: number;
+  readonly count: number;
 }
 
 export interface CommitResult {

@@ -58,7 +58,7 @@ describe('dispatcher', () => {
     cleanup = [];
   });
 
-  async function setUp(hooks: Parameters<typeof interceptingStore>[1]) {
+  async function setUp(hooks: Parameters<typeof interceptingStore>[1], options: { handOff?: boolean } = {}) {
     const base = await openSqliteStore({ path: ':memory:' });
     await base.accounts.put(ACCOUNT);
     cleanup.push(() => base.close());
@@ -88,6 +88,7 @@ describe('dispatcher', () => {
       policySettings: DEFAULT_POLICY_SETTINGS,
       defaultAccountId: ACCOUNT.id,
       wake: () => dispatcher.wake(),
+      ...(options.handOff ? { handOff: dispatcher } : {}),
     });
     cleanup.push(() => dispatcher.stop());
     return { base, dispatcher, outbox, sender };
@@ -104,6 +105,21 @@ describe('dispatcher', () => {
 
     await vi.waitFor(() => expect(sender.sent.map((r) => r.body)).toEqual(['N=1']), { timeout: 2000, interval: 10 });
     await dispatcher.idle();
+  });
+
+  it('sends a fresh callback straight after its commit while a turn is held up in the store, and records it', async () => {
+    let releaseTurn: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (releaseTurn = resolve));
+    const { base, sender, outbox, dispatcher } = await setUp({ afterTurn: () => held }, { handOff: true });
+    dispatcher.start();
+
+    const [delivery] = await outbox.enqueueMany([callback(3)]);
+
+    expect(delivery?.status).toBe('in-flight');
+    await vi.waitFor(() => expect(sender.sent.map((r) => r.body)).toEqual(['N=3']), { timeout: 2000, interval: 10 });
+    releaseTurn();
+    await dispatcher.idle();
+    expect(await base.deliveries.get(delivery?.id ?? '')).toMatchObject({ status: 'succeeded', attemptCount: 1 });
   });
 
   it('finishes and records the deliveries of a claim that was under way when stop was called', async () => {

@@ -167,6 +167,21 @@ export function describeStoreContract(name: string, open: () => Promise<{ store:
         expect((await store.getResource('message', 'x1'))?.state).toEqual({ status: 'queued' });
       });
 
+      it('commits the first `count` deliveries of a leased change set in flight under the lease, the rest pending', async () => {
+        const [a, b, c] = [newDelivery({ dueAt: T0 }), newDelivery({ dueAt: T0 }), newDelivery({ dueAt: T0 })];
+        await store.commit({ deliveries: [a, b, c], lease: { owner: 'owner-a', leaseUntil: WALL, count: 2 } });
+
+        expect((await store.deliveries.get(a.id))?.status).toBe('in-flight');
+        expect((await store.deliveries.get(b.id))?.status).toBe('in-flight');
+        // Only the one left pending can be claimed.
+        expect((await claimAll('owner-b', T0)).map((d) => d.id)).toEqual([c.id]);
+        // The lease is real: its owner records the attempt, and an expired one is reclaimed.
+        await store.deliveries.recordAttempts([{ attempt: attemptFor({ ...a, attemptCount: 0 }, { outcome: SUCCESS }), next: { status: 'succeeded' } }], 'owner-a');
+        expect((await store.deliveries.get(a.id))?.status).toBe('succeeded');
+        expect(await store.deliveries.reclaimExpiredLeases(WALL + 1, T0 + 5)).toBe(1);
+        expect(await store.deliveries.get(b.id)).toMatchObject({ status: 'pending', dueAt: T0 + 5 });
+      });
+
       it('returns no seqs for an empty change set', async () => {
         expect(await store.commit({})).toEqual({ deliverySeqs: [] });
       });

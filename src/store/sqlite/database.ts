@@ -340,9 +340,17 @@ export class SqliteDatabase {
       });
     }
     const deliverySeqs: number[] = [];
-    for (const delivery of changes.deliveries ?? []) {
+    const leased = changes.lease ? Math.max(0, Math.floor(changes.lease.count)) : 0;
+    for (const [i, delivery] of (changes.deliveries ?? []).entries()) {
       const policyId = policyIds.get(delivery.policy) as number;
-      const params = deliveryParams(delivery, policyId, { status: 'pending', attemptCount: 0, lastOutcome: null, updatedAt: delivery.createdAt });
+      const lease = i < leased ? changes.lease : undefined;
+      const params = deliveryParams(delivery, policyId, {
+        status: lease ? 'in-flight' : 'pending',
+        attemptCount: 0,
+        lastOutcome: null,
+        updatedAt: delivery.createdAt,
+        lease,
+      });
       deliverySeqs.push(Number(insertDelivery.run(params).lastInsertRowid));
     }
     return { deliverySeqs };

@@ -30,10 +30,10 @@ export const SELECT_RESOURCE = `SELECT type, id, account_id, state, updated_at F
 export const INSERT_DELIVERY = `
   INSERT INTO deliveries (
     id, account_id, dialect, kind, url, method, params, policy_id, warnings, resource, status, due_at,
-    attempt_count, round_attempts, last_outcome, created_at, updated_at)
+    attempt_count, round_attempts, last_outcome, lease_owner, lease_until, created_at, updated_at)
   VALUES (
     @id, @accountId, @dialect, @kind, @url, @method, @params, @policyId, @warnings, @resource, @status, @dueAt,
-    @attemptCount, @roundAttempts, @lastOutcome, @createdAt, @updatedAt)`;
+    @attemptCount, @roundAttempts, @lastOutcome, @leaseOwner, @leaseUntil, @createdAt, @updatedAt)`;
 
 /**
  * One statement: pick the due rows off the (status, due_at) index and lease them. The order of

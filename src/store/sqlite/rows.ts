@@ -164,7 +164,13 @@ export function toSinkRequest(row: SinkRequestRow): SinkRequest & { seq: number 
 export function deliveryParams(
   delivery: NewDelivery,
   policyId: number,
-  state: { status: DeliveryStatus; attemptCount: number; lastOutcome: AttemptOutcome | null; updatedAt: number },
+  state: {
+    status: DeliveryStatus;
+    attemptCount: number;
+    lastOutcome: AttemptOutcome | null;
+    updatedAt: number;
+    lease?: { readonly owner: string; readonly leaseUntil: number } | undefined;
+  },
 ): Record<string, string | number | null> {
   return {
     id: delivery.id,
@@ -182,6 +188,8 @@ export function deliveryParams(
     attemptCount: state.attemptCount,
     roundAttempts: state.attemptCount,
     lastOutcome: state.lastOutcome === null ? null : JSON.stringify(state.lastOutcome),
+    leaseOwner: state.lease?.owner ?? null,
+    leaseUntil: state.lease?.leaseUntil ?? null,
     createdAt: delivery.createdAt,
     updatedAt: state.updatedAt,
   };
