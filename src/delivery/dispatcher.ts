@@ -106,17 +106,17 @@ export class Dispatcher {
 
   /**
    * Slots for fresh deliveries about to be committed, so they can be committed already claimed
-   * (`ChangeSet.lease`) and sent straight after the commit, without a turn through the store. Null
-   * when there is no free slot, when the dispatcher is stopped or stopping, or when deliveries due
-   * earlier are waiting in the store.
+   * (`ChangeSet.lease`) and sent straight after the commit, without a turn through the store. All or
+   * nothing: null unless every one of them has a free slot, and when the dispatcher is stopped or
+   * stopping, or deliveries due earlier are waiting in the store. The hand-off is for the steady
+   * trickle of callbacks, where the turn it saves is most of their latency; a burst larger than the
+   * free slots goes through the store, where splitting it measured a little slower than claiming it all.
    */
   reserve(count: number): HandOff | null {
-    if (!this.running || this.stopping || this.behind) return null;
-    const free = this.options.concurrency - this.sending - this.reserved;
-    const granted = Math.min(count, free);
-    if (granted <= 0) return null;
-    this.reserved += granted;
-    return { owner: this.options.owner, leaseUntil: Date.now() + this.leaseMs, count: granted };
+    if (!this.running || this.stopping || this.behind || count <= 0) return null;
+    if (count > this.options.concurrency - this.sending - this.reserved) return null;
+    this.reserved += count;
+    return { owner: this.options.owner, leaseUntil: Date.now() + this.leaseMs, count };
   }
 
   /** The reserved deliveries are committed in flight under `handOff`'s lease: send them. */
