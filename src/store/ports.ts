@@ -43,6 +43,13 @@ export interface StoredResource {
   readonly updatedAt: number;
 }
 
+export interface ResourceQuery {
+  readonly type: string;
+  readonly accountId?: string;
+  /** Top-level state fields (names of letters, digits and `_`) that must equal these strings. */
+  readonly where?: Readonly<Record<string, string>>;
+}
+
 export interface ChangeSet {
   readonly resources?: readonly ResourceWrite[];
   readonly deliveries?: readonly NewDelivery[];
@@ -210,6 +217,11 @@ export interface Store {
    */
   commit(changes: ChangeSet): Promise<CommitResult>;
   getResource(type: string, id: string): Promise<StoredResource | null>;
+  /**
+   * Resources of one type, newest first (by first write), optionally of one account and with top-level
+   * state fields equal to the given strings; `total` counts every match.
+   */
+  listResources(query: ResourceQuery, page: { limit: number; offset: number }): Promise<{ items: StoredResource[]; total: number }>;
   /** Delete what retention allows; returns how many rows went. */
   prune(policy: RetentionPolicy): Promise<{ deliveries: number; attempts: number; sinkRequests: number }>;
   close(): Promise<void>;

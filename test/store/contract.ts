@@ -186,6 +186,33 @@ export function describeStoreContract(name: string, open: () => Promise<{ store:
         expect(await store.commit({})).toEqual({ deliverySeqs: [] });
       });
 
+      it('lists resources of a type newest first by first write, by account and state fields, with the total', async () => {
+        const write = (id: string, accountId: string, status: string) =>
+          store.commit({ resources: [{ type: 'message', id, accountId, state: { status, direction: 'outbound' }, updatedAt: T0 }] });
+        await write('m1', ACCOUNT, 'queued');
+        await write('m2', OTHER_ACCOUNT, 'queued');
+        await write('m3', ACCOUNT, 'delivered');
+        await write('m4', ACCOUNT, 'queued');
+        await store.commit({ resources: [{ type: 'call', id: 'c1', accountId: ACCOUNT, state: { status: 'queued' }, updatedAt: T0 }] });
+        // Rewriting m1 changes its state but not its place.
+        await write('m1', ACCOUNT, 'delivered');
+
+        const ids = async (query: Parameters<Store['listResources']>[0], limit = 10, offset = 0) => {
+          const page = await store.listResources(query, { limit, offset });
+          return { ids: page.items.map((r) => r.id), total: page.total };
+        };
+        expect(await ids({ type: 'message' })).toEqual({ ids: ['m4', 'm3', 'm2', 'm1'], total: 4 });
+        expect(await ids({ type: 'message', accountId: ACCOUNT })).toEqual({ ids: ['m4', 'm3', 'm1'], total: 3 });
+        expect(await ids({ type: 'message', accountId: ACCOUNT, where: { status: 'delivered' } })).toEqual({ ids: ['m3', 'm1'], total: 2 });
+        expect(await ids({ type: 'message', accountId: ACCOUNT, where: { status: 'delivered', direction: 'inbound' } })).toEqual({ ids: [], total: 0 });
+        expect(await ids({ type: 'message' }, 2, 1)).toEqual({ ids: ['m3', 'm2'], total: 4 });
+        expect((await store.listResources({ type: 'message' }, { limit: 1, offset: 0 })).items[0]).toMatchObject({ accountId: ACCOUNT, state: { status: 'queued' } });
+      });
+
+      it('refuses a state field that is not a plain name, listing nothing', async () => {
+        await expect(store.listResources({ type: 'message', where: { "status') OR 1=1 --": 'x' } }, { limit: 10, offset: 0 })).rejects.toThrow(/state field/);
+      });
+
       it('returns null for a resource never written', async () => {
         expect(await store.getResource('call', 'nope')).toBeNull();
       });

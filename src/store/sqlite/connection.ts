@@ -12,6 +12,7 @@ export const DATABASE_METHODS = [
   'commit',
   'commitEach',
   'getResource',
+  'listResources',
   'claimDue',
   'recordAttempts',
   'recordAndClaim',

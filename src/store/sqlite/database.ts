@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import type { Attempt, Delivery, DeliveryStatus, NewDelivery } from '../../domain/delivery.js';
 import { DELIVERY_STATUSES } from '../../domain/delivery.js';
+import { InputError } from '../../domain/errors.js';
 import type { DeliveryPolicy } from '../../domain/policy.js';
 import type {
   Account,
@@ -12,6 +13,7 @@ import type {
   DispatchTurn,
   FinishedDelivery,
   Page,
+  ResourceQuery,
   RetentionPolicy,
   SinkConfig,
   SinkRequest,
@@ -91,6 +93,7 @@ export class SqliteDatabase {
   private readonly statements: ReturnType<typeof prepareStatements>;
   private readonly policies: PolicyTable;
   private readonly listStatements = new Map<string, Statement<DeliveryRow>>();
+  private readonly shapedStatements = new Map<string, Statement<unknown>>();
   private readonly commitTransaction: Database.Transaction<(changes: ChangeSet, policyIds: PolicyIds) => CommitResult>;
   private readonly commitEachTransaction: Database.Transaction<(changeSets: readonly ChangeSet[], policyIds: PolicyIds) => CommitOutcome[]>;
   private readonly recordAttemptsTransaction: Database.Transaction<(results: readonly AttemptResult[], owner: string) => void>;
@@ -178,6 +181,31 @@ export class SqliteDatabase {
   getResource(type: string, id: string): StoredResource | null {
     const row = this.statements.selectResource.get(type, id);
     return row ? toResource(row) : null;
+  }
+
+  listResources(query: ResourceQuery, page: { limit: number; offset: number }): { items: StoredResource[]; total: number } {
+    const where = Object.entries(query.where ?? {});
+    for (const [field] of where) {
+      if (!/^[A-Za-z0-9_]+$/.test(field)) throw new InputError(`cannot filter on state field "${field}"`, 'where', 'name a top-level field of letters, digits and _');
+    }
+    const sqlText = sql.listResources({ account: query.accountId !== undefined, fields: where.map(([field]) => field) });
+    const params: Record<string, string | number> = { type: query.type, limit: Math.max(1, Math.floor(page.limit)), offset: Math.max(0, Math.floor(page.offset)) };
+    if (query.accountId !== undefined) params.accountId = query.accountId;
+    where.forEach(([, value], i) => (params[`f${i}`] = value));
+    const rows = this.cachedStatement<ResourceRow>(sqlText.rows).all(params);
+    const { limit: _limit, offset: _offset, ...countParams } = params;
+    const total = this.cachedStatement<{ total: number }>(sqlText.count).get(countParams)?.total ?? 0;
+    return { items: rows.map(toResource), total };
+  }
+
+  /** Statements built from a query's shape, prepared once per shape. */
+  private cachedStatement<Row>(source: string): Statement<Row> {
+    let statement = this.shapedStatements.get(source);
+    if (!statement) {
+      statement = this.db.prepare<unknown[], unknown>(source);
+      this.shapedStatements.set(source, statement);
+    }
+    return statement as Statement<Row>;
   }
 
   // Deliveries

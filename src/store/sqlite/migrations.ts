@@ -143,6 +143,15 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE deliveries DROP COLUMN policy;
     `,
   },
+  {
+    version: 3,
+    name: 'resources listed by type and account',
+    sql: `
+      -- The front doors list their resources (messages, calls, sessions) newest first per account;
+      -- the rowid, last in every index entry, gives that order without a sort.
+      CREATE INDEX resources_by_type_account ON resources (type, account_id);
+    `,
+  },
 ];
 
 /** The database was written by a newer hookline; opening it with this one could corrupt it. */

@@ -27,6 +27,21 @@ export const UPSERT_RESOURCE = `
     account_id = excluded.account_id, state = excluded.state, updated_at = excluded.updated_at`;
 export const SELECT_RESOURCE = `SELECT type, id, account_id, state, updated_at FROM resources WHERE type = ? AND id = ?`;
 
+/**
+ * Newest first by rowid (an upsert keeps a row's rowid, so this is the order of first writes). State
+ * fields are matched with json_extract; `fields` are checked names, never user text in the SQL.
+ */
+export function listResources(shape: { account: boolean; fields: readonly string[] }): { rows: string; count: string } {
+  const where = ['type = @type'];
+  if (shape.account) where.push('account_id = @accountId');
+  shape.fields.forEach((field, i) => where.push(`json_extract(state, '$.${field}') = @f${i}`));
+  const clause = where.join(' AND ');
+  return {
+    rows: `SELECT type, id, account_id, state, updated_at FROM resources WHERE ${clause} ORDER BY rowid DESC LIMIT @limit OFFSET @offset`,
+    count: `SELECT count(*) AS total FROM resources WHERE ${clause}`,
+  };
+}
+
 export const INSERT_DELIVERY = `
   INSERT INTO deliveries (
     id, account_id, dialect, kind, url, method, params, policy_id, warnings, resource, status, due_at,

@@ -83,6 +83,10 @@ export class SqliteStore implements Store {
     return this.connection.call('getResource', type, id);
   }
 
+  listResources(...args: Parameters<Store['listResources']>): ReturnType<Store['listResources']> {
+    return this.connection.call('listResources', ...args);
+  }
+
   /** Chunk by chunk, yielding to the event loop in between, so a large backlog does not stall requests. */
   async prune(policy: Parameters<Store['prune']>[0]): Promise<PruneCounts> {
     let deliveries = 0;

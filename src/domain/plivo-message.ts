@@ -1,0 +1,252 @@
+import type { CallbackParams, HttpMethod } from './callback.js';
+import { segmentSms, type SmsEncoding } from './sms-segments.js';
+
+/**
+ * A Plivo SMS as the carrier simulator keeps it, and everything Plivo derives from it: the status
+ * callback's parameters (plivo.md §3.3), the message detail record the API returns (§3.1) and the
+ * far end's script (docs/plivo-messaging.md). Pure: the service around it does the storing and timing.
+ */
+
+export type MessageStatus = 'queued' | 'sent' | 'delivered' | 'undelivered' | 'failed';
+export const FINAL_STATUSES: ReadonlySet<MessageStatus> = new Set(['delivered', 'undelivered', 'failed']);
+
+/** Plivo's documented SMS error codes (plivo.md §3.4). */
+export const SMS_ERROR_CODES: Readonly<Record<number, string>> = {
+  10: 'Invalid Message',
+  20: 'Network Error',
+  30: 'Spam Detected',
+  40: 'Invalid Source Number',
+  50: 'Invalid Destination Number',
+  60: 'Loop Detected',
+  70: 'Destination Permanently Unavailable',
+  80: 'Destination Temporarily Unavailable',
+  90: 'No Route Available',
+  100: 'Prohibited by Carrier',
+  110: 'Message Too Long',
+  200: 'Source number blocked by STOP from destination number',
+  201: 'Outbound messages from US toll-free numbers to Canadian destination numbers are blocked',
+  900: 'Insufficient Credit',
+  1000: 'Unknown Error',
+};
+
+/** What the far end will do with a message: where it ends, and with which error code. */
+export interface FarEndScript {
+  readonly final: 'delivered' | 'undelivered' | 'failed' | 'sent';
+  readonly errorCode: number | null;
+}
+
+/** The default timeline, in clock ms: sent 1 s after queueing, the delivery report 2 s after that. */
+export const SENT_AFTER_MS = 1000;
+export const REPORTED_AFTER_SENT_MS = 2000;
+
+/**
+ * Magic destination numbers (docs/plivo-messaging.md): `1555001` + a four-digit error code ends
+ * undelivered with that code, `1555002` + code ends failed (never reaching a carrier), and
+ * `15550030000` stays sent with no delivery report. Any other number is delivered.
+ */
+export function farEndScript(destination: string): FarEndScript {
+  const digits = destination.replace(/^\+/, '');
+  const magic = /^155500([123])(\d{4})$/.exec(digits);
+  if (!magic) return { final: 'delivered', errorCode: null };
+  const code = Number(magic[2]);
+  if (magic[1] === '3') return { final: 'sent', errorCode: null };
+  const errorCode = SMS_ERROR_CODES[code] ? code : 1000;
+  return { final: magic[1] === '1' ? 'undelivered' : 'failed', errorCode };
+}
+
+export interface PlivoMessage {
+  readonly uuid: string;
+  readonly accountId: string;
+  readonly direction: 'outbound';
+  readonly type: 'sms';
+  readonly from: string;
+  readonly to: string;
+  readonly text: string;
+  readonly encoding: SmsEncoding;
+  readonly units: number;
+  /** Status callback URL (fragment and all), or null when the sender gave none. */
+  readonly url: string | null;
+  readonly method: HttpMethod;
+  /** `log=false`: Plivo masks the text and destination in its logs; kept for the record. */
+  readonly log: boolean;
+  readonly status: MessageStatus;
+  readonly errorCode: number | null;
+  /** Status callbacks generated so far; the next one carries `Sequence` = this + 1. */
+  readonly sequence: number;
+  /** Clock times (ms). */
+  readonly queuedAt: number;
+  readonly sentAt: number | null;
+  readonly reportedAt: number | null;
+  readonly updatedAt: number;
+  readonly script: FarEndScript;
+  /** The next step of the far end's script, or null once it has nothing more to do. */
+  readonly next: { readonly status: MessageStatus; readonly at: number } | null;
+}
+
+/** Simulated price per unit, in USD, with Plivo's five decimals. */
+export const RATE_PER_UNIT = '0.00500';
+
+export interface NewOutboundSms {
+  readonly uuid: string;
+  readonly accountId: string;
+  readonly from: string;
+  readonly to: string;
+  readonly text: string;
+  readonly url: string | null;
+  readonly method: HttpMethod;
+  readonly log: boolean;
+  readonly now: number;
+}
+
+export function queuedSms(input: NewOutboundSms): PlivoMessage {
+  const { encoding, units } = segmentSms(input.text);
+  const script = farEndScript(input.to);
+  return {
+    uuid: input.uuid,
+    accountId: input.accountId,
+    direction: 'outbound',
+    type: 'sms',
+    from: input.from,
+    to: input.to,
+    text: input.text,
+    encoding,
+    units,
+    url: input.url,
+    method: input.method,
+    log: input.log,
+    status: 'queued',
+    errorCode: null,
+    sequence: 0,
+    queuedAt: input.now,
+    sentAt: null,
+    reportedAt: null,
+    updatedAt: input.now,
+    script,
+    next: { status: script.final === 'failed' ? 'failed' : 'sent', at: input.now + SENT_AFTER_MS },
+  };
+}
+
+/** The statuses a message can move to from its current one. */
+export function allowedNext(status: MessageStatus): readonly MessageStatus[] {
+  switch (status) {
+    case 'queued':
+      return ['sent', 'failed'];
+    case 'sent':
+      return ['delivered', 'undelivered', 'failed'];
+    default:
+      return [];
+  }
+}
+
+export class MessageTransitionError extends Error {
+  constructor(
+    readonly from: MessageStatus,
+    readonly to: MessageStatus,
+  ) {
+    super(`a ${from} message cannot become ${to}${FINAL_STATUSES.has(from) ? `: ${from} is final` : ''}`);
+    this.name = 'MessageTransitionError';
+  }
+}
+
+/**
+ * Move a message to `status` at clock time `at`. Each move is one status callback (`sequence` counts
+ * them). `errorCode` applies to undelivered and failed; without one the script's, else 1000.
+ */
+export function moveMessage(message: PlivoMessage, status: MessageStatus, at: number, errorCode?: number | null): PlivoMessage {
+  if (!allowedNext(message.status).includes(status)) throw new MessageTransitionError(message.status, status);
+  const failing = status === 'undelivered' || status === 'failed';
+  return {
+    ...message,
+    status,
+    errorCode: failing ? (errorCode ?? message.script.errorCode ?? 1000) : null,
+    sequence: message.sequence + 1,
+    sentAt: status === 'sent' ? at : message.sentAt,
+    reportedAt: status === 'delivered' || status === 'undelivered' ? at : message.reportedAt,
+    updatedAt: at,
+    next: nextStep(message.script, status, at),
+  };
+}
+
+/** Record that the queued callback was generated (the message itself does not change status). */
+export function countQueuedCallback(message: PlivoMessage): PlivoMessage {
+  return { ...message, sequence: message.sequence + 1 };
+}
+
+/** After `sent`, the delivery report the script calls for; nothing after any other status. */
+function nextStep(script: FarEndScript, status: MessageStatus, at: number): PlivoMessage['next'] {
+  if (status !== 'sent') return null;
+  if (script.final !== 'delivered' && script.final !== 'undelivered') return null;
+  return { status: script.final, at: at + REPORTED_AFTER_SENT_MS };
+}
+
+/** `YYYY-mm-dd HH:MM:SS.ffffff`, UTC: the callbacks' time format (plivo.md §3.3). */
+export function plivoTime(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}.${iso.slice(20, 23)}000`;
+}
+
+function totalAmount(message: PlivoMessage): string {
+  return (Number(RATE_PER_UNIT) * message.units).toFixed(5);
+}
+
+/** Mobile country and network codes of the destination, as the simulator pretends to look them up. */
+export function networkOf(destination: string): { mcc: string; mnc: string } {
+  const digits = destination.replace(/^\+/, '');
+  if (digits.startsWith('1')) return { mcc: '310', mnc: '410' };
+  if (digits.startsWith('44')) return { mcc: '234', mnc: '15' };
+  if (digits.startsWith('91')) return { mcc: '404', mnc: '45' };
+  return { mcc: '000', mnc: '00' };
+}
+
+/** The status callback for the message's current status (plivo.md §3.3). */
+export function statusCallbackParams(message: PlivoMessage): CallbackParams {
+  const { mcc, mnc } = networkOf(message.to);
+  return {
+    MessageUUID: message.uuid,
+    ParentMessageUUID: message.uuid,
+    PartInfo: '',
+    From: message.from,
+    To: message.to,
+    Type: message.type,
+    Status: message.status,
+    ErrorCode: message.errorCode === null ? '' : String(message.errorCode),
+    Units: String(message.units),
+    TotalRate: RATE_PER_UNIT,
+    TotalAmount: totalAmount(message),
+    MCC: mcc,
+    MNC: mnc,
+    Sequence: String(message.sequence),
+    MessageTime: plivoTime(message.queuedAt),
+    QueuedTime: plivoTime(message.queuedAt),
+    SentTime: message.sentAt === null ? '' : plivoTime(message.sentAt),
+    DeliveryReportTime: message.reportedAt === null ? '' : plivoTime(message.reportedAt),
+    PowerpackUUID: '',
+    requester_ip: '127.0.0.1',
+  };
+}
+
+/** The message detail record `GET Message/{uuid}/` returns (snake_case, Plivo's formats). */
+export function messageRecord(message: PlivoMessage): Record<string, string | number | null> {
+  return {
+    error_code: message.errorCode === null ? null : String(message.errorCode),
+    error_message: message.errorCode === null ? null : (SMS_ERROR_CODES[message.errorCode] ?? null),
+    from_number: message.from,
+    message_direction: message.direction,
+    message_state: message.status,
+    message_time: `${plivoTime(message.queuedAt)}+00:00`,
+    message_sent_time: message.sentAt === null ? null : `${plivoTime(message.sentAt)}+00:00`,
+    message_updated_time: `${plivoTime(message.updatedAt)}+00:00`,
+    message_type: message.type,
+    message_uuid: message.uuid,
+    resource_uri: `/v1/Account/${message.accountId}/Message/${message.uuid}/`,
+    to_number: message.log ? message.to : maskNumber(message.to),
+    total_amount: totalAmount(message),
+    total_rate: RATE_PER_UNIT,
+    units: message.units,
+  };
+}
+
+/** `log=false` hides the destination in Plivo's records, all but the first digits. */
+function maskNumber(number: string): string {
+  return number.length <= 5 ? 'xxxxx' : `${number.slice(0, 5)}${'x'.repeat(number.length - 5)}`;
+}
