@@ -16,6 +16,7 @@ import { DeliveryEvents } from './delivery/events.js';
 import { HttpSender } from './delivery/http-sender.js';
 import { Outbox } from './delivery/outbox.js';
 import { SsrfGuard } from './delivery/ssrf-guard.js';
+import { MessageService } from './plivo/message-service.js';
 import { openSqliteStore } from './store/sqlite/index.js';
 import type { Account, Store } from './store/ports.js';
 import { VERSION } from './version.js';
@@ -35,6 +36,8 @@ export interface HooklineApp {
   /** The account used when a request names none: the first configured one, or the stored dev account. */
   readonly devAccount: Account;
   readonly accounts: AccountDirectory;
+  /** Plivo SMS: the carrier side of `POST Message/`. */
+  readonly messages: MessageService;
   /** Required on the control API; generated when bound beyond loopback without one. */
   readonly controlToken: string | null;
   readonly logger: Logger;
@@ -104,6 +107,8 @@ async function assemble(config: HooklineConfig, store: Store, logger: Logger): P
     wake: () => dispatcher?.wake(),
     ...(dispatcher ? { handOff: dispatcher } : {}),
   });
+  const messages = new MessageService({ store, clock, outbox: callbacks, logger: logger.child({ component: 'plivo-messages' }) });
+  if (virtualClock) virtualClock.addSettler(() => messages.idle());
   const documents = new DocumentFetcher({
     store,
     clock,
@@ -124,6 +129,7 @@ async function assemble(config: HooklineConfig, store: Store, logger: Logger): P
     events,
     logger,
     config: { bodyLimitBytes: config.bodyLimit, controlToken, version: VERSION },
+    plivo: { accounts, messages },
   });
   const retention = startRetention(store, clock, config.retentionHours, logger);
 
@@ -139,6 +145,7 @@ async function assemble(config: HooklineConfig, store: Store, logger: Logger): P
     dispatcher,
     devAccount,
     accounts,
+    messages,
     controlToken,
     logger,
     async listen() {
@@ -147,13 +154,17 @@ async function assemble(config: HooklineConfig, store: Store, logger: Logger): P
       if (released > 0) logger.warn({ released }, 'resumed deliveries that were in flight when hookline last stopped');
       const address = await server.listen({ port: config.port, host: config.host });
       dispatcher?.start();
+      const resumed = await messages.resume();
+      if (resumed > 0) logger.info({ resumed }, 'resumed the far end of messages still on their way');
       return { url: address.replace('[::1]', '127.0.0.1') };
     },
     async close() {
       if (closed) return;
       closed = true;
       retention.stop();
+      messages.close();
       await server.close();
+      await messages.idle();
       await dispatcher?.stop();
       await sender.close();
       await store.close();

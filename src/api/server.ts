@@ -11,11 +11,13 @@ import { clockRoutes } from './control/clock.js';
 import { deliveryRoutes } from './control/deliveries.js';
 import { EventStreams, eventRoutes, type EventStreamOptions } from './control/events.js';
 import { healthRoutes } from './control/health.js';
+import { messageRoutes } from './control/messages.js';
 import { defineRoute, registerRoutes, type ControlRoute } from './control/route.js';
 import { sinkRoutes } from './control/sinks.js';
 import { ApiError, makeErrorHandler, notFoundHandler, sendApiError } from './errors.js';
 import { registerLanding } from './landing.js';
 import { buildOpenApiDocument, CONTROL_PREFIX } from './openapi.js';
+import { PLIVO_PREFIX, plivoPlugin, type PlivoApiDeps } from './plivo/plugin.js';
 import { sinkPlugin } from './sink.js';
 
 export interface ServerConfig {
@@ -37,6 +39,8 @@ export interface ServerDeps {
   readonly events: DeliveryEvents;
   readonly logger: Logger;
   readonly config: ServerConfig;
+  /** The Plivo front door; absent in servers built for the control API alone. */
+  readonly plivo?: PlivoApiDeps;
 }
 
 /** A URL fit for a log line: the control token never ends up in one. */
@@ -72,6 +76,7 @@ function controlRoutes(deps: ServerDeps, streams: EventStreams): ControlRoute[] 
     ...sinkRoutes(deps),
     ...eventRoutes(streams),
     ...healthRoutes(deps),
+    ...messageRoutes(deps),
   ];
   let document: unknown = null;
   const openapi = defineRoute({
@@ -150,5 +155,6 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerLanding(server, version);
   void server.register(sinkPlugin(deps));
   void server.register(controlPlugin(deps), { prefix: CONTROL_PREFIX });
+  if (deps.plivo) void server.register(plivoPlugin(deps.plivo), { prefix: PLIVO_PREFIX });
   return server;
 }

@@ -5,7 +5,7 @@ import { InputError } from '../domain/errors.js';
 import { resolveCallbackUrl, type PolicySettings } from '../domain/fragment-policy.js';
 import { newDeliveryId } from '../domain/ids.js';
 import type { PolicyProfile, ResolvedCallbackUrl } from '../domain/policy.js';
-import type { CommitResult, Store } from '../store/ports.js';
+import type { CommitResult, ResourceWrite, Store } from '../store/ports.js';
 import type { AccountDirectory } from './account-directory.js';
 import type { CallbackService, EnqueueRequest } from './callback-service.js';
 import type { HandOff } from './dispatcher.js';
@@ -61,15 +61,24 @@ export class Outbox implements CallbackService {
   }
 
   async enqueueMany(requests: readonly EnqueueRequest[]): Promise<Delivery[]> {
+    return this.commitChange({ callbacks: requests });
+  }
+
+  /**
+   * A producer's state change and the callbacks it causes, in one transaction: both are stored or
+   * neither is. Every callback is checked before anything is written.
+   */
+  async commitChange(change: { readonly resources?: readonly ResourceWrite[]; readonly callbacks: readonly EnqueueRequest[] }): Promise<Delivery[]> {
     const now = this.deps.clock.now();
-    const fresh = requests.map((request) => this.toNewDelivery(request, now));
+    const fresh = change.callbacks.map((request) => this.toNewDelivery(request, now));
+    const resources = change.resources ?? [];
     const { handOff: port } = this.deps;
     // Fresh deliveries the dispatcher has room for are committed already claimed and sent straight
     // away: a round trip through the store saved on every callback's way out.
     const handOff = fresh.length > 0 ? (port?.reserve(fresh.length) ?? null) : null;
     let seqs: CommitResult;
     try {
-      seqs = await this.deps.store.commit(handOff ? { deliveries: fresh, lease: handOff } : { deliveries: fresh });
+      seqs = await this.deps.store.commit(handOff ? { resources, deliveries: fresh, lease: handOff } : { resources, deliveries: fresh });
     } catch (error) {
       if (handOff) port?.release(handOff);
       throw error;

@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Attempt, Delivery } from '../../src/domain/delivery.js';
-import { Receiver } from '../support/receiver.js';
-import { startApp, type RunningApp } from '../support/app.js';
+import type { RunningApp } from '../support/app.js';
+import { useRig } from '../support/rig.js';
 
 const require = createRequire(import.meta.url);
 const plivo = require('plivo') as {
@@ -22,20 +22,8 @@ const statusParams = {
 
 type DeliveryDetail = Delivery & { attempts: Attempt[] };
 
-let running: RunningApp | null = null;
-const receivers: Receiver[] = [];
-
-afterEach(async () => {
-  await running?.stop();
-  running = null;
-  await Promise.all(receivers.splice(0).map((r) => r.stop()));
-});
-
-async function receiver(responder?: ConstructorParameters<typeof Receiver>[0]): Promise<Receiver> {
-  const r = await new Receiver(responder).start();
-  receivers.push(r);
-  return r;
-}
+const rig = useRig();
+const receiver = rig.receiver;
 
 async function enqueue(app: RunningApp, body: object): Promise<{ id: string }> {
   const response = await app.control<{ id: string }>('POST', '/callbacks', body);
@@ -45,7 +33,7 @@ async function enqueue(app: RunningApp, body: object): Promise<{ id: string }> {
 
 describe('notification callbacks on the wire', () => {
   it('delivers a POST callback with the exact params, signed so the plivo SDK validators accept it', async () => {
-    const app = (running = await startApp());
+    const app = await rig.app();
     const sink = await receiver();
     const { id } = await enqueue(app, { url: sink.url('/sms/status?tenant=7'), method: 'POST', params: statusParams, dialect: 'plivo' });
     await sink.waitFor(1);
@@ -68,7 +56,7 @@ describe('notification callbacks on the wire', () => {
   });
 
   it('delivers a GET callback with its params merged into the URL query, signed for plivo', async () => {
-    const app = (running = await startApp());
+    const app = await rig.app();
     const sink = await receiver();
     await enqueue(app, { url: sink.url('/hangup?tenant=7#rc=0'), method: 'GET', params: { CallUUID: 'abc', Event: 'Hangup' }, dialect: 'plivo' });
     await sink.waitFor(1);
@@ -84,7 +72,7 @@ describe('notification callbacks on the wire', () => {
   });
 
   it('signs LaML callbacks so twilio.validateRequest accepts them, POST and GET', async () => {
-    const app = (running = await startApp());
+    const app = await rig.app();
     const sink = await receiver();
     const params = { CallSid: 'c0ffee00-0000-4000-8000-000000000001', CallStatus: 'completed', From: '+14155550100', To: '+14155550199' };
     await enqueue(app, { url: sink.url('/status'), method: 'POST', params, dialect: 'laml' });
@@ -102,7 +90,7 @@ describe('notification callbacks on the wire', () => {
 
 describe('retries on the virtual clock', () => {
   it('retries a status callback exactly 60 s after a 500, and stops once it succeeds', async () => {
-    const app = (running = await startApp({ clock: 'virtual' }));
+    const app = await rig.app({ clock: 'virtual' });
     const sink = await receiver((_request, index) => ({ status: index === 0 ? 500 : 200 }));
     const { id } = await enqueue(app, { url: sink.url('/status'), method: 'POST', params: statusParams, dialect: 'plivo' });
     await app.control('POST', '/clock/advance', { ms: 0 });
@@ -125,7 +113,7 @@ describe('retries on the virtual clock', () => {
   });
 
   it('fails a delivery after four failures at +60 s, +120 s and +240 s', async () => {
-    const app = (running = await startApp({ clock: 'virtual' }));
+    const app = await rig.app({ clock: 'virtual' });
     const sink = await receiver(() => ({ status: 503 }));
     const { id } = await enqueue(app, { url: sink.url('/status'), method: 'POST', params: statusParams, dialect: 'plivo' });
 
@@ -144,7 +132,7 @@ describe('retries on the virtual clock', () => {
 
 describe('document callbacks', () => {
   it('retries a 5xx answer URL twice under #rc=2&rp=5xx&rt=200, then uses the fallback', async () => {
-    const app = (running = await startApp());
+    const app = await rig.app();
     const answer = await receiver((_request, index) => ({ status: 500, delayMs: index === 0 ? 120 : 0 }));
     const fallback = await receiver(() => ({ status: 200, body: '<Response><Speak>fallback</Speak></Response>', headers: { 'content-type': 'text/xml' } }));
 
@@ -169,7 +157,7 @@ describe('document callbacks', () => {
   });
 
   it('does not retry a read timeout that rp leaves out, and goes straight to the fallback', async () => {
-    const app = (running = await startApp());
+    const app = await rig.app();
     const answer = await receiver(() => ({ status: 200, delayMs: 600 }));
     const fallback = await receiver(() => ({ status: 200, body: '<Response/>' }));
     const started = performance.now();
@@ -190,7 +178,7 @@ describe('document callbacks', () => {
   });
 
   it('retries slow then failing answers under #rc=2&rp=5xx,rt&rt=300: two read timeouts, one 500, then the fallback', async () => {
-    const app = (running = await startApp());
+    const app = await rig.app();
     const answer = await receiver((_request, index) => (index < 2 ? { status: 200, delayMs: 700 } : { status: 500 }));
     const fallback = await receiver(() => ({ status: 200, body: '<Response/>' }));
     const result = await app.app.documents.fetchDocument({
@@ -212,7 +200,7 @@ describe('document callbacks', () => {
   });
 
   it('reports both failures when the answer URL and its fallback fail', async () => {
-    const app = (running = await startApp());
+    const app = await rig.app();
     const answer = await receiver(() => ({ status: 404 }));
     const fallback = await receiver(() => ({ status: 502 }));
     const result = await app.app.documents.fetchDocument({
@@ -232,7 +220,7 @@ describe('document callbacks', () => {
 
 describe('SSRF guard', () => {
   it('refuses a loopback callback URL in strict mode with a clear reason, storing nothing', async () => {
-    const app = (running = await startApp({ ssrf: 'strict' }));
+    const app = await rig.app({ ssrf: 'strict' });
     const response = await app.control<{ error: { field: string; message: string } }>('POST', '/callbacks', {
       url: 'http://127.0.0.1:9/status',
       method: 'POST',

@@ -1,0 +1,98 @@
+import formbody from '@fastify/formbody';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AccountDirectory } from '../../delivery/account-directory.js';
+import { messageRecord } from '../../domain/plivo-message.js';
+import type { Account } from '../../store/ports.js';
+import { signaturesEqual } from '../../signing/hmac.js';
+import type { MessageService } from '../../plivo/message-service.js';
+import { apiId, PlivoApiError, plivoErrorHandler, sendPlivoError } from './errors.js';
+import { parseMessageFilter, parseSendSms } from './message-input.js';
+
+export const PLIVO_PREFIX = '/v1/Account/:authId';
+
+export interface PlivoApiDeps {
+  readonly accounts: AccountDirectory;
+  readonly messages: MessageService;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The account whose resources the request works on, once authenticated. */
+    plivoAccount?: Account;
+  }
+}
+
+/**
+ * Plivo's REST API under `/v1/Account/{auth_id}/`, as the official SDKs call it: HTTP Basic with the
+ * auth id and token, JSON or form bodies, snake_case JSON answers that always carry `api_id`, errors as
+ * `{api_id, error}`. An account reaches its own resources, and a main account those of its sub-accounts.
+ */
+export function plivoPlugin(deps: PlivoApiDeps) {
+  return async (instance: FastifyInstance): Promise<void> => {
+    await instance.register(formbody);
+    instance.setErrorHandler(plivoErrorHandler);
+    instance.setNotFoundHandler((request, reply) => sendPlivoError(reply, 404, `no such resource: ${request.method} ${request.url.split('?')[0]}`));
+    instance.decorateRequest('plivoAccount', undefined);
+    instance.addHook('onRequest', async (request) => {
+      request.plivoAccount = authenticate(deps.accounts, request);
+    });
+
+    instance.post('/Message/', async (request, reply) => {
+      const account = accountOf(request);
+      const messages = await deps.messages.send(parseSendSms(account.id, request.body));
+      return reply.code(202).send({ api_id: apiId(), message: 'message(s) queued', message_uuid: messages.map((m) => m.uuid) });
+    });
+
+    instance.get<{ Params: { uuid: string } }>('/Message/:uuid/', async (request) => {
+      const message = await deps.messages.get(accountOf(request).id, request.params.uuid);
+      if (!message) throw new PlivoApiError(404, `message ${request.params.uuid} not found`);
+      return { api_id: apiId(), ...messageRecord(message) };
+    });
+
+    instance.get('/Message/', async (request) => {
+      const account = accountOf(request);
+      const { filter, limit, offset } = parseMessageFilter(request.query);
+      const { messages, total } = await deps.messages.list(account.id, filter, { limit, offset });
+      const base = `/v1/Account/${account.id}/Message/`;
+      const page = (at: number) => `${base}?limit=${limit}&offset=${at}`;
+      return {
+        api_id: apiId(),
+        meta: {
+          limit,
+          offset,
+          total_count: total,
+          next: offset + limit < total ? page(offset + limit) : null,
+          previous: offset > 0 ? page(Math.max(0, offset - limit)) : null,
+        },
+        objects: messages.map(messageRecord),
+      };
+    });
+  };
+}
+
+function accountOf(request: FastifyRequest): Account {
+  if (!request.plivoAccount) throw new PlivoApiError(401, 'authentication failed');
+  return request.plivoAccount;
+}
+
+/**
+ * The account named in the path, if the Basic credentials are its own or its main account's.
+ * Everything else is a 401 that says which part is wrong, never whose token would have worked.
+ */
+function authenticate(accounts: AccountDirectory, request: FastifyRequest): Account {
+  const header = request.headers.authorization ?? '';
+  const match = /^Basic\s+(\S+)$/i.exec(header);
+  if (!match) throw new PlivoApiError(401, 'authentication required: send HTTP Basic credentials (auth id and auth token)');
+  const decoded = Buffer.from(match[1] as string, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const user = colon === -1 ? decoded : decoded.slice(0, colon);
+  const token = colon === -1 ? '' : decoded.slice(colon + 1);
+  const caller = accounts.get(user);
+  if (!caller || !signaturesEqual(token, caller.authToken)) throw new PlivoApiError(401, 'authentication failed: unknown auth id or wrong auth token');
+  const { authId } = request.params as { authId?: string };
+  const target = authId === undefined || authId === caller.id ? caller : accounts.get(authId);
+  if (!target || (target.id !== caller.id && target.parentId !== caller.id)) {
+    throw new PlivoApiError(401, `the credentials of ${caller.id} do not give access to account ${authId ?? ''}`);
+  }
+  return target;
+}

@@ -1,0 +1,221 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { EnqueueRequest } from '../delivery/callback-service.js';
+import type { Outbox } from '../delivery/outbox.js';
+import type { HttpMethod } from '../domain/callback.js';
+import type { Clock, TimerHandle } from '../domain/clock.js';
+import {
+  allowedNext,
+  countQueuedCallback,
+  MessageTransitionError,
+  moveMessage,
+  queuedSms,
+  statusCallbackParams,
+  type MessageStatus,
+  type PlivoMessage,
+} from '../domain/plivo-message.js';
+import type { ResourceWrite, Store } from '../store/ports.js';
+
+export const MESSAGE_RESOURCE = 'message';
+
+export interface SendSms {
+  readonly accountId: string;
+  readonly from: string;
+  readonly to: readonly string[];
+  readonly text: string;
+  readonly url: string | null;
+  readonly method: HttpMethod;
+  readonly log: boolean;
+}
+
+export interface MessageFilter {
+  readonly status?: MessageStatus;
+  readonly direction?: 'outbound' | 'inbound';
+}
+
+/** Most messages read per page when re-arming the far end's timers at start. */
+const RESUME_PAGE = 500;
+
+/**
+ * The carrier side of Plivo SMS: stores each message with its status callback in one transaction
+ * (the outbox), then plays the far end's script on the clock (sent, then the delivery report), one
+ * state change and one callback at a time. The script's next step is part of the stored message, so a
+ * restart picks up where the last process stopped (`resume`).
+ */
+export class MessageService {
+  private readonly timers = new Map<string, TimerHandle>();
+  /** Per-message chain: a timer and a live status change never interleave on one message. */
+  private readonly chains = new Map<string, Promise<void>>();
+  private busy = 0;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly deps: { readonly store: Store; readonly clock: Clock; readonly outbox: Outbox; readonly logger: Logger },
+  ) {}
+
+  /** One message per destination, all queued in one transaction with their queued callbacks. */
+  async send(request: SendSms): Promise<PlivoMessage[]> {
+    const now = this.deps.clock.now();
+    const messages = request.to.map((to) => {
+      const queued = queuedSms({ uuid: randomUUID(), accountId: request.accountId, from: request.from, to, text: request.text, url: request.url, method: request.method, log: request.log, now });
+      return queued.url ? countQueuedCallback(queued) : queued;
+    });
+    await this.deps.outbox.commitChange({
+      resources: messages.map(resourceOf),
+      callbacks: messages.flatMap((message) => callbackOf(message)),
+    });
+    for (const message of messages) this.arm(message);
+    return messages;
+  }
+
+  /** The message if it belongs to `accountId`. */
+  async get(accountId: string, uuid: string): Promise<PlivoMessage | null> {
+    const message = await this.load(uuid);
+    return message && message.accountId === accountId ? message : null;
+  }
+
+  async list(accountId: string, filter: MessageFilter, page: { limit: number; offset: number }): Promise<{ messages: PlivoMessage[]; total: number }> {
+    const where: Record<string, string> = {};
+    if (filter.status) where.status = filter.status;
+    if (filter.direction) where.direction = filter.direction;
+    const { items, total } = await this.deps.store.listResources({ type: MESSAGE_RESOURCE, accountId, where }, page);
+    return { messages: items.map((item) => item.state as PlivoMessage), total };
+  }
+
+  /**
+   * Move a message as the far end would, now (the control API). A delivery report for a message still
+   * queued goes through `sent` first, with its own callback, as on a real network. The script's own
+   * next step is dropped: the message goes where it is told. Null if there is no such message.
+   */
+  setStatus(uuid: string, status: MessageStatus, errorCode: number | null): Promise<PlivoMessage | null> {
+    return this.serialize(uuid, async () => {
+      let message = await this.load(uuid);
+      if (!message) return null;
+      const now = this.deps.clock.now();
+      const steps: MessageStatus[] = message.status === 'queued' && status !== 'sent' && status !== 'failed' ? ['sent', status] : [status];
+      const changes: PlivoMessage[] = [];
+      for (const step of steps) {
+        if (!allowedNext(message.status).includes(step)) throw new MessageTransitionError(message.status, step);
+        message = moveMessage(message, step, now, errorCode);
+        changes.push(message);
+      }
+      const final = { ...message, next: null };
+      changes[changes.length - 1] = final;
+      await this.commit(changes);
+      this.timers.get(uuid)?.cancel();
+      this.timers.delete(uuid);
+      return final;
+    });
+  }
+
+  /** Re-arm the far end's next step for every message that has one: after a restart. */
+  async resume(): Promise<number> {
+    let armed = 0;
+    for (let offset = 0; ; offset += RESUME_PAGE) {
+      const { items } = await this.deps.store.listResources({ type: MESSAGE_RESOURCE }, { limit: RESUME_PAGE, offset });
+      for (const item of items) {
+        const message = item.state as PlivoMessage;
+        if (message.next) {
+          this.arm(message);
+          armed++;
+        }
+      }
+      if (items.length < RESUME_PAGE) return armed;
+    }
+  }
+
+  /** Resolves when no step of any script is being written (the virtual clock settles on it). */
+  idle(): Promise<void> {
+    if (this.busy === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  close(): void {
+    for (const timer of this.timers.values()) timer.cancel();
+    this.timers.clear();
+  }
+
+  private arm(message: PlivoMessage): void {
+    this.timers.get(message.uuid)?.cancel();
+    this.timers.delete(message.uuid);
+    const next = message.next;
+    if (!next) return;
+    this.timers.set(
+      message.uuid,
+      this.deps.clock.setTimer(next.at, () => {
+        this.timers.delete(message.uuid);
+        void this.step(message.uuid).catch((error: unknown) => {
+          this.deps.logger.error({ err: error, messageUuid: message.uuid }, 'could not play the next step of a message; it stays where it was');
+        });
+      }),
+    );
+  }
+
+  /** Play the stored next step, if it is (still) due. */
+  private step(uuid: string): Promise<void> {
+    return this.serialize(uuid, async () => {
+      const message = await this.load(uuid);
+      const next = message?.next;
+      if (!message || !next) return;
+      if (next.at > this.deps.clock.now()) {
+        this.arm(message);
+        return;
+      }
+      const moved = moveMessage(message, next.status, next.at);
+      await this.commit([moved]);
+      this.arm(moved);
+    });
+  }
+
+  /** Each state change is stored with the callback it causes, in one transaction. */
+  private async commit(changes: readonly PlivoMessage[]): Promise<void> {
+    const last = changes[changes.length - 1];
+    if (!last) return;
+    await this.deps.outbox.commitChange({ resources: [resourceOf(last)], callbacks: changes.flatMap((message) => callbackOf(message)) });
+  }
+
+  private async load(uuid: string): Promise<PlivoMessage | null> {
+    const resource = await this.deps.store.getResource(MESSAGE_RESOURCE, uuid);
+    return resource ? (resource.state as PlivoMessage) : null;
+  }
+
+  private serialize<T>(uuid: string, work: () => Promise<T>): Promise<T> {
+    this.busy++;
+    const previous = this.chains.get(uuid) ?? Promise.resolve();
+    const run = previous.then(work);
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.chains.set(uuid, settled);
+    void settled.then(() => {
+      if (this.chains.get(uuid) === settled) this.chains.delete(uuid);
+      this.busy--;
+      if (this.busy === 0) {
+        const waiters = this.idleWaiters;
+        this.idleWaiters = [];
+        for (const resolve of waiters) resolve();
+      }
+    });
+    return run;
+  }
+}
+
+function resourceOf(message: PlivoMessage): ResourceWrite {
+  return { type: MESSAGE_RESOURCE, id: message.uuid, accountId: message.accountId, state: message, updatedAt: message.updatedAt };
+}
+
+function callbackOf(message: PlivoMessage): EnqueueRequest[] {
+  if (!message.url) return [];
+  return [
+    {
+      url: message.url,
+      method: message.method,
+      params: statusCallbackParams(message),
+      dialect: 'plivo',
+      accountId: message.accountId,
+      profile: 'plivo-messaging',
+      resource: `${MESSAGE_RESOURCE}:${message.uuid}`,
+    },
+  ];
+}
