@@ -17,9 +17,11 @@ import { HttpSender } from './delivery/http-sender.js';
 import { Outbox } from './delivery/outbox.js';
 import { SsrfGuard } from './delivery/ssrf-guard.js';
 import { MessageService } from './plivo/message-service.js';
+import { Subaccounts } from './plivo/subaccounts.js';
 import { openSqliteStore } from './store/sqlite/index.js';
 import type { Account, Store } from './store/ports.js';
 import { VERSION } from './version.js';
+import { newAuthToken, randomAlphanumeric } from './domain/ids.js';
 
 export interface HooklineApp {
   readonly config: HooklineConfig;
@@ -129,7 +131,7 @@ async function assemble(config: HooklineConfig, store: Store, logger: Logger): P
     events,
     logger,
     config: { bodyLimitBytes: config.bodyLimit, controlToken, version: VERSION },
-    plivo: { accounts, messages },
+    plivo: { accounts, messages, subaccounts: new Subaccounts({ store, accounts, clock }) },
   });
   const retention = startRetention(store, clock, config.retentionHours, logger);
 
@@ -207,8 +209,8 @@ async function devAccountOf(config: HooklineConfig, store: Store, accounts: Acco
   const stored = storedId ? accounts.get(storedId) : undefined;
   if (stored) return stored;
   const account: Account = {
-    id: `MA${randomId(18)}`,
-    authToken: randomId(40),
+    id: `MA${randomAlphanumeric(18)}`,
+    authToken: newAuthToken(),
     parentId: null,
     name: 'dev',
     createdAt: Date.now(),
@@ -217,15 +219,6 @@ async function devAccountOf(config: HooklineConfig, store: Store, accounts: Acco
   await store.meta.set(DEV_ACCOUNT_KEY, account.id);
   accounts.put(account);
   return account;
-}
-
-/** Upper-case letters and digits, the alphabet of Plivo auth ids. */
-function randomId(length: number): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-  const bytes = randomBytes(length);
-  let id = '';
-  for (const byte of bytes) id += alphabet[byte % alphabet.length];
-  return id;
 }
 
 /** Prune finished deliveries and sink requests past retention, hourly on the clock. */

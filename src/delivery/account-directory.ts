@@ -21,6 +21,10 @@ export class AccountDirectory {
     this.byId.set(account.id, account);
   }
 
+  remove(id: string): void {
+    this.byId.delete(id);
+  }
+
   get(id: string): Account | undefined {
     return this.byId.get(id);
   }

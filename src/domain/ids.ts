@@ -1,4 +1,4 @@
-import { randomFillSync, randomUUID } from 'node:crypto';
+import { randomBytes, randomFillSync, randomUUID } from 'node:crypto';
 
 /** Lowercase v4 UUID, the shape Plivo and SignalWire use for every id. */
 export function newUuid(): string {
@@ -36,4 +36,27 @@ function nineDigits(): string {
 /** A 20-digit numeric nonce, the shape of Plivo's `X-Plivo-Signature-V3-Nonce` (`31627761595286130198`). */
 export function newNonce(): string {
   return `${1 + (randomWord() % 9)}${nineDigits()}${nineDigits()}${randomWord() % 10}`;
+}
+
+const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+/**
+ * Upper-case letters and digits, the alphabet of Plivo auth ids (`MA…`, `SA…` + 18) and, with lower
+ * case too, auth tokens. Rejection sampling keeps every character equally likely.
+ */
+export function randomAlphanumeric(length: number, alphabet: string = ALPHANUMERIC): string {
+  const limit = 256 - (256 % alphabet.length);
+  let out = '';
+  while (out.length < length) {
+    for (const byte of randomBytes(length * 2)) {
+      if (byte < limit) out += alphabet[byte % alphabet.length];
+      if (out.length === length) break;
+    }
+  }
+  return out;
+}
+
+/** A new Plivo auth token: 40 letters (both cases) and digits. */
+export function newAuthToken(): string {
+  return randomAlphanumeric(40, `${ALPHANUMERIC}abcdefghijklmnopqrstuvwxyz`);
 }

@@ -15,6 +15,8 @@ export interface Account {
   readonly parentId: string | null;
   readonly name: string;
   readonly createdAt: number;
+  /** A disabled account cannot authenticate. Absent means enabled. */
+  readonly enabled?: boolean;
 }
 
 export interface AccountStore {
@@ -22,6 +24,8 @@ export interface AccountStore {
   put(account: Account): Promise<void>;
   get(id: string): Promise<Account | null>;
   list(): Promise<Account[]>;
+  /** True if it existed. What the account caused (deliveries, resources) stays until retention. */
+  delete(id: string): Promise<boolean>;
 }
 
 /** A state change a producer commits together with the callbacks it causes (see `Store.commit`). */

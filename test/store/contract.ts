@@ -821,8 +821,8 @@ export function describeStoreContract(name: string, open: () => Promise<{ store:
       });
 
       it('stores accounts, replacing by id', async () => {
-        const main = { id: 'MAXXXXXXXXXXXXXXXXXX', authToken: 'token-1', parentId: null, name: 'main', createdAt: T0 };
-        const sub = { id: 'SAYYYYYYYYYYYYYYYYYY', authToken: 'token-2', parentId: main.id, name: 'sub', createdAt: T0 + 1 };
+        const main = { id: 'MAXXXXXXXXXXXXXXXXXX', authToken: 'token-1', parentId: null, name: 'main', createdAt: T0, enabled: true };
+        const sub = { id: 'SAYYYYYYYYYYYYYYYYYY', authToken: 'token-2', parentId: main.id, name: 'sub', createdAt: T0 + 1, enabled: false };
         await store.accounts.put(main);
         await store.accounts.put(sub);
         await store.accounts.put({ ...main, authToken: 'token-rotated' });
@@ -830,6 +830,18 @@ export function describeStoreContract(name: string, open: () => Promise<{ store:
         expect(await store.accounts.get(main.id)).toEqual({ ...main, authToken: 'token-rotated' });
         expect(await store.accounts.get(sub.id)).toEqual(sub);
         expect((await store.accounts.list()).sort((x, y) => x.id.localeCompare(y.id))).toEqual([{ ...main, authToken: 'token-rotated' }, sub]);
+      });
+
+      it('reads an account stored without `enabled` as enabled', async () => {
+        await store.accounts.put({ id: 'MAZZZZZZZZZZZZZZZZZZ', authToken: 't', parentId: null, name: 'old', createdAt: T0 });
+        expect((await store.accounts.get('MAZZZZZZZZZZZZZZZZZZ'))?.enabled).toBe(true);
+      });
+
+      it('deletes an account, saying whether it existed', async () => {
+        await store.accounts.put({ id: 'SAZZZZZZZZZZZZZZZZZZ', authToken: 't', parentId: null, name: 'gone', createdAt: T0 });
+        expect(await store.accounts.delete('SAZZZZZZZZZZZZZZZZZZ')).toBe(true);
+        expect(await store.accounts.delete('SAZZZZZZZZZZZZZZZZZZ')).toBe(false);
+        expect(await store.accounts.get('SAZZZZZZZZZZZZZZZZZZ')).toBeNull();
       });
 
       it('returns null for an unknown account', async () => {

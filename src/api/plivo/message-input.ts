@@ -2,6 +2,7 @@ import type { HttpMethod } from '../../domain/callback.js';
 import { segmentSms } from '../../domain/sms-segments.js';
 import type { MessageFilter, SendSms } from '../../plivo/message-service.js';
 import { PlivoApiError } from './errors.js';
+import { optionalText, pageOf, paramsOf, requiredText, type Params } from './params.js';
 
 /**
  * `POST Message/` parameters as the Plivo SDKs send them (JSON, or a form), parsed into a typed
@@ -19,10 +20,8 @@ const E164 = /^\+?[1-9]\d{6,14}$/;
 /** An alphanumeric sender ID: up to 11 letters, digits and spaces, with at least one letter. */
 const SENDER_ID = /^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$/;
 
-type Body = Record<string, unknown>;
-
 export function parseSendSms(accountId: string, body: unknown): SendSms {
-  const fields = asBody(body);
+  const fields = paramsOf(body);
   const from = requiredText(fields, 'src');
   if (!E164.test(from) && !SENDER_ID.test(from)) {
     throw new PlivoApiError(400, `src "${from}" is neither an E.164 number nor an alphanumeric sender ID`);
@@ -37,7 +36,7 @@ export function parseSendSms(accountId: string, body: unknown): SendSms {
 }
 
 export function parseMessageFilter(query: unknown): { filter: MessageFilter; limit: number; offset: number } {
-  const fields = asBody(query);
+  const fields = paramsOf(query);
   const status = optionalText(fields, 'message_state');
   const direction = optionalText(fields, 'message_direction');
   if (status && !['queued', 'sent', 'delivered', 'undelivered', 'failed'].includes(status)) {
@@ -48,28 +47,7 @@ export function parseMessageFilter(query: unknown): { filter: MessageFilter; lim
     ...(status ? { status: status as NonNullable<MessageFilter['status']> } : {}),
     ...(direction ? { direction: direction as NonNullable<MessageFilter['direction']> } : {}),
   };
-  return { filter, limit: integer(fields, 'limit', 20, 1, 20), offset: integer(fields, 'offset', 0, 0, Number.MAX_SAFE_INTEGER) };
-}
-
-function asBody(body: unknown): Body {
-  if (body === undefined || body === null) return {};
-  if (typeof body !== 'object' || Array.isArray(body)) throw new PlivoApiError(400, 'the request body must be a JSON object or a form');
-  return body as Body;
-}
-
-/** Strings, and numbers as the SDKs sometimes send them (`"src": 14155550000`). */
-function optionalText(fields: Body, name: string): string | undefined {
-  const value = fields[name];
-  if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  throw new PlivoApiError(400, `${name} must be a string`);
-}
-
-function requiredText(fields: Body, name: string): string {
-  const value = optionalText(fields, name);
-  if (value === undefined) throw new PlivoApiError(400, `${name} parameter is missing`);
-  return value;
+  return { filter, ...pageOf(fields) };
 }
 
 function destinations(dst: string): string[] {
@@ -87,21 +65,14 @@ function checkLength(text: string): void {
   if (characters > max) throw new PlivoApiError(400, `text has ${characters} characters; at most ${max} in ${encoding === 'GSM' ? 'GSM' : 'Unicode'} text`);
 }
 
-function method(fields: Body): HttpMethod {
+function method(fields: Params): HttpMethod {
   const value = optionalText(fields, 'method')?.toUpperCase() ?? 'POST';
   if (value !== 'GET' && value !== 'POST') throw new PlivoApiError(400, `method "${value}" is not GET or POST`);
   return value;
 }
 
-function log(fields: Body): boolean {
-  const value = optionalText(fields, 'log')?.toLowerCase() ?? 'true';
-  return value !== 'false';
+function log(fields: Params): boolean {
+  // Plivo also takes content_only / number_only here; anything but false keeps the log.
+  return optionalText(fields, 'log')?.toLowerCase() !== 'false';
 }
 
-function integer(fields: Body, name: string, fallback: number, min: number, max: number): number {
-  const text = optionalText(fields, name);
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min || value > max) throw new PlivoApiError(400, `${name} must be a whole number from ${min} to ${max}`);
-  return value;
-}

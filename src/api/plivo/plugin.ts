@@ -5,21 +5,19 @@ import { messageRecord } from '../../domain/plivo-message.js';
 import type { Account } from '../../store/ports.js';
 import { signaturesEqual } from '../../signing/hmac.js';
 import type { MessageService } from '../../plivo/message-service.js';
+import type { Subaccounts } from '../../plivo/subaccounts.js';
 import { apiId, PlivoApiError, plivoErrorHandler, sendPlivoError } from './errors.js';
+import { accountOf } from './context.js';
 import { parseMessageFilter, parseSendSms } from './message-input.js';
+import { listMeta } from './params.js';
+import { subaccountRoutes } from './subaccount-routes.js';
 
 export const PLIVO_PREFIX = '/v1/Account/:authId';
 
 export interface PlivoApiDeps {
   readonly accounts: AccountDirectory;
   readonly messages: MessageService;
-}
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** The account whose resources the request works on, once authenticated. */
-    plivoAccount?: Account;
-  }
+  readonly subaccounts: Subaccounts;
 }
 
 /**
@@ -36,6 +34,8 @@ export function plivoPlugin(deps: PlivoApiDeps) {
     instance.addHook('onRequest', async (request) => {
       request.plivoAccount = authenticate(deps.accounts, request);
     });
+
+    subaccountRoutes(instance, deps.subaccounts);
 
     instance.post('/Message/', async (request, reply) => {
       const account = accountOf(request);
@@ -54,25 +54,9 @@ export function plivoPlugin(deps: PlivoApiDeps) {
       const { filter, limit, offset } = parseMessageFilter(request.query);
       const { messages, total } = await deps.messages.list(account.id, filter, { limit, offset });
       const base = `/v1/Account/${account.id}/Message/`;
-      const page = (at: number) => `${base}?limit=${limit}&offset=${at}`;
-      return {
-        api_id: apiId(),
-        meta: {
-          limit,
-          offset,
-          total_count: total,
-          next: offset + limit < total ? page(offset + limit) : null,
-          previous: offset > 0 ? page(Math.max(0, offset - limit)) : null,
-        },
-        objects: messages.map(messageRecord),
-      };
+      return { api_id: apiId(), meta: listMeta(base, { limit, offset, total }), objects: messages.map(messageRecord) };
     });
   };
-}
-
-function accountOf(request: FastifyRequest): Account {
-  if (!request.plivoAccount) throw new PlivoApiError(401, 'authentication failed');
-  return request.plivoAccount;
 }
 
 /**
@@ -89,6 +73,7 @@ function authenticate(accounts: AccountDirectory, request: FastifyRequest): Acco
   const token = colon === -1 ? '' : decoded.slice(colon + 1);
   const caller = accounts.get(user);
   if (!caller || !signaturesEqual(token, caller.authToken)) throw new PlivoApiError(401, 'authentication failed: unknown auth id or wrong auth token');
+  if (caller.enabled === false) throw new PlivoApiError(401, `account ${caller.id} is disabled; its main account can enable it again`);
   const { authId } = request.params as { authId?: string };
   const target = authId === undefined || authId === caller.id ? caller : accounts.get(authId);
   if (!target || (target.id !== caller.id && target.parentId !== caller.id)) {

@@ -9,6 +9,7 @@ export const DATABASE_METHODS = [
   'putAccount',
   'getAccount',
   'listAccounts',
+  'deleteAccount',
   'commit',
   'commitEach',
   'getResource',

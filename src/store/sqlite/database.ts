@@ -143,7 +143,18 @@ export class SqliteDatabase {
   // Accounts
 
   putAccount(account: Account): void {
-    this.statements.upsertAccount.run(account);
+    this.statements.upsertAccount.run({
+      id: account.id,
+      authToken: account.authToken,
+      parentId: account.parentId,
+      name: account.name,
+      createdAt: account.createdAt,
+      enabled: account.enabled === false ? 0 : 1,
+    });
+  }
+
+  deleteAccount(id: string): boolean {
+    return this.statements.deleteAccount.run(id).changes > 0;
   }
 
   getAccount(id: string): Account | null {
@@ -492,6 +503,7 @@ function prepareStatements(db: Database.Database) {
     upsertAccount: prepare(sql.UPSERT_ACCOUNT),
     selectAccount: prepare<AccountRow>(sql.SELECT_ACCOUNT),
     selectAccounts: prepare<AccountRow>(sql.SELECT_ACCOUNTS),
+    deleteAccount: prepare(sql.DELETE_ACCOUNT),
     upsertResource: prepare(sql.UPSERT_RESOURCE),
     selectResource: prepare<ResourceRow>(sql.SELECT_RESOURCE),
     insertDelivery: prepare(sql.INSERT_DELIVERY),

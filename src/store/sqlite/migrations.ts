@@ -152,6 +152,14 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX resources_by_type_account ON resources (type, account_id);
     `,
   },
+  {
+    version: 4,
+    name: 'accounts can be disabled',
+    sql: `
+      -- Plivo sub-accounts are enabled and disabled through the API; a disabled one cannot authenticate.
+      ALTER TABLE accounts ADD COLUMN enabled INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1));
+    `,
+  },
 ];
 
 /** The database was written by a newer hookline; opening it with this one could corrupt it. */

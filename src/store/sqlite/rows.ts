@@ -16,6 +16,7 @@ export interface AccountRow {
   parent_id: string | null;
   name: string;
   created_at: number;
+  enabled: number;
 }
 
 export interface ResourceRow {
@@ -85,7 +86,7 @@ export interface SinkRequestRow {
 }
 
 export function toAccount(row: AccountRow): Account {
-  return { id: row.id, authToken: row.auth_token, parentId: row.parent_id, name: row.name, createdAt: row.created_at };
+  return { id: row.id, authToken: row.auth_token, parentId: row.parent_id, name: row.name, createdAt: row.created_at, enabled: row.enabled === 1 };
 }
 
 export function toResource(row: ResourceRow): StoredResource {

@@ -37,6 +37,7 @@ export class SqliteStore implements Store {
       put: (account) => db.call('putAccount', account),
       get: (id) => db.call('getAccount', id),
       list: () => db.call('listAccounts'),
+      delete: (id) => db.call('deleteAccount', id),
     };
     this.deliveries = {
       claimDue: (opts) => db.call('claimDue', opts),
