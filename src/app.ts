@@ -18,6 +18,8 @@ import { Outbox } from './delivery/outbox.js';
 import { SsrfGuard } from './delivery/ssrf-guard.js';
 import { MessageService } from './plivo/message-service.js';
 import { Subaccounts } from './plivo/subaccounts.js';
+import { Applications } from './plivo/applications.js';
+import { Numbers } from './plivo/numbers.js';
 import { openSqliteStore } from './store/sqlite/index.js';
 import type { Account, Store } from './store/ports.js';
 import { VERSION } from './version.js';
@@ -109,6 +111,8 @@ async function assemble(config: HooklineConfig, store: Store, logger: Logger): P
     wake: () => dispatcher?.wake(),
     ...(dispatcher ? { handOff: dispatcher } : {}),
   });
+  const applications = new Applications({ store, clock });
+  const numbers = new Numbers({ store, clock });
   const messages = new MessageService({ store, clock, outbox: callbacks, logger: logger.child({ component: 'plivo-messages' }) });
   if (virtualClock) virtualClock.addSettler(() => messages.idle());
   const documents = new DocumentFetcher({
@@ -131,7 +135,7 @@ async function assemble(config: HooklineConfig, store: Store, logger: Logger): P
     events,
     logger,
     config: { bodyLimitBytes: config.bodyLimit, controlToken, version: VERSION },
-    plivo: { accounts, messages, subaccounts: new Subaccounts({ store, accounts, clock }) },
+    plivo: { accounts, messages, subaccounts: new Subaccounts({ store, accounts, clock }), applications, numbers, devAccountId: devAccount.id },
   });
   const retention = startRetention(store, clock, config.retentionHours, logger);
 

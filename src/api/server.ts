@@ -12,6 +12,7 @@ import { deliveryRoutes } from './control/deliveries.js';
 import { EventStreams, eventRoutes, type EventStreamOptions } from './control/events.js';
 import { healthRoutes } from './control/health.js';
 import { messageRoutes } from './control/messages.js';
+import { numberRoutes } from './control/numbers.js';
 import { defineRoute, registerRoutes, type ControlRoute } from './control/route.js';
 import { sinkRoutes } from './control/sinks.js';
 import { ApiError, makeErrorHandler, notFoundHandler, sendApiError } from './errors.js';
@@ -77,6 +78,7 @@ function controlRoutes(deps: ServerDeps, streams: EventStreams): ControlRoute[] 
     ...eventRoutes(streams),
     ...healthRoutes(deps),
     ...messageRoutes(deps),
+    ...numberRoutes(deps),
   ];
   let document: unknown = null;
   const openapi = defineRoute({

@@ -225,6 +225,8 @@ export interface Store {
    * Resources of one type, newest first (by first write), optionally of one account and with top-level
    * state fields equal to the given strings; `total` counts every match.
    */
+  /** True if it existed. The deliveries it caused stay. */
+  deleteResource(type: string, id: string): Promise<boolean>;
   listResources(query: ResourceQuery, page: { limit: number; offset: number }): Promise<{ items: StoredResource[]; total: number }>;
   /** Delete what retention allows; returns how many rows went. */
   prune(policy: RetentionPolicy): Promise<{ deliveries: number; attempts: number; sinkRequests: number }>;

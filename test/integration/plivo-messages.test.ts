@@ -1,23 +1,8 @@
 import { rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import type { RunningApp } from '../support/app.js';
+import { plivo, plivoClient } from '../support/plivo-sdk.js';
 import { useRig } from '../support/rig.js';
-
-const require = createRequire(import.meta.url);
-
-interface PlivoSdk {
-  Client: new (authId: string, authToken: string, options: { url: string }) => {
-    messages: {
-      create(params: Record<string, unknown>): Promise<{ apiId: string; message: string; messageUuid: string[] }>;
-      get(uuid: string): Promise<Record<string, unknown>>;
-      list(params?: Record<string, unknown>): Promise<Array<Record<string, unknown>> & { meta?: Record<string, unknown> }>;
-    };
-  };
-  validateV3Signature(method: string, uri: string, nonce: string, token: string, signature: string, params?: object): boolean;
-  validateSignature(uri: string, nonce: string, signature: string, token: string): boolean;
-}
-const plivo = require('plivo') as PlivoSdk;
 
 const AUTH_ID = 'MAHOOKLINETEST000001';
 const AUTH_TOKEN = 'hooklinetesttokenhooklinetesttoken000001';
@@ -29,7 +14,7 @@ const rig = useRig();
 async function setUp() {
   const app = await rig.app({ clock: 'virtual', account: [`${AUTH_ID}:${AUTH_TOKEN}`, `${OTHER_ID}:${OTHER_TOKEN}`] });
   const sink = await rig.receiver();
-  const client = new plivo.Client(AUTH_ID, AUTH_TOKEN, { url: `${app.url}/v1/Account/${AUTH_ID}` });
+  const client = plivoClient(app.url, AUTH_ID, AUTH_TOKEN);
   return { app, sink, client };
 }
 

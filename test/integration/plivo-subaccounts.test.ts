@@ -1,25 +1,7 @@
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import type { RunningApp } from '../support/app.js';
+import { plivo, plivoClient, type PlivoClient } from '../support/plivo-sdk.js';
 import { useRig } from '../support/rig.js';
-
-const require = createRequire(import.meta.url);
-
-interface PlivoClient {
-  subaccounts: {
-    create(name: string, enabled?: boolean): Promise<{ authId: string; authToken: string; message: string }>;
-    get(id: string): Promise<Record<string, unknown>>;
-    list(params?: Record<string, unknown>): Promise<Array<Record<string, unknown>> & { meta?: Record<string, unknown> }>;
-    update(id: string, name: string, enabled: boolean): Promise<Record<string, unknown>>;
-    delete(id: string): Promise<boolean>;
-  };
-  messages: { create(params: Record<string, unknown>): Promise<{ messageUuid: string[] }> };
-}
-const plivo = require('plivo') as {
-  Client: new (authId: string, authToken: string, options: { url: string }) => PlivoClient;
-  validateV3Signature(method: string, uri: string, nonce: string, token: string, signature: string, params?: object): boolean;
-  validateSignature(uri: string, nonce: string, signature: string, token: string): boolean;
-};
 
 const MAIN_ID = 'MAHOOKLINESUBTEST001';
 const MAIN_TOKEN = 'maintokenmaintokenmaintokenmaintoken0001';
@@ -27,7 +9,7 @@ const MAIN_TOKEN = 'maintokenmaintokenmaintokenmaintoken0001';
 const rig = useRig();
 
 function client(app: RunningApp, id: string, token: string): PlivoClient {
-  return new plivo.Client(id, token, { url: `${app.url}/v1/Account/${id}` });
+  return plivoClient(app.url, id, token);
 }
 
 async function setUp() {
@@ -86,9 +68,9 @@ describe('Plivo sub-accounts through the real plivo SDK', () => {
     const a = await main.subaccounts.create('a', true);
     const b = await main.subaccounts.create('b', true);
 
-    const asMain = new plivo.Client(MAIN_ID, MAIN_TOKEN, { url: `${app.url}/v1/Account/${a.authId}` });
+    const asMain = plivoClient(app.url, MAIN_ID, MAIN_TOKEN, a.authId);
     expect((await asMain.messages.create({ src: '14155550000', dst: '14155551111', text: 'for a' })).messageUuid).toHaveLength(1);
-    const aInB = new plivo.Client(a.authId, a.authToken, { url: `${app.url}/v1/Account/${b.authId}` });
+    const aInB = plivoClient(app.url, a.authId, a.authToken, b.authId);
     await expect(aInB.messages.create({ src: '14155550000', dst: '14155551111', text: 'no' })).rejects.toThrow();
     await expect(client(app, a.authId, a.authToken).subaccounts.create('nested')).rejects.toThrow();
   });

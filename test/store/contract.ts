@@ -209,6 +209,15 @@ export function describeStoreContract(name: string, open: () => Promise<{ store:
         expect((await store.listResources({ type: 'message' }, { limit: 1, offset: 0 })).items[0]).toMatchObject({ accountId: ACCOUNT, state: { status: 'queued' } });
       });
 
+      it('deletes a resource of one type, saying whether it existed', async () => {
+        await store.commit({ resources: [{ type: 'number', id: '14155550100', accountId: ACCOUNT, state: {}, updatedAt: T0 }] });
+        await store.commit({ resources: [{ type: 'application', id: '14155550100', accountId: ACCOUNT, state: {}, updatedAt: T0 }] });
+        expect(await store.deleteResource('number', '14155550100')).toBe(true);
+        expect(await store.deleteResource('number', '14155550100')).toBe(false);
+        expect(await store.getResource('number', '14155550100')).toBeNull();
+        expect(await store.getResource('application', '14155550100')).not.toBeNull();
+      });
+
       it('refuses a state field that is not a plain name, listing nothing', async () => {
         await expect(store.listResources({ type: 'message', where: { "status') OR 1=1 --": 'x' } }, { limit: 10, offset: 0 })).rejects.toThrow(/state field/);
       });

@@ -6,6 +6,10 @@ import type { Account } from '../../store/ports.js';
 import { signaturesEqual } from '../../signing/hmac.js';
 import type { MessageService } from '../../plivo/message-service.js';
 import type { Subaccounts } from '../../plivo/subaccounts.js';
+import type { Applications } from '../../plivo/applications.js';
+import type { Numbers } from '../../plivo/numbers.js';
+import { applicationRoutes } from './application-routes.js';
+import { numberRoutes } from './number-routes.js';
 import { apiId, PlivoApiError, plivoErrorHandler, sendPlivoError } from './errors.js';
 import { accountOf } from './context.js';
 import { parseMessageFilter, parseSendSms } from './message-input.js';
@@ -18,6 +22,10 @@ export interface PlivoApiDeps {
   readonly accounts: AccountDirectory;
   readonly messages: MessageService;
   readonly subaccounts: Subaccounts;
+  readonly applications: Applications;
+  readonly numbers: Numbers;
+  /** Where the control API puts numbers that name no account. */
+  readonly devAccountId: string;
 }
 
 /**
@@ -36,6 +44,8 @@ export function plivoPlugin(deps: PlivoApiDeps) {
     });
 
     subaccountRoutes(instance, deps.subaccounts);
+    applicationRoutes(instance, deps.applications);
+    numberRoutes(instance, deps.numbers, deps.applications);
 
     instance.post('/Message/', async (request, reply) => {
       const account = accountOf(request);

@@ -14,6 +14,7 @@ export const DATABASE_METHODS = [
   'commitEach',
   'getResource',
   'listResources',
+  'deleteResource',
   'claimDue',
   'recordAttempts',
   'recordAndClaim',

@@ -194,6 +194,10 @@ export class SqliteDatabase {
     return row ? toResource(row) : null;
   }
 
+  deleteResource(type: string, id: string): boolean {
+    return this.statements.deleteResource.run(type, id).changes > 0;
+  }
+
   listResources(query: ResourceQuery, page: { limit: number; offset: number }): { items: StoredResource[]; total: number } {
     const where = Object.entries(query.where ?? {});
     for (const [field] of where) {
@@ -506,6 +510,7 @@ function prepareStatements(db: Database.Database) {
     deleteAccount: prepare(sql.DELETE_ACCOUNT),
     upsertResource: prepare(sql.UPSERT_RESOURCE),
     selectResource: prepare<ResourceRow>(sql.SELECT_RESOURCE),
+    deleteResource: prepare(sql.DELETE_RESOURCE),
     insertDelivery: prepare(sql.INSERT_DELIVERY),
     claimDue: prepare<DeliveryRow>(sql.CLAIM_DUE),
     insertAttempt: prepare(sql.INSERT_ATTEMPT),

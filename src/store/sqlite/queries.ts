@@ -27,6 +27,7 @@ export const UPSERT_RESOURCE = `
   ON CONFLICT (type, id) DO UPDATE SET
     account_id = excluded.account_id, state = excluded.state, updated_at = excluded.updated_at`;
 export const SELECT_RESOURCE = `SELECT type, id, account_id, state, updated_at FROM resources WHERE type = ? AND id = ?`;
+export const DELETE_RESOURCE = `DELETE FROM resources WHERE type = ? AND id = ?`;
 
 /**
  * Newest first by rowid (an upsert keeps a row's rowid, so this is the order of first writes). State

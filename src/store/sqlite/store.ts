@@ -84,6 +84,10 @@ export class SqliteStore implements Store {
     return this.connection.call('getResource', type, id);
   }
 
+  deleteResource(type: string, id: string): Promise<boolean> {
+    return this.connection.call('deleteResource', type, id);
+  }
+
   listResources(...args: Parameters<Store['listResources']>): ReturnType<Store['listResources']> {
     return this.connection.call('listResources', ...args);
   }
