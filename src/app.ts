@@ -85,6 +85,9 @@ async function assemble(config: HooklineConfig, store: Store, logger: Logger): P
     statusTimeoutMs: config.statusTimeout,
     statusRetryDelaysMs: config.statusRetryDelays.map((seconds) => seconds * 1000),
   };
+  // The dispatcher tells the message service of finished deliveries, and the service needs the outbox
+  // the dispatcher wakes: the reference is filled in once both exist.
+  const messagesRef: { current: MessageService | null } = { current: null };
   const dispatcher = config.dispatch
     ? new Dispatcher({
         store,
@@ -97,6 +100,7 @@ async function assemble(config: HooklineConfig, store: Store, logger: Logger): P
         recordBodyBytes: config.attemptBodyLimit,
         userAgent,
         owner: `hookline-${process.pid}-${randomBytes(4).toString('hex')}`,
+        onFinished: (delivery, attempt, status) => messagesRef.current?.finished(delivery, attempt, status),
       })
     : null;
   if (dispatcher && virtualClock) virtualClock.addSettler(() => dispatcher.idle());
@@ -114,6 +118,7 @@ async function assemble(config: HooklineConfig, store: Store, logger: Logger): P
   const applications = new Applications({ store, clock });
   const numbers = new Numbers({ store, clock });
   const messages = new MessageService({ store, clock, outbox: callbacks, logger: logger.child({ component: 'plivo-messages' }) });
+  messagesRef.current = messages;
   if (virtualClock) virtualClock.addSettler(() => messages.idle());
   const documents = new DocumentFetcher({
     store,

@@ -13,6 +13,7 @@ import { EventStreams, eventRoutes, type EventStreamOptions } from './control/ev
 import { healthRoutes } from './control/health.js';
 import { messageRoutes } from './control/messages.js';
 import { numberRoutes } from './control/numbers.js';
+import { inboundRoutes } from './control/inbound.js';
 import { defineRoute, registerRoutes, type ControlRoute } from './control/route.js';
 import { sinkRoutes } from './control/sinks.js';
 import { ApiError, makeErrorHandler, notFoundHandler, sendApiError } from './errors.js';
@@ -79,6 +80,7 @@ function controlRoutes(deps: ServerDeps, streams: EventStreams): ControlRoute[] 
     ...healthRoutes(deps),
     ...messageRoutes(deps),
     ...numberRoutes(deps),
+    ...inboundRoutes(deps),
   ];
   let document: unknown = null;
   const openapi = defineRoute({

@@ -25,6 +25,12 @@ export interface DispatcherOptions {
   /** Names this dispatcher's leases. */
   readonly owner: string;
   /**
+   * Told of every delivery that has just finished (succeeded or failed for good), once its last
+   * attempt is recorded: for producers that act on the answer (an app's reply to an inbound SMS).
+   * Runs on the dispatcher's path: must be quick and must not throw.
+   */
+  readonly onFinished?: (delivery: Delivery, attempt: Attempt, status: 'succeeded' | 'failed') => void;
+  /**
    * Wall-clock lease on a claimed delivery. Longer than any one attempt can take (tt ≤ 55 s), so a
    * live dispatcher never loses a delivery it is still sending.
    */
@@ -207,6 +213,7 @@ export class Dispatcher {
       return;
     }
     this.publish(batch);
+    this.reportFinished(batch);
     for (const delivery of answer.claimed) {
       this.sending++;
       void this.attempt(delivery);
@@ -319,6 +326,19 @@ export class Dispatcher {
       },
       next: { status: 'pending', dueAt: now + 60_000 },
     };
+  }
+
+  private reportFinished(batch: readonly Finished[]): void {
+    const { onFinished } = this.options;
+    if (!onFinished) return;
+    for (const { delivery, result } of batch) {
+      if (result.next.status === 'pending') continue;
+      try {
+        onFinished(delivery, result.attempt, result.next.status);
+      } catch (error) {
+        this.options.logger.error({ err: error, deliveryId: delivery.id }, 'a finished-delivery handler failed');
+      }
+    }
   }
 
   /** Tell listeners what was recorded, from what is in hand: no read-back from the store. */

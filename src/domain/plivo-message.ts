@@ -7,7 +7,8 @@ import { segmentSms, type SmsEncoding } from './sms-segments.js';
  * far end's script (docs/plivo-messaging.md). Pure: the service around it does the storing and timing.
  */
 
-export type MessageStatus = 'queued' | 'sent' | 'delivered' | 'undelivered' | 'failed';
+/** `received` is an inbound message's first status: it becomes delivered when the app's message_url answers 2xx. */
+export type MessageStatus = 'queued' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'received';
 export const FINAL_STATUSES: ReadonlySet<MessageStatus> = new Set(['delivered', 'undelivered', 'failed']);
 
 /** Plivo's documented SMS error codes (plivo.md §3.4). */
@@ -57,7 +58,7 @@ export function farEndScript(destination: string): FarEndScript {
 export interface PlivoMessage {
   readonly uuid: string;
   readonly accountId: string;
-  readonly direction: 'outbound';
+  readonly direction: 'outbound' | 'inbound';
   readonly type: 'sms';
   readonly from: string;
   readonly to: string;
@@ -99,12 +100,25 @@ export interface NewOutboundSms {
 }
 
 export function queuedSms(input: NewOutboundSms): PlivoMessage {
-  const { encoding, units } = segmentSms(input.text);
   const script = farEndScript(input.to);
+  return freshSms(input, {
+    direction: 'outbound',
+    status: 'queued',
+    script,
+    next: { status: script.final === 'failed' ? 'failed' : 'sent', at: input.now + SENT_AFTER_MS },
+  });
+}
+
+/** A message as first stored: nothing has happened to it yet. */
+function freshSms(
+  input: Pick<NewOutboundSms, 'uuid' | 'accountId' | 'from' | 'to' | 'text' | 'url' | 'method' | 'log' | 'now'>,
+  state: Pick<PlivoMessage, 'direction' | 'status' | 'script' | 'next'>,
+): PlivoMessage {
+  const { encoding, units } = segmentSms(input.text);
   return {
     uuid: input.uuid,
     accountId: input.accountId,
-    direction: 'outbound',
+    direction: state.direction,
     type: 'sms',
     from: input.from,
     to: input.to,
@@ -114,15 +128,15 @@ export function queuedSms(input: NewOutboundSms): PlivoMessage {
     url: input.url,
     method: input.method,
     log: input.log,
-    status: 'queued',
+    status: state.status,
     errorCode: null,
     sequence: 0,
     queuedAt: input.now,
     sentAt: null,
     reportedAt: null,
     updatedAt: input.now,
-    script,
-    next: { status: script.final === 'failed' ? 'failed' : 'sent', at: input.now + SENT_AFTER_MS },
+    script: state.script,
+    next: state.next,
   };
 }
 
@@ -133,6 +147,8 @@ export function allowedNext(status: MessageStatus): readonly MessageStatus[] {
       return ['sent', 'failed'];
     case 'sent':
       return ['delivered', 'undelivered', 'failed'];
+    case 'received':
+      return ['delivered', 'undelivered'];
     default:
       return [];
   }
@@ -249,4 +265,49 @@ export function messageRecord(message: PlivoMessage): Record<string, string | nu
 /** `log=false` hides the destination in Plivo's records, all but the first digits. */
 function maskNumber(number: string): string {
   return number.length <= 5 ? 'xxxxx' : `${number.slice(0, 5)}${'x'.repeat(number.length - 5)}`;
+}
+
+export interface NewInboundSms {
+  readonly uuid: string;
+  readonly accountId: string;
+  readonly from: string;
+  /** The account's number it was sent to. */
+  readonly to: string;
+  readonly text: string;
+  readonly messageUrl: string;
+  readonly messageMethod: HttpMethod;
+  readonly now: number;
+}
+
+/** A message from a phone to one of the account's numbers, on its way to the application's message_url. */
+export function receivedSms(input: NewInboundSms): PlivoMessage {
+  return freshSms(
+    { ...input, url: input.messageUrl, method: input.messageMethod, log: true },
+    { direction: 'inbound', status: 'received', script: { final: 'delivered', errorCode: null }, next: null },
+  );
+}
+
+/** STOP, START and HELP keywords as carriers classify them (Plivo's `MessageIntent`). */
+function intentOf(text: string): string {
+  const word = text.trim().toUpperCase();
+  if (['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT'].includes(word)) return 'optout';
+  if (['START', 'YES', 'UNSTOP'].includes(word)) return 'optin';
+  if (['HELP', 'INFO'].includes(word)) return 'help';
+  return '';
+}
+
+/** What the application's message_url receives for an inbound SMS (plivo.md §3.5). */
+export function inboundSmsParams(message: PlivoMessage): CallbackParams {
+  return {
+    From: message.from,
+    To: message.to,
+    Text: message.text,
+    Type: message.type,
+    MessageUUID: message.uuid,
+    Units: String(message.units),
+    TotalRate: '0.00000',
+    TotalAmount: '0.00000',
+    MessageIntent: intentOf(message.text),
+    PowerpackUUID: '',
+  };
 }

@@ -4,9 +4,13 @@ import type { EnqueueRequest } from '../delivery/callback-service.js';
 import type { Outbox } from '../delivery/outbox.js';
 import type { HttpMethod } from '../domain/callback.js';
 import type { Clock, TimerHandle } from '../domain/clock.js';
+import type { Attempt, Delivery } from '../domain/delivery.js';
+import { parseMessageReply } from '../domain/plivo-message-xml.js';
 import {
   allowedNext,
   countQueuedCallback,
+  inboundSmsParams,
+  receivedSms,
   MessageTransitionError,
   moveMessage,
   queuedSms,
@@ -32,6 +36,8 @@ export interface MessageFilter {
   readonly status?: MessageStatus;
   readonly direction?: 'outbound' | 'inbound';
 }
+
+const E164 = /^[1-9]\d{6,14}$/;
 
 /** Most messages read per page when re-arming the far end's timers at start. */
 const RESUME_PAGE = 500;
@@ -66,6 +72,77 @@ export class MessageService {
     });
     for (const message of messages) this.arm(message);
     return messages;
+  }
+
+  /**
+   * An SMS from a phone to `message.to`, already routed to the application's message_url: stored as
+   * received, with the request to message_url, in one transaction. The app's answer comes back through
+   * `finished`.
+   */
+  async receive(input: { readonly accountId: string; readonly from: string; readonly to: string; readonly text: string; readonly messageUrl: string; readonly messageMethod: HttpMethod }): Promise<PlivoMessage> {
+    const message = receivedSms({ ...input, uuid: randomUUID(), now: this.deps.clock.now() });
+    await this.deps.outbox.commitChange({
+      resources: [resourceOf(message)],
+      callbacks: [
+        {
+          url: input.messageUrl,
+          method: input.messageMethod,
+          params: inboundSmsParams(message),
+          dialect: 'plivo',
+          accountId: input.accountId,
+          profile: 'plivo-messaging',
+          resource: `${MESSAGE_RESOURCE}:${message.uuid}`,
+        },
+      ],
+    });
+    return message;
+  }
+
+  /**
+   * A delivery about a message has finished. For an inbound message that is the app's answer: the
+   * message becomes delivered (2xx) or undelivered, and the `<Message>` elements of a 2xx reply are sent
+   * as new outbound messages. Status callbacks of outbound messages need nothing.
+   */
+  finished(delivery: Delivery, attempt: Attempt, status: 'succeeded' | 'failed'): void {
+    const uuid = delivery.resource?.startsWith(`${MESSAGE_RESOURCE}:`) ? delivery.resource.slice(MESSAGE_RESOURCE.length + 1) : null;
+    if (!uuid) return;
+    void this.serialize(uuid, async () => {
+      const message = await this.load(uuid);
+      if (!message || message.direction !== 'inbound' || message.status !== 'received') return;
+      const now = this.deps.clock.now();
+      await this.deps.store.commit({ resources: [resourceOf(moveMessage(message, status === 'succeeded' ? 'delivered' : 'undelivered', now))] });
+      if (status === 'succeeded') await this.sendReplies(message, attempt.response?.body ?? '', attempt.response?.bodyTruncated ?? false);
+    }).catch((error: unknown) => {
+      this.deps.logger.error({ err: error, messageUuid: uuid }, 'could not act on the application’s answer to an inbound message');
+    });
+  }
+
+  private async sendReplies(inbound: PlivoMessage, body: string, truncated: boolean): Promise<void> {
+    if (truncated) {
+      this.deps.logger.warn({ messageUuid: inbound.uuid }, 'the application’s reply to an inbound message was too long to read; nothing was sent');
+      return;
+    }
+    const reply = parseMessageReply(body);
+    if (!reply.ok) {
+      this.deps.logger.warn({ messageUuid: inbound.uuid, reason: reply.reason }, 'the application’s reply to an inbound message was refused; nothing was sent');
+      return;
+    }
+    for (const message of reply.messages) {
+      const to = message.dst.split('<').map((n) => n.trim().replace(/^\+/, ''));
+      if (!to.every((n) => E164.test(n))) {
+        this.deps.logger.warn({ messageUuid: inbound.uuid, dst: message.dst }, 'a <Message> of the reply has a dst that is not E.164; it was not sent');
+        continue;
+      }
+      await this.send({
+        accountId: inbound.accountId,
+        from: message.src,
+        to,
+        text: message.text,
+        url: message.callbackUrl,
+        method: message.callbackMethod,
+        log: true,
+      });
+    }
   }
 
   /** The message if it belongs to `accountId`. */

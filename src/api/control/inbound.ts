@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { ApiError } from '../errors.js';
+import type { ServerDeps } from '../server.js';
+import { defineRoute, type ControlRoute } from './route.js';
+import { apiErrorSchema } from './schemas.js';
+
+export const inboundMessageSchema = z.strictObject({
+  from: z.string().regex(/^\+?[1-9]\d{6,14}$/, 'an E.164 number').describe('The phone sending the message.'),
+  to: z.string().regex(/^\+?[1-9]\d{6,14}$/, 'an E.164 number').describe('A number an account rents.'),
+  text: z.string().min(1).max(1600).describe('What the phone sent.'),
+  type: z.literal('sms').optional().describe('Only sms is simulated so far.'),
+});
+
+export const inboundMessageResultSchema = z.object({
+  messageUuid: z.string(),
+  accountId: z.string(),
+  appId: z.string(),
+  messageUrl: z.string(),
+});
+
+/** The far end sending in: an SMS from a phone to one of the accounts' numbers. */
+export function inboundRoutes(deps: ServerDeps): ControlRoute[] {
+  const plivo = deps.plivo;
+  if (!plivo) return [];
+  return [
+    defineRoute({
+      method: 'POST',
+      path: '/inbound/messages',
+      operationId: 'receiveMessage',
+      tag: 'messages',
+      summary: 'An SMS arrives at a number',
+      description:
+        'Routes it to the number’s application (or the account’s default number application) and requests its message_url as Plivo would. A 2xx answer holding <Response><Message …> elements sends them as outbound messages.',
+      body: inboundMessageSchema,
+      responses: {
+        202: { description: 'Received; the request to message_url is queued.', schema: inboundMessageResultSchema },
+        404: { description: 'No account rents the number.', schema: apiErrorSchema },
+        409: { description: 'The number has no application with a message_url.', schema: apiErrorSchema },
+      },
+      async handler({ body }, reply) {
+        const number = await plivo.numbers.find(body.to);
+        if (!number) throw new ApiError(404, 'not_found', `no account rents ${body.to}`, 'to', 'rent it with POST /hookline/v1/numbers or POST /v1/Account/{auth_id}/PhoneNumber/{number}/');
+        const application = number.appId ? await plivo.applications.get(number.accountId, number.appId) : await plivo.applications.defaultNumberApp(number.accountId);
+        if (!application?.messageUrl) {
+          throw new ApiError(
+            409,
+            'no_message_url',
+            `${number.number} leads to no application with a message_url`,
+            'to',
+            'point the number at an application with a message_url, or make one the default number application',
+          );
+        }
+        const message = await plivo.messages.receive({
+          accountId: number.accountId,
+          from: body.from.replace(/^\+/, ''),
+          to: number.number,
+          text: body.text,
+          messageUrl: application.messageUrl,
+          messageMethod: application.messageMethod,
+        });
+        void reply.code(202);
+        return { messageUuid: message.uuid, accountId: number.accountId, appId: application.appId, messageUrl: application.messageUrl };
+      },
+    }),
+  ];
+}
