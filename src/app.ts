@@ -20,6 +20,7 @@ import { MessageService } from './plivo/message-service.js';
 import { Subaccounts } from './plivo/subaccounts.js';
 import { Applications } from './plivo/applications.js';
 import { Numbers } from './plivo/numbers.js';
+import { VerifySessions } from './plivo/verify.js';
 import { openSqliteStore } from './store/sqlite/index.js';
 import type { Account, Store } from './store/ports.js';
 import { VERSION } from './version.js';
@@ -119,7 +120,11 @@ async function assemble(config: HooklineConfig, store: Store, logger: Logger): P
   const numbers = new Numbers({ store, clock });
   const messages = new MessageService({ store, clock, outbox: callbacks, logger: logger.child({ component: 'plivo-messages' }) });
   messagesRef.current = messages;
-  if (virtualClock) virtualClock.addSettler(() => messages.idle());
+  const verify = new VerifySessions({ store, clock, outbox: callbacks, messages, logger: logger.child({ component: 'plivo-verify' }) });
+  if (virtualClock) {
+    virtualClock.addSettler(() => messages.idle());
+    virtualClock.addSettler(() => verify.idle());
+  }
   const documents = new DocumentFetcher({
     store,
     clock,
@@ -140,7 +145,7 @@ async function assemble(config: HooklineConfig, store: Store, logger: Logger): P
     events,
     logger,
     config: { bodyLimitBytes: config.bodyLimit, controlToken, version: VERSION },
-    plivo: { accounts, messages, subaccounts: new Subaccounts({ store, accounts, clock }), applications, numbers, devAccountId: devAccount.id },
+    plivo: { accounts, messages, subaccounts: new Subaccounts({ store, accounts, clock }), applications, numbers, verify, devAccountId: devAccount.id },
   });
   const retention = startRetention(store, clock, config.retentionHours, logger);
 
@@ -167,6 +172,8 @@ async function assemble(config: HooklineConfig, store: Store, logger: Logger): P
       dispatcher?.start();
       const resumed = await messages.resume();
       if (resumed > 0) logger.info({ resumed }, 'resumed the far end of messages still on their way');
+      const sessions = await verify.resume();
+      if (sessions > 0) logger.info({ sessions }, 'resumed verify sessions still in progress');
       return { url: address.replace('[::1]', '127.0.0.1') };
     },
     async close() {
@@ -174,8 +181,10 @@ async function assemble(config: HooklineConfig, store: Store, logger: Logger): P
       closed = true;
       retention.stop();
       messages.close();
+      verify.close();
       await server.close();
       await messages.idle();
+      await verify.idle();
       await dispatcher?.stop();
       await sender.close();
       await store.close();

@@ -14,6 +14,7 @@ import { healthRoutes } from './control/health.js';
 import { messageRoutes } from './control/messages.js';
 import { numberRoutes } from './control/numbers.js';
 import { inboundRoutes } from './control/inbound.js';
+import { verifyRoutes } from './control/verify.js';
 import { defineRoute, registerRoutes, type ControlRoute } from './control/route.js';
 import { sinkRoutes } from './control/sinks.js';
 import { ApiError, makeErrorHandler, notFoundHandler, sendApiError } from './errors.js';
@@ -81,6 +82,7 @@ function controlRoutes(deps: ServerDeps, streams: EventStreams): ControlRoute[] 
     ...messageRoutes(deps),
     ...numberRoutes(deps),
     ...inboundRoutes(deps),
+    ...verifyRoutes(deps),
   ];
   let document: unknown = null;
   const openapi = defineRoute({

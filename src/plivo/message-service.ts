@@ -54,10 +54,16 @@ export class MessageService {
   private readonly chains = new Map<string, Promise<void>>();
   private busy = 0;
   private idleWaiters: Array<() => void> = [];
+  private readonly listeners: Array<(message: PlivoMessage) => void> = [];
 
   constructor(
     private readonly deps: { readonly store: Store; readonly clock: Clock; readonly outbox: Outbox; readonly logger: Logger },
   ) {}
+
+  /** Told of every message after each change is stored (Verify follows its OTP messages so). */
+  onChange(listener: (message: PlivoMessage) => void): void {
+    this.listeners.push(listener);
+  }
 
   /** One message per destination, all queued in one transaction with their queued callbacks. */
   async send(request: SendSms): Promise<PlivoMessage[]> {
@@ -70,7 +76,10 @@ export class MessageService {
       resources: messages.map(resourceOf),
       callbacks: messages.flatMap((message) => callbackOf(message)),
     });
-    for (const message of messages) this.arm(message);
+    for (const message of messages) {
+      this.arm(message);
+      this.tell(message);
+    }
     return messages;
   }
 
@@ -249,6 +258,17 @@ export class MessageService {
     const last = changes[changes.length - 1];
     if (!last) return;
     await this.deps.outbox.commitChange({ resources: [resourceOf(last)], callbacks: changes.flatMap((message) => callbackOf(message)) });
+    for (const message of changes) this.tell(message);
+  }
+
+  private tell(message: PlivoMessage): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(message);
+      } catch (error) {
+        this.deps.logger.error({ err: error, messageUuid: message.uuid }, 'a message listener failed');
+      }
+    }
   }
 
   private async load(uuid: string): Promise<PlivoMessage | null> {

@@ -35,6 +35,12 @@ export interface PlivoClient {
     update(id: string, params: Record<string, unknown>): Promise<Record<string, unknown>>;
     delete(id: string): Promise<unknown>;
   };
+  verify_session: {
+    create(params: Record<string, unknown>): Promise<{ apiId: string; message: string; sessionUuid: string }>;
+    get(uuid: string): Promise<Record<string, unknown>>;
+    list(params?: Record<string, unknown>): Promise<Record<string, unknown>>;
+    validate(params: { id: string; otp: string }): Promise<{ apiId: string; message: string }>;
+  };
   numbers: {
     buy(number: string, appId?: string): Promise<Record<string, unknown>>;
     get(number: string): Promise<Record<string, unknown>>;

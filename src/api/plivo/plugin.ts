@@ -10,6 +10,8 @@ import type { Applications } from '../../plivo/applications.js';
 import type { Numbers } from '../../plivo/numbers.js';
 import { applicationRoutes } from './application-routes.js';
 import { numberRoutes } from './number-routes.js';
+import { verifyRoutes } from './verify-routes.js';
+import type { VerifySessions } from '../../plivo/verify.js';
 import { apiId, PlivoApiError, plivoErrorHandler, sendPlivoError } from './errors.js';
 import { accountOf } from './context.js';
 import { parseMessageFilter, parseSendSms } from './message-input.js';
@@ -24,6 +26,7 @@ export interface PlivoApiDeps {
   readonly subaccounts: Subaccounts;
   readonly applications: Applications;
   readonly numbers: Numbers;
+  readonly verify: VerifySessions;
   /** Where the control API puts numbers that name no account. */
   readonly devAccountId: string;
 }
@@ -46,6 +49,7 @@ export function plivoPlugin(deps: PlivoApiDeps) {
     subaccountRoutes(instance, deps.subaccounts);
     applicationRoutes(instance, deps.applications);
     numberRoutes(instance, deps.numbers, deps.applications);
+    verifyRoutes(instance, deps.verify, deps.applications);
 
     instance.post('/Message/', async (request, reply) => {
       const account = accountOf(request);

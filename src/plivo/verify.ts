@@ -1,0 +1,274 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { EnqueueRequest } from '../delivery/callback-service.js';
+import type { Outbox } from '../delivery/outbox.js';
+import type { CallbackParams, HttpMethod } from '../domain/callback.js';
+import type { Clock, TimerHandle } from '../domain/clock.js';
+import { plivoTime, type MessageStatus, type PlivoMessage } from '../domain/plivo-message.js';
+import type { Store } from '../store/ports.js';
+import type { MessageService } from './message-service.js';
+
+export const SESSION_RESOURCE = 'verify-session';
+
+/** How long a session's code stays valid (Plivo: 10 minutes). */
+export const SESSION_LIFETIME_MS = 10 * 60_000;
+/** Validations allowed per session (plivo.md §4.2). */
+export const MAX_VALIDATIONS = 10;
+/** The sender ID the codes come from. */
+export const OTP_SENDER = 'HOOKLINE';
+
+export type SessionStatus = 'in-progress' | 'verified' | 'expired';
+
+export interface VerifySession {
+  readonly uuid: string;
+  readonly accountId: string;
+  readonly appUuid: string | null;
+  readonly recipient: string;
+  readonly channel: 'sms';
+  readonly url: string | null;
+  readonly method: HttpMethod;
+  readonly locale: string;
+  readonly brandName: string | null;
+  readonly otp: string;
+  readonly status: SessionStatus;
+  readonly validations: number;
+  /** The SMS that carried the code, and how far it got. */
+  readonly messageUuid: string;
+  readonly attemptUuid: string;
+  readonly channelStatus: MessageStatus;
+  readonly channelErrorCode: number | null;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly expiresAt: number;
+}
+
+export interface NewSession {
+  readonly accountId: string;
+  readonly appUuid: string | null;
+  readonly recipient: string;
+  readonly url: string | null;
+  readonly method: HttpMethod;
+  readonly locale: string;
+  readonly brandName: string | null;
+  readonly codeLength: number;
+}
+
+export type Validation =
+  | { readonly ok: true; readonly session: VerifySession }
+  | { readonly ok: false; readonly reason: 'not-found' | 'expired' | 'verified' | 'too-many' | 'wrong'; readonly session: VerifySession | null };
+
+/**
+ * Plivo Verify: a session sends a one-time code by SMS (a real outbound message, in the log and the
+ * message list), follows that message's progress, and is validated, or expires on the clock. Each
+ * change posts to the session's `url` (plivo.md §4.4). Expiry timers are re-armed at start.
+ */
+export class VerifySessions {
+  private readonly expiryTimers = new Map<string, TimerHandle>();
+  /** OTP message uuid → session uuid, for the sessions still in progress. */
+  private readonly byMessage = new Map<string, string>();
+  private chain: Promise<unknown> = Promise.resolve();
+  private busy = 0;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly deps: { readonly store: Store; readonly clock: Clock; readonly outbox: Outbox; readonly messages: MessageService; readonly logger: Logger },
+  ) {
+    deps.messages.onChange((message) => {
+      const sessionUuid = this.byMessage.get(message.uuid);
+      if (sessionUuid) void this.serialized(() => this.followMessage(sessionUuid, message));
+    });
+  }
+
+  async create(input: NewSession): Promise<VerifySession> {
+    const now = this.deps.clock.now();
+    const otp = Array.from({ length: input.codeLength }, () => String(randomInt(10))).join('');
+    const uuid = randomUUID();
+    const text = `Your ${input.brandName ?? 'verification'} code is ${otp}. It expires in 10 minutes.`;
+    // The code goes out first: a session whose message could not be stored is never created.
+    const [message] = await this.deps.messages.send({ accountId: input.accountId, from: OTP_SENDER, to: [input.recipient], text, url: null, method: 'POST', log: true });
+    if (!message) throw new Error('the verification message was not created');
+    const session: VerifySession = {
+      ...input,
+      uuid,
+      channel: 'sms',
+      otp,
+      status: 'in-progress',
+      validations: 0,
+      messageUuid: message.uuid,
+      attemptUuid: randomUUID(),
+      channelStatus: message.status,
+      channelErrorCode: null,
+      createdAt: now,
+      updatedAt: now,
+      expiresAt: now + SESSION_LIFETIME_MS,
+    };
+    this.byMessage.set(message.uuid, uuid);
+    await this.save(session, true);
+    this.armExpiry(session);
+    return session;
+  }
+
+  async get(accountId: string, uuid: string): Promise<VerifySession | null> {
+    const resource = await this.deps.store.getResource(SESSION_RESOURCE, uuid);
+    return resource && resource.accountId === accountId ? (resource.state as VerifySession) : null;
+  }
+
+  /** Any account's session: the control API reads the code a test needs. */
+  async find(uuid: string): Promise<VerifySession | null> {
+    const resource = await this.deps.store.getResource(SESSION_RESOURCE, uuid);
+    return resource ? (resource.state as VerifySession) : null;
+  }
+
+  async list(accountId: string, filter: { status?: SessionStatus; recipient?: string }, page: { limit: number; offset: number }): Promise<{ items: VerifySession[]; total: number }> {
+    const where: Record<string, string> = {};
+    if (filter.status) where.status = filter.status;
+    if (filter.recipient) where.recipient = filter.recipient;
+    const { items, total } = await this.deps.store.listResources({ type: SESSION_RESOURCE, accountId, where }, page);
+    return { items: items.map((item) => item.state as VerifySession), total };
+  }
+
+  validate(accountId: string, uuid: string, otp: string): Promise<Validation> {
+    return this.serialized(async () => {
+      const session = await this.get(accountId, uuid);
+      if (!session) return { ok: false, reason: 'not-found', session: null } as const;
+      if (session.status === 'verified') return { ok: false, reason: 'verified', session } as const;
+      if (session.status === 'expired' || this.deps.clock.now() >= session.expiresAt) {
+        if (session.status !== 'expired') await this.expire(session);
+        return { ok: false, reason: 'expired', session } as const;
+      }
+      if (session.validations >= MAX_VALIDATIONS) return { ok: false, reason: 'too-many', session } as const;
+      const now = this.deps.clock.now();
+      if (otp !== session.otp) {
+        await this.save({ ...session, validations: session.validations + 1, updatedAt: now }, false);
+        return { ok: false, reason: 'wrong', session } as const;
+      }
+      const verified: VerifySession = { ...session, validations: session.validations + 1, status: 'verified', updatedAt: now };
+      await this.save(verified, true);
+      this.expiryTimers.get(uuid)?.cancel();
+      this.byMessage.delete(session.messageUuid);
+      return { ok: true, session: verified } as const;
+    });
+  }
+
+  /** Re-arm expiry and message following for the sessions still in progress: after a restart. */
+  async resume(): Promise<number> {
+    let resumed = 0;
+    for (let offset = 0; ; offset += 500) {
+      const { items } = await this.deps.store.listResources({ type: SESSION_RESOURCE, where: { status: 'in-progress' } }, { limit: 500, offset });
+      for (const item of items) {
+        const session = item.state as VerifySession;
+        this.byMessage.set(session.messageUuid, session.uuid);
+        this.armExpiry(session);
+        resumed++;
+      }
+      if (items.length < 500) return resumed;
+    }
+  }
+
+  idle(): Promise<void> {
+    if (this.busy === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  close(): void {
+    for (const timer of this.expiryTimers.values()) timer.cancel();
+    this.expiryTimers.clear();
+  }
+
+  private async followMessage(sessionUuid: string, message: PlivoMessage): Promise<void> {
+    const session = await this.find(sessionUuid);
+    if (!session || session.status !== 'in-progress' || session.channelStatus === message.status) return;
+    await this.save({ ...session, channelStatus: message.status, channelErrorCode: message.errorCode, updatedAt: this.deps.clock.now() }, true);
+  }
+
+  private armExpiry(session: VerifySession): void {
+    this.expiryTimers.get(session.uuid)?.cancel();
+    this.expiryTimers.set(
+      session.uuid,
+      this.deps.clock.setTimer(session.expiresAt, () => {
+        this.expiryTimers.delete(session.uuid);
+        void this.serialized(async () => {
+          const current = await this.find(session.uuid);
+          if (current?.status === 'in-progress') await this.expire(current);
+        }).catch((error: unknown) => this.deps.logger.error({ err: error, sessionUuid: session.uuid }, 'could not expire a verify session'));
+      }),
+    );
+  }
+
+  private async expire(session: VerifySession): Promise<void> {
+    await this.save({ ...session, status: 'expired', updatedAt: this.deps.clock.now() }, true);
+    this.byMessage.delete(session.messageUuid);
+  }
+
+  /** The session, with its status callback when `notify` (every change but a wrong code), in one transaction. */
+  private async save(session: VerifySession, notify: boolean): Promise<void> {
+    const callbacks: EnqueueRequest[] =
+      notify && session.url
+        ? [
+            {
+              url: session.url,
+              method: session.method,
+              params: sessionCallbackParams(session),
+              dialect: 'plivo',
+              accountId: session.accountId,
+              profile: 'plivo-messaging',
+              resource: `${SESSION_RESOURCE}:${session.uuid}`,
+            },
+          ]
+        : [];
+    await this.deps.outbox.commitChange({
+      resources: [{ type: SESSION_RESOURCE, id: session.uuid, accountId: session.accountId, state: session, updatedAt: session.updatedAt }],
+      callbacks,
+    });
+  }
+
+  /** One change at a time across sessions: validations and message updates never interleave on one. */
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    this.busy++;
+    const run = this.chain.then(work);
+    this.chain = run.catch(() => undefined);
+    void run
+      .catch(() => undefined)
+      .then(() => {
+        this.busy--;
+        if (this.busy === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+      });
+    return run;
+  }
+}
+
+/** The session status callback (plivo.md §4.4). */
+export function sessionCallbackParams(session: VerifySession): CallbackParams {
+  return {
+    SessionUUID: session.uuid,
+    SessionStatus: session.status,
+    AttemptUUID: session.attemptUuid,
+    AttemptSequence: '1',
+    Channel: session.channel,
+    ChannelStatus: session.channelStatus,
+    ChannelErrorCode: session.channelErrorCode === null ? '' : String(session.channelErrorCode),
+    Recipient: session.recipient,
+    RequestTime: plivoTime(session.createdAt),
+  };
+}
+
+/** The session as `GET Verify/Session/{uuid}/` describes it (plivo.md §4.3). */
+export function sessionRecord(session: VerifySession): Record<string, unknown> {
+  const iso = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}Z`;
+  return {
+    session_uuid: session.uuid,
+    app_uuid: session.appUuid,
+    recipient: session.recipient,
+    channel: session.channel,
+    status: session.status,
+    count: 1,
+    attempt_details: [{ channel: session.channel, attempt_uuid: session.attemptUuid, status: session.channelStatus, time: iso(session.createdAt) }],
+    charges: {
+      total_charge: '0.00500',
+      validation_charge: '0.00000',
+      attempt_charges: [{ attempt_uuid: session.attemptUuid, channel: session.channel, charge: '0.00500' }],
+    },
+    created_at: iso(session.createdAt),
+    updated_at: iso(session.updatedAt),
+  };
+}
