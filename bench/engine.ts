@@ -9,6 +9,8 @@ import { configSchema, type HooklineConfig } from '../dist/config/schema.js';
 export interface BenchEngine {
   readonly app: HooklineApp;
   readonly dataDir: string;
+  /** Where it listens (`http://127.0.0.1:PORT`), when started with `listen`. */
+  readonly url: string | null;
   /** Close the engine and delete its data directory. */
   stop(): Promise<void>;
 }
@@ -35,10 +37,11 @@ export function engineDefaults(): { concurrency: number; connectionsPerOrigin: n
 export async function startEngine(options: { listen: boolean; overrides?: Partial<HooklineConfig> }): Promise<BenchEngine> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hookline-bench-'));
   const app = await createApp(benchConfig(dataDir, options.overrides), { logger: pino({ level: 'silent' }) });
-  if (options.listen) await app.listen();
+  const url = options.listen ? (await app.listen()).url : null;
   return {
     app,
     dataDir,
+    url,
     async stop() {
       await app.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export const FIGURES = ['throughput', 'bullmq', 'latency', 'scale'] as const;
+export const FIGURES = ['throughput', 'bullmq', 'latency', 'scale', 'plivo'] as const;
 export type Figure = (typeof FIGURES)[number];
 
 export interface BenchOptions {
@@ -14,6 +14,8 @@ export interface BenchOptions {
   readonly seconds: number;
   /** Scale figure: callbacks scheduled an hour ahead. */
   readonly scheduled: number;
+  /** Plivo figure: messages sent through the API. */
+  readonly messages: number;
 }
 
 export const USAGE = `usage: npm run bench -- [options]
@@ -22,7 +24,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --batch N          callbacks per enqueueMany / addBulk / scale commit (default 1000)
   --rate N           latency: callbacks per second (default 1000)
   --seconds N        latency: measured seconds, after a short warm-up (default 10)
-  --scheduled N      scale: callbacks scheduled an hour ahead (default 1000000)`;
+  --scheduled N      scale: callbacks scheduled an hour ahead (default 1000000)
+  --messages N       plivo: SMS sent through POST Message/, each with 3 status callbacks (default 10000)`;
 
 export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
   const { values } = parseArgs({
@@ -34,6 +37,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       rate: { type: 'string' },
       seconds: { type: 'string' },
       scheduled: { type: 'string' },
+      messages: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -46,6 +50,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     rate: positiveInteger('rate', values.rate, 1000),
     seconds: positiveInteger('seconds', values.seconds, 10),
     scheduled: positiveInteger('scheduled', values.scheduled, 1_000_000),
+    messages: positiveInteger('messages', values.messages, 10_000),
   };
 }
 

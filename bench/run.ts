@@ -8,6 +8,7 @@ import { parseOptions, USAGE, type BenchOptions } from './options.js';
 import type { RawTarget } from './raw-undici.js';
 import { ReceiverClient } from './receiver-client.js';
 import { integer, machine, mb, ms, printTable, writeResults, type Row } from './report.js';
+import { plivoMessagingFigure } from './plivo-messaging.js';
 import { scaleFigure } from './scale.js';
 import { throughputFigure } from './throughput.js';
 
@@ -169,7 +170,34 @@ async function scale(context: Context): Promise<void> {
   );
 }
 
-const RUNNERS = { throughput, bullmq, latency, scale } as const;
+async function plivo(context: Context): Promise<void> {
+  const { options } = context;
+  log(`plivo: ${integer(options.messages)} SMS through POST Message/, each with queued, sent and delivered callbacks, 64 requests in flight`);
+  const result = await plivoMessagingFigure({ receiver: needReceiver(context), messages: options.messages, concurrency: 64, timeoutMs: timeoutFor(options.messages * 3) });
+  log(`  end to end ${integer(result.messagesPerSecond)} messages/s (${integer(result.callbacksPerSecond)} callbacks/s) in ${ms(result.endToEndMs)}`);
+  log(`  POST Message/ ${integer(result.apiRequestsPerSecond)} requests/s; GET /hookline/v1/health ${integer(result.bareRequestsPerSecond)} requests/s`);
+  context.figures.plivo = result;
+  context.rows.push(
+    {
+      figure: 'Plivo SMS end to end (messages/s)',
+      hookline: integer(result.messagesPerSecond),
+      baseline: `${integer(result.callbacksPerSecond)} callbacks/s`,
+      ratio: null,
+      target: '≥ 2,500 messages/s',
+      met: result.messagesPerSecond >= 2500,
+    },
+    {
+      figure: 'POST Message/ (requests/s)',
+      hookline: integer(result.apiRequestsPerSecond),
+      baseline: `bare endpoint ${integer(result.bareRequestsPerSecond)}`,
+      ratio: result.apiRatio,
+      target: '',
+      met: null,
+    },
+  );
+}
+
+const RUNNERS = { throughput, bullmq, latency, scale, plivo } as const;
 
 async function main(): Promise<number> {
   let parsed: BenchOptions | 'help';
