@@ -59,7 +59,9 @@ export interface PlivoMessage {
   readonly uuid: string;
   readonly accountId: string;
   readonly direction: 'outbound' | 'inbound';
-  readonly type: 'sms';
+  readonly type: MessageType;
+  /** MMS only: the media sent with it (absent on messages stored before MMS was simulated). */
+  readonly mediaUrls?: readonly string[];
   readonly from: string;
   readonly to: string;
   readonly text: string;
@@ -84,8 +86,10 @@ export interface PlivoMessage {
   readonly next: { readonly status: MessageStatus; readonly at: number } | null;
 }
 
-/** Simulated price per unit, in USD, with Plivo's five decimals. */
-export const RATE_PER_UNIT = '0.00500';
+export type MessageType = 'sms' | 'mms';
+
+/** Simulated prices per unit, in USD, with Plivo's five decimals. An MMS is one unit whatever its size. */
+export const RATE_PER_UNIT: Readonly<Record<MessageType, string>> = { sms: '0.00500', mms: '0.01800' };
 
 export interface NewOutboundSms {
   readonly uuid: string;
@@ -97,6 +101,9 @@ export interface NewOutboundSms {
   readonly method: HttpMethod;
   readonly log: boolean;
   readonly now: number;
+  /** `mms` with its media; `sms` when left out. */
+  readonly type?: MessageType;
+  readonly mediaUrls?: readonly string[];
 }
 
 export function queuedSms(input: NewOutboundSms): PlivoMessage {
@@ -111,20 +118,22 @@ export function queuedSms(input: NewOutboundSms): PlivoMessage {
 
 /** A message as first stored: nothing has happened to it yet. */
 function freshSms(
-  input: Pick<NewOutboundSms, 'uuid' | 'accountId' | 'from' | 'to' | 'text' | 'url' | 'method' | 'log' | 'now'>,
+  input: Pick<NewOutboundSms, 'uuid' | 'accountId' | 'from' | 'to' | 'text' | 'url' | 'method' | 'log' | 'now' | 'type' | 'mediaUrls'>,
   state: Pick<PlivoMessage, 'direction' | 'status' | 'script' | 'next'>,
 ): PlivoMessage {
-  const { encoding, units } = segmentSms(input.text);
+  const type = input.type ?? 'sms';
+  const segmented = segmentSms(input.text);
   return {
     uuid: input.uuid,
     accountId: input.accountId,
     direction: state.direction,
-    type: 'sms',
+    type,
+    ...(type === 'mms' ? { mediaUrls: input.mediaUrls ?? [] } : {}),
     from: input.from,
     to: input.to,
     text: input.text,
-    encoding,
-    units,
+    encoding: segmented.encoding,
+    units: type === 'mms' ? 1 : segmented.units,
     url: input.url,
     method: input.method,
     log: input.log,
@@ -202,7 +211,7 @@ export function plivoTime(ms: number): string {
 }
 
 function totalAmount(message: PlivoMessage): string {
-  return (Number(RATE_PER_UNIT) * message.units).toFixed(5);
+  return (Number(RATE_PER_UNIT[message.type]) * message.units).toFixed(5);
 }
 
 /** Mobile country and network codes of the destination, as the simulator pretends to look them up. */
@@ -227,7 +236,7 @@ export function statusCallbackParams(message: PlivoMessage): CallbackParams {
     Status: message.status,
     ErrorCode: message.errorCode === null ? '' : String(message.errorCode),
     Units: String(message.units),
-    TotalRate: RATE_PER_UNIT,
+    TotalRate: RATE_PER_UNIT[message.type],
     TotalAmount: totalAmount(message),
     MCC: mcc,
     MNC: mnc,
@@ -257,7 +266,7 @@ export function messageRecord(message: PlivoMessage): Record<string, string | nu
     resource_uri: `/v1/Account/${message.accountId}/Message/${message.uuid}/`,
     to_number: message.log ? message.to : maskNumber(message.to),
     total_amount: totalAmount(message),
-    total_rate: RATE_PER_UNIT,
+    total_rate: RATE_PER_UNIT[message.type],
     units: message.units,
   };
 }
@@ -277,6 +286,8 @@ export interface NewInboundSms {
   readonly messageUrl: string;
   readonly messageMethod: HttpMethod;
   readonly now: number;
+  readonly type?: MessageType;
+  readonly mediaUrls?: readonly string[];
 }
 
 /** A message from a phone to one of the account's numbers, on its way to the application's message_url. */
@@ -298,10 +309,16 @@ function intentOf(text: string): string {
 
 /** What the application's message_url receives for an inbound SMS (plivo.md §3.5). */
 export function inboundSmsParams(message: PlivoMessage): CallbackParams {
+  // An MMS carries its text as Body and its media as MediaCount, Media1…MediaN (plivo.md §3.5).
+  const media = message.mediaUrls ?? [];
+  const content: CallbackParams =
+    message.type === 'mms'
+      ? { Body: message.text, MediaCount: String(media.length), ...Object.fromEntries(media.map((url, i) => [`Media${i + 1}`, url])) }
+      : { Text: message.text };
   return {
     From: message.from,
     To: message.to,
-    Text: message.text,
+    ...content,
     Type: message.type,
     MessageUUID: message.uuid,
     Units: String(message.units),

@@ -16,6 +16,8 @@ import {
   queuedSms,
   statusCallbackParams,
   type MessageStatus,
+  type MessageType,
+  type NewInboundSms,
   type PlivoMessage,
 } from '../domain/plivo-message.js';
 import type { ResourceWrite, Store } from '../store/ports.js';
@@ -27,6 +29,9 @@ export interface SendSms {
   readonly from: string;
   readonly to: readonly string[];
   readonly text: string;
+  /** `mms` with its media; `sms` when left out. */
+  readonly type?: MessageType;
+  readonly mediaUrls?: readonly string[];
   readonly url: string | null;
   readonly method: HttpMethod;
   readonly log: boolean;
@@ -69,7 +74,19 @@ export class MessageService {
   async send(request: SendSms): Promise<PlivoMessage[]> {
     const now = this.deps.clock.now();
     const messages = request.to.map((to) => {
-      const queued = queuedSms({ uuid: randomUUID(), accountId: request.accountId, from: request.from, to, text: request.text, url: request.url, method: request.method, log: request.log, now });
+      const queued = queuedSms({
+        uuid: randomUUID(),
+        accountId: request.accountId,
+        from: request.from,
+        to,
+        text: request.text,
+        url: request.url,
+        method: request.method,
+        log: request.log,
+        now,
+        ...(request.type ? { type: request.type } : {}),
+        ...(request.mediaUrls ? { mediaUrls: request.mediaUrls } : {}),
+      });
       return queued.url ? countQueuedCallback(queued) : queued;
     });
     await this.deps.outbox.commitChange({
@@ -88,7 +105,7 @@ export class MessageService {
    * received, with the request to message_url, in one transaction. The app's answer comes back through
    * `finished`.
    */
-  async receive(input: { readonly accountId: string; readonly from: string; readonly to: string; readonly text: string; readonly messageUrl: string; readonly messageMethod: HttpMethod }): Promise<PlivoMessage> {
+  async receive(input: Omit<NewInboundSms, 'uuid' | 'now'>): Promise<PlivoMessage> {
     const message = receivedSms({ ...input, uuid: randomUUID(), now: this.deps.clock.now() });
     await this.deps.outbox.commitChange({
       resources: [resourceOf(message)],

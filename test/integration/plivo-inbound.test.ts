@@ -100,6 +100,15 @@ describe('inbound SMS through a number’s application', () => {
     await until(async () => (await messagesOf(app, 'inbound')).some((m) => m.message_state === 'undelivered'));
   });
 
+  it('posts an inbound MMS with its text as Body and its media as MediaCount and Media1…N', async () => {
+    const { app, appServer } = await setUp(() => ({ status: 200 }));
+    await inbound(app, { from: '14155559999', to: NUMBER, type: 'mms', text: 'see', mediaUrls: ['https://m.example/a.png', 'https://m.example/b.png'] });
+    await appServer.waitFor(1);
+    expect(appServer.requests[0]?.params).toMatchObject({ Type: 'mms', Body: 'see', MediaCount: '2', Media1: 'https://m.example/a.png', Media2: 'https://m.example/b.png' });
+    expect(appServer.requests[0]?.params.Text).toBeUndefined();
+    expect((await inbound(app, { from: '14155559999', to: NUMBER, type: 'mms' })).status).toBe(400);
+  });
+
   it('refuses a number nobody rents, or one with no message_url to go to', async () => {
     const { app, client } = await setUp(() => ({ status: 200 }));
     expect((await inbound(app, { from: '14155559999', to: '14155550999', text: 'x' })).status).toBe(404);

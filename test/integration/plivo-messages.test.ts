@@ -128,6 +128,17 @@ describe('Plivo SMS through the real plivo SDK', () => {
     expect((await app.control('POST', '/messages/nope/status', { status: 'delivered' })).status).toBe(404);
   });
 
+  it('sends an MMS with its media: one unit at the MMS rate, Type=mms on every callback', async () => {
+    const { app, sink, client } = await setUp();
+    const sent = await client.messages.create({ src: '14155550000', dst: '14155551111', text: 'look', type: 'mms', media_urls: ['https://media.example/cat.jpg'], url: sink.url('/mms') });
+    await app.control('POST', '/clock/advance', { ms: 3000 });
+    await sink.waitFor(3);
+
+    expect(sink.requests.map((r) => `${r.params.Type}:${r.params.Status}`)).toEqual(['mms:queued', 'mms:sent', 'mms:delivered']);
+    expect(sink.requests[0]?.params).toMatchObject({ Units: '1', TotalRate: '0.01800', TotalAmount: '0.01800' });
+    expect(await client.messages.get(sent.messageUuid[0] as string)).toMatchObject({ messageType: 'mms' });
+  });
+
   it('picks the far end up where it was after a restart on the same data directory', async () => {
     const { app, sink, client } = await setUp();
     await client.messages.create({ src: '14155550000', dst: '14155551111', text: 'survive', url: sink.url('/restart') });
@@ -192,6 +203,10 @@ describe('Plivo API conventions and bad input', () => {
     [{ src: '14155550000', dst: '14155551111', text: 'ç'.repeat(738) }, 'at most 737'],
     [{ src: '14155550000', dst: '14155551111', text: 'x', url: 'ftp://example.com/status' }, 'url'],
     [{ src: '14155550000', dst: '14155551111', text: 'x', method: 'PUT' }, 'method "PUT"'],
+    [{ src: '14155550000', dst: '14155551111', type: 'mms' }, 'needs text or media_urls'],
+    [{ src: '14155550000', dst: '14155551111', type: 'mms', media_urls: ['file:///etc/passwd'] }, 'not http or https'],
+    [{ src: '14155550000', dst: '14155551111', type: 'mms', media_urls: Array.from({ length: 11 }, (_, i) => `https://m.example/${i}`) }, 'at most 10'],
+    [{ src: '14155550000', dst: '14155551111', text: 'x', type: 'whatsapp' }, 'not simulated yet'],
   ])('refuses %j with a 400 naming the problem, storing nothing', async (body, problem) => {
     const { app } = await setUp();
     const response = await plivoRequest(app, 'POST', `/v1/Account/${AUTH_ID}/Message/`, { body: JSON.stringify(body) });

@@ -7,9 +7,10 @@ import { apiErrorSchema } from './schemas.js';
 export const inboundMessageSchema = z.strictObject({
   from: z.string().regex(/^\+?[1-9]\d{6,14}$/, 'an E.164 number').describe('The phone sending the message.'),
   to: z.string().regex(/^\+?[1-9]\d{6,14}$/, 'an E.164 number').describe('A number an account rents.'),
-  text: z.string().min(1).max(1600).describe('What the phone sent.'),
-  type: z.literal('sms').optional().describe('Only sms is simulated so far.'),
-});
+  text: z.string().max(1600).default('').describe('What the phone sent (an MMS may have none).'),
+  type: z.enum(['sms', 'mms']).default('sms').describe('sms or mms.'),
+  mediaUrls: z.array(z.url({ protocol: /^https?$/ })).max(10).optional().describe('MMS: the media, at most 10 http(s) URLs.'),
+}).refine((body) => body.text !== '' || (body.type === 'mms' && (body.mediaUrls?.length ?? 0) > 0), { message: 'send text, or an mms with mediaUrls', path: ['text'] });
 
 export const inboundMessageResultSchema = z.object({
   messageUuid: z.string(),
@@ -57,6 +58,8 @@ export function inboundRoutes(deps: ServerDeps): ControlRoute[] {
           text: body.text,
           messageUrl: application.messageUrl,
           messageMethod: application.messageMethod,
+          type: body.type,
+          ...(body.type === 'mms' ? { mediaUrls: body.mediaUrls ?? [] } : {}),
         });
         void reply.code(202);
         return { messageUuid: message.uuid, accountId: number.accountId, appId: application.appId, messageUrl: application.messageUrl };

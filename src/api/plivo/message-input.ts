@@ -29,10 +29,18 @@ export function parseSendSms(accountId: string, body: unknown): SendSms {
   const to = destinations(requiredText(fields, 'dst'));
   if (to.includes(from.replace(/^\+/, ''))) throw new PlivoApiError(400, 'src and dst cannot be the same number');
   const type = optionalText(fields, 'type')?.toLowerCase() ?? 'sms';
-  if (type !== 'sms') throw new PlivoApiError(400, `type "${type}" is not simulated yet; send type sms`);
-  const text = requiredText(fields, 'text');
+  if (type !== 'sms' && type !== 'mms') throw new PlivoApiError(400, `type "${type}" is not simulated yet; send sms or mms`);
+  const base = { accountId, from, to, url: optionalText(fields, 'url') ?? null, method: method(fields), log: log(fields) };
+  if (type === 'sms') {
+    const text = requiredText(fields, 'text');
+    checkLength(text);
+    return { ...base, text };
+  }
+  const mediaUrls = media(fields);
+  const text = optionalText(fields, 'text') ?? '';
+  if (!text && mediaUrls.length === 0) throw new PlivoApiError(400, 'an mms needs text or media_urls');
   checkLength(text);
-  return { accountId, from, to, text, url: optionalText(fields, 'url') ?? null, method: method(fields), log: log(fields) };
+  return { ...base, text, type: 'mms', mediaUrls };
 }
 
 export function parseMessageFilter(query: unknown): { filter: MessageFilter; limit: number; offset: number } {
@@ -56,6 +64,28 @@ function destinations(dst: string): string[] {
   if (bad !== undefined) throw new PlivoApiError(400, `dst "${bad}" is not an E.164 number`);
   if (numbers.length > MAX_DESTINATIONS) throw new PlivoApiError(400, `dst has ${numbers.length} numbers; at most ${MAX_DESTINATIONS} in one request`);
   return numbers;
+}
+
+/** Plivo's limit on the media of one MMS. */
+const MAX_MEDIA = 10;
+
+/** `media_urls` as a JSON array, or one string (a form sends repeated keys as an array too). */
+function media(fields: Params): string[] {
+  const raw = fields.media_urls;
+  if (raw === undefined || raw === null || raw === '') return [];
+  const urls = Array.isArray(raw) ? raw : [raw];
+  if (urls.length > MAX_MEDIA) throw new PlivoApiError(400, `media_urls has ${urls.length} URLs; at most ${MAX_MEDIA}`);
+  return urls.map((url) => {
+    if (typeof url !== 'string') throw new PlivoApiError(400, 'media_urls must be URLs');
+    let protocol: string;
+    try {
+      protocol = new URL(url).protocol;
+    } catch {
+      throw new PlivoApiError(400, `media_urls: "${url}" is not an absolute URL`);
+    }
+    if (protocol !== 'http:' && protocol !== 'https:') throw new PlivoApiError(400, `media_urls: "${url}" is not http or https`);
+    return url;
+  });
 }
 
 function checkLength(text: string): void {
