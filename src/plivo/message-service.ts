@@ -55,6 +55,8 @@ const RESUME_PAGE = 500;
  */
 export class MessageService {
   private readonly timers = new Map<string, TimerHandle>();
+  /** The message each timer was armed with; dropped by any change that cancels the timer. */
+  private readonly armed = new Map<string, PlivoMessage>();
   /** Per-message chain: a timer and a live status change never interleave on one message. */
   private readonly chains = new Map<string, Promise<void>>();
   private busy = 0;
@@ -207,6 +209,7 @@ export class MessageService {
       await this.commit(changes);
       this.timers.get(uuid)?.cancel();
       this.timers.delete(uuid);
+      this.armed.delete(uuid);
       return final;
     });
   }
@@ -236,28 +239,37 @@ export class MessageService {
   close(): void {
     for (const timer of this.timers.values()) timer.cancel();
     this.timers.clear();
+    this.armed.clear();
   }
 
   private arm(message: PlivoMessage): void {
     this.timers.get(message.uuid)?.cancel();
     this.timers.delete(message.uuid);
+    this.armed.delete(message.uuid);
     const next = message.next;
     if (!next) return;
+    this.armed.set(message.uuid, message);
     this.timers.set(
       message.uuid,
       this.deps.clock.setTimer(next.at, () => {
         this.timers.delete(message.uuid);
-        void this.step(message.uuid).catch((error: unknown) => {
+        void this.step(message).catch((error: unknown) => {
           this.deps.logger.error({ err: error, messageUuid: message.uuid }, 'could not play the next step of a message; it stays where it was');
         });
       }),
     );
   }
 
-  /** Play the stored next step, if it is (still) due. */
-  private step(uuid: string): Promise<void> {
+  /**
+   * Play the next step, if it is (still) due. The copy the timer was armed with is used when it is
+   * still the armed one: every change to a message goes through this service, one at a time, and
+   * replaces or drops that entry. Otherwise (a live status change got in first) the stored message
+   * decides. Saves a read of the store on nearly every step.
+   */
+  private step(armedWith: PlivoMessage): Promise<void> {
+    const { uuid } = armedWith;
     return this.serialize(uuid, async () => {
-      const message = await this.load(uuid);
+      const message = this.armed.get(uuid) === armedWith ? armedWith : await this.load(uuid);
       const next = message?.next;
       if (!message || !next) return;
       if (next.at > this.deps.clock.now()) {
