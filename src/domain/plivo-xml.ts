@@ -1,0 +1,275 @@
+import { parseXml, XmlSyntaxError, type XmlElement } from '../xml/element-tree.js';
+
+/**
+ * Plivo XML as an answer URL, action or Redirect returns it, checked against the element reference
+ * (plivo.md §2): which elements exist, what each may contain, and the values its attributes take.
+ * The check is data (ELEMENTS below), so adding an element or attribute is one entry. Unknown
+ * attributes are kept as warnings, not errors: what Plivo does with them is undocumented (§2.1).
+ *
+ * This is the validating front of the voice engine (issue 4); the engine turns the checked tree into
+ * its instructions.
+ */
+
+/** Plivo's documented ceiling on a document (plivo.md §2.1). */
+export const MAX_DOCUMENT_BYTES = 100 * 1024;
+
+export type PlivoXmlRule = 'too-large' | 'not-xml' | 'root' | 'unknown-element' | 'nesting' | 'attribute-value' | 'required' | 'body';
+
+export interface PlivoXmlError {
+  readonly rule: PlivoXmlRule;
+  readonly message: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+export type PlivoXmlResult =
+  | { readonly ok: true; readonly document: XmlElement; readonly warnings: readonly string[] }
+  | { readonly ok: false; readonly error: PlivoXmlError };
+
+type Check = (value: string) => string | null;
+
+interface ElementSpec {
+  readonly children: readonly string[];
+  readonly attributes: Readonly<Record<string, Check>>;
+  readonly required?: readonly string[];
+  /** What the element's text must be, if anything. */
+  readonly body?: Check;
+}
+
+const oneOf =
+  (...allowed: string[]): Check =>
+  (value) =>
+    allowed.includes(value) ? null : `must be one of ${allowed.join(', ')}`;
+const bool: Check = oneOf('true', 'false');
+const method: Check = oneOf('GET', 'POST');
+const integer =
+  (min: number, max: number): Check =>
+  (value) =>
+    /^-?\d+$/.test(value) && Number(value) >= min && Number(value) <= max ? null : `must be a whole number from ${min} to ${max}`;
+const url: Check = (value) => {
+  try {
+    const { protocol } = new URL(value);
+    return protocol === 'http:' || protocol === 'https:' ? null : 'must be an http or https URL';
+  } catch {
+    return 'must be an absolute URL';
+  }
+};
+const text: Check = () => null;
+const nonEmpty: Check = (value) => (value.trim() ? null : 'must not be empty');
+const digits: Check = (value) => (/^[0-9*#wW]*$/.test(value) ? null : 'may hold only 0-9, *, #, w and W');
+const finishOnKey: Check = (value) => (/^([0-9*#]|none)?$/.test(value) ? null : 'must be one key (0-9, *, #), none or empty');
+
+const AUDIO = ['Speak', 'Play'];
+
+const ELEMENTS: Readonly<Record<string, ElementSpec>> = {
+  Response: {
+    children: ['Speak', 'Play', 'GetDigits', 'GetInput', 'Record', 'Dial', 'Message', 'Redirect', 'Wait', 'Hangup', 'PreAnswer', 'Conference', 'DTMF', 'MultiPartyCall', 'Stream'],
+    attributes: {},
+  },
+  Speak: {
+    children: ['break', 'emphasis', 'lang', 'p', 'phoneme', 'prosody', 's', 'say-as', 'sub', 'w'],
+    attributes: { voice: (v) => (/^(WOMAN|MAN|Polly\.[A-Za-z-]+)$/.test(v) ? null : 'must be WOMAN, MAN or Polly.<Name>'), language: text, loop: integer(0, 10_000) },
+  },
+  Play: { children: [], attributes: { loop: integer(0, 10_000) }, body: url },
+  DTMF: { children: [], attributes: { async: bool, digits }, body: digits },
+  Wait: { children: [], attributes: { length: integer(1, 86_400), silence: bool, minSilence: integer(0, 86_400_000), min_silence: integer(0, 86_400_000), beep: text } },
+  Hangup: { children: [], attributes: { reason: oneOf('rejected', 'busy'), schedule: integer(0, 86_400) } },
+  Redirect: { children: [], attributes: { method }, body: url },
+  PreAnswer: { children: ['Speak', 'Play', 'Wait', 'GetDigits', 'Redirect', 'Message', 'DTMF'], attributes: {} },
+  GetDigits: {
+    children: [...AUDIO, 'Wait'],
+    attributes: {
+      action: url,
+      method,
+      numDigits: integer(1, 99),
+      timeout: integer(1, 3600),
+      digitTimeout: integer(1, 3600),
+      finishOnKey,
+      retries: integer(1, 100),
+      redirect: bool,
+      playBeep: bool,
+      validDigits: (v) => (/^[0-9*#]+$/.test(v) ? null : 'may hold only 0-9, * and #'),
+      invalidDigitsSound: url,
+      log: bool,
+    },
+  },
+  GetInput: {
+    children: [...AUDIO, 'Wait'],
+    required: ['action'],
+    attributes: {
+      action: url,
+      method,
+      inputType: oneOf('dtmf', 'speech', 'dtmf speech', 'speech dtmf'),
+      redirect: bool,
+      log: bool,
+      executionTimeout: integer(5, 60),
+      digitEndTimeout: (v) => (v === 'auto' || integer(2, 10)(v) === null ? null : 'must be auto or 2 to 10'),
+      speechEndTimeout: (v) => (v === 'auto' || integer(2, 10)(v) === null ? null : 'must be auto or 2 to 10'),
+      startInputTimeout: integer(1, 60),
+      retries: integer(1, 100),
+      numDigits: integer(1, 32),
+      finishOnKey,
+      language: text,
+      speechModel: oneOf('default', 'command_and_search', 'phone_call'),
+      hints: (v) => (v.length <= 10_000 ? null : 'must be at most 10,000 characters'),
+      profanityFilter: bool,
+      interimSpeechResultsCallback: url,
+      interimSpeechResultsCallbackMethod: method,
+    },
+  },
+  Dial: {
+    children: ['Number', 'User'],
+    attributes: {
+      action: url,
+      method,
+      timeout: integer(1, 86_400),
+      timeLimit: integer(1, 86_400),
+      callerId: text,
+      callerName: (v) => (v.length <= 50 ? null : 'must be at most 50 characters'),
+      hangupOnStar: bool,
+      redirect: bool,
+      callbackUrl: url,
+      callbackMethod: method,
+      confirmSound: url,
+      confirmKey: (v) => (/^[0-9*#]$/.test(v) ? null : 'must be one key (0-9, * or #)'),
+      confirmTimeout: integer(1, 86_400),
+      dialMusic: (v) => (v === 'real' ? null : url(v)),
+      digitsMatch: text,
+      digitsMatchBLeg: text,
+      sipHeaders: text,
+      callType: oneOf('voice', 'whatsapp'),
+    },
+  },
+  Number: { children: [], attributes: { sendDigits: digits, sendDigitsMode: oneOf('rfc2833', 'inband', 'info'), sendOnPreanswer: bool, sipHeaders: text, callerId: text, callerName: text }, body: nonEmpty },
+  User: { children: [], attributes: { sipHeaders: text, sipAuthUsername: text, sipAuthPassword: (v) => (v.length >= 8 && v.length <= 128 ? null : 'must be 8 to 128 characters'), sendDigits: digits, sendOnPreanswer: bool, callerId: text, callerName: text }, body: (v) => (v.trim().startsWith('sip:') ? null : 'must be a sip: URI') },
+  Record: {
+    children: [],
+    attributes: {
+      action: url,
+      method,
+      fileFormat: oneOf('mp3', 'wav'),
+      redirect: bool,
+      timeout: integer(0, 86_400),
+      maxLength: integer(1, 86_400),
+      finishOnKey,
+      playBeep: bool,
+      recordSession: bool,
+      startOnDialAnswer: bool,
+      recordChannelType: oneOf('stereo', 'mono'),
+      transcriptionType: oneOf('auto', 'hybrid', 'manual'),
+      transcriptionUrl: url,
+      transcriptionMethod: method,
+      callbackUrl: url,
+      callbackMethod: method,
+    },
+  },
+  Conference: {
+    children: [],
+    body: nonEmpty,
+    attributes: {
+      muted: bool,
+      enterSound: text,
+      exitSound: text,
+      maxMembers: integer(1, 20),
+      timeLimit: integer(1, 86_400),
+      hangupOnStar: bool,
+      stayAlone: bool,
+      startConferenceOnEnter: bool,
+      endConferenceOnExit: bool,
+      waitSound: url,
+      record: bool,
+      recordFileFormat: oneOf('mp3', 'wav'),
+      transcriptionType: text,
+      transcriptionUrl: url,
+      transcriptionMethod: method,
+      action: url,
+      method,
+      callbackUrl: url,
+      callbackMethod: method,
+      redirect: bool,
+      digitsMatch: text,
+      floorEvent: bool,
+      relayDTMF: bool,
+      beep: text,
+      recordWhenAlone: bool,
+    },
+  },
+  Message: { children: [], required: ['src', 'dst'], attributes: { src: nonEmpty, dst: nonEmpty, type: oneOf('sms', 'mms', 'whatsapp'), callbackUrl: url, callbackMethod: method }, body: nonEmpty },
+  MultiPartyCall: { children: [], required: ['role'], attributes: { role: oneOf('Agent', 'Supervisor', 'Customer', 'ai-agent') }, body: nonEmpty },
+  Stream: {
+    children: [],
+    body: (v) => (/^wss?:\/\//.test(v.trim()) ? null : 'must be a wss:// URL'),
+    attributes: {
+      bidirectional: bool,
+      audioTrack: oneOf('inbound', 'outbound', 'both'),
+      streamTimeout: integer(1, 86_400),
+      contentType: oneOf('audio/x-l16;rate=8000', 'audio/x-l16;rate=16000', 'audio/x-mulaw;rate=8000'),
+      keepCallAlive: bool,
+      extraHeaders: (v) => (v.length <= 512 ? null : 'must be at most 512 bytes'),
+      statusCallbackUrl: url,
+      statusCallbackMethod: method,
+      noiseCancellation: bool,
+      noiseCancellationLevel: integer(60, 100),
+    },
+  },
+};
+
+/** SSML inside Speak is passed through to the voice; its own rules are the TTS engine's. */
+const SSML = new Set(ELEMENTS.Speak?.children ?? []);
+
+export function parsePlivoXml(body: string): PlivoXmlResult {
+  if (Buffer.byteLength(body, 'utf8') > MAX_DOCUMENT_BYTES) {
+    return fail('too-large', `the document is ${Buffer.byteLength(body, 'utf8')} bytes; Plivo takes at most ${MAX_DOCUMENT_BYTES}`, 1, 1);
+  }
+  let root: XmlElement;
+  try {
+    root = parseXml(body);
+  } catch (error) {
+    if (error instanceof XmlSyntaxError) return fail('not-xml', `not well-formed XML: ${error.reason}`, error.line, error.column);
+    throw error;
+  }
+  if (root.name !== 'Response') return fail('root', `the root element must be <Response>, not <${root.name}>`, root.line, root.column);
+  const warnings: string[] = [];
+  const error = check(root, warnings);
+  return error ? { ok: false, error } : { ok: true, document: root, warnings };
+}
+
+function check(element: XmlElement, warnings: string[]): PlivoXmlError | null {
+  const spec = ELEMENTS[element.name];
+  if (!spec) return null;
+  for (const [name, value] of Object.entries(element.attributes)) {
+    const rule = spec.attributes[name];
+    if (!rule) {
+      warnings.push(`line ${element.line}, column ${element.column}: <${element.name}> has no documented attribute "${name}"; it is ignored`);
+      continue;
+    }
+    const problem = rule(value);
+    if (problem) return at(element, 'attribute-value', `<${element.name} ${name}="${value}">: ${name} ${problem}`);
+  }
+  for (const name of spec.required ?? []) {
+    if (element.attributes[name] === undefined) return at(element, 'required', `<${element.name}> needs the ${name} attribute`);
+  }
+  if (spec.body) {
+    const problem = spec.body(element.text.trim());
+    if (problem) return at(element, 'body', `the text of <${element.name}> ${problem}`);
+  }
+  for (const child of element.children) {
+    if (element.name === 'Speak' && SSML.has(child.name)) continue;
+    if (!ELEMENTS[child.name]) return at(child, 'unknown-element', `<${child.name}> is not a Plivo XML element`);
+    if (!spec.children.includes(child.name)) {
+      const allowed = spec.children.length > 0 ? `; it may hold ${spec.children.map((c) => `<${c}>`).join(', ')}` : '; it holds no elements';
+      return at(child, 'nesting', `<${child.name}> cannot be inside <${element.name}>${allowed}`);
+    }
+    const inner = check(child, warnings);
+    if (inner) return inner;
+  }
+  return null;
+}
+
+function at(element: XmlElement, rule: PlivoXmlRule, message: string): PlivoXmlError {
+  return { rule, message: `line ${element.line}, column ${element.column}: ${message}`, line: element.line, column: element.column };
+}
+
+function fail(rule: PlivoXmlRule, message: string, line: number, column: number): PlivoXmlResult {
+  return { ok: false, error: { rule, message: `line ${line}, column ${column}: ${message}`, line, column } };
+}
