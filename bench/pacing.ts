@@ -23,3 +23,15 @@ export async function pace(ratePerSecond: number, count: number, fire: (index: n
     await sleep(1);
   }
 }
+
+/** `send(0)` … `send(count - 1)`, at most `concurrency` in flight, each lane taking the next index. */
+export async function inLanes(count: number, concurrency: number, send: (index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < count) {
+      const index = next++;
+      await send(index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, lane));
+}

@@ -1,5 +1,6 @@
 import { Pool } from 'undici';
 import { startEngine } from './engine.js';
+import { inLanes } from './pacing.js';
 import type { ReceiverClient } from './receiver-client.js';
 import { sharedNow } from './time.js';
 
@@ -66,14 +67,7 @@ async function request(pool: Pool, method: 'GET' | 'POST', path: string, body: s
 
 /** Run `count` requests with `concurrency` in flight; the elapsed ms. */
 async function timed(count: number, concurrency: number, send: (index: number) => Promise<void>): Promise<number> {
-  let next = 0;
   const startedAt = performance.now();
-  const worker = async (): Promise<void> => {
-    while (next < count) {
-      const index = next++;
-      await send(index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, () => worker()));
+  await inLanes(count, concurrency, send);
   return performance.now() - startedAt;
 }

@@ -1,6 +1,6 @@
 import { Agent, request } from 'undici';
 import { DELIVERY_ID_HEADER } from './callback-params.js';
-import { pace, type PacedSend } from './pacing.js';
+import { inLanes, pace, type PacedSend } from './pacing.js';
 import { sharedNow } from './time.js';
 
 /**
@@ -41,17 +41,12 @@ export async function rawBurst(
   idPrefix: string,
 ): Promise<number> {
   const agent = rawAgent(target);
-  let next = 0;
   let delivered = 0;
-  const lane = async (): Promise<void> => {
-    while (next < paramsList.length) {
-      const index = next++;
+  try {
+    await inLanes(paramsList.length, concurrency, async (index) => {
       const k = await postForm(agent, target.url, `${idPrefix}-${index}`, paramsList[index] as Record<string, string>);
       delivered += k;
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: Math.min(concurrency, paramsList.length) }, lane));
+    });
   } finally {
     await agent.close();
   }

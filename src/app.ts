@@ -16,11 +16,12 @@ import { DeliveryEvents } from './delivery/events.js';
 import { HttpSender } from './delivery/http-sender.js';
 import { Outbox } from './delivery/outbox.js';
 import { SsrfGuard } from './delivery/ssrf-guard.js';
-import { MessageService } from './plivo/message-service.js';
-import { Subaccounts } from './plivo/subaccounts.js';
-import { Applications } from './plivo/applications.js';
-import { Numbers } from './plivo/numbers.js';
-import { VerifySessions } from './plivo/verify.js';
+import { MessageService } from './engine/plivo/message-service.js';
+import { Subaccounts } from './engine/plivo/subaccounts.js';
+import { Applications } from './engine/plivo/applications.js';
+import { Numbers } from './engine/plivo/numbers.js';
+import { VerifySessions } from './engine/plivo/verify.js';
+import { InboundSms } from './engine/plivo/inbound.js';
 import { openSqliteStore } from './store/sqlite/index.js';
 import type { Account, Store } from './store/ports.js';
 import { VERSION } from './version.js';
@@ -117,10 +118,10 @@ async function assemble(config: HooklineConfig, store: Store, logger: Logger): P
     ...(dispatcher ? { handOff: dispatcher } : {}),
   });
   const applications = new Applications({ store, clock });
-  const numbers = new Numbers({ store, clock });
-  const messages = new MessageService({ store, clock, outbox: callbacks, logger: logger.child({ component: 'plivo-messages' }) });
+  const numbers = new Numbers({ store, clock, applications });
+  const messages = new MessageService({ store, clock, callbacks, logger: logger.child({ component: 'plivo-messages' }) });
   messagesRef.current = messages;
-  const verify = new VerifySessions({ store, clock, outbox: callbacks, messages, logger: logger.child({ component: 'plivo-verify' }) });
+  const verify = new VerifySessions({ store, clock, callbacks, messages, logger: logger.child({ component: 'plivo-verify' }) });
   if (virtualClock) {
     virtualClock.addSettler(() => messages.idle());
     virtualClock.addSettler(() => verify.idle());
@@ -145,7 +146,7 @@ async function assemble(config: HooklineConfig, store: Store, logger: Logger): P
     events,
     logger,
     config: { bodyLimitBytes: config.bodyLimit, controlToken, version: VERSION },
-    plivo: { accounts, messages, subaccounts: new Subaccounts({ store, accounts, clock }), applications, numbers, verify, devAccountId: devAccount.id },
+    plivo: { accounts, messages, subaccounts: new Subaccounts({ store, accounts, clock }), applications, numbers, verify, inbound: new InboundSms({ numbers, applications, messages }), devAccountId: devAccount.id },
   });
   const retention = startRetention(store, clock, config.retentionHours, logger);
 
@@ -168,12 +169,14 @@ async function assemble(config: HooklineConfig, store: Store, logger: Logger): P
       // The embedded store belongs to this process alone: a lease left behind is a crashed run's.
       const released = await store.deliveries.releaseAllLeases(clock.now());
       if (released > 0) logger.warn({ released }, 'resumed deliveries that were in flight when hookline last stopped');
-      const address = await server.listen({ port: config.port, host: config.host });
-      dispatcher?.start();
+      // Before the dispatcher starts: it reports finished deliveries the message service must
+      // recognise (answers to inbound messages), and that service learns which from its resume.
       const resumed = await messages.resume();
       if (resumed > 0) logger.info({ resumed }, 'resumed the far end of messages still on their way');
       const sessions = await verify.resume();
       if (sessions > 0) logger.info({ sessions }, 'resumed verify sessions still in progress');
+      const address = await server.listen({ port: config.port, host: config.host });
+      dispatcher?.start();
       return { url: address.replace('[::1]', '127.0.0.1') };
     },
     async close() {

@@ -1,6 +1,7 @@
 import type { CallbackParams, Dialect, HttpMethod } from '../domain/callback.js';
 import type { Delivery } from '../domain/delivery.js';
 import type { PolicyProfile } from '../domain/policy.js';
+import type { ResourceWrite } from '../store/ports.js';
 
 /** A notification callback as a producer (the control API, a front door) asks for it. */
 export interface EnqueueRequest {
@@ -23,6 +24,11 @@ export interface CallbackService {
   enqueue(request: EnqueueRequest): Promise<Delivery>;
   /** Same, many at once in one transaction. */
   enqueueMany(requests: readonly EnqueueRequest[]): Promise<Delivery[]>;
+  /**
+   * A producer's state change and the callbacks it causes, in one transaction (the transactional
+   * outbox): both are stored or neither is.
+   */
+  commitChange(change: { readonly resources?: readonly ResourceWrite[]; readonly callbacks: readonly EnqueueRequest[] }): Promise<Delivery[]>;
   /** Send a delivery again under its stable id; null if unknown. */
   replay(id: string): Promise<Delivery | null>;
 }

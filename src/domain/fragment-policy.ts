@@ -1,6 +1,7 @@
 import { InputError } from './errors.js';
 import type { DeliveryPolicy, PolicyProfile, PolicyValueSource, ResolvedCallbackUrl, RetryTrigger } from './policy.js';
 import { RETRY_TRIGGERS } from './policy.js';
+import { checkHttpUrl } from './http-url.js';
 
 /** The operator's settings that shape the status-callback profiles (from config). */
 export interface PolicySettings {
@@ -158,15 +159,10 @@ export function resolveCallbackUrl(url: string, profile: PolicyProfile, settings
 }
 
 function assertHttpUrl(url: string): void {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new InputError(`"${url}" is not an absolute URL`, 'url', 'give a full URL such as https://example.com/status');
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new InputError(`"${url}" uses ${parsed.protocol.slice(0, -1)}, not http or https`, 'url', 'callbacks are sent over http or https only');
-  }
+  const check = checkHttpUrl(url);
+  if (check.ok) return;
+  if (check.reason === 'not-absolute') throw new InputError(`"${url}" is not an absolute URL`, 'url', 'give a full URL such as https://example.com/status');
+  throw new InputError(`"${url}" uses ${check.protocol}, not http or https`, 'url', 'callbacks are sent over http or https only');
 }
 
 interface TunedValues {

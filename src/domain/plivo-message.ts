@@ -1,4 +1,5 @@
 import type { CallbackParams, HttpMethod } from './callback.js';
+import { digitsOf } from './phone-numbers.js';
 import { segmentSms, type SmsEncoding } from './sms-segments.js';
 
 /**
@@ -46,7 +47,7 @@ export const REPORTED_AFTER_SENT_MS = 2000;
  * `15550030000` stays sent with no delivery report. Any other number is delivered.
  */
 export function farEndScript(destination: string): FarEndScript {
-  const digits = destination.replace(/^\+/, '');
+  const digits = digitsOf(destination);
   const magic = /^155500([123])(\d{4})$/.exec(digits);
   if (!magic) return { final: 'delivered', errorCode: null };
   const code = Number(magic[2]);
@@ -216,7 +217,7 @@ function totalAmount(message: PlivoMessage): string {
 
 /** Mobile country and network codes of the destination, as the simulator pretends to look them up. */
 export function networkOf(destination: string): { mcc: string; mnc: string } {
-  const digits = destination.replace(/^\+/, '');
+  const digits = digitsOf(destination);
   if (digits.startsWith('1')) return { mcc: '310', mnc: '410' };
   if (digits.startsWith('44')) return { mcc: '234', mnc: '15' };
   if (digits.startsWith('91')) return { mcc: '404', mnc: '45' };

@@ -7,7 +7,7 @@ import { Outbox } from '../../src/delivery/outbox.js';
 import { SsrfGuard } from '../../src/delivery/ssrf-guard.js';
 import { DEFAULT_POLICY_SETTINGS } from '../../src/domain/fragment-policy.js';
 import type { PlivoMessage } from '../../src/domain/plivo-message.js';
-import { MESSAGE_RESOURCE, MessageService } from '../../src/plivo/message-service.js';
+import { MESSAGE_RESOURCE, MessageService } from '../../src/engine/plivo/message-service.js';
 import type { Account, Store } from '../../src/store/ports.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 
@@ -42,7 +42,7 @@ describe('the far end of Plivo messages', () => {
       defaultAccountId: ACCOUNT.id,
       wake: () => undefined,
     });
-    const messages = new MessageService({ store: slowStore, clock, outbox, logger: pino({ level: 'silent' }) });
+    const messages = new MessageService({ store: slowStore, clock, callbacks: outbox, logger: pino({ level: 'silent' }) });
     const [sent] = await messages.send({ accountId: ACCOUNT.id, from: '14155550000', to: ['14155551111'], text: 'race', url: null, method: 'POST', log: true });
     const uuid = (sent as PlivoMessage).uuid;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_DOCUMENT_BYTES, parsePlivoXml } from '../../src/domain/plivo-xml.js';
+import { MAX_DOCUMENT_BYTES, parsePlivoXml } from '../../src/xml/plivo-xml.js';
 
 function error(body: string) {
   const result = parsePlivoXml(body);

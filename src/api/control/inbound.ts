@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { ApiError } from '../errors.js';
+import { E164 } from '../../domain/phone-numbers.js';
 import type { ServerDeps } from '../server.js';
 import { defineRoute, type ControlRoute } from './route.js';
 import { apiErrorSchema } from './schemas.js';
 
 export const inboundMessageSchema = z.strictObject({
-  from: z.string().regex(/^\+?[1-9]\d{6,14}$/, 'an E.164 number').describe('The phone sending the message.'),
-  to: z.string().regex(/^\+?[1-9]\d{6,14}$/, 'an E.164 number').describe('A number an account rents.'),
+  from: z.string().regex(E164, 'an E.164 number').describe('The phone sending the message.'),
+  to: z.string().regex(E164, 'an E.164 number').describe('A number an account rents.'),
   text: z.string().max(1600).default('').describe('What the phone sent (an MMS may have none).'),
   type: z.enum(['sms', 'mms']).default('sms').describe('sms or mms.'),
   mediaUrls: z.array(z.url({ protocol: /^https?$/ })).max(10).optional().describe('MMS: the media, at most 10 http(s) URLs.'),
@@ -39,30 +39,15 @@ export function inboundRoutes(deps: ServerDeps): ControlRoute[] {
         409: { description: 'The number has no application with a message_url.', schema: apiErrorSchema },
       },
       async handler({ body }, reply) {
-        const number = await plivo.numbers.find(body.to);
-        if (!number) throw new ApiError(404, 'not_found', `no account rents ${body.to}`, 'to', 'rent it with POST /hookline/v1/numbers or POST /v1/Account/{auth_id}/PhoneNumber/{number}/');
-        const application = number.appId ? await plivo.applications.get(number.accountId, number.appId) : await plivo.applications.defaultNumberApp(number.accountId);
-        if (!application?.messageUrl) {
-          throw new ApiError(
-            409,
-            'no_message_url',
-            `${number.number} leads to no application with a message_url`,
-            'to',
-            'point the number at an application with a message_url, or make one the default number application',
-          );
-        }
-        const message = await plivo.messages.receive({
-          accountId: number.accountId,
-          from: body.from.replace(/^\+/, ''),
-          to: number.number,
+        const { message, application } = await plivo.inbound.receive({
+          from: body.from,
+          to: body.to,
           text: body.text,
-          messageUrl: application.messageUrl,
-          messageMethod: application.messageMethod,
           type: body.type,
-          ...(body.type === 'mms' ? { mediaUrls: body.mediaUrls ?? [] } : {}),
+          ...(body.mediaUrls ? { mediaUrls: body.mediaUrls } : {}),
         });
         void reply.code(202);
-        return { messageUuid: message.uuid, accountId: number.accountId, appId: application.appId, messageUrl: application.messageUrl };
+        return { messageUuid: message.uuid, accountId: message.accountId, appId: application.appId, messageUrl: application.messageUrl };
       },
     }),
   ];

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { NumberTakenError } from '../../plivo/numbers.js';
+import { E164 } from '../../domain/phone-numbers.js';
 import { ApiError } from '../errors.js';
 import type { ServerDeps } from '../server.js';
 import { defineRoute, type ControlRoute } from './route.js';
 import { apiErrorSchema } from './schemas.js';
 
 export const addNumberSchema = z.strictObject({
-  number: z.string().regex(/^\+?[1-9]\d{6,14}$/, 'an E.164 number such as 14155550100').describe('The number, E.164 with or without +.'),
+  number: z.string().regex(E164, 'an E.164 number such as 14155550100').describe('The number, E.164 with or without +.'),
   accountId: z.string().min(1).optional().describe('The account that rents it; the dev account when left out.'),
   appId: z.string().min(1).optional().describe('The Plivo application its inbound traffic goes to; the account’s default number app when left out.'),
 });
@@ -38,17 +38,9 @@ export function numberRoutes(deps: ServerDeps): ControlRoute[] {
       async handler({ body }, reply) {
         const accountId = body.accountId ?? plivo.devAccountId;
         if (!plivo.accounts.get(accountId)) throw new ApiError(404, 'not_found', `account ${accountId} not found`, 'accountId', 'name an account hookline knows, or leave it out for the dev account');
-        if (body.appId && !(await plivo.applications.get(accountId, body.appId))) {
-          throw new ApiError(404, 'not_found', `application ${body.appId} not found in account ${accountId}`, 'appId', 'create it with POST /v1/Account/{auth_id}/Application/');
-        }
-        try {
-          const rented = await plivo.numbers.rent(accountId, body.number, body.appId ?? null);
-          void reply.code(201);
-          return { number: rented.number, accountId: rented.accountId, appId: rented.appId };
-        } catch (error) {
-          if (error instanceof NumberTakenError) throw new ApiError(400, 'number_taken', error.message, 'number', 'pick another number, or unrent it from the other account');
-          throw error;
-        }
+        const rented = await plivo.numbers.rent(accountId, body.number, body.appId ?? null);
+        void reply.code(201);
+        return { number: rented.number, accountId: rented.accountId, appId: rented.appId };
       },
     }),
   ];

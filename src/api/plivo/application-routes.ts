@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import type { HttpMethod } from '../../domain/callback.js';
-import { APPLICATION_DEFAULTS, type ApplicationSettings, type Applications, type PlivoApplication } from '../../plivo/applications.js';
+import { APPLICATION_DEFAULTS, type ApplicationSettings, type Applications, type PlivoApplication } from '../../engine/plivo/applications.js';
 import { accountOf } from './context.js';
 import { apiId, PlivoApiError } from './errors.js';
-import { listMeta, optionalFlag, optionalText, pageOf, paramsOf, type Params } from './params.js';
+import { httpUrl, listMeta, optionalFlag, optionalMethod, optionalText, pageOf, paramsOf, type Params } from './params.js';
 
 /** `Application/` create, get, list, update and delete (plivo SDK applications.js). */
 export function applicationRoutes(instance: FastifyInstance, applications: Applications): void {
@@ -52,8 +51,8 @@ function settingsOf(params: Params): Partial<ApplicationSettings> {
   }
   const methods = { answer_method: 'answerMethod', hangup_method: 'hangupMethod', fallback_method: 'fallbackMethod', message_method: 'messageMethod' } as const;
   for (const [param, key] of Object.entries(methods)) {
-    const value = optionalText(params, param);
-    if (value !== undefined) settings[key] = method(param, value);
+    const value = optionalMethod(params, param);
+    if (value !== undefined) settings[key] = value;
   }
   const flags = { default_number_app: 'defaultNumberApp', default_endpoint_app: 'defaultEndpointApp', log_incoming_messages: 'logIncomingMessages', public_uri: 'publicUri' } as const;
   for (const [param, key] of Object.entries(flags)) {
@@ -61,23 +60,6 @@ function settingsOf(params: Params): Partial<ApplicationSettings> {
     if (value !== undefined) settings[key] = value;
   }
   return settings as Partial<ApplicationSettings>;
-}
-
-function httpUrl(param: string, value: string): string {
-  let protocol: string;
-  try {
-    protocol = new URL(value).protocol;
-  } catch {
-    throw new PlivoApiError(400, `${param} "${value}" is not an absolute URL`);
-  }
-  if (protocol !== 'http:' && protocol !== 'https:') throw new PlivoApiError(400, `${param} must be an http or https URL`);
-  return value;
-}
-
-function method(param: string, value: string): HttpMethod {
-  const upper = value.toUpperCase();
-  if (upper !== 'GET' && upper !== 'POST') throw new PlivoApiError(400, `${param} "${value}" is not GET or POST`);
-  return upper;
 }
 
 /** The application as Plivo describes it. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyReply } from 'fastify';
-import { InputError } from '../../domain/errors.js';
+import { InputError, NotFoundError } from '../../domain/errors.js';
 
 /** Plivo's error body: `{api_id, error}` with the HTTP status saying what kind (plivo.md §0). */
 export class PlivoApiError extends Error {
@@ -23,12 +23,14 @@ export function sendPlivoError(reply: FastifyReply, status: number, message: str
 }
 
 /**
- * Errors under `/v1/` in Plivo's shape. Bad input (ours or a body the parser refused) is a 400 naming
- * the field; anything unexpected is logged and answered 500 without its details.
+ * Errors under `/v1/` in Plivo's shape. Bad input (ours, the engine's, or a body the parser refused)
+ * keeps its status and names the field; anything unexpected is logged and answered 500 without its
+ * details.
  */
 export function plivoErrorHandler(error: FastifyError | Error, request: { log: { error: (obj: unknown, msg: string) => void } }, reply: FastifyReply): FastifyReply {
   if (error instanceof PlivoApiError) return sendPlivoError(reply, error.status, error.message);
-  if (error instanceof InputError) return sendPlivoError(reply, 400, error.field ? `${error.field}: ${error.message}` : error.message);
+  if (error instanceof InputError) return sendPlivoError(reply, error.status, error.field ? `${error.field}: ${error.message}` : error.message);
+  if (error instanceof NotFoundError) return sendPlivoError(reply, 404, error.message);
   const status = (error as FastifyError).statusCode;
   if (status === 413) return sendPlivoError(reply, 413, 'request body too large');
   if (status !== undefined && status >= 400 && status < 500) return sendPlivoError(reply, status, `invalid request: ${error.message}`);

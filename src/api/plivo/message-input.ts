@@ -1,8 +1,8 @@
-import type { HttpMethod } from '../../domain/callback.js';
+import { digitsOf, isE164, splitDestinations } from '../../domain/phone-numbers.js';
 import { segmentSms } from '../../domain/sms-segments.js';
-import type { MessageFilter, SendSms } from '../../plivo/message-service.js';
+import type { MessageFilter, SendSms } from '../../engine/plivo/message-service.js';
 import { PlivoApiError } from './errors.js';
-import { optionalText, pageOf, paramsOf, requiredText, type Params } from './params.js';
+import { httpUrl, optionalMethod, optionalText, pageOf, paramsOf, requiredText, type Params } from './params.js';
 
 /**
  * `POST Message/` parameters as the Plivo SDKs send them (JSON, or a form), parsed into a typed
@@ -16,21 +16,20 @@ const MAX_UCS2_CHARACTERS = 737;
 /** Destinations in one request (plivo.md §3.1: "up to 1000"). */
 const MAX_DESTINATIONS = 1000;
 
-const E164 = /^\+?[1-9]\d{6,14}$/;
 /** An alphanumeric sender ID: up to 11 letters, digits and spaces, with at least one letter. */
 const SENDER_ID = /^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$/;
 
 export function parseSendSms(accountId: string, body: unknown): SendSms {
   const fields = paramsOf(body);
   const from = requiredText(fields, 'src');
-  if (!E164.test(from) && !SENDER_ID.test(from)) {
+  if (!isE164(from) && !SENDER_ID.test(from)) {
     throw new PlivoApiError(400, `src "${from}" is neither an E.164 number nor an alphanumeric sender ID`);
   }
   const to = destinations(requiredText(fields, 'dst'));
-  if (to.includes(from.replace(/^\+/, ''))) throw new PlivoApiError(400, 'src and dst cannot be the same number');
+  if (to.includes(digitsOf(from))) throw new PlivoApiError(400, 'src and dst cannot be the same number');
   const type = optionalText(fields, 'type')?.toLowerCase() ?? 'sms';
   if (type !== 'sms' && type !== 'mms') throw new PlivoApiError(400, `type "${type}" is not simulated yet; send sms or mms`);
-  const base = { accountId, from, to, url: optionalText(fields, 'url') ?? null, method: method(fields), log: log(fields) };
+  const base = { accountId, from, to, url: optionalText(fields, 'url') ?? null, method: optionalMethod(fields, 'method') ?? 'POST', log: log(fields) };
   if (type === 'sms') {
     const text = requiredText(fields, 'text');
     checkLength(text);
@@ -59,8 +58,8 @@ export function parseMessageFilter(query: unknown): { filter: MessageFilter; lim
 }
 
 function destinations(dst: string): string[] {
-  const numbers = [...new Set(dst.split('<').map((n) => n.trim().replace(/^\+/, '')))];
-  const bad = numbers.find((n) => !E164.test(n));
+  const numbers = [...new Set(splitDestinations(dst))];
+  const bad = numbers.find((n) => !isE164(n));
   if (bad !== undefined) throw new PlivoApiError(400, `dst "${bad}" is not an E.164 number`);
   if (numbers.length > MAX_DESTINATIONS) throw new PlivoApiError(400, `dst has ${numbers.length} numbers; at most ${MAX_DESTINATIONS} in one request`);
   return numbers;
@@ -77,14 +76,7 @@ function media(fields: Params): string[] {
   if (urls.length > MAX_MEDIA) throw new PlivoApiError(400, `media_urls has ${urls.length} URLs; at most ${MAX_MEDIA}`);
   return urls.map((url) => {
     if (typeof url !== 'string') throw new PlivoApiError(400, 'media_urls must be URLs');
-    let protocol: string;
-    try {
-      protocol = new URL(url).protocol;
-    } catch {
-      throw new PlivoApiError(400, `media_urls: "${url}" is not an absolute URL`);
-    }
-    if (protocol !== 'http:' && protocol !== 'https:') throw new PlivoApiError(400, `media_urls: "${url}" is not http or https`);
-    return url;
+    return httpUrl('media_urls', url);
   });
 }
 
@@ -93,12 +85,6 @@ function checkLength(text: string): void {
   const characters = [...text].length;
   const max = encoding === 'GSM' ? MAX_GSM_CHARACTERS : MAX_UCS2_CHARACTERS;
   if (characters > max) throw new PlivoApiError(400, `text has ${characters} characters; at most ${max} in ${encoding === 'GSM' ? 'GSM' : 'Unicode'} text`);
-}
-
-function method(fields: Params): HttpMethod {
-  const value = optionalText(fields, 'method')?.toUpperCase() ?? 'POST';
-  if (value !== 'GET' && value !== 'POST') throw new PlivoApiError(400, `method "${value}" is not GET or POST`);
-  return value;
 }
 
 function log(fields: Params): boolean {

@@ -1,32 +1,18 @@
 import type { FastifyInstance } from 'fastify';
-import type { Applications } from '../../plivo/applications.js';
-import { NumberTakenError, type Numbers, type PlivoNumber } from '../../plivo/numbers.js';
+import type { Numbers, PlivoNumber } from '../../engine/plivo/numbers.js';
+import { isE164 } from '../../domain/phone-numbers.js';
 import { accountOf } from './context.js';
 import { apiId, PlivoApiError } from './errors.js';
 import { listMeta, optionalText, pageOf, paramsOf } from './params.js';
 
-const E164 = /^\+?[1-9]\d{6,14}$/;
-
 /** `PhoneNumber/{number}/` to rent, `Number/` to list, read, re-point and unrent (plivo SDK numbers.js). */
-export function numberRoutes(instance: FastifyInstance, numbers: Numbers, applications: Applications): void {
-  const checkedAppId = async (accountId: string, appId: string | undefined): Promise<string | null> => {
-    if (appId === undefined) return null;
-    if (!(await applications.get(accountId, appId))) throw new PlivoApiError(404, `application ${appId} not found`);
-    return appId;
-  };
-
+export function numberRoutes(instance: FastifyInstance, numbers: Numbers): void {
   instance.post<{ Params: { number: string } }>('/PhoneNumber/:number/', async (request, reply) => {
     const account = accountOf(request);
     const { number } = request.params;
-    if (!E164.test(number)) throw new PlivoApiError(400, `"${number}" is not an E.164 number`);
-    const appId = await checkedAppId(account.id, optionalText(paramsOf(request.body), 'app_id'));
-    try {
-      const rented = await numbers.rent(account.id, number, appId);
-      return reply.code(201).send({ api_id: apiId(), message: 'created', numbers: [{ number: rented.number, status: 'Success' }], status: 'fulfilled' });
-    } catch (error) {
-      if (error instanceof NumberTakenError) throw new PlivoApiError(400, error.message);
-      throw error;
-    }
+    if (!isE164(number)) throw new PlivoApiError(400, `"${number}" is not an E.164 number`);
+    const rented = await numbers.rent(account.id, number, optionalText(paramsOf(request.body), 'app_id') ?? null);
+    return reply.code(201).send({ api_id: apiId(), message: 'created', numbers: [{ number: rented.number, status: 'Success' }], status: 'fulfilled' });
   });
 
   instance.get('/Number/', async (request) => {
@@ -45,10 +31,10 @@ export function numberRoutes(instance: FastifyInstance, numbers: Numbers, applic
   instance.post<{ Params: { number: string } }>('/Number/:number/', async (request, reply) => {
     const account = accountOf(request);
     const params = paramsOf(request.body);
-    const appIdText = optionalText(params, 'app_id');
+    const appId = optionalText(params, 'app_id');
     const alias = optionalText(params, 'alias');
     const updated = await numbers.update(account.id, request.params.number, {
-      ...(appIdText !== undefined ? { appId: await checkedAppId(account.id, appIdText) } : {}),
+      ...(appId !== undefined ? { appId } : {}),
       ...(alias !== undefined ? { alias } : {}),
     });
     if (!updated) throw new PlivoApiError(404, `number ${request.params.number} not found`);

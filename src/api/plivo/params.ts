@@ -1,3 +1,5 @@
+import type { HttpMethod } from '../../domain/callback.js';
+import { checkHttpUrl } from '../../domain/http-url.js';
 import { PlivoApiError } from './errors.js';
 
 /**
@@ -35,6 +37,21 @@ export function optionalFlag(params: Params, name: string): boolean | undefined 
   if (value === 'true') return true;
   if (value === 'false') return false;
   throw new PlivoApiError(400, `${name} must be true or false`);
+}
+
+/** `GET` or `POST`, in any case, as every `*method` parameter takes it. */
+export function optionalMethod(params: Params, name: string): HttpMethod | undefined {
+  const value = optionalText(params, name)?.toUpperCase();
+  if (value === undefined) return undefined;
+  if (value !== 'GET' && value !== 'POST') throw new PlivoApiError(400, `${name} "${value}" is not GET or POST`);
+  return value;
+}
+
+/** `value` if it is an absolute http(s) URL; the error names it as `label`. */
+export function httpUrl(label: string, value: string): string {
+  const check = checkHttpUrl(value);
+  if (check.ok) return value;
+  throw new PlivoApiError(400, `${label} "${value}" is ${check.reason === 'not-absolute' ? 'not an absolute URL' : 'not http or https'}`);
 }
 
 export function wholeNumber(params: Params, name: string, fallback: number, min: number, max: number): number {

@@ -4,14 +4,15 @@ import type { AccountDirectory } from '../../delivery/account-directory.js';
 import { messageRecord } from '../../domain/plivo-message.js';
 import type { Account } from '../../store/ports.js';
 import { signaturesEqual } from '../../signing/hmac.js';
-import type { MessageService } from '../../plivo/message-service.js';
-import type { Subaccounts } from '../../plivo/subaccounts.js';
-import type { Applications } from '../../plivo/applications.js';
-import type { Numbers } from '../../plivo/numbers.js';
+import type { MessageService } from '../../engine/plivo/message-service.js';
+import type { Subaccounts } from '../../engine/plivo/subaccounts.js';
+import type { Applications } from '../../engine/plivo/applications.js';
+import type { Numbers } from '../../engine/plivo/numbers.js';
 import { applicationRoutes } from './application-routes.js';
 import { numberRoutes } from './number-routes.js';
 import { verifyRoutes } from './verify-routes.js';
-import type { VerifySessions } from '../../plivo/verify.js';
+import type { VerifySessions } from '../../engine/plivo/verify.js';
+import type { InboundSms } from '../../engine/plivo/inbound.js';
 import { apiId, PlivoApiError, plivoErrorHandler, sendPlivoError } from './errors.js';
 import { accountOf } from './context.js';
 import { parseMessageFilter, parseSendSms } from './message-input.js';
@@ -27,6 +28,7 @@ export interface PlivoApiDeps {
   readonly applications: Applications;
   readonly numbers: Numbers;
   readonly verify: VerifySessions;
+  readonly inbound: InboundSms;
   /** Where the control API puts numbers that name no account. */
   readonly devAccountId: string;
 }
@@ -48,7 +50,7 @@ export function plivoPlugin(deps: PlivoApiDeps) {
 
     subaccountRoutes(instance, deps.subaccounts);
     applicationRoutes(instance, deps.applications);
-    numberRoutes(instance, deps.numbers, deps.applications);
+    numberRoutes(instance, deps.numbers);
     verifyRoutes(instance, deps.verify, deps.applications);
 
     instance.post('/Message/', async (request, reply) => {

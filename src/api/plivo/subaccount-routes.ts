@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Account } from '../../store/ports.js';
-import type { Subaccounts } from '../../plivo/subaccounts.js';
+import type { Subaccounts } from '../../engine/plivo/subaccounts.js';
 import { apiId, PlivoApiError } from './errors.js';
 import { accountOf } from './context.js';
 import { listMeta, optionalFlag, optionalText, pageOf, paramsOf, type Params } from './params.js';

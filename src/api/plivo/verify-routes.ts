@@ -1,12 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import type { HttpMethod } from '../../domain/callback.js';
-import type { Applications } from '../../plivo/applications.js';
-import { sessionRecord, type SessionStatus, type VerifySessions } from '../../plivo/verify.js';
+import { digitsOf, isE164 } from '../../domain/phone-numbers.js';
+import type { Applications } from '../../engine/plivo/applications.js';
+import { sessionRecord, type SessionStatus, type VerifySessions } from '../../engine/plivo/verify.js';
 import { accountOf } from './context.js';
 import { apiId, PlivoApiError } from './errors.js';
-import { listMeta, optionalText, pageOf, paramsOf, requiredText, wholeNumber } from './params.js';
-
-const E164 = /^\+?[1-9]\d{6,14}$/;
+import { listMeta, optionalMethod, optionalText, pageOf, paramsOf, requiredText, wholeNumber } from './params.js';
 
 const REFUSALS = {
   expired: 'session expired; create a new one',
@@ -21,19 +19,17 @@ export function verifyRoutes(instance: FastifyInstance, sessions: VerifySessions
     const account = accountOf(request);
     const params = paramsOf(request.body);
     const recipient = requiredText(params, 'recipient');
-    if (!E164.test(recipient)) throw new PlivoApiError(400, `recipient "${recipient}" is not an E.164 number`);
+    if (!isE164(recipient)) throw new PlivoApiError(400, `recipient "${recipient}" is not an E.164 number`);
     const channel = optionalText(params, 'channel')?.toLowerCase() ?? 'sms';
     if (channel !== 'sms') throw new PlivoApiError(400, `channel "${channel}" is not simulated yet; use sms`);
     const appUuid = optionalText(params, 'app_uuid') ?? null;
     if (appUuid && !(await applications.get(account.id, appUuid))) throw new PlivoApiError(404, `application ${appUuid} not found`);
-    const method = (optionalText(params, 'method') ?? 'POST').toUpperCase();
-    if (method !== 'GET' && method !== 'POST') throw new PlivoApiError(400, `method "${method}" is not GET or POST`);
     const session = await sessions.create({
       accountId: account.id,
       appUuid,
-      recipient: recipient.replace(/^\+/, ''),
+      recipient: digitsOf(recipient),
       url: optionalText(params, 'url') ?? null,
-      method: method as HttpMethod,
+      method: optionalMethod(params, 'method') ?? 'POST',
       locale: optionalText(params, 'locale') ?? 'en',
       brandName: optionalText(params, 'brand_name') ?? null,
       codeLength: wholeNumber(params, 'code_length', 6, 4, 8),
@@ -47,8 +43,8 @@ export function verifyRoutes(instance: FastifyInstance, sessions: VerifySessions
     const page = pageOf(params);
     const status = optionalText(params, 'status')?.toLowerCase();
     if (status && !['in-progress', 'verified', 'expired'].includes(status)) throw new PlivoApiError(400, `status "${status}" is not in-progress, verified or expired`);
-    const recipient = optionalText(params, 'recipient')?.replace(/^\+/, '');
-    const { items, total } = await sessions.list(account.id, { ...(status ? { status: status as SessionStatus } : {}), ...(recipient ? { recipient } : {}) }, page);
+    const recipient = optionalText(params, 'recipient');
+    const { items, total } = await sessions.list(account.id, { ...(status ? { status: status as SessionStatus } : {}), ...(recipient ? { recipient: digitsOf(recipient) } : {}) }, page);
     return { api_id: apiId(), meta: listMeta(`/v1/Account/${account.id}/Verify/Session/`, { ...page, total }), sessions: items.map(sessionRecord) };
   });
 

@@ -92,7 +92,6 @@ export class SqliteDatabase {
   private readonly db: Database.Database;
   private readonly statements: ReturnType<typeof prepareStatements>;
   private readonly policies: PolicyTable;
-  private readonly listStatements = new Map<string, Statement<DeliveryRow>>();
   private readonly shapedStatements = new Map<string, Statement<unknown>>();
   private readonly commitTransaction: Database.Transaction<(changes: ChangeSet, policyIds: PolicyIds) => CommitResult>;
   private readonly commitEachTransaction: Database.Transaction<(changeSets: readonly ChangeSet[], policyIds: PolicyIds) => CommitOutcome[]>;
@@ -213,7 +212,7 @@ export class SqliteDatabase {
     return { items: rows.map(toResource), total };
   }
 
-  /** Statements built from a query's shape, prepared once per shape. */
+  /** Statements built from a query's shape (its filters), prepared on first use and kept, one per shape. */
   private cachedStatement<Row>(source: string): Statement<Row> {
     let statement = this.shapedStatements.get(source);
     if (!statement) {
@@ -291,7 +290,7 @@ export class SqliteDatabase {
     if (filter.url !== undefined) params.url = escapeLike(filter.url);
     if (filter.resource !== undefined) params.resource = filter.resource;
     if (after !== null) params.after = after;
-    const rows = this.listStatement(shape).all(params);
+    const rows = this.cachedStatement<DeliveryRow>(sql.listDeliveries(shape)).all(params);
     const items = rows.slice(0, limit).map((row) => this.toDelivery(row));
     const last = items.at(-1);
     return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.seq) : null };
@@ -459,16 +458,6 @@ export class SqliteDatabase {
     return { deliveries: doomed.length, attempts, sinkRequests };
   }
 
-  /** One statement per combination of filters, prepared on first use and kept. */
-  private listStatement(shape: sql.DeliveryListShape): Statement<DeliveryRow> {
-    const key = `${+shape.accountId}${+shape.status}${+shape.url}${+shape.resource}${+shape.after}`;
-    let statement = this.listStatements.get(key);
-    if (!statement) {
-      statement = this.db.prepare<unknown[], DeliveryRow>(sql.listDeliveries(shape));
-      this.listStatements.set(key, statement);
-    }
-    return statement;
-  }
 }
 
 function commitError(changes: ChangeSet, cause: unknown): Error {

@@ -1,11 +1,12 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { EnqueueRequest } from '../delivery/callback-service.js';
-import type { Outbox } from '../delivery/outbox.js';
-import type { CallbackParams, HttpMethod } from '../domain/callback.js';
-import type { Clock, TimerHandle } from '../domain/clock.js';
-import { plivoTime, type MessageStatus, type PlivoMessage } from '../domain/plivo-message.js';
-import type { Store } from '../store/ports.js';
+import type { CallbackService, EnqueueRequest } from '../../delivery/callback-service.js';
+import type { CallbackParams, HttpMethod } from '../../domain/callback.js';
+import type { Clock, TimerHandle } from '../../domain/clock.js';
+import { plivoTime, type MessageStatus, type PlivoMessage } from '../../domain/plivo-message.js';
+import type { Store } from '../../store/ports.js';
+import { KeyedQueue } from '../keyed-queue.js';
+import { allResources } from '../resources.js';
 import type { MessageService } from './message-service.js';
 
 export const SESSION_RESOURCE = 'verify-session';
@@ -66,16 +67,15 @@ export class VerifySessions {
   private readonly expiryTimers = new Map<string, TimerHandle>();
   /** OTP message uuid → session uuid, for the sessions still in progress. */
   private readonly byMessage = new Map<string, string>();
-  private chain: Promise<unknown> = Promise.resolve();
-  private busy = 0;
-  private idleWaiters: Array<() => void> = [];
+  /** Per session: validations, expiry and message updates never interleave on one. */
+  private readonly queue = new KeyedQueue();
 
   constructor(
-    private readonly deps: { readonly store: Store; readonly clock: Clock; readonly outbox: Outbox; readonly messages: MessageService; readonly logger: Logger },
+    private readonly deps: { readonly store: Store; readonly clock: Clock; readonly callbacks: CallbackService; readonly messages: MessageService; readonly logger: Logger },
   ) {
     deps.messages.onChange((message) => {
       const sessionUuid = this.byMessage.get(message.uuid);
-      if (sessionUuid) void this.serialized(() => this.followMessage(sessionUuid, message));
+      if (sessionUuid) void this.queue.run(sessionUuid, () => this.followMessage(sessionUuid, message));
     });
   }
 
@@ -128,7 +128,7 @@ export class VerifySessions {
   }
 
   validate(accountId: string, uuid: string, otp: string): Promise<Validation> {
-    return this.serialized(async () => {
+    return this.queue.run(uuid, async () => {
       const session = await this.get(accountId, uuid);
       if (!session) return { ok: false, reason: 'not-found', session: null } as const;
       if (session.status === 'verified') return { ok: false, reason: 'verified', session } as const;
@@ -152,22 +152,17 @@ export class VerifySessions {
 
   /** Re-arm expiry and message following for the sessions still in progress: after a restart. */
   async resume(): Promise<number> {
-    let resumed = 0;
-    for (let offset = 0; ; offset += 500) {
-      const { items } = await this.deps.store.listResources({ type: SESSION_RESOURCE, where: { status: 'in-progress' } }, { limit: 500, offset });
-      for (const item of items) {
-        const session = item.state as VerifySession;
-        this.byMessage.set(session.messageUuid, session.uuid);
-        this.armExpiry(session);
-        resumed++;
-      }
-      if (items.length < 500) return resumed;
+    const sessions = await allResources(this.deps.store, { type: SESSION_RESOURCE, where: { status: 'in-progress' } });
+    for (const { state } of sessions) {
+      const session = state as VerifySession;
+      this.byMessage.set(session.messageUuid, session.uuid);
+      this.armExpiry(session);
     }
+    return sessions.length;
   }
 
   idle(): Promise<void> {
-    if (this.busy === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    return this.queue.idle();
   }
 
   close(): void {
@@ -187,7 +182,7 @@ export class VerifySessions {
       session.uuid,
       this.deps.clock.setTimer(session.expiresAt, () => {
         this.expiryTimers.delete(session.uuid);
-        void this.serialized(async () => {
+        void this.queue.run(session.uuid, async () => {
           const current = await this.find(session.uuid);
           if (current?.status === 'in-progress') await this.expire(current);
         }).catch((error: unknown) => this.deps.logger.error({ err: error, sessionUuid: session.uuid }, 'could not expire a verify session'));
@@ -216,25 +211,12 @@ export class VerifySessions {
             },
           ]
         : [];
-    await this.deps.outbox.commitChange({
+    await this.deps.callbacks.commitChange({
       resources: [{ type: SESSION_RESOURCE, id: session.uuid, accountId: session.accountId, state: session, updatedAt: session.updatedAt }],
       callbacks,
     });
   }
 
-  /** One change at a time across sessions: validations and message updates never interleave on one. */
-  private serialized<T>(work: () => Promise<T>): Promise<T> {
-    this.busy++;
-    const run = this.chain.then(work);
-    this.chain = run.catch(() => undefined);
-    void run
-      .catch(() => undefined)
-      .then(() => {
-        this.busy--;
-        if (this.busy === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
-      });
-    return run;
-  }
 }
 
 /** The session status callback (plivo.md §4.4). */

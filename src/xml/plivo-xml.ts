@@ -1,4 +1,5 @@
-import { parseXml, XmlSyntaxError, type XmlElement } from '../xml/element-tree.js';
+import { checkHttpUrl } from '../domain/http-url.js';
+import { parseXml, XmlSyntaxError, type XmlElement } from './element-tree.js';
 
 /**
  * Plivo XML as an answer URL, action or Redirect returns it, checked against the element reference
@@ -47,12 +48,9 @@ const integer =
   (value) =>
     /^-?\d+$/.test(value) && Number(value) >= min && Number(value) <= max ? null : `must be a whole number from ${min} to ${max}`;
 const url: Check = (value) => {
-  try {
-    const { protocol } = new URL(value);
-    return protocol === 'http:' || protocol === 'https:' ? null : 'must be an http or https URL';
-  } catch {
-    return 'must be an absolute URL';
-  }
+  const check = checkHttpUrl(value);
+  if (check.ok) return null;
+  return check.reason === 'not-absolute' ? 'must be an absolute URL' : 'must be an http or https URL';
 };
 const text: Check = () => null;
 const nonEmpty: Check = (value) => (value.trim() ? null : 'must not be empty');

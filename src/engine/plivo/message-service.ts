@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { EnqueueRequest } from '../delivery/callback-service.js';
-import type { Outbox } from '../delivery/outbox.js';
-import type { HttpMethod } from '../domain/callback.js';
-import type { Clock, TimerHandle } from '../domain/clock.js';
-import type { Attempt, Delivery } from '../domain/delivery.js';
-import { parseMessageReply } from '../domain/plivo-message-xml.js';
+import type { CallbackService, EnqueueRequest } from '../../delivery/callback-service.js';
+import type { HttpMethod } from '../../domain/callback.js';
+import type { Clock, TimerHandle } from '../../domain/clock.js';
+import type { Attempt, Delivery } from '../../domain/delivery.js';
+import { isE164, splitDestinations } from '../../domain/phone-numbers.js';
+import { parseMessageReply } from '../../xml/plivo-message-reply.js';
 import {
   allowedNext,
   countQueuedCallback,
@@ -19,8 +19,10 @@ import {
   type MessageType,
   type NewInboundSms,
   type PlivoMessage,
-} from '../domain/plivo-message.js';
-import type { ResourceWrite, Store } from '../store/ports.js';
+} from '../../domain/plivo-message.js';
+import type { ResourceWrite, Store } from '../../store/ports.js';
+import { KeyedQueue } from '../keyed-queue.js';
+import { allResources } from '../resources.js';
 
 export const MESSAGE_RESOURCE = 'message';
 
@@ -42,10 +44,8 @@ export interface MessageFilter {
   readonly direction?: 'outbound' | 'inbound';
 }
 
-const E164 = /^[1-9]\d{6,14}$/;
-
-/** Most messages read per page when re-arming the far end's timers at start. */
-const RESUME_PAGE = 500;
+/** The statuses a message can still move on from by itself: where `resume` looks. */
+const UNFINISHED: readonly MessageStatus[] = ['queued', 'sent', 'received'];
 
 /**
  * The carrier side of Plivo SMS: stores each message with its status callback in one transaction
@@ -57,14 +57,17 @@ export class MessageService {
   private readonly timers = new Map<string, TimerHandle>();
   /** The message each timer was armed with; dropped by any change that cancels the timer. */
   private readonly armed = new Map<string, PlivoMessage>();
-  /** Per-message chain: a timer and a live status change never interleave on one message. */
-  private readonly chains = new Map<string, Promise<void>>();
-  private busy = 0;
-  private idleWaiters: Array<() => void> = [];
+  /** Per message: a timer and a live status change never interleave on one message. */
+  private readonly queue = new KeyedQueue();
+  /**
+   * Inbound messages whose app has not answered yet. Every finished delivery about a message is
+   * reported here, status callbacks included; this set tells the few that matter without a read.
+   */
+  private readonly awaitingAnswer = new Set<string>();
   private readonly listeners: Array<(message: PlivoMessage) => void> = [];
 
   constructor(
-    private readonly deps: { readonly store: Store; readonly clock: Clock; readonly outbox: Outbox; readonly logger: Logger },
+    private readonly deps: { readonly store: Store; readonly clock: Clock; readonly callbacks: CallbackService; readonly logger: Logger },
   ) {}
 
   /** Told of every message after each change is stored (Verify follows its OTP messages so). */
@@ -91,7 +94,7 @@ export class MessageService {
       });
       return queued.url ? countQueuedCallback(queued) : queued;
     });
-    await this.deps.outbox.commitChange({
+    await this.deps.callbacks.commitChange({
       resources: messages.map(resourceOf),
       callbacks: messages.flatMap((message) => callbackOf(message)),
     });
@@ -109,7 +112,8 @@ export class MessageService {
    */
   async receive(input: Omit<NewInboundSms, 'uuid' | 'now'>): Promise<PlivoMessage> {
     const message = receivedSms({ ...input, uuid: randomUUID(), now: this.deps.clock.now() });
-    await this.deps.outbox.commitChange({
+    this.awaitingAnswer.add(message.uuid);
+    await this.deps.callbacks.commitChange({
       resources: [resourceOf(message)],
       callbacks: [
         {
@@ -122,6 +126,9 @@ export class MessageService {
           resource: `${MESSAGE_RESOURCE}:${message.uuid}`,
         },
       ],
+    }).catch((error: unknown) => {
+      this.awaitingAnswer.delete(message.uuid);
+      throw error;
     });
     return message;
   }
@@ -133,8 +140,9 @@ export class MessageService {
    */
   finished(delivery: Delivery, attempt: Attempt, status: 'succeeded' | 'failed'): void {
     const uuid = delivery.resource?.startsWith(`${MESSAGE_RESOURCE}:`) ? delivery.resource.slice(MESSAGE_RESOURCE.length + 1) : null;
-    if (!uuid) return;
-    void this.serialize(uuid, async () => {
+    if (!uuid || !this.awaitingAnswer.has(uuid)) return;
+    this.awaitingAnswer.delete(uuid);
+    void this.queue.run(uuid, async () => {
       const message = await this.load(uuid);
       if (!message || message.direction !== 'inbound' || message.status !== 'received') return;
       const now = this.deps.clock.now();
@@ -156,8 +164,8 @@ export class MessageService {
       return;
     }
     for (const message of reply.messages) {
-      const to = message.dst.split('<').map((n) => n.trim().replace(/^\+/, ''));
-      if (!to.every((n) => E164.test(n))) {
+      const to = splitDestinations(message.dst);
+      if (!to.every(isE164)) {
         this.deps.logger.warn({ messageUuid: inbound.uuid, dst: message.dst }, 'a <Message> of the reply has a dst that is not E.164; it was not sent');
         continue;
       }
@@ -193,7 +201,7 @@ export class MessageService {
    * next step is dropped: the message goes where it is told. Null if there is no such message.
    */
   setStatus(uuid: string, status: MessageStatus, errorCode: number | null): Promise<PlivoMessage | null> {
-    return this.serialize(uuid, async () => {
+    return this.queue.run(uuid, async () => {
       let message = await this.load(uuid);
       if (!message) return null;
       const now = this.deps.clock.now();
@@ -214,26 +222,27 @@ export class MessageService {
     });
   }
 
-  /** Re-arm the far end's next step for every message that has one: after a restart. */
+  /**
+   * After a restart: re-arm the far end's next step of every message that has one, and wait again for
+   * the answers of inbound messages still unanswered. Reads only the messages not yet finished.
+   */
   async resume(): Promise<number> {
+    const unfinished = (await Promise.all(UNFINISHED.map((status) => allResources(this.deps.store, { type: MESSAGE_RESOURCE, where: { status } })))).flat();
     let armed = 0;
-    for (let offset = 0; ; offset += RESUME_PAGE) {
-      const { items } = await this.deps.store.listResources({ type: MESSAGE_RESOURCE }, { limit: RESUME_PAGE, offset });
-      for (const item of items) {
-        const message = item.state as PlivoMessage;
-        if (message.next) {
-          this.arm(message);
-          armed++;
-        }
+    for (const { state } of unfinished) {
+      const message = state as PlivoMessage;
+      if (message.direction === 'inbound') this.awaitingAnswer.add(message.uuid);
+      if (message.next) {
+        this.arm(message);
+        armed++;
       }
-      if (items.length < RESUME_PAGE) return armed;
     }
+    return armed;
   }
 
   /** Resolves when no step of any script is being written (the virtual clock settles on it). */
   idle(): Promise<void> {
-    if (this.busy === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    return this.queue.idle();
   }
 
   close(): void {
@@ -268,7 +277,7 @@ export class MessageService {
    */
   private step(armedWith: PlivoMessage): Promise<void> {
     const { uuid } = armedWith;
-    return this.serialize(uuid, async () => {
+    return this.queue.run(uuid, async () => {
       const message = this.armed.get(uuid) === armedWith ? armedWith : await this.load(uuid);
       const next = message?.next;
       if (!message || !next) return;
@@ -286,7 +295,7 @@ export class MessageService {
   private async commit(changes: readonly PlivoMessage[]): Promise<void> {
     const last = changes[changes.length - 1];
     if (!last) return;
-    await this.deps.outbox.commitChange({ resources: [resourceOf(last)], callbacks: changes.flatMap((message) => callbackOf(message)) });
+    await this.deps.callbacks.commitChange({ resources: [resourceOf(last)], callbacks: changes.flatMap((message) => callbackOf(message)) });
     for (const message of changes) this.tell(message);
   }
 
@@ -305,26 +314,6 @@ export class MessageService {
     return resource ? (resource.state as PlivoMessage) : null;
   }
 
-  private serialize<T>(uuid: string, work: () => Promise<T>): Promise<T> {
-    this.busy++;
-    const previous = this.chains.get(uuid) ?? Promise.resolve();
-    const run = previous.then(work);
-    const settled = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.chains.set(uuid, settled);
-    void settled.then(() => {
-      if (this.chains.get(uuid) === settled) this.chains.delete(uuid);
-      this.busy--;
-      if (this.busy === 0) {
-        const waiters = this.idleWaiters;
-        this.idleWaiters = [];
-        for (const resolve of waiters) resolve();
-      }
-    });
-    return run;
-  }
 }
 
 function resourceOf(message: PlivoMessage): ResourceWrite {

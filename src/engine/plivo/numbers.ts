@@ -1,5 +1,8 @@
-import type { Clock } from '../domain/clock.js';
-import type { Store } from '../store/ports.js';
+import type { Clock } from '../../domain/clock.js';
+import { InputError } from '../../domain/errors.js';
+import { digitsOf } from '../../domain/phone-numbers.js';
+import type { Store } from '../../store/ports.js';
+import type { Applications } from './applications.js';
 
 export const NUMBER_RESOURCE = 'number';
 
@@ -13,16 +16,19 @@ export interface PlivoNumber {
   readonly addedOn: number;
 }
 
-export class NumberTakenError extends Error {
+/** Bad input for every front door: each answers it in its own error shape. */
+export class NumberTakenError extends InputError {
   constructor(readonly number: string) {
-    super(`number ${number} is not available: another account rents it`);
+    super(`number ${number} is not available: another account rents it`, 'number', 'pick another number, or unrent it from the other account', 400, 'number_taken');
     this.name = 'NumberTakenError';
   }
 }
 
-/** Digits only: the form Plivo lists numbers in and the key they are stored under. */
-export function normalizeNumber(number: string): string {
-  return number.trim().replace(/^\+/, '');
+export class UnknownApplicationError extends InputError {
+  constructor(appId: string, accountId: string) {
+    super(`application ${appId} not found in account ${accountId}`, null, 'create it with POST /v1/Account/{auth_id}/Application/', 404, 'not_found');
+    this.name = 'UnknownApplicationError';
+  }
 }
 
 /**
@@ -30,11 +36,15 @@ export function normalizeNumber(number: string): string {
  * finds its account and application by the number dialled. A number belongs to one account at a time.
  */
 export class Numbers {
-  constructor(private readonly deps: { readonly store: Store; readonly clock: Clock }) {}
+  constructor(private readonly deps: { readonly store: Store; readonly clock: Clock; readonly applications: Applications }) {}
 
-  /** Rent a number (or re-point one the account already has). Throws NumberTakenError if another account has it. */
+  /**
+   * Rent a number (or re-point one the account already has). Throws NumberTakenError if another
+   * account has it, UnknownApplicationError if `appId` is not one of the account's applications.
+   */
   async rent(accountId: string, number: string, appId: string | null, alias: string | null = null): Promise<PlivoNumber> {
-    const digits = normalizeNumber(number);
+    await this.checkApplication(accountId, appId);
+    const digits = digitsOf(number);
     const existing = await this.find(digits);
     if (existing && existing.accountId !== accountId) throw new NumberTakenError(digits);
     const rented: PlivoNumber = {
@@ -51,7 +61,7 @@ export class Numbers {
 
   /** The number, whoever rents it (inbound traffic routing). */
   async find(number: string): Promise<PlivoNumber | null> {
-    const resource = await this.deps.store.getResource(NUMBER_RESOURCE, normalizeNumber(number));
+    const resource = await this.deps.store.getResource(NUMBER_RESOURCE, digitsOf(number));
     return resource ? (resource.state as PlivoNumber) : null;
   }
 
@@ -68,6 +78,7 @@ export class Numbers {
   async update(accountId: string, number: string, change: { readonly appId?: string | null; readonly alias?: string | null }): Promise<PlivoNumber | null> {
     const current = await this.get(accountId, number);
     if (!current) return null;
+    await this.checkApplication(accountId, change.appId ?? null);
     const updated: PlivoNumber = {
       ...current,
       ...(change.appId !== undefined ? { appId: change.appId } : {}),
@@ -79,7 +90,11 @@ export class Numbers {
 
   async unrent(accountId: string, number: string): Promise<boolean> {
     if (!(await this.get(accountId, number))) return false;
-    return this.deps.store.deleteResource(NUMBER_RESOURCE, normalizeNumber(number));
+    return this.deps.store.deleteResource(NUMBER_RESOURCE, digitsOf(number));
+  }
+
+  private async checkApplication(accountId: string, appId: string | null): Promise<void> {
+    if (appId !== null && !(await this.deps.applications.get(accountId, appId))) throw new UnknownApplicationError(appId, accountId);
   }
 
   private async save(number: PlivoNumber): Promise<void> {

@@ -1,7 +1,8 @@
 import { randomInt } from 'node:crypto';
-import type { HttpMethod } from '../domain/callback.js';
-import type { Clock } from '../domain/clock.js';
-import type { Store } from '../store/ports.js';
+import type { HttpMethod } from '../../domain/callback.js';
+import type { Clock } from '../../domain/clock.js';
+import type { Store } from '../../store/ports.js';
+import { allResources } from '../resources.js';
 
 export const APPLICATION_RESOURCE = 'application';
 
@@ -81,20 +82,22 @@ export class Applications {
 
   /** The account's default number application, if it has one. */
   async defaultNumberApp(accountId: string): Promise<PlivoApplication | null> {
-    const { items } = await this.deps.store.listResources({ type: APPLICATION_RESOURCE, accountId }, { limit: 1000, offset: 0 });
-    return (items.map((item) => item.state as PlivoApplication).find((app) => app.defaultNumberApp) ?? null);
+    return (await this.defaultApps(accountId))[0] ?? null;
   }
 
   /** Making one application the default number app takes the role from any other of the account. */
   private async save(application: PlivoApplication): Promise<void> {
     const demoted = application.defaultNumberApp
-      ? (await this.deps.store.listResources({ type: APPLICATION_RESOURCE, accountId: application.accountId }, { limit: 1000, offset: 0 })).items
-          .map((item) => item.state as PlivoApplication)
-          .filter((other) => other.appId !== application.appId && other.defaultNumberApp)
-          .map((other) => ({ ...other, defaultNumberApp: false }))
+      ? (await this.defaultApps(application.accountId)).filter((other) => other.appId !== application.appId).map((other) => ({ ...other, defaultNumberApp: false }))
       : [];
     await this.deps.store.commit({
       resources: [application, ...demoted].map((app) => ({ type: APPLICATION_RESOURCE, id: app.appId, accountId: app.accountId, state: app, updatedAt: this.deps.clock.now() })),
     });
+  }
+
+  /** At most one, unless a save is under way. */
+  private async defaultApps(accountId: string): Promise<PlivoApplication[]> {
+    const all = await allResources(this.deps.store, { type: APPLICATION_RESOURCE, accountId });
+    return all.map((item) => item.state as PlivoApplication).filter((app) => app.defaultNumberApp);
   }
 }

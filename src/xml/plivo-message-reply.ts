@@ -1,5 +1,5 @@
-import type { HttpMethod } from './callback.js';
-import { parseXml, XmlSyntaxError, type XmlElement } from '../xml/element-tree.js';
+import type { HttpMethod } from '../domain/callback.js';
+import { parseXml, XmlSyntaxError, type XmlElement } from './element-tree.js';
 
 /** One `<Message>` of an application's reply to an inbound SMS. */
 export interface ReplyMessage {

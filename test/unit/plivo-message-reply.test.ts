@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseMessageReply } from '../../src/domain/plivo-message-xml.js';
+import { parseMessageReply } from '../../src/xml/plivo-message-reply.js';
 
 describe('an application’s reply to an inbound SMS', () => {
   it('reads every <Message> with its destinations, text and callback', () => {

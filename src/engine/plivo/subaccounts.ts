@@ -1,7 +1,7 @@
-import type { AccountDirectory } from '../delivery/account-directory.js';
-import type { Clock } from '../domain/clock.js';
-import { newAuthToken, randomAlphanumeric } from '../domain/ids.js';
-import type { Account, Store } from '../store/ports.js';
+import type { AccountDirectory } from '../../delivery/account-directory.js';
+import type { Clock } from '../../domain/clock.js';
+import { newAuthToken, randomAlphanumeric } from '../../domain/ids.js';
+import type { Account, Store } from '../../store/ports.js';
 
 /**
  * Plivo sub-accounts: accounts of their own (`SA…` auth id and token) under a main account, which
