@@ -21,7 +21,11 @@ import { Subaccounts } from './engine/plivo/subaccounts.js';
 import { Applications } from './engine/plivo/applications.js';
 import { Numbers } from './engine/plivo/numbers.js';
 import { VerifySessions } from './engine/plivo/verify.js';
-import { InboundSms } from './engine/plivo/inbound.js';
+import { InboundCalls, InboundSms } from './engine/plivo/inbound.js';
+import { CallEngine } from './engine/calls/call-engine.js';
+import { plivoCallServices } from './engine/calls/call-services.js';
+import { plivoVoiceParams } from './engine/calls/plivo-voice-params.js';
+import { Recordings } from './engine/calls/recordings.js';
 import { openSqliteStore } from './store/sqlite/index.js';
 import type { Account, Store } from './store/ports.js';
 import { VERSION } from './version.js';
@@ -44,6 +48,8 @@ export interface HooklineApp {
   readonly accounts: AccountDirectory;
   /** Plivo SMS: the carrier side of `POST Message/`. */
   readonly messages: MessageService;
+  /** Plivo voice: the live calls of this process. */
+  readonly calls: CallEngine;
   /** Required on the control API; generated when bound beyond loopback without one. */
   readonly controlToken: string | null;
   readonly logger: Logger;
@@ -137,6 +143,18 @@ async function assemble(config: HooklineConfig, store: Store, logger: Logger): P
     recordBodyBytes: config.attemptBodyLimit,
     userAgent,
   });
+  // The address is known once the server listens; RecordUrls handed out before that use the config.
+  let publicUrl = `http://${config.host}:${config.port}`;
+  const recordings = new Recordings(config.data === ':memory:' ? null : join(config.data, 'recordings'));
+  const calls = new CallEngine({
+    store,
+    clock,
+    callbacks,
+    logger: logger.child({ component: 'plivo-calls' }),
+    services: plivoCallServices({ documents, callbacks, messages, recordings, params: plivoVoiceParams, publicUrl: () => publicUrl }),
+    publish: (accountId, callUuid, event) => events.publish({ type: 'call', accountId, callUuid, event }),
+  });
+  if (virtualClock) virtualClock.addSettler(() => calls.idle());
   const controlToken = config.controlToken ?? (LOOPBACK_HOSTS.has(config.host) ? null : randomBytes(24).toString('base64url'));
   const server = await buildServer({
     store,
@@ -146,7 +164,12 @@ async function assemble(config: HooklineConfig, store: Store, logger: Logger): P
     events,
     logger,
     config: { bodyLimitBytes: config.bodyLimit, controlToken, version: VERSION },
-    plivo: { accounts, messages, subaccounts: new Subaccounts({ store, accounts, clock }), applications, numbers, verify, inbound: new InboundSms({ numbers, applications, messages }), devAccountId: devAccount.id },
+    plivo: { accounts, messages, subaccounts: new Subaccounts({ store, accounts, clock }), applications, numbers, verify, inbound: new InboundSms({ numbers, applications, messages }),
+      calls,
+      inboundCalls: new InboundCalls({ numbers, applications, calls, accounts }),
+      recordings,
+      devAccountId: devAccount.id,
+    },
   });
   const retention = startRetention(store, clock, config.retentionHours, logger);
 
@@ -163,6 +186,7 @@ async function assemble(config: HooklineConfig, store: Store, logger: Logger): P
     devAccount,
     accounts,
     messages,
+    calls,
     controlToken,
     logger,
     async listen() {
@@ -175,9 +199,12 @@ async function assemble(config: HooklineConfig, store: Store, logger: Logger): P
       if (resumed > 0) logger.info({ resumed }, 'resumed the far end of messages still on their way');
       const sessions = await verify.resume();
       if (sessions > 0) logger.info({ sessions }, 'resumed verify sessions still in progress');
+      const orphans = await calls.resume();
+      if (orphans > 0) logger.warn({ calls: orphans }, 'ended the calls that were live when hookline last stopped (5010 Internal Error)');
       const address = await server.listen({ port: config.port, host: config.host });
+      publicUrl = address.replace('[::1]', '127.0.0.1');
       dispatcher?.start();
-      return { url: address.replace('[::1]', '127.0.0.1') };
+      return { url: publicUrl };
     },
     async close() {
       if (closed) return;
@@ -185,6 +212,7 @@ async function assemble(config: HooklineConfig, store: Store, logger: Logger): P
       retention.stop();
       messages.close();
       verify.close();
+      await calls.close();
       await server.close();
       await messages.idle();
       await verify.idle();

@@ -15,6 +15,7 @@ import { messageRoutes } from './control/messages.js';
 import { numberRoutes } from './control/numbers.js';
 import { inboundRoutes } from './control/inbound.js';
 import { verifyRoutes } from './control/verify.js';
+import { callRoutes } from './control/calls.js';
 import { defineRoute, registerRoutes, type ControlRoute } from './control/route.js';
 import { sinkRoutes } from './control/sinks.js';
 import { ApiError, makeErrorHandler, notFoundHandler, sendApiError } from './errors.js';
@@ -22,6 +23,7 @@ import { registerLanding } from './landing.js';
 import { buildOpenApiDocument, CONTROL_PREFIX } from './openapi.js';
 import { PLIVO_PREFIX, plivoPlugin, type PlivoApiDeps } from './plivo/plugin.js';
 import { sinkPlugin } from './sink.js';
+import { registerRecordingMedia } from './recording-media.js';
 
 export interface ServerConfig {
   /** Largest request body accepted anywhere; larger ones get 400 body_too_large. */
@@ -83,6 +85,7 @@ function controlRoutes(deps: ServerDeps, streams: EventStreams): ControlRoute[] 
     ...numberRoutes(deps),
     ...inboundRoutes(deps),
     ...verifyRoutes(deps),
+    ...callRoutes(deps),
   ];
   let document: unknown = null;
   const openapi = defineRoute({
@@ -161,6 +164,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerLanding(server, version);
   void server.register(sinkPlugin(deps));
   void server.register(controlPlugin(deps), { prefix: CONTROL_PREFIX });
-  if (deps.plivo) void server.register(plivoPlugin(deps.plivo), { prefix: PLIVO_PREFIX });
+  if (deps.plivo) {
+    void server.register(plivoPlugin(deps.plivo), { prefix: PLIVO_PREFIX });
+    registerRecordingMedia(server, deps.plivo.recordings);
+  }
   return server;
 }

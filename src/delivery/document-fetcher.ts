@@ -53,6 +53,8 @@ export type DocumentResult =
       readonly ok: true;
       readonly body: string;
       readonly contentType: string | null;
+      /** The response's Content-Length, when it gave one. */
+      readonly contentLength: number | null;
       /** The URL that answered, without fragment. */
       readonly url: string;
       readonly deliveryId: string;
@@ -79,7 +81,7 @@ export interface DocumentFetcherDeps {
 }
 
 type SeriesResult =
-  | { readonly ok: true; readonly body: string; readonly contentType: string | null; readonly url: string; readonly deliveryId: string }
+  | { readonly ok: true; readonly body: string; readonly contentType: string | null; readonly contentLength: number | null; readonly url: string; readonly deliveryId: string }
   | { readonly ok: false; readonly failure: DocumentFailure };
 
 /**
@@ -125,7 +127,7 @@ export class DocumentFetcher {
     const attempts: Attempt[] = [];
     const seriesStart = performance.now();
     let failure: DocumentFailure | null = null;
-    let document: { body: string; contentType: string | null } | null = null;
+    let document: { body: string; contentType: string | null; contentLength: number | null } | null = null;
 
     for (let n = 1; ; n++) {
       const remaining = policy.totalTimeoutMs - (performance.now() - seriesStart);
@@ -176,7 +178,8 @@ export class DocumentFetcher {
         continue;
       }
       if (decision.status === 'succeeded') {
-        document = { body: sent.body ?? '', contentType: sent.response?.headers['content-type'] ?? null };
+        const length = Number(sent.response?.headers['content-length'] ?? Number.NaN);
+        document = { body: sent.body ?? '', contentType: sent.response?.headers['content-type'] ?? null, contentLength: Number.isFinite(length) ? length : null };
       } else {
         failure = {
           url: resolved.wireUrl,

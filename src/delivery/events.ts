@@ -1,10 +1,13 @@
 import { EventEmitter } from 'node:events';
+import type { CallEvent } from '../domain/call-event.js';
 import type { Attempt, Delivery } from '../domain/delivery.js';
 
 /** What the event stream (`GET /hookline/v1/events`), the inspector and `hookline tail` see. */
 export type DeliveryEvent =
   | { readonly type: 'delivery'; readonly delivery: Delivery }
-  | { readonly type: 'attempt'; readonly accountId: string; readonly attempt: Attempt };
+  | { readonly type: 'attempt'; readonly accountId: string; readonly attempt: Attempt }
+  /** A step on a call's timeline. */
+  | { readonly type: 'call'; readonly accountId: string; readonly callUuid: string; readonly event: CallEvent };
 
 /**
  * In-process fan-out of delivery events. Listeners must be cheap: they run on the dispatcher's path.

@@ -80,6 +80,21 @@ function profileDefaults(profile: PolicyProfile, settings: PolicySettings): Prof
         maxRetryAfterMs: 10_000,
         fragment: PLIVO_RULES,
       };
+    case 'plivo-audio':
+      // Audio URLs have fixed settings that no fragment changes (plivo.md §5, "Not applicable"): files up
+      // to 10 MB.
+      return {
+        ct: 2_000,
+        rt: 120_000,
+        tt: 125_000,
+        rp: RETRY_TRIGGERS,
+        rc: 1,
+        retryDelaysMs: [0],
+        maxRedirects: 3,
+        maxResponseBytes: 10 * KIB * KIB,
+        maxRetryAfterMs: 10_000,
+        fragment: null,
+      };
     case 'plivo-messaging':
       // Any non-2xx answer or no answer in 8 s is retried (messaging/concepts/callbacks); the fragment
       // syntax is documented for voice URLs only, so it is not honoured here.

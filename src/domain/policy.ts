@@ -11,12 +11,14 @@ export const RETRY_TRIGGERS: readonly RetryTrigger[] = ['4xx', '5xx', 'ct', 'rt'
  */
 export type PolicyProfile =
   | 'plivo-voice' // answer/hangup/ring/action URLs: ct 2000, rt 40000, tt 55000, rc 1, rp ct,rt; retries at once
+  | 'plivo-audio' // Play and PreAnswer audio: fixed ct 2000, rt 120000, rc 1, rp all; no fragment
   | 'plivo-messaging' // SMS/MMS and Verify status: 8 s timeout, retries +60 s, +120 s, +240 s
   | 'laml-document' // cXML Url/action: ot 2000, rt 5000, tt 15000, no retry (fallback instead)
   | 'laml-status' // StatusCallback and friends: three attempts in total
   | 'standard'; // generic callbacks enqueued through the control API
 export const POLICY_PROFILES: readonly PolicyProfile[] = [
   'plivo-voice',
+  'plivo-audio',
   'plivo-messaging',
   'laml-document',
   'laml-status',

@@ -16,6 +16,15 @@ export const plivo = require('plivo') as {
 type SdkList = Array<Record<string, unknown>> & { meta?: Record<string, unknown> };
 
 export interface PlivoClient {
+  calls: {
+    create(from: string, to: string, answerUrl: string, params?: Record<string, unknown>): Promise<{ apiId: string; message: string; requestUuid: string | string[] }>;
+    get(uuid: string): Promise<Record<string, unknown>>;
+    list(params?: Record<string, unknown>): Promise<SdkList>;
+    hangup(uuid: string): Promise<unknown>;
+    cancel(requestUuid: string): Promise<unknown>;
+    listLiveCalls(params?: Record<string, unknown>): Promise<Array<Record<string, unknown>>>;
+    getLiveCall(uuid: string): Promise<Record<string, unknown>>;
+  };
   messages: {
     create(params: Record<string, unknown>): Promise<{ apiId: string; message: string; messageUuid: string[] }>;
     get(uuid: string): Promise<Record<string, unknown>>;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DIALECTS } from '../../domain/callback.js';
 import { DELIVERY_STATUSES, type Attempt, type Delivery } from '../../domain/delivery.js';
 import { POLICY_PROFILES, RETRY_TRIGGERS } from '../../domain/policy.js';
+import type { CallEvent } from '../../domain/call-event.js';
 import type { DeliveryEvent } from '../../delivery/events.js';
 import type { SinkConfig, SinkRequest } from '../../store/ports.js';
 
@@ -89,9 +90,19 @@ export const attemptSchema = z.object({
   nextAttemptAt: clockTime.nullable(),
 });
 
+export const callEventSchema = z.object({
+  at: clockTime,
+  type: z
+    .enum(['request', 'status', 'document', 'instruction', 'far-end', 'callback', 'hangup', 'error', 'warning', 'message', 'recording', 'dial'])
+    .describe('What kind of step: the API request, a state change, a document fetched, the element running, far-end input, a callback, the hangup…'),
+  message: z.string(),
+  data: z.record(z.string(), z.unknown()).optional().describe('Details: the element and its line, the delivery id of a request, the hangup cause…'),
+});
+
 export const deliveryEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('delivery'), delivery: deliverySchema }),
   z.object({ type: z.literal('attempt'), accountId: z.string(), attempt: attemptSchema }),
+  z.object({ type: z.literal('call'), accountId: z.string(), callUuid: z.string(), event: callEventSchema }),
 ]);
 
 // ---- sinks ----
@@ -159,6 +170,7 @@ export type SchemaAgreement = [
   Expect<Same<Delivery, z.output<typeof deliverySchema>>>,
   Expect<Same<Attempt, z.output<typeof attemptSchema>>>,
   Expect<Same<DeliveryEvent, z.output<typeof deliveryEventSchema>>>,
+  Expect<Same<CallEvent, z.output<typeof callEventSchema>>>,
   Expect<Same<SinkConfig, z.output<typeof sinkConfigSchema>>>,
   Expect<Same<SinkRequest & { seq: number }, z.output<typeof sinkRequestSchema>>>,
 ];

@@ -12,7 +12,10 @@ import { applicationRoutes } from './application-routes.js';
 import { numberRoutes } from './number-routes.js';
 import { verifyRoutes } from './verify-routes.js';
 import type { VerifySessions } from '../../engine/plivo/verify.js';
-import type { InboundSms } from '../../engine/plivo/inbound.js';
+import type { InboundCalls, InboundSms } from '../../engine/plivo/inbound.js';
+import type { CallEngine } from '../../engine/calls/call-engine.js';
+import type { Recordings } from '../../engine/calls/recordings.js';
+import { callRoutes } from './call-routes.js';
 import { apiId, PlivoApiError, plivoErrorHandler, sendPlivoError } from './errors.js';
 import { accountOf } from './context.js';
 import { parseMessageFilter, parseSendSms } from './message-input.js';
@@ -29,6 +32,9 @@ export interface PlivoApiDeps {
   readonly numbers: Numbers;
   readonly verify: VerifySessions;
   readonly inbound: InboundSms;
+  readonly calls: CallEngine;
+  readonly inboundCalls: InboundCalls;
+  readonly recordings: Recordings;
   /** Where the control API puts numbers that name no account. */
   readonly devAccountId: string;
 }
@@ -52,6 +58,7 @@ export function plivoPlugin(deps: PlivoApiDeps) {
     applicationRoutes(instance, deps.applications);
     numberRoutes(instance, deps.numbers);
     verifyRoutes(instance, deps.verify, deps.applications);
+    callRoutes(instance, deps.calls);
 
     instance.post('/Message/', async (request, reply) => {
       const account = accountOf(request);

@@ -1,0 +1,78 @@
+import type { HttpMethod } from '../../domain/callback.js';
+import type { UrlTarget } from '../../domain/instructions.js';
+import { digitsOf, isE164, splitDestinations } from '../../domain/phone-numbers.js';
+import type { CallStatus, MachineDetection } from '../../domain/plivo-call.js';
+import type { NewOutboundCall } from '../../engine/calls/call-engine.js';
+import { PlivoApiError } from './errors.js';
+import { httpUrl, optionalMethod, optionalText, pageOf, paramsOf, requiredText, wholeNumber, type Params } from './params.js';
+
+/**
+ * `POST Call/` parameters as the SDKs send them (plivo.md §1.1), parsed into one request per destination
+ * or refused with Plivo's 400 naming the parameter; nothing starts unless all of it is good.
+ */
+
+/** Destinations in one request (plivo.md §1.1: "max 1000 unique destinations"). */
+const MAX_DESTINATIONS = 1000;
+const SIP_URI = /^sip:[^\s@]+@[^\s@]+$/;
+
+export function parseMakeCall(accountId: string, parentAuthId: string, body: unknown): NewOutboundCall[] {
+  const fields = paramsOf(body);
+  const from = requiredText(fields, 'from');
+  if (!isE164(from)) throw new PlivoApiError(400, `from "${from}" is not a phone number (E.164 digits, with or without +)`);
+  const to = destinations(requiredText(fields, 'to'));
+  if (to.includes(digitsOf(from))) throw new PlivoApiError(400, 'src and destination cannot overlap');
+  const answerUrl = target(fields, 'answer_url', 'answer_method');
+  if (!answerUrl) throw new PlivoApiError(400, 'answer_url parameter is missing');
+  const callerName = optionalText(fields, 'caller_name') ?? '';
+  if (callerName.length > 50) throw new PlivoApiError(400, 'caller_name must be at most 50 characters');
+  const timeLimitS = Math.min(wholeNumber(fields, 'time_limit', 14_400, 1, Number.MAX_SAFE_INTEGER), 86_400);
+  const hangupOnRing = optionalText(fields, 'hangup_on_ring') === undefined ? null : wholeNumber(fields, 'hangup_on_ring', 0, 0, 86_400) * 1000;
+  const common = {
+    accountId,
+    parentAuthId,
+    from: digitsOf(from),
+    callerName,
+    answerUrl,
+    fallbackUrl: target(fields, 'fallback_url', 'fallback_method'),
+    ringUrl: target(fields, 'ring_url', 'ring_method'),
+    hangupUrl: target(fields, 'hangup_url', 'hangup_method'),
+    machineDetection: machineDetection(fields),
+    timeLimitMs: timeLimitS * 1000,
+    ringTimeoutMs: wholeNumber(fields, 'ring_timeout', 120, 1, 86_400) * 1000,
+    hangupOnRingMs: hangupOnRing,
+  };
+  return to.map((destination) => ({ ...common, to: destination }));
+}
+
+export function parseCallFilter(query: unknown): { filter: { status?: CallStatus; direction?: 'inbound' | 'outbound' }; limit: number; offset: number } {
+  const fields = paramsOf(query);
+  const direction = optionalText(fields, 'call_direction');
+  if (direction !== undefined && direction !== 'inbound' && direction !== 'outbound') throw new PlivoApiError(400, `call_direction "${direction}" is not inbound or outbound`);
+  return { filter: direction ? { direction } : {}, ...pageOf(fields) };
+}
+
+function destinations(to: string): string[] {
+  const all = [...new Set(splitDestinations(to))];
+  if (all.length > MAX_DESTINATIONS) throw new PlivoApiError(400, `to has ${all.length} destinations; at most ${MAX_DESTINATIONS} in one request`);
+  for (const destination of all) {
+    if (!isE164(destination) && !SIP_URI.test(destination)) throw new PlivoApiError(400, `to "${destination}" is neither a phone number nor a sip: URI`);
+  }
+  return all.map((destination) => (destination.startsWith('sip:') ? destination : digitsOf(destination)));
+}
+
+function target(fields: Params, urlName: string, methodName: string): UrlTarget | null {
+  const url = optionalText(fields, urlName);
+  const method: HttpMethod = optionalMethod(fields, methodName) ?? 'POST';
+  return url === undefined ? null : { url: httpUrl(urlName, url), method };
+}
+
+function machineDetection(fields: Params): MachineDetection | null {
+  const mode = optionalText(fields, 'machine_detection')?.toLowerCase();
+  if (mode === undefined || mode === 'false') return null;
+  if (mode !== 'true' && mode !== 'hangup') throw new PlivoApiError(400, `machine_detection "${mode}" is not true or hangup`);
+  return {
+    mode,
+    timeMs: wholeNumber(fields, 'machine_detection_time', 5000, 2000, 10_000),
+    url: target(fields, 'machine_detection_url', 'machine_detection_method'),
+  };
+}

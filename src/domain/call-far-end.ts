@@ -1,0 +1,71 @@
+import { digitsOf } from './phone-numbers.js';
+
+/**
+ * What the far end of a call does by itself, from the number called (docs/plivo-voice.md lists them):
+ * answer after a short ring, or the documented magic numbers for busy, no answer, failure, rejection,
+ * an answering machine and a slow answer. Live control (the control API) overrides it while the call
+ * rings; a scenario could pick another script by number the same way.
+ */
+
+export type FarEndScript =
+  | { readonly outcome: 'answer'; readonly ringMs: number; readonly machine: boolean }
+  /** Rings until the carrier gives up: ring_timeout, or the carrier's own limit (3000 No Answer). */
+  | { readonly outcome: 'no-answer' }
+  | { readonly outcome: 'busy' | 'rejected'; readonly ringMs: number }
+  /** Refused before it rings: no ring_url. */
+  | { readonly outcome: 'failed' };
+
+/** How long a phone rings before it is answered, by default. */
+export const DEFAULT_RING_MS = 2_000;
+/** From the API request to the first ring. */
+export const SETUP_MS = 1_000;
+/** A slow answer rings this long. */
+export const SLOW_RING_MS = 25_000;
+/** The carrier's own limit on an unanswered call, when ring_timeout is longer. */
+export const CARRIER_NO_ANSWER_MS = 60_000;
+/** How long the far end talks when it is recorded, before it goes quiet. */
+export const FAR_END_TALK_MS = 5_000;
+/** How long a bridged B leg stays on the line before it hangs up, unless told otherwise. */
+export const BRIDGE_TALK_MS = 10_000;
+/** The length of a Play whose file gives none. */
+export const DEFAULT_AUDIO_MS = 5_000;
+
+/**
+ * The length of an audio file from its size: telephone-quality WAV (8 kHz, 16-bit mono) or a 128 kbps
+ * MP3. A sizeless or unknown file plays for the default.
+ */
+export function audioDurationMs(contentType: string | null, bytes: number | null): number {
+  if (bytes === null || bytes <= 0) return DEFAULT_AUDIO_MS;
+  const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (type === 'audio/wav' || type === 'audio/x-wav' || type === 'audio/wave') return Math.max(0, Math.round(((bytes - 44) / 16_000) * 1000));
+  if (type === 'audio/mpeg' || type === 'audio/mp3') return Math.round((bytes * 8) / 128);
+  return DEFAULT_AUDIO_MS;
+}
+
+const MAGIC: ReadonlyArray<readonly [prefix: string, script: FarEndScript]> = [
+  ['1555100', { outcome: 'busy', ringMs: 1_000 }],
+  ['1555101', { outcome: 'no-answer' }],
+  ['1555102', { outcome: 'failed' }],
+  ['1555103', { outcome: 'answer', ringMs: DEFAULT_RING_MS, machine: true }],
+  ['1555104', { outcome: 'answer', ringMs: SLOW_RING_MS, machine: false }],
+  ['1555105', { outcome: 'rejected', ringMs: 1_000 }],
+];
+
+export function farEndScript(number: string): FarEndScript {
+  const digits = digitsOf(number);
+  for (const [prefix, script] of MAGIC) if (digits.startsWith(prefix) && digits.length === 11) return script;
+  return { outcome: 'answer', ringMs: DEFAULT_RING_MS, machine: false };
+}
+
+/** A phrase's length when spoken: about 150 words a minute, never under a second. */
+export function speechDurationMs(text: string): number {
+  const words = text.split(/\s+/).filter(Boolean).length;
+  return Math.max(1_000, Math.round((words / 2.5) * 1000));
+}
+
+/** DTMF tones: half a second a key, `w` half a second of pause, `W` a second. */
+export function dtmfDurationMs(digits: string): number {
+  let ms = 0;
+  for (const key of digits) ms += key === 'W' ? 1_000 : 500;
+  return ms;
+}

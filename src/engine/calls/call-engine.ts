@@ -1,0 +1,357 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { CallbackService, EnqueueRequest } from '../../delivery/callback-service.js';
+import type { CallbackParams } from '../../domain/callback.js';
+import type { Clock } from '../../domain/clock.js';
+import type { FarEndScript } from '../../domain/call-far-end.js';
+import type { Hangup } from '../../domain/hangup-causes.js';
+import type { UrlTarget } from '../../domain/instructions.js';
+import { endCall, hangupCallbackParams, INBOUND_RATE, isFinal, OUTBOUND_RATE, ringParams, type CallStatus, type MachineDetection, type PlivoCall } from '../../domain/plivo-call.js';
+import type { ResourceWrite, Store } from '../../store/ports.js';
+import { allResources } from '../resources.js';
+import { liveCall, type CallRecorder } from './call-lifecycle.js';
+import { CallActivity, CallSession, type CallEvent, type RingControl } from './call-session.js';
+import type { CallServices } from './verb.js';
+
+export const CALL_RESOURCE = 'call';
+
+/** A call as stored: its record, and once it has ended, its timeline. */
+export interface StoredCall extends PlivoCall {
+  readonly timeline?: readonly CallEvent[];
+}
+
+/** What `POST Call/` asks for, per destination. */
+export type NewOutboundCall = Pick<
+  PlivoCall,
+  | 'accountId'
+  | 'parentAuthId'
+  | 'from'
+  | 'to'
+  | 'callerName'
+  | 'answerUrl'
+  | 'fallbackUrl'
+  | 'ringUrl'
+  | 'hangupUrl'
+  | 'machineDetection'
+  | 'timeLimitMs'
+  | 'ringTimeoutMs'
+  | 'hangupOnRingMs'
+>;
+
+/** A phone calling a number, routed to its application. */
+export type NewInboundCall = Pick<PlivoCall, 'accountId' | 'parentAuthId' | 'from' | 'to' | 'answerUrl' | 'fallbackUrl' | 'hangupUrl'>;
+
+/** Live control of a call by the far end, as the control API offers it. */
+export type FarEndAction =
+  | { readonly kind: 'digits'; readonly digits: string }
+  | { readonly kind: 'speech'; readonly text: string }
+  | { readonly kind: 'answer' }
+  | { readonly kind: 'reject'; readonly hangup: Hangup }
+  | { readonly kind: 'hangup' };
+
+export class CallNotLiveError extends Error {
+  constructor(readonly uuid: string, readonly reason: string) {
+    super(`call ${uuid} ${reason}`);
+    this.name = 'CallNotLiveError';
+  }
+}
+
+export interface CallEngineDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly callbacks: CallbackService;
+  readonly logger: Logger;
+  /** Builds the services a call's runners use (documents, audio, messages, recordings, dial…). */
+  readonly services: (engine: CallEngine) => CallServices;
+  readonly publish: (accountId: string, callUuid: string, event: CallEvent) => void;
+}
+
+/**
+ * The voice side of the carrier: owns the live calls of this process, each run by its own `liveCall`,
+ * stores every state change with the callbacks it causes (ring_url, hangup_url) in one transaction,
+ * and takes the far end's and the API's requests for a live call.
+ */
+export class CallEngine {
+  private readonly live = new Map<string, CallSession>();
+  readonly activity = new CallActivity();
+  private readonly services: CallServices;
+  private readonly recorder: CallRecorder;
+  private closed = false;
+
+  constructor(private readonly deps: CallEngineDeps) {
+    this.services = deps.services(this);
+    this.recorder = {
+      ringing: (session) => this.ringing(session),
+      answered: (session) => this.answered(session),
+      ended: (session, hangup) => this.ended(session, hangup),
+      onAnswer: (session, script) => this.onAnswer(session, script),
+    };
+  }
+
+  /** One call per destination, stored as queued, then started on the clock. */
+  async dial(request: NewOutboundCall): Promise<PlivoCall> {
+    const call = this.newCall({ ...request, direction: 'outbound', billRate: OUTBOUND_RATE });
+    await this.deps.store.commit({ resources: [resourceOf(call)] });
+    this.start(call, `API request: call ${call.to} from ${call.from}`);
+    return call;
+  }
+
+  /** A phone calls one of the accounts' numbers; its application answers. */
+  async receive(request: NewInboundCall): Promise<PlivoCall> {
+    const call = this.newCall({
+      ...request,
+      direction: 'inbound',
+      billRate: INBOUND_RATE,
+      callerName: '',
+      ringUrl: null,
+      machineDetection: null,
+      timeLimitMs: 14_400_000,
+      ringTimeoutMs: 120_000,
+      hangupOnRingMs: null,
+    });
+    await this.deps.store.commit({ resources: [resourceOf(call)] });
+    this.start(call, `inbound call from ${call.from} to ${call.to}`);
+    return call;
+  }
+
+  private newCall(request: NewOutboundCall & Pick<PlivoCall, 'direction' | 'billRate'>): PlivoCall {
+    const uuid = randomUUID();
+    return { ...request, uuid, requestUuid: uuid, parentCallUuid: null, status: 'queued', initiatedAt: this.deps.clock.now(), answeredAt: null, endedAt: null, hangup: null };
+  }
+
+  /** A B leg (or any call another call drives): registered for live control, run by its owner. */
+  adopt(call: PlivoCall): CallSession {
+    const session = this.session(call);
+    this.live.set(call.uuid, session);
+    return session;
+  }
+
+  release(session: CallSession): void {
+    this.live.delete(session.uuid);
+  }
+
+  async get(accountId: string, uuid: string): Promise<StoredCall | null> {
+    const live = this.live.get(uuid);
+    if (live) return live.call.accountId === accountId ? live.call : null;
+    const stored = await this.load(uuid);
+    return stored && stored.accountId === accountId ? stored : null;
+  }
+
+  /** The call, live or stored, whoever owns it (the control API). */
+  async find(uuid: string): Promise<StoredCall | null> {
+    return this.live.get(uuid)?.call ?? (await this.load(uuid));
+  }
+
+  liveCalls(accountId: string): PlivoCall[] {
+    return [...this.live.values()].map((session) => session.call).filter((call) => call.accountId === accountId && !isFinal(call) && call.status !== 'queued');
+  }
+
+  liveCall(accountId: string, uuid: string): PlivoCall | null {
+    const call = this.live.get(uuid)?.call;
+    return call && call.accountId === accountId && call.status !== 'queued' ? call : null;
+  }
+
+  async list(accountId: string, filter: { status?: CallStatus; direction?: 'inbound' | 'outbound' }, page: { limit: number; offset: number }): Promise<{ calls: StoredCall[]; total: number }> {
+    const where: Record<string, string> = {};
+    if (filter.status) where.status = filter.status;
+    if (filter.direction) where.direction = filter.direction;
+    const { items, total } = await this.deps.store.listResources({ type: CALL_RESOURCE, accountId, where }, page);
+    return { calls: items.map((item) => item.state as StoredCall), total };
+  }
+
+  /** The steps of a call so far: from memory while it lives, from the store once it has ended. */
+  async timeline(uuid: string): Promise<{ call: StoredCall; events: readonly CallEvent[] } | null> {
+    const live = this.live.get(uuid);
+    if (live) return { call: live.call, events: live.timeline };
+    const stored = await this.load(uuid);
+    return stored ? { call: stored, events: stored.timeline ?? [] } : null;
+  }
+
+  /** `DELETE Call/{uuid}/`: hang up a live call (a cancel while it has not been answered). */
+  hangup(accountId: string, uuid: string): boolean {
+    const session = this.live.get(uuid);
+    if (!session || session.call.accountId !== accountId || isFinal(session.call)) return false;
+    session.note('request', 'API request: hang up');
+    return session.requestHangup({ code: session.call.answeredAt === null ? 1000 : 4000, source: 'API Request' });
+  }
+
+  /** `DELETE Request/{uuid}/`: cancel a call that has not been answered yet. */
+  cancelRequest(accountId: string, requestUuid: string): boolean {
+    const session = [...this.live.values()].find((s) => s.call.requestUuid === requestUuid && s.call.accountId === accountId);
+    if (!session || session.call.answeredAt !== null || isFinal(session.call)) return false;
+    session.note('request', 'API request: cancel');
+    return session.requestHangup({ code: 1000, source: 'API Request' });
+  }
+
+  /** What the far end does now. Throws CallNotLiveError when the call is not there to take it. */
+  farEnd(uuid: string, action: FarEndAction): PlivoCall {
+    const session = this.live.get(uuid);
+    if (!session || isFinal(session.call)) throw new CallNotLiveError(uuid, 'is not live');
+    const ringing = session.call.answeredAt === null;
+    switch (action.kind) {
+      case 'digits':
+      case 'speech':
+        if (ringing) throw new CallNotLiveError(uuid, 'has not been answered; the far end can answer or reject it');
+        if (action.kind === 'digits') session.pressDigits(action.digits);
+        else session.say(action.text);
+        break;
+      case 'answer':
+      case 'reject': {
+        if (!ringing || session.call.status !== 'ringing') throw new CallNotLiveError(uuid, `is ${session.call.status}, not ringing`);
+        const control: RingControl = action.kind === 'answer' ? { kind: 'answer' } : { kind: 'reject', hangup: action.hangup };
+        session.controlRinging(control);
+        break;
+      }
+      case 'hangup':
+        session.note('far-end', 'far end hung up');
+        session.requestHangup({ code: ringing ? 1000 : 4000, source: session.call.direction === 'outbound' ? 'Callee' : 'Caller' });
+        break;
+    }
+    return session.call;
+  }
+
+  /**
+   * After a restart: calls that were live in a process that stopped cannot go on. Each ends with an
+   * internal error (5010) and its hangup callback, from the outbox like any other.
+   */
+  async resume(): Promise<number> {
+    const statuses: CallStatus[] = ['queued', 'ringing', 'in-progress'];
+    const orphans = (await Promise.all(statuses.map((status) => allResources(this.deps.store, { type: CALL_RESOURCE, where: { status } })))).flat();
+    for (const { state } of orphans) {
+      const call = state as StoredCall;
+      if (this.live.has(call.uuid)) continue;
+      const ended = endCall(call, { code: 5010, source: 'Plivo' }, this.deps.clock.now());
+      const timeline = [...(call.timeline ?? []), { at: this.deps.clock.now(), type: 'hangup', message: 'hookline stopped while the call was live: ended with 5010 Internal Error' } satisfies CallEvent];
+      await this.deps.callbacks.commitChange({ resources: [resourceOf(ended, timeline)], callbacks: this.hangupCallbacks(ended) });
+    }
+    return orphans.length;
+  }
+
+  idle(): Promise<void> {
+    return this.activity.idle();
+  }
+
+  /** Hang up every live call (the server is stopping) and wait for their hangup writes. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const session of this.live.values()) session.requestHangup({ code: 5010, source: 'Plivo' });
+    await this.idle();
+  }
+
+  // --- a call's writes ---
+
+  private start(call: PlivoCall, reason: string): void {
+    const session = this.session(call);
+    this.live.set(call.uuid, session);
+    session.note('request', reason);
+    this.activity.begin();
+    liveCall(session, this.services, this.recorder)
+      .catch(async (error: unknown) => {
+        this.deps.logger.error({ err: error, callUuid: call.uuid }, 'a call failed inside hookline; it ends with 5010 Internal Error');
+        session.note('error', `hookline failed: ${error instanceof Error ? error.message : String(error)}`);
+        if (session.call.endedAt === null) await this.ended(session, { code: 5010, source: 'Plivo' }).catch(() => undefined);
+      })
+      .finally(() => {
+        this.live.delete(call.uuid);
+        this.activity.end();
+      });
+  }
+
+  private session(call: PlivoCall): CallSession {
+    const session = new CallSession(call, this.deps.clock, this.activity);
+    session.onEvent((event) => this.deps.publish(call.accountId, call.uuid, event));
+    return session;
+  }
+
+  private async ringing(session: CallSession): Promise<void> {
+    session.call = { ...session.call, status: 'ringing' };
+    const ringUrl = session.call.ringUrl;
+    await this.deps.callbacks.commitChange({
+      resources: [resourceOf(session.call)],
+      callbacks: ringUrl ? [this.notification(session.call, ringUrl, ringParams(session.call))] : [],
+    });
+    session.note('status', 'ringing', { status: 'ringing' });
+  }
+
+  private async answered(session: CallSession): Promise<void> {
+    session.call = { ...session.call, status: 'in-progress', answeredAt: this.deps.clock.now() };
+    await this.deps.store.commit({ resources: [resourceOf(session.call)] });
+    session.note('status', 'answered', { status: 'in-progress' });
+  }
+
+  private onAnswer(session: CallSession, script: FarEndScript): void {
+    const call = session.call;
+    session.schedule(call.timeLimitMs, () => {
+      session.note('hangup', `time limit of ${call.timeLimitMs / 1000} s reached`);
+      session.requestHangup({ code: 6000, source: 'Plivo' });
+    });
+    const detection = call.machineDetection;
+    if (!detection) return;
+    const machine = script.outcome === 'answer' && script.machine;
+    session.schedule(detection.timeMs, () => {
+      session.note('far-end', machine ? 'machine detected' : 'no machine detected');
+      if (!machine) return;
+      this.activity.begin();
+      this.machineDetected(session, detection)
+        .catch((error: unknown) => this.deps.logger.error({ err: error, callUuid: call.uuid }, 'could not report machine detection'))
+        .finally(() => this.activity.end());
+    });
+  }
+
+  private async machineDetected(session: CallSession, detection: MachineDetection): Promise<void> {
+    if (detection.url) {
+      const params: CallbackParams = {
+        CallUUID: session.uuid,
+        RequestUUID: session.call.requestUuid,
+        From: session.call.from,
+        To: session.call.to,
+        Direction: session.call.direction,
+        CallStatus: session.call.status,
+        Event: 'MachineDetection',
+        Machine: 'true',
+      };
+      await this.deps.callbacks.enqueue(this.notification(session.call, detection.url, params));
+    }
+    if (detection.mode === 'hangup') session.requestHangup({ code: 9100, source: 'Plivo' });
+  }
+
+  private async ended(session: CallSession, hangup: Hangup): Promise<void> {
+    await session.runEndHooks();
+    session.call = endCall(session.call, hangup, this.deps.clock.now());
+    session.note('hangup', `hung up: ${hangup.code} (${hangup.source})`, { code: hangup.code, source: hangup.source, status: session.call.status });
+    await this.deps.callbacks.commitChange({ resources: [resourceOf(session.call, session.timeline)], callbacks: this.hangupCallbacks(session.call) });
+    if (this.closed) this.deps.logger.info({ callUuid: session.uuid }, 'call ended because hookline is stopping');
+  }
+
+  private hangupCallbacks(call: PlivoCall): EnqueueRequest[] {
+    return call.hangupUrl ? [this.notification(call, call.hangupUrl, hangupCallbackParams(call))] : [];
+  }
+
+  /** A voice notification: Plivo's voice policy (the URL's fragment tunes it), durable in the outbox. */
+  notification(call: PlivoCall, target: UrlTarget, params: CallbackParams): EnqueueRequest {
+    return {
+      url: target.url,
+      method: target.method,
+      params,
+      dialect: 'plivo',
+      accountId: call.accountId,
+      profile: 'plivo-voice',
+      resource: `${CALL_RESOURCE}:${call.uuid}`,
+    };
+  }
+
+  /** Store a call that another call drives (a B leg) as it is now. */
+  async save(call: PlivoCall, timeline?: readonly CallEvent[]): Promise<void> {
+    await this.deps.store.commit({ resources: [resourceOf(call, timeline)] });
+  }
+
+  private async load(uuid: string): Promise<StoredCall | null> {
+    const resource = await this.deps.store.getResource(CALL_RESOURCE, uuid);
+    return resource ? (resource.state as StoredCall) : null;
+  }
+}
+
+function resourceOf(call: PlivoCall, timeline?: readonly CallEvent[]): ResourceWrite {
+  const state: StoredCall = timeline ? { ...call, timeline } : call;
+  return { type: CALL_RESOURCE, id: call.uuid, accountId: call.accountId, state, updatedAt: call.endedAt ?? call.answeredAt ?? call.initiatedAt };
+}

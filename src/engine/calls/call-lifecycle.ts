@@ -1,0 +1,129 @@
+import { CARRIER_NO_ANSWER_MS, farEndScript, SETUP_MS, type FarEndScript } from '../../domain/call-far-end.js';
+import type { Hangup } from '../../domain/hangup-causes.js';
+import type { Instruction } from '../../domain/instructions.js';
+import { answerParams, type PlivoCall } from '../../domain/plivo-call.js';
+import type { CallSession } from './call-session.js';
+import { CONTINUE, HUNG_UP, type CallServices, type LoadedDocument, type VerbContext, type VerbOutcome } from './verb.js';
+import { runnerFor } from './verbs/index.js';
+
+/** The writes a call's life makes, each with the callbacks it causes (ring_url, hangup_url…). */
+export interface CallRecorder {
+  ringing(session: CallSession): Promise<void>;
+  answered(session: CallSession): Promise<void>;
+  ended(session: CallSession, hangup: Hangup): Promise<void>;
+  /** Background work that starts with the answer (time limit, machine detection). */
+  onAnswer(session: CallSession, script: FarEndScript): void;
+}
+
+/** Elements that run before an inbound call is answered (Plivo answers when media is needed). */
+const BEFORE_ANSWER: ReadonlySet<Instruction['kind']> = new Set(['pre-answer', 'redirect', 'hangup', 'send-message']);
+
+/**
+ * A call from request to hangup, on the clock: set-up, ringing with the far end's script (or live
+ * control), the answer, the answer document and each document after it, then the end with its cause.
+ * One of these runs per call; it is the call's only writer.
+ */
+export async function liveCall(session: CallSession, services: CallServices, recorder: CallRecorder): Promise<void> {
+  const script = farEndScript(session.call.to);
+  const unanswered = session.call.direction === 'outbound' ? await ring(session, script, recorder) : await ringInbound(session, recorder);
+  if (unanswered) {
+    await recorder.ended(session, unanswered);
+    return;
+  }
+  if (session.call.direction === 'outbound') await answer(session, script, recorder);
+  const end = await runApplication(session, services, recorder, script);
+  await recorder.ended(session, end);
+}
+
+async function ring(session: CallSession, script: FarEndScript, recorder: CallRecorder): Promise<Hangup | null> {
+  if ((await session.wait(SETUP_MS)) === 'hangup') return cancelled(session);
+  if (script.outcome === 'failed') {
+    session.note('far-end', 'the carrier refused the number');
+    return { code: 2000, source: 'Carrier' };
+  }
+  await recorder.ringing(session);
+  const call = session.call;
+  const ringStart = session.now();
+  const limits: Array<[number, Hangup]> = [
+    [call.ringTimeoutMs, { code: 6010, source: 'Plivo' }],
+    [CARRIER_NO_ANSWER_MS, { code: 3000, source: 'Carrier' }],
+  ];
+  if (call.hangupOnRingMs !== null) limits.push([call.hangupOnRingMs, { code: 6010, source: 'Plivo' }]);
+  const [limitMs, limitCause] = limits.reduce((a, b) => (b[0] < a[0] ? b : a));
+  const decisiveMs = script.outcome === 'no-answer' ? Number.POSITIVE_INFINITY : script.ringMs;
+
+  for (;;) {
+    const elapsed = session.now() - ringStart;
+    const waited = await session.wait(Math.min(decisiveMs, limitMs) - elapsed, true);
+    if (waited === 'hangup') return cancelled(session);
+    if (waited === 'input') {
+      session.clearInput();
+      const control = session.takeRingControl();
+      if (control?.kind === 'answer') return null;
+      if (control?.kind === 'reject') return control.hangup;
+      continue;
+    }
+    if (session.now() - ringStart >= limitMs && limitMs <= decisiveMs) return limitCause;
+    if (script.outcome === 'busy') return { code: 3010, source: 'Callee' };
+    if (script.outcome === 'rejected') return { code: 3020, source: 'Callee' };
+    return null;
+  }
+}
+
+/** An inbound call rings while its answer document loads; it is answered when media is needed. */
+async function ringInbound(session: CallSession, recorder: CallRecorder): Promise<Hangup | null> {
+  await recorder.ringing(session);
+  return null;
+}
+
+async function answer(session: CallSession, script: FarEndScript, recorder: CallRecorder): Promise<void> {
+  await recorder.answered(session);
+  recorder.onAnswer(session, script);
+}
+
+/** A hangup asked for before the answer: a cancel (1000) when the API asked, else as requested. */
+function cancelled(session: CallSession): Hangup {
+  const requested = session.hangupRequested as Hangup;
+  return requested.source === 'API Request' ? { code: 1000, source: 'API Request' } : requested;
+}
+
+async function runApplication(session: CallSession, services: CallServices, recorder: CallRecorder, script: FarEndScript): Promise<Hangup> {
+  const call: PlivoCall = session.call;
+  const first = await services.fetchDocument(session, 'answer', call.answerUrl, answerParams(call));
+  if (!first.ok) return session.hangupRequested ?? first.hangup;
+  let document: LoadedDocument = first.document;
+  const contextOf = (bargeIn: boolean): VerbContext => {
+    const context: VerbContext = {
+      session,
+      services,
+      bargeIn,
+      runAll: (instructions, options) => runInstructions(instructions, options ? contextOf(options.bargeIn) : context, recorder, script),
+    };
+    return context;
+  };
+  const context = contextOf(false);
+  for (;;) {
+    const outcome = await context.runAll(document.instructions);
+    if (outcome.next === 'document') {
+      document = outcome.document;
+      continue;
+    }
+    if (outcome.next === 'end') return outcome.hangup ?? session.hangupRequested ?? { code: 4000, source: 'Unknown' };
+    if (session.hangupRequested) return session.hangupRequested;
+    session.note('instruction', 'no instructions left');
+    return { code: 4010, source: 'Plivo' };
+  }
+}
+
+async function runInstructions(instructions: readonly Instruction[], context: VerbContext, recorder: CallRecorder, script: FarEndScript): Promise<VerbOutcome> {
+  const { session } = context;
+  for (const instruction of instructions) {
+    if (session.hangupRequested) return HUNG_UP;
+    if (session.call.answeredAt === null && !BEFORE_ANSWER.has(instruction.kind)) await answer(session, script, recorder);
+    const { element, line, column } = instruction.source;
+    session.note('instruction', `<${element}> (line ${line}, column ${column})`, { element, line, column });
+    const outcome = await runnerFor(instruction)(instruction, context);
+    if (outcome.next !== 'continue') return outcome;
+  }
+  return CONTINUE;
+}

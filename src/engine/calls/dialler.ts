@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import { BRIDGE_TALK_MS, CARRIER_NO_ANSWER_MS, farEndScript, type FarEndScript } from '../../domain/call-far-end.js';
+import { hangupCauseInfo, type Hangup } from '../../domain/hangup-causes.js';
+import type { DialInstruction, DialTarget } from '../../domain/instructions.js';
+import { endCall, OUTBOUND_RATE, type PlivoCall } from '../../domain/plivo-call.js';
+import type { CallEngine } from './call-engine.js';
+import type { CallSession } from './call-session.js';
+import type { CallServices, DialEvent, DialResult } from './verb.js';
+
+interface Leg {
+  readonly session: CallSession;
+  readonly script: FarEndScript;
+  /** Clock time the far end decides (answers, is busy…); null: never by itself. */
+  readonly decidesAt: number | null;
+}
+
+/**
+ * A Dial from a live call: every target rings at once as a B leg of its own (live control reaches it
+ * by its uuid); the first to answer is bridged and the others lose the race (9000). The bridge lasts
+ * until either side hangs up, the Dial's time limit, or the caller presses * with hangupOnStar. The
+ * B leg's events go to the Dial's callbackUrl; the outcome is returned for the action.
+ */
+export async function dialTargets(engine: CallEngine, services: CallServices, aLeg: CallSession, dial: DialInstruction): Promise<DialResult> {
+  const start = aLeg.now();
+  const legs = await Promise.all(dial.targets.map((target) => startLeg(engine, aLeg, dial, target, start)));
+  const ringLimit = start + (dial.ringTimeoutMs ?? CARRIER_NO_ANSWER_MS);
+  let winner: Leg | null = null;
+  let aLegHungUp = false;
+
+  while (!winner) {
+    const ringing = legs.filter((leg) => leg.session.call.endedAt === null);
+    if (ringing.length === 0) break;
+    const next = Math.min(ringLimit, ...ringing.map((leg) => leg.decidesAt ?? Number.POSITIVE_INFINITY));
+    const waited = await aLeg.wait(next - aLeg.now(), true);
+    aLeg.clearInput();
+    if (waited === 'hangup') {
+      aLegHungUp = true;
+      break;
+    }
+    for (const leg of ringing) {
+      const outcome = legOutcome(leg, aLeg.now());
+      if (outcome === 'answer') winner ??= leg;
+      else if (outcome) await endLeg(engine, leg, outcome);
+    }
+    if (!winner && aLeg.now() >= ringLimit) {
+      for (const leg of legs.filter((l) => l.session.call.endedAt === null)) await endLeg(engine, leg, { code: 6010, source: 'Plivo' });
+    }
+  }
+
+  for (const leg of legs) {
+    if (leg !== winner && leg.session.call.endedAt === null) await endLeg(engine, leg, aLegHungUp ? { code: 1000, source: 'Caller' } : { code: 9000, source: 'Plivo' });
+  }
+  if (!winner) return unanswered(legs, aLegHungUp, start + (dial.ringTimeoutMs ?? CARRIER_NO_ANSWER_MS) <= aLeg.now());
+  return bridge(engine, services, aLeg, dial, winner);
+}
+
+async function startLeg(engine: CallEngine, aLeg: CallSession, dial: DialInstruction, target: DialTarget, now: number): Promise<Leg> {
+  const uuid = randomUUID();
+  const a = aLeg.call;
+  const call: PlivoCall = {
+    uuid,
+    requestUuid: uuid,
+    accountId: a.accountId,
+    parentAuthId: a.parentAuthId,
+    direction: 'outbound',
+    from: dial.callerId ?? (a.direction === 'inbound' ? a.from : a.from),
+    to: target.address,
+    callerName: '',
+    answerUrl: a.answerUrl,
+    fallbackUrl: null,
+    ringUrl: null,
+    hangupUrl: null,
+    machineDetection: null,
+    timeLimitMs: dial.timeLimitMs,
+    ringTimeoutMs: dial.ringTimeoutMs ?? CARRIER_NO_ANSWER_MS,
+    hangupOnRingMs: null,
+    parentCallUuid: a.uuid,
+    status: 'ringing',
+    initiatedAt: now,
+    answeredAt: null,
+    endedAt: null,
+    hangup: null,
+    billRate: OUTBOUND_RATE,
+  };
+  const session = engine.adopt(call);
+  session.drivenBy(aLeg);
+  await engine.save(call);
+  aLeg.note('dial', `dialling ${target.address} (B leg ${uuid})`, { bLegUuid: uuid, to: target.address });
+  const script = farEndScript(target.address);
+  const decidesAt = script.outcome === 'failed' ? now : script.outcome === 'no-answer' ? null : now + script.ringMs;
+  return { session, script, decidesAt };
+}
+
+/** What a ringing leg does now: answers, ends with a cause, or keeps ringing (null). Live control first. */
+function legOutcome(leg: Leg, now: number): 'answer' | Hangup | null {
+  const control = leg.session.takeRingControl();
+  if (control) return control.kind === 'answer' ? 'answer' : control.hangup;
+  if (leg.session.hangupRequested) return leg.session.hangupRequested;
+  if (leg.decidesAt === null || leg.decidesAt > now) return null;
+  switch (leg.script.outcome) {
+    case 'answer':
+      return 'answer';
+    case 'busy':
+      return { code: 3010, source: 'Callee' };
+    case 'rejected':
+      return { code: 3020, source: 'Callee' };
+    default:
+      return { code: 2000, source: 'Carrier' };
+  }
+}
+
+async function endLeg(engine: CallEngine, leg: Leg, hangup: Hangup): Promise<void> {
+  const session = leg.session;
+  session.call = endCall(session.call, hangup, session.now());
+  session.note('hangup', `B leg ended: ${hangup.code} (${hangup.source})`, { code: hangup.code, source: hangup.source });
+  engine.release(session);
+  await engine.save(session.call, session.timeline);
+}
+
+function unanswered(legs: readonly Leg[], cancelled: boolean, timedOut: boolean): DialResult {
+  const codes = legs.map((leg) => leg.session.call.hangup?.code ?? 0);
+  let status: DialResult['status'] = 'failed';
+  if (cancelled) status = 'cancel';
+  else if (timedOut || codes.every((code) => code === 6010 || code === 3000)) status = 'no-answer';
+  else if (codes.every((code) => code === 3010 || code === 3020)) status = 'busy';
+  const first = legs[0]?.session.call.hangup;
+  return { status, rang: legs.some((leg) => leg.script.outcome !== 'failed'), hangupCause: first ? hangupCauseInfo(first.code).legacy : 'NORMAL_CLEARING', bLegUuid: null };
+}
+
+async function bridge(engine: CallEngine, services: CallServices, aLeg: CallSession, dial: DialInstruction, winner: Leg): Promise<DialResult> {
+  const b = winner.session;
+  const answeredAt = aLeg.now();
+  b.call = { ...b.call, status: 'in-progress', answeredAt };
+  await engine.save(b.call);
+  aLeg.note('dial', `${b.call.to} answered; bridged`, { bLegUuid: b.uuid });
+  await event(services, aLeg, dial, b, { action: 'answer' });
+  await event(services, aLeg, dial, b, { action: 'connected' });
+
+  const ends = Math.min(answeredAt + BRIDGE_TALK_MS, answeredAt + dial.timeLimitMs);
+  let hangup: Hangup | null = null;
+  while (!hangup) {
+    const waited = await aLeg.wait(ends - aLeg.now(), true);
+    if (waited === 'hangup') hangup = { code: 4000, source: aLeg.call.direction === 'inbound' ? 'Caller' : 'Callee' };
+    else if (waited === 'time') hangup = ends === answeredAt + dial.timeLimitMs ? { code: 6000, source: 'Plivo' } : { code: 4000, source: 'Callee' };
+    else if (b.hangupRequested) hangup = { ...b.hangupRequested, code: 4000 };
+    else {
+      for (let key = aLeg.takeDigit(); key !== null; key = aLeg.takeDigit()) if (key === '*' && dial.hangupOnStar) hangup = { code: 4000, source: 'Caller' };
+      aLeg.clearInput();
+    }
+  }
+  b.call = endCall(b.call, hangup, aLeg.now());
+  b.note('hangup', `B leg ended: ${hangup.code} (${hangup.source})`);
+  engine.release(b);
+  await engine.save(b.call, b.timeline);
+  const durationS = Math.round((aLeg.now() - answeredAt) / 1000);
+  await event(services, aLeg, dial, b, { action: 'hangup', durationS, hangup });
+  return { status: 'completed', rang: true, hangupCause: hangupCauseInfo(hangup.code).legacy, bLegUuid: b.uuid };
+}
+
+async function event(services: CallServices, aLeg: CallSession, dial: DialInstruction, b: CallSession, event: Pick<DialEvent, 'action' | 'durationS' | 'hangup'>): Promise<void> {
+  if (!dial.callback) return;
+  const full: DialEvent = { ...event, bLegUuid: b.uuid, bLegStatus: b.call.status === 'in-progress' ? 'answer' : b.call.status, from: b.call.from, to: b.call.to };
+  await services.notify(aLeg, dial.callback, services.params.dialEvent(aLeg, full));
+}

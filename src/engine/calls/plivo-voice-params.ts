@@ -1,0 +1,99 @@
+import type { CallbackParams } from '../../domain/callback.js';
+import { hangupCauseInfo } from '../../domain/hangup-causes.js';
+import { callParams } from '../../domain/plivo-call.js';
+import type { VoiceParams } from './verb.js';
+
+/**
+ * What Plivo's elements send (plivo.md §2.3) on top of the call's standard set. `Event` on action and
+ * Redirect requests is undocumented; `Redirect` is what they carry here (docs/plivo-voice.md).
+ */
+export const plivoVoiceParams: VoiceParams = {
+  document: (session) => callParams(session.call, 'Redirect'),
+
+  collect(session, result, element) {
+    const base = callParams(session.call, 'Redirect');
+    if (element === 'GetDigits') return { ...base, Digits: result.digits };
+    return {
+      ...base,
+      InputType: result.inputType,
+      Digits: result.digits,
+      Speech: result.speech,
+      SpeechConfidenceScore: result.inputType === 'speech' ? '0.9' : '',
+      BilledAmount: '0.00000',
+    };
+  },
+
+  interimSpeech: (session, partial, sequence) => ({
+    ...callParams(session.call, 'Redirect'),
+    StableSpeech: partial,
+    UnstableSpeech: '',
+    Stability: '0.9',
+    SequenceNumber: String(sequence),
+  }),
+
+  record(session, recording, withDigits) {
+    const params: Record<string, string> = {
+      ...callParams(session.call, withDigits ? 'Redirect' : 'Record'),
+      RecordUrl: recording.url,
+      RecordingID: recording.id,
+      RecordingDuration: String(Math.round(recording.durationMs / 1000)),
+      RecordingDurationMs: String(recording.durationMs),
+      RecordingStartMs: String(recording.startMs),
+      RecordingEndMs: String(recording.endMs),
+    };
+    if (withDigits) params.Digits = recording.digits;
+    return params;
+  },
+
+  dialAction: (session, dial) => ({
+    ...callParams(session.call, 'Redirect'),
+    DialStatus: dial.status,
+    DialRingStatus: String(dial.rang),
+    DialHangupCause: dial.hangupCause,
+    DialALegUUID: session.uuid,
+    DialBLegUUID: dial.bLegUuid ?? '',
+  }),
+
+  dialEvent(session, event) {
+    const params: Record<string, string> = {
+      ...callParams(session.call, DIAL_EVENTS[event.action]),
+      DialAction: event.action,
+      DialBLegStatus: event.bLegStatus,
+      DialALegUUID: session.uuid,
+      DialBLegUUID: event.bLegUuid,
+      DialBLegFrom: event.from,
+      DialBLegTo: event.to,
+    };
+    if (event.hangup) {
+      const info = hangupCauseInfo(event.hangup.code);
+      params.DialBLegDuration = String(event.durationS ?? 0);
+      params.DialBLegBillDuration = String(Math.ceil((event.durationS ?? 0) / 60) * 60);
+      params.DialBLegHangupCause = info.legacy;
+      params.DialBLegHangupCauseName = info.name;
+      params.DialBLegHangupCauseCode = String(event.hangup.code);
+      params.DialBLegHangupSource = event.hangup.source;
+    }
+    if (event.digits) params.DialDigitsMatch = event.digits;
+    return params;
+  },
+
+  conferenceEvent: (session, event): CallbackParams => ({
+    ...callParams(session.call, 'Conference'),
+    ConferenceAction: event.action,
+    ConferenceName: event.room,
+    ConferenceUUID: event.conferenceUuid,
+    ConferenceMemberID: event.memberId,
+  }),
+
+  conferenceAction: (session, room, result) => ({
+    ...callParams(session.call, 'Redirect'),
+    ConferenceName: room,
+    ConferenceUUID: result.conferenceUuid,
+    ConferenceMemberID: result.memberId,
+    RecordUrl: '',
+    RecordingID: '',
+  }),
+};
+
+/** Only `DialHangup` is named in Plivo's docs; the others follow its pattern. */
+const DIAL_EVENTS = { answer: 'DialAnswer', connected: 'DialConnected', hangup: 'DialHangup', digits: 'DialDigitsMatch' } as const;

@@ -1,0 +1,114 @@
+import type { CallbackParams } from '../../domain/callback.js';
+import type { DocumentRole, Hangup } from '../../domain/hangup-causes.js';
+import type { ConferenceInstruction, DialInstruction, Instruction, UrlTarget } from '../../domain/instructions.js';
+import type { CallSession } from './call-session.js';
+
+/** A document the call can run: its instructions and the URL that gave them. */
+export interface LoadedDocument {
+  readonly url: string;
+  readonly instructions: readonly Instruction[];
+}
+
+/** What the call does after an instruction. */
+export type VerbOutcome =
+  | { readonly next: 'continue' }
+  /** Replace the running document (Redirect, an action with redirect="true"). */
+  | { readonly next: 'document'; readonly document: LoadedDocument }
+  /** End the call: with this cause, or (null) with the hangup already requested. */
+  | { readonly next: 'end'; readonly hangup: Hangup | null };
+
+export const CONTINUE: VerbOutcome = { next: 'continue' };
+export const HUNG_UP: VerbOutcome = { next: 'end', hangup: null };
+
+/** What collecting input gave. */
+export interface CollectResult {
+  readonly inputType: 'dtmf' | 'speech';
+  readonly digits: string;
+  readonly speech: string;
+}
+
+/** The parameters a dialect adds to the requests its elements make. */
+export interface VoiceParams {
+  /** An element's action or a Redirect: the call's standard set. */
+  document(session: CallSession): CallbackParams;
+  collect(session: CallSession, result: CollectResult, element: string): CallbackParams;
+  interimSpeech(session: CallSession, partial: string, sequence: number): CallbackParams;
+  record(session: CallSession, recording: RecordingResult, withDigits: boolean): CallbackParams;
+  dialAction(session: CallSession, dial: DialResult): CallbackParams;
+  dialEvent(session: CallSession, dial: DialEvent): CallbackParams;
+  conferenceEvent(session: CallSession, event: ConferenceEvent): CallbackParams;
+  conferenceAction(session: CallSession, room: string, result: ConferenceResult): CallbackParams;
+}
+
+export interface RecordingResult {
+  readonly id: string;
+  readonly url: string;
+  readonly durationMs: number;
+  readonly startMs: number;
+  readonly endMs: number;
+  /** The key that stopped it, or ''. */
+  readonly digits: string;
+}
+
+export interface DialResult {
+  readonly status: 'completed' | 'busy' | 'failed' | 'cancel' | 'timeout' | 'no-answer';
+  readonly rang: boolean;
+  readonly hangupCause: string;
+  readonly bLegUuid: string | null;
+}
+
+export interface DialEvent {
+  readonly action: 'answer' | 'connected' | 'hangup' | 'digits';
+  readonly bLegUuid: string;
+  readonly bLegStatus: string;
+  readonly from: string;
+  readonly to: string;
+  readonly durationS?: number;
+  readonly hangup?: Hangup;
+  readonly digits?: string;
+}
+
+export interface ConferenceResult {
+  readonly hungUp: boolean;
+  readonly conferenceUuid: string;
+  readonly memberId: string;
+}
+
+export interface ConferenceEvent {
+  readonly action: 'enter' | 'exit';
+  readonly room: string;
+  readonly conferenceUuid: string;
+  readonly memberId: string;
+}
+
+/** What a runner may ask of the engine. */
+export interface CallServices {
+  readonly params: VoiceParams;
+  /** Fetch and check a document; a failure gives the hangup its role documents (7012, 8014…). */
+  fetchDocument(session: CallSession, role: DocumentRole, target: UrlTarget, params: CallbackParams): Promise<{ ok: true; document: LoadedDocument } | { ok: false; hangup: Hangup }>;
+  /** A notification (callbackUrl…), durable through the outbox. */
+  notify(session: CallSession, target: UrlTarget, params: CallbackParams): Promise<void>;
+  /** How long an audio URL plays (fetched under the fixed audio policy). */
+  audioDurationMs(session: CallSession, url: string): Promise<number>;
+  sendMessage(session: CallSession, message: { from: string; to: string; text: string; type: 'sms' | 'mms'; callback: UrlTarget | null }): Promise<string[]>;
+  /** Store a recording as real audio; `id` to fill one announced earlier. */
+  saveRecording(session: CallSession, durationMs: number, format: 'mp3' | 'wav', id?: string): Promise<{ id: string; url: string }>;
+  /** Ring the targets of a Dial from this call; resolves when the bridge ends. */
+  dial(session: CallSession, request: DialInstruction): Promise<DialResult>;
+  /** Null when the room is full (the call carries on). */
+  conference(session: CallSession, request: ConferenceInstruction): Promise<ConferenceResult | null>;
+}
+
+export interface VerbContext {
+  readonly session: CallSession;
+  readonly services: CallServices;
+  /** Prompts of a collect: input from the far end cuts them short. */
+  readonly bargeIn: boolean;
+  /**
+   * Run instructions in order (prompts, PreAnswer's children); stops at the first that is not
+   * `continue`. With `bargeIn`, input from the far end cuts their audio short.
+   */
+  runAll(instructions: readonly Instruction[], options?: { readonly bargeIn: boolean }): Promise<VerbOutcome>;
+}
+
+export type VerbRunner<I extends Instruction = Instruction> = (instruction: I, context: VerbContext) => Promise<VerbOutcome>;

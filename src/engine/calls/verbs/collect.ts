@@ -1,0 +1,79 @@
+import type { CollectInstruction } from '../../../domain/instructions.js';
+import type { CallSession } from '../call-session.js';
+import { CONTINUE, HUNG_UP, type CollectResult, type VerbContext, type VerbOutcome, type VerbRunner } from '../verb.js';
+import { requestAction } from './action.js';
+
+type Heard = CollectResult | 'nothing' | 'invalid' | 'hangup';
+
+/**
+ * GetDigits, GetInput, Gather: the prompts (cut short by input), then keys or words until `numDigits`,
+ * the finish key or a timeout. A try with nothing heard prompts again, up to `attempts`; after the last
+ * the next sibling runs without a request (plivo.md §2.3).
+ */
+export const collect: VerbRunner<CollectInstruction> = async (instruction, context) => {
+  const { session } = context;
+  for (let attempt = 1; attempt <= instruction.attempts; attempt++) {
+    const prompted = await playPrompts(instruction, context);
+    if (prompted.next !== 'continue') return prompted;
+    const heard = await listen(instruction, session);
+    if (heard === 'hangup') return HUNG_UP;
+    if (heard === 'invalid') {
+      session.note('far-end', 'a key outside validDigits was pressed');
+      if (instruction.invalidDigitsSound) {
+        const ms = await context.services.audioDurationMs(session, instruction.invalidDigitsSound);
+        if ((await session.wait(ms)) === 'hangup') return HUNG_UP;
+      }
+      continue;
+    }
+    if (heard === 'nothing') {
+      session.note('instruction', `no input (try ${attempt} of ${instruction.attempts})`);
+      continue;
+    }
+    await sendInterimSpeech(instruction, context, heard);
+    const params = context.services.params.collect(session, heard, instruction.source.element);
+    return requestAction(context, instruction.action, instruction.redirect, params);
+  }
+  if (instruction.actionOnEmpty) {
+    const empty: CollectResult = { inputType: instruction.inputs[0] ?? 'dtmf', digits: '', speech: '' };
+    return requestAction(context, instruction.action, instruction.redirect, context.services.params.collect(session, empty, instruction.source.element));
+  }
+  return CONTINUE;
+};
+
+async function playPrompts(instruction: CollectInstruction, context: VerbContext): Promise<VerbOutcome> {
+  for (const prompt of instruction.prompts) {
+    if (context.session.hasInput()) break;
+    const outcome = await context.runAll([prompt], { bargeIn: true });
+    if (outcome.next !== 'continue') return outcome;
+  }
+  return CONTINUE;
+}
+
+async function listen(instruction: CollectInstruction, session: CallSession): Promise<Heard> {
+  const takesKeys = instruction.inputs.includes('dtmf');
+  const takesSpeech = instruction.inputs.includes('speech');
+  let digits = '';
+  for (;;) {
+    const waited = await session.wait(digits ? instruction.interDigitTimeoutMs : instruction.firstInputTimeoutMs, true);
+    if (waited === 'hangup') return 'hangup';
+    if (waited === 'time') return digits ? { inputType: 'dtmf', digits, speech: '' } : 'nothing';
+    const speech = session.takeSpeech();
+    if (speech !== null && takesSpeech && !digits) return { inputType: 'speech', digits: '', speech };
+    for (let key = session.takeDigit(); key !== null; key = session.takeDigit()) {
+      if (!takesKeys) continue;
+      if (key === instruction.finishOnKey) return digits ? { inputType: 'dtmf', digits, speech: '' } : 'nothing';
+      if (instruction.validDigits !== null && !instruction.validDigits.includes(key)) return 'invalid';
+      digits += key;
+      if (digits.length >= instruction.maxDigits) {
+        session.clearInput();
+        return { inputType: 'dtmf', digits, speech: '' };
+      }
+    }
+  }
+}
+
+/** GetInput's interim results: the words heard so far, once, before the final result. */
+async function sendInterimSpeech(instruction: CollectInstruction, context: VerbContext, heard: CollectResult): Promise<void> {
+  if (!instruction.interimSpeechCallback || heard.inputType !== 'speech') return;
+  await context.services.notify(context.session, instruction.interimSpeechCallback, context.services.params.interimSpeech(context.session, heard.speech, 1));
+}

@@ -1,0 +1,208 @@
+import type { HttpMethod } from '../domain/callback.js';
+import type { DialTarget, InputKind, Instruction, InstructionSource, UrlTarget } from '../domain/instructions.js';
+import type { XmlElement } from './element-tree.js';
+import { parsePlivoXml, type PlivoXmlError } from './plivo-xml.js';
+
+/**
+ * A checked Plivo XML document turned into the shared instruction tree, with Plivo's documented
+ * defaults filled in (plivo.md §2.3). Attribute values are trusted here: `parsePlivoXml` has checked
+ * every one against the element reference.
+ */
+
+export type PlivoDocument =
+  | { readonly ok: true; readonly instructions: readonly Instruction[]; readonly warnings: readonly string[] }
+  | { readonly ok: false; readonly error: PlivoXmlError };
+
+export function readPlivoDocument(body: string): PlivoDocument {
+  const parsed = parsePlivoXml(body);
+  if (!parsed.ok) return parsed;
+  return { ok: true, instructions: parsed.document.children.map(instructionOf), warnings: parsed.warnings };
+}
+
+const SECOND = 1000;
+
+function instructionOf(element: XmlElement): Instruction {
+  const attr = new Attributes(element);
+  const source: InstructionSource = { element: element.name, line: element.line, column: element.column };
+  switch (element.name) {
+    case 'Speak':
+      return { kind: 'speak', source, text: speakText(element), voice: attr.text('voice', 'WOMAN'), language: attr.text('language', 'en-US'), loop: attr.int('loop', 1) };
+    case 'Play':
+      return { kind: 'play', source, url: element.text.trim(), loop: attr.int('loop', 1) };
+    case 'Wait':
+      return {
+        kind: 'pause',
+        source,
+        lengthMs: attr.int('length', 1) * SECOND,
+        untilBeep: (element.attributes.beep ?? 'false') !== 'false',
+        untilSilence: attr.flag('silence', false),
+      };
+    case 'GetDigits':
+      return {
+        kind: 'collect',
+        source,
+        inputs: ['dtmf'],
+        prompts: element.children.map(instructionOf),
+        action: attr.target('action', 'method'),
+        redirect: attr.flag('redirect', true),
+        firstInputTimeoutMs: attr.int('timeout', 5) * SECOND,
+        interDigitTimeoutMs: attr.int('digitTimeout', 2) * SECOND,
+        finishOnKey: finishKey(attr.text('finishOnKey', '#')),
+        maxDigits: attr.int('numDigits', 99),
+        attempts: attr.int('retries', 1),
+        validDigits: attr.text('validDigits', '1234567890*#'),
+        invalidDigitsSound: element.attributes.invalidDigitsSound ?? null,
+        hints: [],
+        interimSpeechCallback: null,
+        playBeep: attr.flag('playBeep', false),
+        actionOnEmpty: false,
+      };
+    case 'GetInput': {
+      const executionMs = attr.int('executionTimeout', 15) * SECOND;
+      const digitEnd = element.attributes.digitEndTimeout;
+      return {
+        kind: 'collect',
+        source,
+        inputs: inputKinds(attr.text('inputType', 'dtmf speech')),
+        prompts: element.children.map(instructionOf),
+        action: attr.target('action', 'method'),
+        redirect: attr.flag('redirect', true),
+        firstInputTimeoutMs: element.attributes.startInputTimeout ? attr.int('startInputTimeout', 5) * SECOND : executionMs,
+        // `auto` leaves the pause to the speech engine; two seconds is its short end.
+        interDigitTimeoutMs: digitEnd && digitEnd !== 'auto' ? Number(digitEnd) * SECOND : 2 * SECOND,
+        finishOnKey: finishKey(attr.text('finishOnKey', '#')),
+        maxDigits: attr.int('numDigits', 32),
+        attempts: attr.int('retries', 1),
+        validDigits: null,
+        invalidDigitsSound: null,
+        hints: (element.attributes.hints ?? '').split(',').map((hint) => hint.trim()).filter(Boolean),
+        interimSpeechCallback: attr.target('interimSpeechResultsCallback', 'interimSpeechResultsCallbackMethod'),
+        playBeep: false,
+        actionOnEmpty: false,
+      };
+    }
+    case 'Redirect':
+      return { kind: 'redirect', source, target: { url: element.text.trim(), method: attr.method('method') } };
+    case 'Hangup': {
+      const reason = element.attributes.reason;
+      const schedule = element.attributes.schedule;
+      return {
+        kind: 'hangup',
+        source,
+        reason: reason === 'busy' || reason === 'rejected' ? reason : null,
+        scheduleMs: schedule !== undefined && Number(schedule) > 0 ? Number(schedule) * SECOND : null,
+      };
+    }
+    case 'DTMF':
+      return { kind: 'send-digits', source, digits: (element.text.trim() || element.attributes.digits) ?? '', async: attr.flag('async', true) };
+    case 'Message':
+      return {
+        kind: 'send-message',
+        source,
+        from: attr.text('src', ''),
+        to: attr.text('dst', ''),
+        text: element.text.trim(),
+        type: element.attributes.type === 'mms' ? 'mms' : 'sms',
+        callback: attr.target('callbackUrl', 'callbackMethod'),
+      };
+    case 'PreAnswer':
+      return { kind: 'pre-answer', source, children: element.children.map(instructionOf) };
+    case 'Dial':
+      return {
+        kind: 'dial',
+        source,
+        targets: element.children.map(dialTargetOf),
+        action: attr.target('action', 'method'),
+        redirect: attr.flag('redirect', true),
+        ringTimeoutMs: element.attributes.timeout ? attr.int('timeout', 0) * SECOND : null,
+        timeLimitMs: attr.int('timeLimit', 14_400) * SECOND,
+        callerId: element.attributes.callerId ?? null,
+        callback: attr.target('callbackUrl', 'callbackMethod'),
+        confirmKey: element.attributes.confirmKey ?? null,
+        confirmSound: element.attributes.confirmSound ?? null,
+        hangupOnStar: attr.flag('hangupOnStar', false),
+      };
+    case 'Record':
+      return {
+        kind: 'record',
+        source,
+        action: attr.target('action', 'method'),
+        redirect: attr.flag('redirect', true),
+        maxLengthMs: attr.int('maxLength', 60) * SECOND,
+        silenceTimeoutMs: attr.int('timeout', 15) * SECOND,
+        finishOnKey: finishKey(attr.text('finishOnKey', '#')),
+        playBeep: attr.flag('playBeep', true),
+        fileFormat: element.attributes.fileFormat === 'wav' ? 'wav' : 'mp3',
+        wholeCall: attr.flag('recordSession', false) || attr.flag('startOnDialAnswer', false),
+        callback: attr.target('callbackUrl', 'callbackMethod'),
+      };
+    case 'Conference':
+      return {
+        kind: 'conference',
+        source,
+        room: element.text.trim(),
+        muted: attr.flag('muted', false),
+        startOnEnter: attr.flag('startConferenceOnEnter', true),
+        endOnExit: attr.flag('endConferenceOnExit', false),
+        stayAlone: attr.flag('stayAlone', true),
+        maxMembers: attr.int('maxMembers', 20),
+        timeLimitMs: attr.int('timeLimit', 86_400) * SECOND,
+        action: attr.target('action', 'method'),
+        redirect: attr.flag('redirect', true),
+        callback: attr.target('callbackUrl', 'callbackMethod'),
+        hangupOnStar: attr.flag('hangupOnStar', false),
+      };
+    default:
+      return { kind: 'unsimulated', source };
+  }
+}
+
+function dialTargetOf(element: XmlElement): DialTarget {
+  return {
+    kind: element.name === 'User' ? 'sip' : 'number',
+    address: element.text.trim(),
+    sendDigits: element.attributes.sendDigits ?? '',
+  };
+}
+
+/** The words of a Speak, SSML tags dropped: what the far end hears. */
+function speakText(element: XmlElement): string {
+  return [element.text, ...element.children.map(speakText)].join(' ').replace(/\s+/g, ' ').trim();
+}
+
+function inputKinds(value: string): InputKind[] {
+  return value.split(/\s+/).filter((kind): kind is InputKind => kind === 'dtmf' || kind === 'speech');
+}
+
+/** Plivo spells "no key" as `none` or an empty value. */
+function finishKey(value: string): string {
+  return value === 'none' ? '' : value;
+}
+
+/** Typed reads of checked attributes, with Plivo's default when one is absent. */
+class Attributes {
+  constructor(private readonly element: XmlElement) {}
+
+  text(name: string, fallback: string): string {
+    return this.element.attributes[name] ?? fallback;
+  }
+
+  int(name: string, fallback: number): number {
+    const value = this.element.attributes[name];
+    return value === undefined ? fallback : Number(value);
+  }
+
+  flag(name: string, fallback: boolean): boolean {
+    const value = this.element.attributes[name];
+    return value === undefined ? fallback : value === 'true';
+  }
+
+  method(name: string): HttpMethod {
+    return this.element.attributes[name] === 'GET' ? 'GET' : 'POST';
+  }
+
+  target(urlName: string, methodName: string): UrlTarget | null {
+    const url = this.element.attributes[urlName];
+    return url ? { url, method: this.method(methodName) } : null;
+  }
+}

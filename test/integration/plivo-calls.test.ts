@@ -1,0 +1,313 @@
+import { describe, expect, it } from 'vitest';
+import type { RunningApp } from '../support/app.js';
+import { plivo, plivoClient } from '../support/plivo-sdk.js';
+import type { ReceivedRequest, Reply } from '../support/receiver.js';
+import { useRig } from '../support/rig.js';
+
+const AUTH_ID = 'MAHOOKLINEVOICE00001';
+const AUTH_TOKEN = 'voicetokenvoicetokenvoicetokenvoice00001';
+const FROM = '14155550100';
+const TO = '14155550199';
+
+const rig = useRig();
+
+interface Timeline {
+  call: { status: string; hangupCauseCode: number | null };
+  events: Array<{ type: string; message: string; data?: Record<string, unknown> }>;
+}
+
+async function setUp(routes: Record<string, (request: ReceivedRequest) => Reply>) {
+  const app = await rig.app({ clock: 'virtual', account: [`${AUTH_ID}:${AUTH_TOKEN}`] });
+  const appServer = await rig.receiver((request) => {
+    const route = routes[request.url.split('?')[0] as string];
+    return route ? { headers: { 'content-type': 'application/xml' }, ...route(request) } : { status: 200 };
+  });
+  return { app, appServer, client: plivoClient(app.url, AUTH_ID, AUTH_TOKEN) };
+}
+
+const xml = (body: string): Reply => ({ status: 200, body: `<?xml version="1.0" encoding="UTF-8"?><Response>${body}</Response>` });
+
+async function advance(app: RunningApp, ms: number): Promise<void> {
+  const { status } = await app.control('POST', '/clock/advance', { ms });
+  expect(status).toBe(200);
+}
+
+async function timeline(app: RunningApp, uuid: string): Promise<Timeline> {
+  const { status, body } = await app.control<Timeline>('GET', `/calls/${uuid}/timeline`);
+  expect(status).toBe(200);
+  return body;
+}
+
+function requestsTo(requests: readonly ReceivedRequest[], path: string): ReceivedRequest[] {
+  return requests.filter((request) => request.url.split('?')[0] === path);
+}
+
+function validV3(request: ReceivedRequest): boolean {
+  const h = request.headers;
+  return plivo.validateV3Signature(request.method, request.fullUrl, h['x-plivo-signature-v3-nonce']!, AUTH_TOKEN, h['x-plivo-signature-v3']!, request.params);
+}
+
+describe('Plivo voice calls', () => {
+  it('runs an IVR: GetDigits, Dial with its callbackUrl events, Record with a real file, Hangup, then hangup_url', async () => {
+    const { app, appServer, client } = await setUp({
+      '/answer': () => xml(`<GetDigits action="${appServerUrl('/menu')}" numDigits="1" timeout="10"><Speak>Press one for sales</Speak></GetDigits>`),
+      '/menu': () => xml(`<Dial action="${appServerUrl('/after-dial')}" callbackUrl="${appServerUrl('/dial-events')}"><Number>14155550111</Number></Dial>`),
+      '/after-dial': () => xml(`<Record action="${appServerUrl('/recorded')}" maxLength="30" finishOnKey="#"/>`),
+      '/recorded': () => xml('<Speak>Thanks, goodbye</Speak><Hangup/>'),
+    });
+    function appServerUrl(path: string): string {
+      return appServer.url(path);
+    }
+
+    const made = await client.calls.create(FROM, TO, appServer.url('/answer'), { hangupUrl: appServer.url('/hangup'), ringUrl: appServer.url('/ring') });
+    expect(made.message).toBe('call fired');
+    const uuid = made.requestUuid as string;
+
+    await advance(app, 3_000); // set-up, then two seconds of ringing: answered
+    expect(requestsTo(appServer.requests, '/ring')[0]?.params).toMatchObject({ Event: 'Ring', CallStatus: 'ringing', CallUUID: uuid });
+    const answer = requestsTo(appServer.requests, '/answer')[0]!;
+    expect(answer.params).toMatchObject({ Event: 'StartApp', CallStatus: 'in-progress', CallUUID: uuid, RequestUUID: uuid, ALegUUID: uuid, From: FROM, To: TO, Direction: 'outbound' });
+    expect((await client.calls.listLiveCalls()).map((call) => call.callUuid)).toEqual([uuid]);
+    expect(await client.calls.getLiveCall(uuid)).toMatchObject({ callUuid: uuid, callStatus: "in-progress", direction: "outbound" });
+
+    expect((await app.control('POST', `/calls/${uuid}/digits`, { digits: '1' })).status).toBe(200);
+    await advance(app, 0);
+    expect(requestsTo(appServer.requests, '/menu')[0]?.params).toMatchObject({ Digits: '1', CallUUID: uuid });
+
+    await advance(app, 2_000); // the B leg answers
+    await advance(app, 10_000); // and hangs up after ten seconds of talk
+    const events = requestsTo(appServer.requests, '/dial-events');
+    expect(events.map((r) => r.params.DialAction)).toEqual(['answer', 'connected', 'hangup']);
+    const bLeg = events[0]!.params.DialBLegUUID!;
+    expect(events[2]!.params).toMatchObject({ DialBLegTo: '14155550111', DialBLegDuration: '10', DialBLegHangupCauseCode: '4000', DialALegUUID: uuid });
+    expect(requestsTo(appServer.requests, '/after-dial')[0]?.params).toMatchObject({ DialStatus: 'completed', DialBLegUUID: bLeg, DialALegUUID: uuid, DialHangupCause: 'NORMAL_CLEARING' });
+
+    await advance(app, 4_000);
+    await app.control('POST', `/calls/${uuid}/digits`, { digits: '#' });
+    await advance(app, 0);
+    const recorded = requestsTo(appServer.requests, '/recorded')[0]!;
+    expect(recorded.params).toMatchObject({ RecordingDuration: '4', RecordingDurationMs: '4000', Digits: '#' });
+    const audio = await fetch(recorded.params.RecordUrl!);
+    expect(audio.headers.get('content-type')).toBe('audio/wav');
+    const file = Buffer.from(await audio.arrayBuffer());
+    expect(file.toString('ascii', 0, 4)).toBe('RIFF');
+    expect(file.readUInt32LE(40) / 16_000).toBe(4); // 4 s of 8 kHz 16-bit mono
+
+    await advance(app, 5_000); // "Thanks, goodbye", then Hangup
+    const hangup = requestsTo(appServer.requests, '/hangup')[0]!;
+    expect(hangup.params).toMatchObject({ Event: 'Hangup', CallStatus: 'completed', HangupCauseCode: '4000', HangupCauseName: 'Normal Hangup', HangupSource: 'Answer XML', HangupCause: 'NORMAL_CLEARING' });
+    expect(Number(hangup.params.Duration)).toBeGreaterThanOrEqual(16);
+    expect(hangup.params.BillDuration).toBe('60');
+    for (const request of appServer.requests) expect(validV3(request), `${request.url} is signed`).toBe(true);
+
+    const record = await client.calls.get(uuid);
+    expect(record).toMatchObject({ callUuid: uuid, callDirection: 'outbound', hangupCauseCode: 4000, fromNumber: FROM, toNumber: TO });
+    const steps = await timeline(app, uuid);
+    expect(steps.events.filter((e) => e.type === 'instruction' && e.data?.element).map((e) => e.data?.element)).toEqual(['GetDigits', 'Speak', 'Dial', 'Record', 'Speak', 'Hangup']);
+    expect((await client.calls.get(bLeg)).parentCallUuid).toBe(uuid);
+  });
+
+  it('uses the fallback_url when answer_url answers 500, and hangs up with 7011 when both fail', async () => {
+    const { app, appServer, client } = await setUp({
+      '/answer': () => ({ status: 500 }),
+      '/fallback': () => xml('<Speak>Fallback speaking</Speak>'),
+      '/broken': () => ({ status: 503 }),
+    });
+    const first = await client.calls.create(FROM, TO, appServer.url('/answer'), { fallbackUrl: appServer.url('/fallback'), hangupUrl: appServer.url('/hangup') });
+    const second = await client.calls.create(FROM, '14155550198', appServer.url('/broken'), { fallbackUrl: appServer.url('/broken'), hangupUrl: appServer.url('/hangup') });
+    await advance(app, 10_000);
+
+    const hangups = requestsTo(appServer.requests, '/hangup');
+    const byCall = new Map(hangups.map((r) => [r.params.CallUUID, r.params]));
+    expect(byCall.get(first.requestUuid as string)).toMatchObject({ HangupCauseCode: '4010', HangupCauseName: 'End Of XML Instructions' });
+    expect(byCall.get(second.requestUuid as string)).toMatchObject({ HangupCauseCode: '7011', HangupCauseName: 'Error Reaching Answer URL', CallStatus: 'completed' });
+    expect(requestsTo(appServer.requests, '/fallback')[0]?.params).toMatchObject({ Event: 'StartApp', CallUUID: first.requestUuid });
+  });
+
+  it('hangs up with 8011 on invalid XML, naming the line and column on the timeline', async () => {
+    const { app, appServer, client } = await setUp({ '/answer': () => ({ status: 200, body: '<Response>\n  <Say>Hello</Say>\n</Response>' }) });
+    const made = await client.calls.create(FROM, TO, appServer.url('/answer'), { hangupUrl: appServer.url('/hangup') });
+    await advance(app, 3_000);
+
+    expect(requestsTo(appServer.requests, '/hangup')[0]?.params).toMatchObject({ HangupCauseCode: '8011', HangupCauseName: 'Invalid Answer XML' });
+    const steps = await timeline(app, made.requestUuid as string);
+    const error = steps.events.find((e) => e.type === 'error');
+    expect(error?.message).toContain('line 2, column 3');
+    expect(error?.message).toContain('<Say> is not a Plivo XML element');
+  });
+
+  it('sends the busy and no-answer hangups without requesting answer_url', async () => {
+    const { app, appServer, client } = await setUp({ '/answer': () => xml('<Speak>never</Speak>') });
+    const busy = await client.calls.create(FROM, '15551000001', appServer.url('/answer'), { hangupUrl: appServer.url('/hangup') });
+    const unanswered = await client.calls.create(FROM, '15551010001', appServer.url('/answer'), { hangupUrl: appServer.url('/hangup'), ringTimeout: 30 });
+    await advance(app, 40_000);
+
+    const byCall = new Map(requestsTo(appServer.requests, '/hangup').map((r) => [r.params.CallUUID, r.params]));
+    expect(byCall.get(busy.requestUuid as string)).toMatchObject({ CallStatus: 'busy', HangupCauseCode: '3010', HangupCauseName: 'Busy Line', HangupCause: 'USER_BUSY', AnswerTime: '', Duration: '0' });
+    expect(byCall.get(unanswered.requestUuid as string)).toMatchObject({ CallStatus: 'timeout', HangupCauseCode: '6010', HangupCauseName: 'Ring Timeout Reached' });
+    expect(requestsTo(appServer.requests, '/answer')).toHaveLength(0);
+  });
+
+  it('hangs up through the SDK, and cancels a request that is still ringing', async () => {
+    const { app, appServer, client } = await setUp({ '/answer': () => xml('<Wait length="60"/>') });
+    const live = await client.calls.create(FROM, TO, appServer.url('/answer'), { hangupUrl: appServer.url('/hangup') });
+    const ringing = await client.calls.create(FROM, '15551040001', appServer.url('/answer'), { hangupUrl: appServer.url('/hangup') });
+    await advance(app, 5_000);
+
+    expect(await client.calls.hangup(live.requestUuid as string)).toBe(true);
+    await client.calls.cancel(ringing.requestUuid as string);
+    await advance(app, 0);
+
+    const byCall = new Map(requestsTo(appServer.requests, '/hangup').map((r) => [r.params.CallUUID, r.params]));
+    expect(byCall.get(live.requestUuid as string)).toMatchObject({ CallStatus: 'completed', HangupCauseCode: '4000', HangupSource: 'API Request', Duration: '2' });
+    expect(byCall.get(ringing.requestUuid as string)).toMatchObject({ CallStatus: 'cancel', HangupCauseCode: '1000', HangupCauseName: 'Canceled' });
+    await expect(client.calls.hangup(live.requestUuid as string)).rejects.toThrow();
+  });
+
+  it('refuses a call without answer_url, with a bad number or bad method, in Plivo’s error shape and with nothing started', async () => {
+    const { app } = await setUp({});
+    const post = (body: object) =>
+      fetch(`${app.url}/v1/Account/${AUTH_ID}/Call/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${AUTH_ID}:${AUTH_TOKEN}`).toString('base64')}` },
+        body: JSON.stringify(body),
+      });
+    const missing = await post({ from: FROM, to: TO });
+    expect(missing.status).toBe(400);
+    expect(await missing.json()).toMatchObject({ error: 'answer_url parameter is missing' });
+    expect((await post({ from: FROM, to: 'not-a-number', answer_url: 'http://127.0.0.1/a' })).status).toBe(400);
+    expect((await post({ from: FROM, to: TO, answer_url: 'http://127.0.0.1/a', answer_method: 'PUT' })).status).toBe(400);
+    const list = await fetch(`${app.url}/v1/Account/${AUTH_ID}/Call/`, { headers: { authorization: `Basic ${Buffer.from(`${AUTH_ID}:${AUTH_TOKEN}`).toString('base64')}` } });
+    expect(((await list.json()) as { meta: { total_count: number } }).meta.total_count).toBe(0);
+    const unknown = await fetch(`${app.url}/v1/Account/MANOSUCHACCOUNT00000/Call/`, { method: 'POST', headers: { authorization: `Basic ${Buffer.from('MANOSUCHACCOUNT00000:x').toString('base64')}` } });
+    expect(unknown.status).toBe(401);
+  });
+
+  it('follows #rc=2&rp=5xx,rt&rt=300 on answer_url: a slow attempt, then two 500s, three attempts in all, then 7011', async () => {
+    const { app, appServer, client } = await setUp({});
+    let answers = 0;
+    appServer.respondWith((request) => {
+      if (!request.url.startsWith('/answer')) return { status: 200 };
+      answers++;
+      return answers === 1 ? { status: 200, delayMs: 1_500, body: '<Response/>' } : { status: 500 };
+    });
+    const made = await client.calls.create(FROM, TO, `${appServer.url('/answer')}#rc=2&rp=5xx,rt&rt=300`, { hangupUrl: appServer.url('/hangup') });
+    await advance(app, 3_000);
+
+    expect(requestsTo(appServer.requests, '/hangup')[0]?.params).toMatchObject({ HangupCauseCode: '7011' });
+    expect(requestsTo(appServer.requests, '/answer')).toHaveLength(3);
+    const { body } = await app.control<{ deliveries: Array<{ id: string; kind: string; url: string }> }>('GET', `/deliveries?resource=call:${made.requestUuid as string}`);
+    const document = body.deliveries.find((d) => d.kind === 'document' && d.url.includes('/answer'))!;
+    expect(document.url).toContain('#rc=2&rp=5xx,rt&rt=300');
+    const attempts = (await app.control<{ attempts: Array<{ outcome: { kind: string; status?: number }; durationMs: number }> }>('GET', `/deliveries/${document.id}/attempts`)).body.attempts;
+    expect(attempts.map((a) => a.outcome.kind)).toEqual(['read-timeout', 'http-status', 'http-status']);
+    expect(attempts[0]!.durationMs).toBeGreaterThanOrEqual(290);
+    expect(attempts[0]!.durationMs).toBeLessThan(1_400);
+  });
+
+  it('rings an inbound call into the number’s application, with the caller hanging up', async () => {
+    const { app, appServer, client } = await setUp({ '/in/answer': () => xml('<Speak>Welcome</Speak><Wait length="30"/>') });
+    const application = await client.applications.create('ivr', { answerUrl: appServer.url('/in/answer'), hangupUrl: appServer.url('/in/hangup') });
+    await client.numbers.buy('14155550123', application.appId);
+
+    const rung = await app.control<{ uuid: string; appId: string; direction: string }>('POST', '/inbound/calls', { from: '+14155559999', to: '+14155550123' });
+    expect(rung.status).toBe(202);
+    expect(rung.body).toMatchObject({ appId: application.appId, direction: 'inbound' });
+    await advance(app, 0);
+    const answer = requestsTo(appServer.requests, '/in/answer')[0]!;
+    expect(answer.params).toMatchObject({ Direction: 'inbound', From: '14155559999', To: '14155550123', CallStatus: 'ringing', Event: 'StartApp' });
+    expect(answer.params.ALegUUID).toBeUndefined();
+
+    await advance(app, 5_000);
+    expect((await app.control('POST', `/calls/${rung.body.uuid}/hangup`)).status).toBe(200);
+    await advance(app, 0);
+    expect(requestsTo(appServer.requests, '/in/hangup')[0]?.params).toMatchObject({ Direction: 'inbound', HangupCauseCode: '4000', HangupSource: 'Caller', Duration: '5', CallStatus: 'completed' });
+    expect((await app.control('POST', `/calls/${rung.body.uuid}/digits`, { digits: '1' })).status).toBe(409);
+    expect((await app.control('POST', '/inbound/calls', { from: '+14155559999', to: '+14155550000' })).status).toBe(404);
+  });
+
+  it('hears speech for GetInput and sends Speech with InputType speech', async () => {
+    const { app, appServer, client } = await setUp({
+      '/answer': () => xml(`<GetInput action="${appServer.url('/heard')}" inputType="speech"><Speak>What can I help you with</Speak></GetInput>`),
+      '/heard': () => xml('<Hangup/>'),
+    });
+    const made = await client.calls.create(FROM, TO, appServer.url('/answer'));
+    await advance(app, 4_000);
+    expect((await app.control('POST', `/calls/${made.requestUuid as string}/speech`, { text: 'billing please' })).status).toBe(200);
+    await advance(app, 0);
+    expect(requestsTo(appServer.requests, '/heard')[0]?.params).toMatchObject({ InputType: 'speech', Speech: 'billing please', Digits: '' });
+  });
+
+  it('ends a call at time_limit with 6000 and reports an answering machine to machine_detection_url', async () => {
+    const { app, appServer, client } = await setUp({ '/answer': () => xml('<Wait length="120"/>') });
+    await client.calls.create(FROM, '15551030001', appServer.url('/answer'), {
+      hangupUrl: appServer.url('/hangup'),
+      timeLimit: 20,
+      machineDetection: 'true',
+      machineDetectionUrl: appServer.url('/machine'),
+    });
+    await advance(app, 30_000);
+    expect(requestsTo(appServer.requests, '/machine')[0]?.params).toMatchObject({ Machine: 'true', Event: 'MachineDetection' });
+    expect(requestsTo(appServer.requests, '/hangup')[0]?.params).toMatchObject({ HangupCauseCode: '6000', HangupCauseName: 'Scheduled Hangup', Duration: '20' });
+  });
+
+  it('runs 100 concurrent IVR calls on the virtual clock with every callback delivered', async () => {
+    const { app, appServer, client } = await setUp({
+      '/answer': () => xml(`<GetDigits action="${appServer.url('/menu')}" numDigits="1" timeout="5"><Speak>Press a key</Speak></GetDigits>`),
+      '/menu': (request) => xml(`<Speak>You pressed ${request.params.Digits}</Speak><Hangup/>`),
+    });
+    const calls = await Promise.all(Array.from({ length: 100 }, (_, i) => client.calls.create(FROM, `1415556${String(i).padStart(4, '0')}`, appServer.url('/answer'), { hangupUrl: appServer.url('/hangup'), ringUrl: appServer.url('/ring') })));
+    await advance(app, 4_000);
+    await Promise.all(calls.map((made, i) => app.control('POST', `/calls/${made.requestUuid as string}/digits`, { digits: String(i % 10) })));
+    await advance(app, 10_000);
+
+    const hangups = requestsTo(appServer.requests, '/hangup');
+    expect(hangups).toHaveLength(100);
+    expect(new Set(hangups.map((r) => r.params.CallUUID)).size).toBe(100);
+    expect(hangups.every((r) => r.params.HangupCauseCode === '4000')).toBe(true);
+    expect(requestsTo(appServer.requests, '/ring')).toHaveLength(100);
+    expect(requestsTo(appServer.requests, '/menu')).toHaveLength(100);
+    for (const [i, made] of calls.entries()) {
+      expect(requestsTo(appServer.requests, '/menu').find((r) => r.params.CallUUID === made.requestUuid)?.params.Digits).toBe(String(i % 10));
+    }
+  });
+
+  it('records the rest of the call with recordSession: -1 to the action at once, the file to callbackUrl at the end', async () => {
+    const { app, appServer, client } = await setUp({
+      '/answer': () => xml(`<Record recordSession="true" action="${appServer.url('/started')}" callbackUrl="${appServer.url('/recording')}"/><Wait length="8"/>`),
+      '/started': () => xml('<Speak>ignored, redirect is false here</Speak>'),
+    });
+    await client.calls.create(FROM, TO, appServer.url('/answer'), { hangupUrl: appServer.url('/hangup') });
+    await advance(app, 3_000);
+    const started = requestsTo(appServer.requests, '/started')[0]!;
+    expect(started.params).toMatchObject({ RecordingDuration: '-1', RecordingDurationMs: '-1' });
+    await advance(app, 10_000);
+    const recording = requestsTo(appServer.requests, '/recording')[0]!;
+    expect(recording.params).toMatchObject({ RecordingID: started.params.RecordingID, RecordingDuration: '8', RecordUrl: started.params.RecordUrl });
+    expect(requestsTo(appServer.requests, '/hangup')[0]?.params).toMatchObject({ HangupCauseCode: '4010' });
+    const audio = Buffer.from(await (await fetch(recording.params.RecordUrl!)).arrayBuffer());
+    expect(audio.readUInt32LE(40)).toBe(8 * 16_000);
+  });
+
+  it('puts two calls in one conference room, with enter and exit events and the action when a member leaves', async () => {
+    const { app, appServer, client } = await setUp({
+      '/answer': () => xml(`<Conference callbackUrl="${appServer.url('/conf-events')}" action="${appServer.url('/left')}" hangupOnStar="true">standup</Conference>`),
+      '/left': () => xml('<Hangup/>'),
+    });
+    const first = await client.calls.create(FROM, '14155550201', appServer.url('/answer'));
+    const second = await client.calls.create(FROM, '14155550202', appServer.url('/answer'));
+    await advance(app, 3_000);
+    const enters = requestsTo(appServer.requests, '/conf-events').filter((r) => r.params.ConferenceAction === 'enter');
+    expect(enters).toHaveLength(2);
+    expect(new Set(enters.map((r) => r.params.ConferenceUUID)).size).toBe(1);
+    expect(enters.map((r) => r.params.ConferenceMemberID).sort()).toEqual(['1', '2']);
+
+    await app.control('POST', `/calls/${first.requestUuid as string}/digits`, { digits: '*' });
+    await advance(app, 0);
+    const left = requestsTo(appServer.requests, '/left');
+    expect(left).toHaveLength(1);
+    expect(left[0]!.params).toMatchObject({ CallUUID: first.requestUuid, ConferenceName: 'standup', ConferenceUUID: enters[0]!.params.ConferenceUUID });
+    expect(requestsTo(appServer.requests, '/conf-events').filter((r) => r.params.ConferenceAction === 'exit').map((r) => r.params.CallUUID)).toEqual([first.requestUuid]);
+    expect((await client.calls.getLiveCall(second.requestUuid as string)).callStatus).toBe('in-progress');
+  });
+});
