@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export const FIGURES = ['throughput', 'bullmq', 'latency', 'scale', 'plivo'] as const;
+export const FIGURES = ['throughput', 'bullmq', 'latency', 'scale', 'plivo', 'voice'] as const;
 export type Figure = (typeof FIGURES)[number];
 
 export interface BenchOptions {
@@ -16,6 +16,9 @@ export interface BenchOptions {
   readonly scheduled: number;
   /** Plivo figure: messages sent through the API. */
   readonly messages: number;
+  /** Voice figure: IVR calls placed at once, and calls held live for the memory figure. */
+  readonly calls: number;
+  readonly liveCalls: number;
 }
 
 export const USAGE = `usage: npm run bench -- [options]
@@ -25,7 +28,9 @@ export const USAGE = `usage: npm run bench -- [options]
   --rate N           latency: callbacks per second (default 1000)
   --seconds N        latency: measured seconds, after a short warm-up (default 10)
   --scheduled N      scale: callbacks scheduled an hour ahead (default 1000000)
-  --messages N       plivo: SMS sent through POST Message/, each with 3 status callbacks (default 10000)`;
+  --messages N       plivo: SMS sent through POST Message/, each with 3 status callbacks (default 10000)
+  --calls N          voice: calls placed at once, each a 5-document IVR with a Dial (default 2000)
+  --live-calls N     voice: calls held live to measure memory per call (default 10000)`;
 
 export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
   const { values } = parseArgs({
@@ -38,6 +43,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       seconds: { type: 'string' },
       scheduled: { type: 'string' },
       messages: { type: 'string' },
+      calls: { type: 'string' },
+      'live-calls': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -51,6 +58,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     seconds: positiveInteger('seconds', values.seconds, 10),
     scheduled: positiveInteger('scheduled', values.scheduled, 1_000_000),
     messages: positiveInteger('messages', values.messages, 10_000),
+    calls: positiveInteger('calls', values.calls, 2_000),
+    liveCalls: positiveInteger('live-calls', values['live-calls'], 10_000),
   };
 }
 

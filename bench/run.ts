@@ -9,6 +9,7 @@ import type { RawTarget } from './raw-undici.js';
 import { ReceiverClient } from './receiver-client.js';
 import { integer, machine, mb, ms, printTable, writeResults, type Row } from './report.js';
 import { plivoMessagingFigure } from './plivo-messaging.js';
+import { plivoVoiceFigure } from './plivo-voice.js';
 import { scaleFigure } from './scale.js';
 import { throughputFigure } from './throughput.js';
 
@@ -197,7 +198,34 @@ async function plivo(context: Context): Promise<void> {
   );
 }
 
-const RUNNERS = { throughput, bullmq, latency, scale, plivo } as const;
+async function voice(context: Context): Promise<void> {
+  const { options } = context;
+  log(`voice: ${integer(options.calls)} calls at once, each a 5-document IVR with a Dial (10 requests); then ${integer(options.liveCalls)} calls held live`);
+  const result = await plivoVoiceFigure({ calls: options.calls, liveCalls: options.liveCalls, timeoutMs: timeoutFor(options.calls * 10) });
+  log(`  ${integer(result.callsPerSecond)} IVR calls/s (${integer(result.requests)} requests in ${ms(result.elapsedMs)}), ${result.cpuMsPerCall.toFixed(2)} ms of engine CPU per call`);
+  log(`  ${integer(result.live.calls)} live calls: RSS ${mb(result.live.rssBeforeMb)} → ${mb(result.live.rssLiveMb)} (${result.live.kbPerCall.toFixed(1)} KB a call; ${integer(result.live.callsPerGiB)} calls in 1 GiB)`);
+  context.figures.voice = result;
+  context.rows.push(
+    {
+      figure: 'Plivo IVR calls/s (5 documents + Dial)',
+      hookline: integer(result.callsPerSecond),
+      baseline: `${result.cpuMsPerCall.toFixed(2)} ms CPU/call`,
+      ratio: null,
+      target: '≥ 500 calls/s',
+      met: result.callsPerSecond >= 500,
+    },
+    {
+      figure: `RSS, ${integer(result.live.calls)} live calls`,
+      hookline: mb(result.live.rssLiveMb),
+      baseline: `idle engine ${mb(result.live.rssBeforeMb)}`,
+      ratio: result.live.rssLiveMb / result.live.rssBeforeMb,
+      target: '10,000 live ≪ 1 GiB',
+      met: result.live.calls >= 10_000 && result.live.rssLiveMb < 1024,
+    },
+  );
+}
+
+const RUNNERS = { throughput, bullmq, latency, scale, plivo, voice } as const;
 
 async function main(): Promise<number> {
   let parsed: BenchOptions | 'help';
@@ -214,7 +242,7 @@ async function main(): Promise<number> {
   const options = parsed;
   const defaults = engineDefaults();
   const startedAt = new Date();
-  const needsReceiver = options.only.some((figure) => figure !== 'scale');
+  const needsReceiver = options.only.some((figure) => figure !== 'scale' && figure !== 'voice');
   const receiver = needsReceiver ? await ReceiverClient.start() : null;
   const context: Context = {
     options,

@@ -310,4 +310,51 @@ describe('Plivo voice calls', () => {
     expect(requestsTo(appServer.requests, '/conf-events').filter((r) => r.params.ConferenceAction === 'exit').map((r) => r.params.CallUUID)).toEqual([first.requestUuid]);
     expect((await client.calls.getLiveCall(second.requestUuid as string)).callStatus).toBe('in-progress');
   });
+
+  it('transfers a live call to another document, mixes API audio over it and records it through the API', async () => {
+    const { app, appServer, client } = await setUp({
+      '/answer': () => xml('<Wait length="600"/>'),
+      '/moved': () => xml('<Speak>You were transferred</Speak><Hangup/>'),
+    });
+    const made = await client.calls.create(FROM, TO, appServer.url('/answer'), { hangupUrl: appServer.url('/hangup') });
+    const uuid = made.requestUuid as string;
+    await advance(app, 3_000);
+
+    expect(await client.calls.playMusic(uuid, 'http://127.0.0.1:1/hold.mp3')).toMatchObject({ message: 'play started' });
+    expect(await client.calls.speakText(uuid, 'Please hold')).toMatchObject({ message: 'speak started' });
+    expect(await client.calls.sendDigits(uuid, '12#')).toMatchObject({ message: 'digits sent' });
+    const recording = await client.calls.record(uuid, { callbackUrl: appServer.url('/api-recording') });
+    expect(recording).toMatchObject({ message: 'call recording started' });
+    await advance(app, 6_000);
+    await client.calls.stopRecording(uuid);
+    await advance(app, 0);
+    expect(requestsTo(appServer.requests, '/api-recording')[0]?.params).toMatchObject({ RecordingID: recording.recordingId, RecordingDuration: '6' });
+
+    expect(await client.calls.transfer(uuid, { legs: 'aleg', alegUrl: appServer.url('/moved') })).toMatchObject({ message: 'call transfered' });
+    await advance(app, 5_000);
+    expect(requestsTo(appServer.requests, '/moved')[0]?.params).toMatchObject({ CallUUID: uuid, CallStatus: 'in-progress' });
+    expect(requestsTo(appServer.requests, '/hangup')[0]?.params).toMatchObject({ HangupCauseCode: '4000', HangupSource: 'Answer XML', Duration: '7' }); // 6 s recorded, then 1.2 s of speech
+    const steps = (await timeline(app, uuid)).events.filter((e) => e.type === 'request').map((e) => e.message);
+    expect(steps).toEqual(expect.arrayContaining(['API request: play http://127.0.0.1:1/hold.mp3', 'API request: speak "Please hold"', 'API request: send digits 12#']));
+    await expect(client.calls.transfer('00000000-0000-0000-0000-000000000000', { legs: 'aleg', alegUrl: appServer.url('/moved') })).rejects.toThrow();
+  });
+
+  it('keeps other calls running when one gets hostile XML: entity expansion, deep nesting, a huge document', async () => {
+    const bomb = '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><Response><Speak>&lol2;</Speak></Response>';
+    const deep = `<Response>${'<Speak>'.repeat(5_000)}x${'</Speak>'.repeat(5_000)}</Response>`;
+    const huge = `<Response><Speak>${'a'.repeat(200 * 1024)}</Speak></Response>`;
+    const { app, appServer, client } = await setUp({
+      '/bomb': () => ({ status: 200, body: bomb }),
+      '/deep': () => ({ status: 200, body: deep }),
+      '/huge': () => ({ status: 200, body: huge }),
+      '/fine': () => xml('<Speak>All is well here</Speak>'),
+    });
+    const made = await Promise.all(['/bomb', '/deep', '/huge', '/fine'].map((path, i) => client.calls.create(FROM, `141555503${i}0`, appServer.url(path), { hangupUrl: appServer.url(`/hangup${path}`) })));
+    await advance(app, 10_000);
+    for (const path of ['/bomb', '/deep', '/huge']) expect(requestsTo(appServer.requests, `/hangup${path}`)[0]?.params.HangupCauseCode, path).toBe('8011');
+    expect(requestsTo(appServer.requests, '/hangup/fine')[0]?.params.HangupCauseCode).toBe('4010');
+    const errors = await Promise.all(made.slice(0, 3).map(async (m) => (await timeline(app, m.requestUuid as string)).events.find((e) => e.type === 'error')?.message ?? ''));
+    expect(errors[0]).toContain('DOCTYPE');
+    expect(errors[2]).toMatch(/bytes|too large|100/);
+  });
 });

@@ -24,6 +24,12 @@ export interface PlivoClient {
     cancel(requestUuid: string): Promise<unknown>;
     listLiveCalls(params?: Record<string, unknown>): Promise<Array<Record<string, unknown>>>;
     getLiveCall(uuid: string): Promise<Record<string, unknown>>;
+    transfer(uuid: string, params: Record<string, unknown>): Promise<Record<string, unknown>>;
+    record(uuid: string, params?: Record<string, unknown>): Promise<Record<string, unknown>>;
+    stopRecording(uuid: string, params?: Record<string, unknown>): Promise<unknown>;
+    playMusic(uuid: string, urls: string, params?: Record<string, unknown>): Promise<Record<string, unknown>>;
+    speakText(uuid: string, text: string, params?: Record<string, unknown>): Promise<Record<string, unknown>>;
+    sendDigits(uuid: string, digits: string, params?: Record<string, unknown>): Promise<Record<string, unknown>>;
   };
   messages: {
     create(params: Record<string, unknown>): Promise<{ apiId: string; message: string; messageUuid: string[] }>;

@@ -4,7 +4,7 @@ import type { CallEngine } from '../../engine/calls/call-engine.js';
 import { accountOf } from './context.js';
 import { parseCallFilter, parseMakeCall } from './call-input.js';
 import { apiId, PlivoApiError } from './errors.js';
-import { listMeta, paramsOf } from './params.js';
+import { httpUrl, listMeta, optionalMethod, optionalText, paramsOf, requiredText } from './params.js';
 
 /**
  * Plivo's voice calls (plivo.md §1): make a call, read call records and live calls, hang up, cancel
@@ -50,6 +50,51 @@ export function callRoutes(instance: FastifyInstance, calls: CallEngine): void {
 
   instance.delete<{ Params: { uuid: string } }>('/Request/:uuid/', async (request, reply) => {
     if (!calls.cancelRequest(accountOf(request).id, request.params.uuid)) throw new PlivoApiError(404, `no call request ${request.params.uuid} waiting to be answered`);
+    return reply.code(204).send();
+  });
+
+  instance.post<{ Params: { uuid: string } }>('/Call/:uuid/', async (request, reply) => {
+    const fields = paramsOf(request.body);
+    const legs = optionalText(fields, 'legs') ?? 'aleg';
+    if (legs !== 'aleg') throw new PlivoApiError(400, `legs "${legs}": only the A leg (aleg) can be transferred on hookline`);
+    const url = httpUrl('aleg_url', requiredText(fields, 'aleg_url'));
+    const target = { url, method: optionalMethod(fields, 'aleg_method') ?? 'POST' };
+    if (!calls.transfer(accountOf(request).id, request.params.uuid, target)) throw new PlivoApiError(404, `live call ${request.params.uuid} not found`);
+    return reply.code(202).send({ api_id: apiId(), message: 'call transfered' });
+  });
+
+  // Audio mixed over a live call: the document keeps running; the timeline shows each request.
+  const overlay = (path: string, started: string, stopped: string, describe: (fields: Record<string, unknown>) => string): void => {
+    instance.post<{ Params: { uuid: string } }>(`/Call/:uuid/${path}/`, async (request, reply) => {
+      const what = describe(paramsOf(request.body));
+      if (!calls.overlay(accountOf(request).id, request.params.uuid, what)) throw new PlivoApiError(404, `live call ${request.params.uuid} not found`);
+      return reply.code(202).send({ api_id: apiId(), message: started });
+    });
+    if (!stopped) return;
+    instance.delete<{ Params: { uuid: string } }>(`/Call/:uuid/${path}/`, async (request, reply) => {
+      if (!calls.overlay(accountOf(request).id, request.params.uuid, `stop ${path.toLowerCase()}`)) throw new PlivoApiError(404, `live call ${request.params.uuid} not found`);
+      return reply.code(202).send({ api_id: apiId(), message: stopped });
+    });
+  };
+  overlay('Play', 'play started', 'play stopped', (fields) => `play ${requiredText(fields, 'urls')}`);
+  overlay('Speak', 'speak started', 'speak stopped', (fields) => `speak "${requiredText(fields, 'text')}"`);
+  overlay('DTMF', 'digits sent', '', (fields) => {
+    const digits = requiredText(fields, 'digits');
+    if (!/^[0-9*#wW]+$/.test(digits)) throw new PlivoApiError(400, 'digits may hold only 0-9, *, #, w and W');
+    return `send digits ${digits}`;
+  });
+
+  instance.post<{ Params: { uuid: string } }>('/Call/:uuid/Record/', async (request, reply) => {
+    const fields = paramsOf(request.body);
+    const callbackUrl = optionalText(fields, 'callback_url');
+    const callback = callbackUrl ? { url: httpUrl('callback_url', callbackUrl), method: optionalMethod(fields, 'callback_method') ?? 'POST' } : null;
+    const recording = await calls.startRecording(accountOf(request).id, request.params.uuid, callback);
+    if (!recording) throw new PlivoApiError(404, `live call ${request.params.uuid} not found`);
+    return reply.code(202).send({ api_id: apiId(), message: 'call recording started', recording_id: recording.id, url: recording.url });
+  });
+
+  instance.delete<{ Params: { uuid: string } }>('/Call/:uuid/Record/', async (request, reply) => {
+    if (!(await calls.stopRecordings(accountOf(request).id, request.params.uuid))) throw new PlivoApiError(404, `live call ${request.params.uuid} not found`);
     return reply.code(204).send();
   });
 }

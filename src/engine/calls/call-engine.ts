@@ -73,6 +73,8 @@ export interface CallEngineDeps {
  */
 export class CallEngine {
   private readonly live = new Map<string, CallSession>();
+  /** Stops of the recordings started through the API, by call. */
+  private readonly recordingStops = new Map<string, Array<() => Promise<void>>>();
   readonly activity = new CallActivity();
   private readonly services: CallServices;
   private readonly recorder: CallRecorder;
@@ -183,6 +185,72 @@ export class CallEngine {
     return session.requestHangup({ code: 1000, source: 'API Request' });
   }
 
+  /** `POST Call/{uuid}/`: run another document on a live, answered call. False if there is none. */
+  transfer(accountId: string, uuid: string, target: UrlTarget): boolean {
+    const session = this.answeredSession(accountId, uuid);
+    if (!session) return false;
+    session.note('request', `API request: transfer to ${target.url.split('#')[0]}`);
+    return session.requestTransfer(target);
+  }
+
+  /**
+   * `Play/`, `Speak/`, `DTMF/` on a live call: mixed over the call as the carrier does, so the
+   * document keeps running; the timeline shows them. False if there is no such answered call.
+   */
+  overlay(accountId: string, uuid: string, what: string): boolean {
+    const session = this.answeredSession(accountId, uuid);
+    if (!session) return false;
+    session.note('request', `API request: ${what}`);
+    return true;
+  }
+
+  /**
+   * `POST Record/`: record the rest of the call (until `DELETE Record/` or the hangup); the file and
+   * its length go to `callbackUrl`. Null if there is no such answered call.
+   */
+  async startRecording(accountId: string, uuid: string, callback: UrlTarget | null): Promise<{ id: string; url: string } | null> {
+    const session = this.answeredSession(accountId, uuid);
+    if (!session) return null;
+    const recording = await this.services.saveRecording(session, 0, 'wav');
+    const startMs = this.deps.clock.now();
+    let finished = false;
+    const finish = async (): Promise<void> => {
+      if (finished) return;
+      finished = true;
+      const endMs = this.deps.clock.now();
+      await this.services.saveRecording(session, endMs - startMs, 'wav', recording.id);
+      session.note('recording', `API recording ended: ${Math.round((endMs - startMs) / 1000)} s`, { recordingId: recording.id });
+      if (callback) {
+        const params = this.services.params.record(session, { ...recording, durationMs: endMs - startMs, startMs, endMs, digits: '' }, false);
+        await this.services.notify(session, callback, params);
+      }
+    };
+    this.recordingStops.set(uuid, [...(this.recordingStops.get(uuid) ?? []), finish]);
+    session.atEnd(finish);
+    session.note('request', 'API request: record the call', { recordingId: recording.id });
+    return recording;
+  }
+
+  /** `DELETE Record/`: stop the call's API recordings. False if there is no such answered call. */
+  async stopRecordings(accountId: string, uuid: string): Promise<boolean> {
+    if (!this.answeredSession(accountId, uuid)) return false;
+    const stops = this.recordingStops.get(uuid) ?? [];
+    this.recordingStops.delete(uuid);
+    this.activity.begin();
+    try {
+      for (const stop of stops) await stop();
+    } finally {
+      this.activity.end();
+    }
+    return true;
+  }
+
+  private answeredSession(accountId: string, uuid: string): CallSession | null {
+    const session = this.live.get(uuid);
+    if (!session || session.call.accountId !== accountId || session.call.answeredAt === null || isFinal(session.call)) return null;
+    return session;
+  }
+
   /** What the far end does now. Throws CallNotLiveError when the call is not there to take it. */
   farEnd(uuid: string, action: FarEndAction): PlivoCall {
     const session = this.live.get(uuid);
@@ -253,6 +321,7 @@ export class CallEngine {
       })
       .finally(() => {
         this.live.delete(call.uuid);
+        this.recordingStops.delete(call.uuid);
         this.activity.end();
       });
   }

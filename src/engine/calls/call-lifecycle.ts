@@ -108,8 +108,16 @@ async function runApplication(session: CallSession, services: CallServices, reco
       document = outcome.document;
       continue;
     }
-    if (outcome.next === 'end') return outcome.hangup ?? session.hangupRequested ?? { code: 4000, source: 'Unknown' };
+    if (outcome.next === 'end' && outcome.hangup) return outcome.hangup;
     if (session.hangupRequested) return session.hangupRequested;
+    const transfer = session.takeTransfer();
+    if (transfer) {
+      const moved = await services.fetchDocument(session, 'transfer', transfer, services.params.document(session));
+      if (!moved.ok) return session.hangupRequested ?? moved.hangup;
+      document = moved.document;
+      continue;
+    }
+    if (outcome.next === 'end') return { code: 4000, source: 'Unknown' };
     session.note('instruction', 'no instructions left');
     return { code: 4010, source: 'Plivo' };
   }
@@ -118,7 +126,7 @@ async function runApplication(session: CallSession, services: CallServices, reco
 async function runInstructions(instructions: readonly Instruction[], context: VerbContext, recorder: CallRecorder, script: FarEndScript): Promise<VerbOutcome> {
   const { session } = context;
   for (const instruction of instructions) {
-    if (session.hangupRequested) return HUNG_UP;
+    if (session.interrupted) return HUNG_UP;
     if (session.call.answeredAt === null && !BEFORE_ANSWER.has(instruction.kind)) await answer(session, script, recorder);
     const { element, line, column } = instruction.source;
     session.note('instruction', `<${element}> (line ${line}, column ${column})`, { element, line, column });

@@ -60,7 +60,8 @@ export function plivoCallServices(deps: CallServicesDeps): (engine: CallEngine) 
         const last = fetched.fallback ?? fetched.target;
         noteFailure(session, role, fetched.target, 'answer URL');
         if (fetched.fallback) noteFailure(session, role, fetched.fallback, 'fallback URL');
-        const invalid = last.outcome.kind === 'rejected';
+        // A body over the 100 KB limit is a document Plivo refuses, not one it could not reach.
+        const invalid = last.outcome.kind === 'rejected' || last.outcome.kind === 'response-too-large';
         return { ok: false, hangup: { code: documentFailureCause(role, invalid ? 'invalid' : 'unreachable'), source: 'Error' } };
       },
 
@@ -123,7 +124,17 @@ function noteFailure(session: CallSession, role: string, failure: DocumentFailur
 }
 
 function describeOutcome(outcome: DocumentFailure['outcome']): string {
-  if ('status' in outcome && typeof outcome.status === 'number') return `HTTP ${outcome.status}`;
-  return outcome.kind;
+  switch (outcome.kind) {
+    case 'http-status':
+      return `HTTP ${outcome.status}`;
+    case 'response-too-large':
+      return `invalid XML: the document is over ${outcome.limitBytes / 1024} KB, the most Plivo reads`;
+    case 'rejected':
+      return outcome.reason;
+    case 'success':
+      return `HTTP ${outcome.status}`;
+    default:
+      return `${outcome.kind}: ${outcome.detail}`;
+  }
 }
 

@@ -1,6 +1,7 @@
 import type { Clock, TimerHandle } from '../../domain/clock.js';
 import type { Hangup } from '../../domain/hangup-causes.js';
 import type { CallEvent } from '../../domain/call-event.js';
+import type { UrlTarget } from '../../domain/instructions.js';
 import type { PlivoCall } from '../../domain/plivo-call.js';
 
 export type { CallEvent };
@@ -43,6 +44,7 @@ export class CallSession {
   private pendingDigits = '';
   private readonly pendingSpeech: string[] = [];
   private hangupRequest: Hangup | null = null;
+  private transferRequest: UrlTarget | null = null;
   private ringControl: RingControl | null = null;
   private waiter: { resolve: (result: WaitResult) => void; timer: TimerHandle | null; wakeOnInput: boolean } | null = null;
   private listeners: Array<(event: CallEvent) => void> = [];
@@ -98,7 +100,7 @@ export class CallSession {
    * end when `wakeOnInput`. The call counts as idle while it waits.
    */
   wait(ms: number | null, wakeOnInput = false): Promise<WaitResult> {
-    if (this.hangupRequest) return Promise.resolve('hangup');
+    if (this.interrupted) return Promise.resolve('hangup');
     if (wakeOnInput && (this.hasInput() || this.poked)) {
       this.poked = false;
       return Promise.resolve('input');
@@ -161,6 +163,29 @@ export class CallSession {
 
   get hangupRequested(): Hangup | null {
     return this.hangupRequest;
+  }
+
+  /**
+   * The API moves the call to another document (a transfer): whatever runs stops as it would for a
+   * hangup, and the call's runner fetches the new document.
+   */
+  requestTransfer(target: UrlTarget): boolean {
+    if (this.hangupRequest || this.call.endedAt !== null) return false;
+    this.transferRequest = target;
+    this.wake('hangup');
+    this.driver?.poke();
+    return true;
+  }
+
+  takeTransfer(): UrlTarget | null {
+    const target = this.transferRequest;
+    this.transferRequest = null;
+    return target;
+  }
+
+  /** Whatever runs must stop: a hangup or a transfer is waiting. */
+  get interrupted(): boolean {
+    return this.hangupRequest !== null || this.transferRequest !== null;
   }
 
   hasInput(): boolean {

@@ -22,7 +22,7 @@ interface Leg {
  */
 export async function dialTargets(engine: CallEngine, services: CallServices, aLeg: CallSession, dial: DialInstruction): Promise<DialResult> {
   const start = aLeg.now();
-  const legs = await Promise.all(dial.targets.map((target) => startLeg(engine, aLeg, dial, target, start)));
+  const legs = dial.targets.map((target) => startLeg(engine, aLeg, dial, target, start));
   const ringLimit = start + (dial.ringTimeoutMs ?? CARRIER_NO_ANSWER_MS);
   let winner: Leg | null = null;
   let aLegHungUp = false;
@@ -54,7 +54,7 @@ export async function dialTargets(engine: CallEngine, services: CallServices, aL
   return bridge(engine, services, aLeg, dial, winner);
 }
 
-async function startLeg(engine: CallEngine, aLeg: CallSession, dial: DialInstruction, target: DialTarget, now: number): Promise<Leg> {
+function startLeg(engine: CallEngine, aLeg: CallSession, dial: DialInstruction, target: DialTarget, now: number): Leg {
   const uuid = randomUUID();
   const a = aLeg.call;
   const call: PlivoCall = {
@@ -63,7 +63,8 @@ async function startLeg(engine: CallEngine, aLeg: CallSession, dial: DialInstruc
     accountId: a.accountId,
     parentAuthId: a.parentAuthId,
     direction: 'outbound',
-    from: dial.callerId ?? (a.direction === 'inbound' ? a.from : a.from),
+    // Plivo shows the caller's number to the B leg unless callerId says otherwise.
+    from: dial.callerId ?? a.from,
     to: target.address,
     callerName: '',
     answerUrl: a.answerUrl,
@@ -82,9 +83,10 @@ async function startLeg(engine: CallEngine, aLeg: CallSession, dial: DialInstruc
     hangup: null,
     billRate: OUTBOUND_RATE,
   };
+  // A B leg is stored once, when it ends: it has no callbacks of its own, and while it lives the API
+  // reads it from memory.
   const session = engine.adopt(call);
   session.drivenBy(aLeg);
-  await engine.save(call);
   aLeg.note('dial', `dialling ${target.address} (B leg ${uuid})`, { bLegUuid: uuid, to: target.address });
   const script = farEndScript(target.address);
   const decidesAt = script.outcome === 'failed' ? now : script.outcome === 'no-answer' ? null : now + script.ringMs;
@@ -131,7 +133,6 @@ async function bridge(engine: CallEngine, services: CallServices, aLeg: CallSess
   const b = winner.session;
   const answeredAt = aLeg.now();
   b.call = { ...b.call, status: 'in-progress', answeredAt };
-  await engine.save(b.call);
   aLeg.note('dial', `${b.call.to} answered; bridged`, { bLegUuid: b.uuid });
   await event(services, aLeg, dial, b, { action: 'answer' });
   await event(services, aLeg, dial, b, { action: 'connected' });

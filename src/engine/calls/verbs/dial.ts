@@ -9,6 +9,6 @@ import { requestAction } from './action.js';
 export const dial: VerbRunner<DialInstruction> = async (instruction, context) => {
   const { session, services } = context;
   const result = await services.dial(session, instruction);
-  if (session.hangupRequested) return HUNG_UP;
+  if (session.interrupted) return HUNG_UP;
   return requestAction(context, instruction.action, instruction.redirect, services.params.dialAction(session, result));
 };

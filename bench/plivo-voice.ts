@@ -1,0 +1,152 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { startEngine } from './engine.js';
+
+export interface PlivoVoiceResult {
+  readonly calls: number;
+  /** First call placed to the last hangup callback at the application. */
+  readonly elapsedMs: number;
+  readonly callsPerSecond: number;
+  /** The engine process's CPU (user + system) over the run, per call. */
+  readonly cpuMsPerCall: number;
+  /** HTTP requests the application received (documents and notifications). */
+  readonly requests: number;
+  readonly live: {
+    readonly calls: number;
+    readonly rssBeforeMb: number;
+    readonly rssLiveMb: number;
+    readonly heapLiveMb: number;
+    /** RSS added per live call. */
+    readonly kbPerCall: number;
+    /** Live calls that fit in 1 GiB of RSS at that rate, on top of the idle engine. */
+    readonly callsPerGiB: number;
+  };
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+/**
+ * Plivo voice under load, on the virtual clock: `calls` calls placed at once, each running a
+ * five-document IVR with a Dial (ten HTTP requests: five documents, ring, hangup and three Dial
+ * events) against an application in a child process; then `liveCalls` calls held live on a long
+ * `<Wait>` to see what a live call costs in memory.
+ */
+export async function plivoVoiceFigure(options: { readonly calls: number; readonly liveCalls: number; readonly timeoutMs: number }): Promise<PlivoVoiceResult> {
+  const appServer = await startApplication();
+  try {
+    // Memory first, while this process holds nothing else.
+    const live = await liveRun(appServer.url, options.liveCalls);
+    const flow = await ivrRun(appServer, options.calls, options.timeoutMs);
+    return { ...flow, live };
+  } finally {
+    appServer.child.send({ type: 'stop' });
+  }
+}
+
+async function ivrRun(appServer: Application, calls: number, timeoutMs: number): Promise<Omit<PlivoVoiceResult, 'live'>> {
+  const engine = await startEngine({ listen: true, overrides: { clock: 'virtual' } });
+  const { app } = engine;
+  const clock = app.virtualClock;
+  if (!clock) throw new Error('the voice figure runs on the virtual clock');
+  try {
+    const reached = appServer.expect(calls, timeoutMs);
+    const cpuStart = process.cpuUsage();
+    const startedAt = performance.now();
+    for (let i = 0; i < calls; i++) {
+      await app.calls.dial({
+        accountId: app.devAccount.id,
+        parentAuthId: app.devAccount.id,
+        from: '14155550100',
+        to: `1415${String(6_000_000 + i).padStart(7, '0')}`,
+        callerName: '',
+        answerUrl: { url: `${appServer.url}/answer`, method: 'POST' },
+        fallbackUrl: null,
+        ringUrl: { url: `${appServer.url}/ring`, method: 'POST' },
+        hangupUrl: { url: `${appServer.url}/hangup`, method: 'POST' },
+        machineDetection: null,
+        timeLimitMs: 3_600_000,
+        ringTimeoutMs: 60_000,
+        hangupOnRingMs: null,
+      });
+    }
+    // About 25 s of call time; the clock settles on every document and callback at each step.
+    for (let second = 0; second < 40; second++) await clock.advance(1000);
+    const done = await reached;
+    const elapsedMs = performance.now() - startedAt;
+    const cpu = process.cpuUsage(cpuStart);
+    return { calls, elapsedMs, callsPerSecond: (calls / elapsedMs) * 1000, cpuMsPerCall: (cpu.user + cpu.system) / 1000 / calls, requests: done.requests };
+  } finally {
+    await engine.stop();
+  }
+}
+
+async function liveRun(appUrl: string, calls: number): Promise<PlivoVoiceResult['live']> {
+  const engine = await startEngine({ listen: true, overrides: { clock: 'virtual' } });
+  const { app } = engine;
+  try {
+    gc?.();
+    const { rss: rssBefore, heapUsed: heapBefore } = process.memoryUsage();
+    for (let i = 0; i < calls; i++) {
+      await app.calls.dial({
+        accountId: app.devAccount.id,
+        parentAuthId: app.devAccount.id,
+        from: '14155550100',
+        to: `1415${String(7_000_000 + i).padStart(7, '0')}`,
+        callerName: '',
+        answerUrl: { url: `${appUrl}/hold`, method: 'POST' },
+        fallbackUrl: null,
+        ringUrl: null,
+        hangupUrl: null,
+        machineDetection: null,
+        timeLimitMs: 7_200_000,
+        ringTimeoutMs: 60_000,
+        hangupOnRingMs: null,
+      });
+    }
+    await app.virtualClock?.advance(5_000);
+    const live = app.calls.liveCalls(app.devAccount.id).length;
+    if (live !== calls) throw new Error(`${live} of ${calls} calls are live after the answer`);
+    gc?.();
+    const memory = process.memoryUsage();
+    // RSS rarely shrinks, so a process that held more before shows less here; the heap grows honestly.
+    const perCall = Math.max(memory.rss - rssBefore, memory.heapUsed - heapBefore) / calls;
+    return {
+      calls,
+      rssBeforeMb: rssBefore / 1e6,
+      rssLiveMb: memory.rss / 1e6,
+      heapLiveMb: memory.heapUsed / 1e6,
+      kbPerCall: perCall / 1024,
+      callsPerGiB: Math.floor((1024 ** 3 - rssBefore) / perCall),
+    };
+  } finally {
+    await engine.stop();
+  }
+}
+
+interface Application {
+  readonly child: ChildProcess;
+  readonly url: string;
+  expect(hangups: number, timeoutMs: number): Promise<{ hangups: number; requests: number }>;
+}
+
+async function startApplication(): Promise<Application> {
+  const child = fork(fileURLToPath(new URL('./voice-app-process.js', import.meta.url)), { stdio: 'inherit' });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (message: { type: string; port: number }) => resolve(message.port));
+    child.once('error', reject);
+  });
+  return {
+    child,
+    url: `http://127.0.0.1:${port}`,
+    expect(hangups, timeoutMs) {
+      child.send({ type: 'expect', hangups });
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`the application saw fewer than ${hangups} hangups in ${timeoutMs} ms`)), timeoutMs);
+        child.once('message', (message: { type: string; hangups: number; requests: number }) => {
+          clearTimeout(timer);
+          resolve(message);
+        });
+      });
+    },
+  };
+}
