@@ -26,6 +26,8 @@ import { CallEngine } from './engine/calls/call-engine.js';
 import { plivoCallServices } from './engine/calls/call-services.js';
 import { plivoVoiceParams } from './engine/calls/plivo-voice-params.js';
 import { Recordings } from './engine/calls/recordings.js';
+import { loadScenarioFile, Scenarios } from './engine/calls/scenarios.js';
+import { parseScenarioFile } from './api/control/scenarios.js';
 import { openSqliteStore } from './store/sqlite/index.js';
 import type { Account, Store } from './store/ports.js';
 import { VERSION } from './version.js';
@@ -146,7 +148,10 @@ async function assemble(config: HooklineConfig, store: Store, logger: Logger): P
   // The address is known once the server listens; RecordUrls handed out before that use the config.
   let publicUrl = `http://${config.host}:${config.port}`;
   const recordings = new Recordings(config.data === ':memory:' ? null : join(config.data, 'recordings'));
+  const scenarios = new Scenarios();
+  if (config.scenarios) for (const scenario of await loadScenarioFile(config.scenarios, parseScenarioFile)) scenarios.put(scenario);
   const calls = new CallEngine({
+    scenarios,
     store,
     clock,
     callbacks,

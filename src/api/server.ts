@@ -16,6 +16,7 @@ import { numberRoutes } from './control/numbers.js';
 import { inboundRoutes } from './control/inbound.js';
 import { verifyRoutes } from './control/verify.js';
 import { callRoutes } from './control/calls.js';
+import { scenarioRoutes } from './control/scenarios.js';
 import { defineRoute, registerRoutes, type ControlRoute } from './control/route.js';
 import { sinkRoutes } from './control/sinks.js';
 import { ApiError, makeErrorHandler, notFoundHandler, sendApiError } from './errors.js';
@@ -86,6 +87,7 @@ function controlRoutes(deps: ServerDeps, streams: EventStreams): ControlRoute[] 
     ...inboundRoutes(deps),
     ...verifyRoutes(deps),
     ...callRoutes(deps),
+    ...scenarioRoutes(deps),
   ];
   let document: unknown = null;
   const openapi = defineRoute({

@@ -55,6 +55,14 @@ export const configSchema = z.strictObject({
       'An account as AUTH_ID:AUTH_TOKEN, stored so its deliveries survive a restart; repeat the flag (or separate with commas) for several. The first is the dev account; with none, a dev account is created once and kept in the data directory.',
     )
     .meta({ placeholder: 'AUTH_ID:AUTH_TOKEN' }),
+  scenarios: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'A JSON file of far-end scenarios loaded at start (the same shape as `POST /hookline/v1/scenarios` takes, as an array): how the far end of calls to or from each number answers and what it does during the call.',
+    )
+    .meta({ placeholder: 'FILE' }),
   controlToken: z
     .string()
     .min(1)

@@ -11,7 +11,7 @@ export interface RunningApp {
   readonly url: string;
   readonly dataDir: string;
   /** JSON request to the control API; returns status and parsed body. */
-  control<T = unknown>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  control<T = unknown>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<{ status: number; body: T }>;
   stop(): Promise<void>;
 }
 
@@ -25,7 +25,7 @@ export async function startApp(overrides: Partial<HooklineConfig> = {}): Promise
     app,
     url,
     dataDir,
-    async control<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown) {
+    async control<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown) {
       const response = await request(`${url}/hookline/v1${path}`, {
         method,
         headers: body === undefined ? {} : { 'content-type': 'application/json' },

@@ -11,7 +11,7 @@ export interface ResponseSpec {
 }
 
 interface RouteMeta {
-  readonly method: 'GET' | 'POST' | 'PUT';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Below `/hookline/v1`, in Fastify syntax (`/deliveries/:id`). */
   readonly path: string;
   readonly operationId: string;

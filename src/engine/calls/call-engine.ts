@@ -3,7 +3,9 @@ import type { Logger } from 'pino';
 import type { CallbackService, EnqueueRequest } from '../../delivery/callback-service.js';
 import type { CallbackParams } from '../../domain/callback.js';
 import type { Clock } from '../../domain/clock.js';
-import type { FarEndScript } from '../../domain/call-far-end.js';
+import { farEndScript, type FarEndScript } from '../../domain/call-far-end.js';
+import { scenarioScript } from '../../domain/scenario.js';
+import { playScenario, Scenarios } from './scenarios.js';
 import type { Hangup } from '../../domain/hangup-causes.js';
 import type { UrlTarget } from '../../domain/instructions.js';
 import { endCall, hangupCallbackParams, INBOUND_RATE, isFinal, OUTBOUND_RATE, ringParams, type CallStatus, type MachineDetection, type PlivoCall } from '../../domain/plivo-call.js';
@@ -64,6 +66,8 @@ export interface CallEngineDeps {
   /** Builds the services a call's runners use (documents, audio, messages, recordings, dial…). */
   readonly services: (engine: CallEngine) => CallServices;
   readonly publish: (accountId: string, callUuid: string, event: CallEvent) => void;
+  /** The far end's scripts by number; empty unless the control API or a scenario file adds some. */
+  readonly scenarios?: Scenarios;
 }
 
 /**
@@ -75,12 +79,16 @@ export class CallEngine {
   private readonly live = new Map<string, CallSession>();
   /** Stops of the recordings started through the API, by call. */
   private readonly recordingStops = new Map<string, Array<() => Promise<void>>>();
+  /** What each call's scenario does once the call is answered. */
+  private readonly answerHooks = new Map<string, () => void>();
+  readonly scenarios: Scenarios;
   readonly activity = new CallActivity();
   private readonly services: CallServices;
   private readonly recorder: CallRecorder;
   private closed = false;
 
   constructor(private readonly deps: CallEngineDeps) {
+    this.scenarios = deps.scenarios ?? new Scenarios();
     this.services = deps.services(this);
     this.recorder = {
       ringing: (session) => this.ringing(session),
@@ -308,12 +316,24 @@ export class CallEngine {
 
   // --- a call's writes ---
 
+  /** How the far end at `number` answers: its scenario, else the magic numbers and defaults. */
+  farEndFor(number: string): FarEndScript {
+    return this.scenarios.answerFor(number) ?? farEndScript(number);
+  }
+
   private start(call: PlivoCall, reason: string): void {
     const session = this.session(call);
     this.live.set(call.uuid, session);
     session.note('request', reason);
+    const scenario = this.scenarios.take(call.direction === 'outbound' ? call.to : call.from);
+    if (scenario) {
+      session.note('far-end', `scenario ${scenario.name} plays the far end`);
+      const player = playScenario(session, scenario);
+      this.answerHooks.set(call.uuid, player.onAnswer);
+    }
+    const script = scenario ? scenarioScript(scenario) : farEndScript(call.to);
     this.activity.begin();
-    liveCall(session, this.services, this.recorder)
+    liveCall(session, this.services, this.recorder, script)
       .catch(async (error: unknown) => {
         this.deps.logger.error({ err: error, callUuid: call.uuid }, 'a call failed inside hookline; it ends with 5010 Internal Error');
         session.note('error', `hookline failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -322,6 +342,7 @@ export class CallEngine {
       .finally(() => {
         this.live.delete(call.uuid);
         this.recordingStops.delete(call.uuid);
+        this.answerHooks.delete(call.uuid);
         this.activity.end();
       });
   }
@@ -350,6 +371,7 @@ export class CallEngine {
 
   private onAnswer(session: CallSession, script: FarEndScript): void {
     const call = session.call;
+    this.answerHooks.get(call.uuid)?.();
     session.schedule(call.timeLimitMs, () => {
       session.note('hangup', `time limit of ${call.timeLimitMs / 1000} s reached`);
       session.requestHangup({ code: 6000, source: 'Plivo' });

@@ -1,4 +1,4 @@
-import { CARRIER_NO_ANSWER_MS, farEndScript, SETUP_MS, type FarEndScript } from '../../domain/call-far-end.js';
+import { CARRIER_NO_ANSWER_MS, SETUP_MS, type FarEndScript } from '../../domain/call-far-end.js';
 import type { Hangup } from '../../domain/hangup-causes.js';
 import type { Instruction } from '../../domain/instructions.js';
 import { answerParams, type PlivoCall } from '../../domain/plivo-call.js';
@@ -23,8 +23,7 @@ const BEFORE_ANSWER: ReadonlySet<Instruction['kind']> = new Set(['pre-answer', '
  * control), the answer, the answer document and each document after it, then the end with its cause.
  * One of these runs per call; it is the call's only writer.
  */
-export async function liveCall(session: CallSession, services: CallServices, recorder: CallRecorder): Promise<void> {
-  const script = farEndScript(session.call.to);
+export async function liveCall(session: CallSession, services: CallServices, recorder: CallRecorder, script: FarEndScript): Promise<void> {
   const unanswered = session.call.direction === 'outbound' ? await ring(session, script, recorder) : await ringInbound(session, recorder);
   if (unanswered) {
     await recorder.ended(session, unanswered);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { BRIDGE_TALK_MS, CARRIER_NO_ANSWER_MS, farEndScript, type FarEndScript } from '../../domain/call-far-end.js';
+import { BRIDGE_TALK_MS, CARRIER_NO_ANSWER_MS, type FarEndScript } from '../../domain/call-far-end.js';
 import { hangupCauseInfo, type Hangup } from '../../domain/hangup-causes.js';
 import type { DialInstruction, DialTarget } from '../../domain/instructions.js';
 import { endCall, OUTBOUND_RATE, type PlivoCall } from '../../domain/plivo-call.js';
@@ -88,7 +88,7 @@ function startLeg(engine: CallEngine, aLeg: CallSession, dial: DialInstruction, 
   const session = engine.adopt(call);
   session.drivenBy(aLeg);
   aLeg.note('dial', `dialling ${target.address} (B leg ${uuid})`, { bLegUuid: uuid, to: target.address });
-  const script = farEndScript(target.address);
+  const script = engine.farEndFor(target.address);
   const decidesAt = script.outcome === 'failed' ? now : script.outcome === 'no-answer' ? null : now + script.ringMs;
   return { session, script, decidesAt };
 }
