@@ -111,4 +111,33 @@ describe('crash safety', () => {
       await store.close();
     }
   }, 60_000);
+
+  it('ends a call that was live at a SIGKILL with 5010 after the restart, and still delivers its hangup_url', async () => {
+    const dataDir = tempDir();
+    const authId = 'MAHOOKLINECRASHCALL1';
+    const token = 'crashcalltokencrashcalltokencrashcall001';
+    const app = await new Receiver((request) =>
+      request.url.startsWith('/answer') ? { status: 200, headers: { 'content-type': 'application/xml' }, body: '<Response><Wait length="3600"/></Response>' } : { status: 200 },
+    ).start();
+    cleanups.push(() => app.stop());
+
+    // Ten times real time: the call is answered 0.3 s after the request.
+    const args = ['--data', dataDir, '--account', `${authId}:${token}`, '--time-scale', '10'];
+    const first = await serve(args);
+    const response = await request(`${first.url}/v1/Account/${authId}/Call/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${authId}:${token}`).toString('base64')}` },
+      body: JSON.stringify({ from: '14155550100', to: '14155550199', answer_url: app.url('/answer'), hangup_url: app.url('/hangup') }),
+    });
+    const { request_uuid: callUuid } = (await response.body.json()) as { request_uuid: string };
+    await app.waitFor(1, 20_000);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect(app.requests.filter((r) => r.url.startsWith('/hangup'))).toEqual([]);
+
+    await serve(args);
+    await app.waitFor(2, 20_000);
+    const hangup = app.requests.find((r) => r.url.startsWith('/hangup'));
+    expect(hangup?.params).toMatchObject({ CallUUID: callUuid, HangupCauseCode: '5010', HangupCauseName: 'Internal Error', CallStatus: 'completed' });
+  }, 60_000);
 });

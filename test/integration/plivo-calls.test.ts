@@ -357,4 +357,17 @@ describe('Plivo voice calls', () => {
     expect(errors[0]).toContain('DOCTYPE');
     expect(errors[2]).toMatch(/bytes|too large|100/);
   });
+
+  it('publishes every step of a call on the event stream, for its own account', async () => {
+    const { app, appServer, client } = await setUp({ '/answer': () => xml('<Speak>Hello</Speak>') });
+    const seen: Array<{ type: string; accountId?: string; callUuid?: string; event?: { type: string; message: string } }> = [];
+    const stop = app.app.events.subscribe((event) => seen.push(event as (typeof seen)[number]));
+    const made = await client.calls.create(FROM, TO, appServer.url('/answer'), { hangupUrl: appServer.url('/hangup') });
+    await advance(app, 5_000);
+    stop();
+    const steps = seen.filter((e) => e.type === 'call' && e.callUuid === made.requestUuid);
+    expect(steps.every((e) => e.accountId === AUTH_ID)).toBe(true);
+    expect(steps.map((e) => e.event?.type)).toEqual(['request', 'status', 'status', 'document', 'instruction', 'instruction', 'hangup']);
+    expect(steps.at(-1)?.event?.message).toContain('4010');
+  });
 });
