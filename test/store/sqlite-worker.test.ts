@@ -80,6 +80,18 @@ describe('SQLite store in a worker thread', () => {
     expect(error.cause).toMatchObject({ code: 'SQLITE_CONSTRAINT_UNIQUE' });
   });
 
+  it('commits calls that arrive together, each bringing a policy not stored yet, and reads each back with its own', async () => {
+    const store = await open();
+    const deliveries = Array.from({ length: 40 }, (_, i) => {
+      const delivery = newDelivery();
+      return { ...delivery, policy: { ...delivery.policy, connectTimeoutMs: 1000 + i } };
+    });
+
+    await Promise.all(deliveries.map((delivery) => store.commit({ deliveries: [delivery] })));
+
+    for (const delivery of deliveries) expect((await store.deliveries.get(delivery.id))?.policy.connectTimeoutMs).toBe(delivery.policy.connectTimeoutMs);
+  });
+
   it('refuses to open a database whose schema is newer with SchemaTooNewError, naming both versions', async () => {
     const path = dbPath();
     await (await built.openSqliteStore({ path })).close();

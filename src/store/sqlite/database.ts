@@ -126,6 +126,26 @@ export class SqliteDatabase {
     this.pruneTransaction = this.db.transaction((policy: RetentionPolicy, limit: number) => this.deleteExpired(policy, limit));
   }
 
+  /**
+   * Run `work` inside one transaction: each call's own transaction becomes a savepoint in it, so a
+   * failing call rolls back only itself, and the batch pays for one commit instead of one each.
+   */
+  batch<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+
+  /**
+   * Store the delivery policies a call is about to need, outside any transaction: a policy is stored
+   * only outside one (see PolicyTable), so a call that brings a new policy can then run in a batch.
+   */
+  storePoliciesFor(method: string, args: readonly unknown[]): void {
+    const policies: DeliveryPolicy[] = [];
+    if (method === 'commit') for (const delivery of (args[0] as ChangeSet).deliveries ?? []) policies.push(delivery.policy);
+    if (method === 'commitEach') for (const changes of args[0] as readonly ChangeSet[]) for (const delivery of changes.deliveries ?? []) policies.push(delivery.policy);
+    if (method === 'recordFinished') policies.push((args[0] as FinishedDelivery).delivery.policy);
+    if (policies.length > 0) this.policies.idsFor(policies);
+  }
+
   settings(): SqliteSettings {
     return {
       journalMode: this.db.pragma('journal_mode', { simple: true }) as string,

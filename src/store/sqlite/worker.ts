@@ -72,17 +72,69 @@ function serve(port: MessagePort, options: SqliteDatabaseOptions): void {
   const checkpoints = file ? new Checkpoints(options.path) : null;
   port.postMessage({ id: OPEN_REPLY_ID, ok: true, value: null } satisfies WorkerReply);
 
-  port.on('message', (request: WorkerRequest) => {
-    if (request.method === 'close') {
-      void close(port, request.id, db, checkpoints);
-      return;
+  // Group commit: calls that arrive together run in one transaction and share its commit, which is
+  // most of a small write's cost. They still run one at a time, in order, and each is answered only
+  // once the transaction holding it has committed.
+  let queue: WorkerRequest[] = [];
+  let draining = false;
+  const drain = (): void => {
+    draining = false;
+    const batch = queue;
+    queue = [];
+    let start = 0;
+    for (let i = 0; i <= batch.length; i++) {
+      const request = batch[i];
+      if (request && request.method !== 'close' && i - start < MAX_BATCH) continue;
+      runBatch(port, db, batch.slice(start, i));
+      start = i;
+      if (request?.method === 'close') {
+        void close(port, request.id, db, checkpoints);
+        return;
+      }
     }
-    reply(port, request.id, () => {
-      if (!KNOWN_METHODS.has(request.method)) throw new Error(`the SQLite worker has no method "${request.method}"`);
-      return encodeValue(request.method, invoke(db, request.method, request.args));
-    });
     checkpoints?.wrote();
+  };
+  port.on('message', (request: WorkerRequest) => {
+    queue.push(request);
+    if (draining) return;
+    draining = true;
+    setImmediate(drain);
   });
+}
+
+/** Calls answered from one transaction at most; more wait for the next. */
+const MAX_BATCH = 256;
+
+function runBatch(port: MessagePort, db: SqliteDatabase, requests: readonly WorkerRequest[]): void {
+  if (requests.length === 0) return;
+  const run = (request: WorkerRequest): WorkerReply => {
+    try {
+      if (request.method === 'close' || !KNOWN_METHODS.has(request.method)) throw new Error(`the SQLite worker has no method "${request.method}"`);
+      return { id: request.id, ok: true, value: encodeValue(request.method, invoke(db, request.method, request.args)) };
+    } catch (error) {
+      return { id: request.id, ok: false, error: transferError(error) };
+    }
+  };
+  let replies: WorkerReply[];
+  if (requests.length === 1) {
+    replies = [run(requests[0] as WorkerRequest)];
+  } else {
+    try {
+      for (const request of requests) {
+        try {
+          if (request.method !== 'close') db.storePoliciesFor(request.method, request.args);
+        } catch {
+          // Malformed arguments: the call itself fails with the reason when it runs.
+        }
+      }
+      replies = db.batch(() => requests.map(run));
+    } catch (error) {
+      // The shared commit failed: nothing of the batch is stored, and every call says so.
+      const failure = transferError(error);
+      replies = requests.map((request) => ({ id: request.id, ok: false, error: failure }));
+    }
+  }
+  for (const message of replies) send(port, message);
 }
 
 /**
@@ -103,18 +155,12 @@ async function close(port: MessagePort, id: number, db: SqliteDatabase, checkpoi
   port.close();
 }
 
-function reply(port: MessagePort, id: number, run: () => unknown): void {
-  let message: WorkerReply;
-  try {
-    message = { id, ok: true, value: run() };
-  } catch (error) {
-    message = { id, ok: false, error: transferError(error) };
-  }
+function send(port: MessagePort, message: WorkerReply): void {
   try {
     port.postMessage(message);
   } catch (error) {
     // A result structured clone cannot copy is a bug here, but the caller must still get an answer.
-    port.postMessage({ id, ok: false, error: transferError(new Error('could not send the result back to the main thread', { cause: error })) } satisfies WorkerReply);
+    port.postMessage({ id: message.id, ok: false, error: transferError(new Error('could not send the result back to the main thread', { cause: error })) } satisfies WorkerReply);
   }
 }
 
