@@ -22,6 +22,7 @@ import { Applications } from './engine/plivo/applications.js';
 import { Numbers } from './engine/plivo/numbers.js';
 import { VerifySessions } from './engine/plivo/verify.js';
 import { InboundSms } from './engine/plivo/inbound.js';
+import { openPostgresStore } from './store/postgres/index.js';
 import { openSqliteStore } from './store/sqlite/index.js';
 import type { Account, Store } from './store/ports.js';
 import { VERSION } from './version.js';
@@ -60,7 +61,7 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 /** The composition root: config in, a running system out. */
 export async function createApp(config: HooklineConfig, options: { logger?: Logger } = {}): Promise<HooklineApp> {
   const logger = options.logger ?? pino({ level: config.logLevel });
-  const store = await openStore(config.data);
+  const store = await openStore(config, logger);
   try {
     return await assemble(config, store, logger);
   } catch (error) {
@@ -69,7 +70,17 @@ export async function createApp(config: HooklineConfig, options: { logger?: Logg
   }
 }
 
-async function openStore(data: string): Promise<Store> {
+/** PostgreSQL when `--store` names one, else the embedded SQLite store in `--data`. */
+async function openStore(config: HooklineConfig, logger: Logger): Promise<Store> {
+  if (config.store !== undefined) {
+    return openPostgresStore({
+      connectionString: config.store,
+      poolSize: config.storePoolSize,
+      statementTimeoutMs: config.storeStatementTimeout,
+      logger: logger.child({ component: 'store' }),
+    });
+  }
+  const { data } = config;
   if (data === ':memory:') return openSqliteStore({ path: ':memory:' });
   mkdirSync(data, { recursive: true });
   return openSqliteStore({ path: join(data, 'hookline.db') });
@@ -166,9 +177,12 @@ async function assemble(config: HooklineConfig, store: Store, logger: Logger): P
     controlToken,
     logger,
     async listen() {
-      // The embedded store belongs to this process alone: a lease left behind is a crashed run's.
-      const released = await store.deliveries.releaseAllLeases(clock.now());
-      if (released > 0) logger.warn({ released }, 'resumed deliveries that were in flight when hookline last stopped');
+      // The embedded store belongs to this process alone: a lease left behind is a crashed run's. On a
+      // shared store it may be a live worker's; a dead one's expire and every dispatcher reclaims them.
+      if (!store.shared) {
+        const released = await store.deliveries.releaseAllLeases(clock.now());
+        if (released > 0) logger.warn({ released }, 'resumed deliveries that were in flight when hookline last stopped');
+      }
       // Before the dispatcher starts: it reports finished deliveries the message service must
       // recognise (answers to inbound messages), and that service learns which from its resume.
       const resumed = await messages.resume();

@@ -1,6 +1,7 @@
 import { createApp, type HooklineApp } from '../app.js';
 import { ConfigError, loadConfig, type RawSetting } from '../config/load.js';
 import type { HooklineConfig } from '../config/schema.js';
+import { describeTarget, targetOf } from '../store/postgres/index.js';
 import { VERSION } from '../version.js';
 import { renderBanner } from './banner.js';
 import { colors } from './colors.js';
@@ -34,7 +35,8 @@ export async function serve(input: ServeInput, io: CliIo): Promise<CommandResult
   try {
     app = await createApp(config, { logger });
   } catch (error) {
-    return startFailed(io, `could not start: ${messageOf(error)} (data: ${config.data})`);
+    // A PostgreSQL failure names its host and port already; a SQLite one is about the data directory.
+    return startFailed(io, `could not start: ${messageOf(error)}${config.store === undefined ? ` (data: ${config.data})` : ''}`);
   }
   // Signals are watched from here on, before the port opens: a supervisor may send SIGTERM as soon as
   // it sees the port, and the default action would kill the process without draining.
@@ -62,6 +64,7 @@ export async function serve(input: ServeInput, io: CliIo): Promise<CommandResult
         authId: app.devAccount.id,
         authToken: app.devAccount.authToken,
         data: config.data,
+        store: config.store === undefined ? null : storeText(config.store),
         clock: config.clock,
         timeScale: config.timeScale,
         dispatch: config.dispatch,
@@ -71,6 +74,11 @@ export async function serve(input: ServeInput, io: CliIo): Promise<CommandResult
     ),
   );
   return { exitCode: 0, running: stopped };
+}
+
+/** Where the store is, without the password. */
+function storeText(connectionString: string): string {
+  return `${describeTarget(targetOf(connectionString))} (PostgreSQL)`;
 }
 
 function startFailed(io: CliIo, message: string): CommandResult {

@@ -38,6 +38,8 @@ describe('config schema', () => {
       port: 0,
       host: '127.0.0.1',
       data: '/tmp/x',
+      storePoolSize: 10,
+      storeStatementTimeout: 30000,
       clock: 'virtual',
       timeScale: 1,
       account: [],

@@ -43,10 +43,18 @@ export function clientConfig(connectionString: string, settings: PoolSettings): 
 /** Host, port, database and user a connection string resolves to (with libpq's defaults filled in). */
 export function targetOf(connectionString: string): PostgresTarget {
   // A client that is never connected parses the string exactly as the pool will.
-  const client = new pg.Client({ connectionString });
+  let client: pg.Client;
+  try {
+    client = new pg.Client({ connectionString });
+  } catch (error) {
+    throw new Error(`not a PostgreSQL connection string libpq would accept (${(error as Error).message}); expected postgres://user:password@host:5432/database`, {
+      cause: error,
+    });
+  }
   return { host: client.host, port: client.port, database: client.database ?? client.user ?? '', user: client.user ?? '' };
 }
 
+/** The database a connection string names, as a URL without the password, for banners and errors. */
 export function describeTarget(target: PostgresTarget): string {
   return `postgres://${target.user ? `${target.user}@` : ''}${target.host}:${target.port}/${target.database}`;
 }

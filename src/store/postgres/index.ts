@@ -5,6 +5,7 @@ import { PostgresStore } from './store.js';
 import { WakeChannel, type StoreLogger } from './wake-channel.js';
 
 export { MIGRATIONS } from './migrations.js';
+export { describeTarget, targetOf } from './connection.js';
 export { PostgresStore } from './store.js';
 export { WAKE_CHANNEL, type StoreLogger } from './wake-channel.js';
 
