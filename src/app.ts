@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { buildServer } from './api/server.js';
+import { buildWorkerServer } from './api/worker-server.js';
 import { RealClock } from './clock/real-clock.js';
 import { VirtualClock } from './clock/virtual-clock.js';
 import type { HooklineConfig } from './config/schema.js';
@@ -11,6 +12,7 @@ import type { PolicySettings } from './domain/fragment-policy.js';
 import { AccountDirectory } from './delivery/account-directory.js';
 import type { CallbackService } from './delivery/callback-service.js';
 import { Dispatcher } from './delivery/dispatcher.js';
+import { DeliveryMetrics } from './delivery/metrics.js';
 import { DocumentFetcher } from './delivery/document-fetcher.js';
 import { DeliveryEvents } from './delivery/events.js';
 import { HttpSender } from './delivery/http-sender.js';
@@ -28,8 +30,15 @@ import type { Account, Store } from './store/ports.js';
 import { VERSION } from './version.js';
 import { newAuthToken, randomAlphanumeric } from './domain/ids.js';
 
+/**
+ * `serve`: the carrier APIs, the control API, the sink and the inspector, and (unless --no-dispatch)
+ * the dispatcher. `worker`: the dispatcher alone, with only health and metrics over HTTP.
+ */
+export type AppRole = 'serve' | 'worker';
+
 export interface HooklineApp {
   readonly config: HooklineConfig;
+  readonly role: AppRole;
   readonly store: Store;
   readonly clock: Clock;
   /** Set when running with `--clock virtual`. */
@@ -59,11 +68,12 @@ const DEV_ACCOUNT_KEY = 'dev-account.id';
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 /** The composition root: config in, a running system out. */
-export async function createApp(config: HooklineConfig, options: { logger?: Logger } = {}): Promise<HooklineApp> {
+export async function createApp(config: HooklineConfig, options: { logger?: Logger; role?: AppRole } = {}): Promise<HooklineApp> {
   const logger = options.logger ?? pino({ level: config.logLevel });
+  const role = options.role ?? 'serve';
   const store = await openStore(config, logger);
   try {
-    return await assemble(config, store, logger);
+    return await assemble(role === 'worker' ? { ...config, dispatch: true } : config, role, store, logger);
   } catch (error) {
     await store.close();
     throw error;
@@ -86,7 +96,7 @@ async function openStore(config: HooklineConfig, logger: Logger): Promise<Store>
   return openSqliteStore({ path: join(data, 'hookline.db') });
 }
 
-async function assemble(config: HooklineConfig, store: Store, logger: Logger): Promise<HooklineApp> {
+async function assemble(config: HooklineConfig, role: AppRole, store: Store, logger: Logger): Promise<HooklineApp> {
   const { clock, virtualClock } = await makeClock(config, store);
   const accounts = new AccountDirectory(await ensureAccounts(config, store, clock));
   const devAccount = await devAccountOf(config, store, accounts);
@@ -113,6 +123,7 @@ async function assemble(config: HooklineConfig, store: Store, logger: Logger): P
         recordBodyBytes: config.attemptBodyLimit,
         userAgent,
         owner: `hookline-${process.pid}-${randomBytes(4).toString('hex')}`,
+        leaseMs: config.deliveryLease,
         onFinished: (delivery, attempt, status) => messagesRef.current?.finished(delivery, attempt, status),
       })
     : null;
@@ -149,7 +160,12 @@ async function assemble(config: HooklineConfig, store: Store, logger: Logger): P
     userAgent,
   });
   const controlToken = config.controlToken ?? (LOOPBACK_HOSTS.has(config.host) ? null : randomBytes(24).toString('base64url'));
-  const server = await buildServer({
+  // Counting attempts subscribes to every delivery event, so only a worker, which serves /metrics, does.
+  const metrics = role === 'worker' ? new DeliveryMetrics({ store, clock, events }) : null;
+  const server =
+    metrics
+      ? await buildWorkerServer({ store, metrics, logger, version: VERSION })
+      : await buildServer({
     store,
     callbacks,
     clock,
@@ -157,13 +173,14 @@ async function assemble(config: HooklineConfig, store: Store, logger: Logger): P
     events,
     logger,
     config: { bodyLimitBytes: config.bodyLimit, controlToken, version: VERSION },
-    plivo: { accounts, messages, subaccounts: new Subaccounts({ store, accounts, clock }), applications, numbers, verify, inbound: new InboundSms({ numbers, applications, messages }), devAccountId: devAccount.id },
-  });
+          plivo: { accounts, messages, subaccounts: new Subaccounts({ store, accounts, clock }), applications, numbers, verify, inbound: new InboundSms({ numbers, applications, messages }), devAccountId: devAccount.id },
+        });
   const retention = startRetention(store, clock, config.retentionHours, logger);
 
   let closed = false;
   return {
     config,
+    role,
     store,
     clock,
     virtualClock,
@@ -185,10 +202,13 @@ async function assemble(config: HooklineConfig, store: Store, logger: Logger): P
       }
       // Before the dispatcher starts: it reports finished deliveries the message service must
       // recognise (answers to inbound messages), and that service learns which from its resume.
-      const resumed = await messages.resume();
-      if (resumed > 0) logger.info({ resumed }, 'resumed the far end of messages still on their way');
-      const sessions = await verify.resume();
-      if (sessions > 0) logger.info({ sessions }, 'resumed verify sessions still in progress');
+      // A worker plays no far end: the API nodes do.
+      if (role === 'serve') {
+        const resumed = await messages.resume();
+        if (resumed > 0) logger.info({ resumed }, 'resumed the far end of messages still on their way');
+        const sessions = await verify.resume();
+        if (sessions > 0) logger.info({ sessions }, 'resumed verify sessions still in progress');
+      }
       const address = await server.listen({ port: config.port, host: config.host });
       dispatcher?.start();
       return { url: address.replace('[::1]', '127.0.0.1') };
@@ -203,6 +223,7 @@ async function assemble(config: HooklineConfig, store: Store, logger: Logger): P
       await messages.idle();
       await verify.idle();
       await dispatcher?.stop();
+      metrics?.close();
       await sender.close();
       await store.close();
     },

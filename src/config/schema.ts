@@ -102,6 +102,15 @@ export const configSchema = z.strictObject({
     .boolean()
     .default(true)
     .describe('Send notification callbacks from this process; `--no-dispatch` makes an API-only node that only stores them.'),
+  deliveryLease: z
+    .number()
+    .int()
+    .min(1000)
+    .default(120000)
+    .describe(
+      'Milliseconds a dispatcher holds a claimed delivery. Longer than any attempt may take (55 s at most); on a shared store, how long the deliveries of a worker that died wait before another takes them.',
+    )
+    .meta({ placeholder: 'MS' }),
   concurrency: z.number().int().min(1).default(256).describe('Callback attempts in flight at once, across all destinations.'),
   connectionsPerOrigin: z
     .number()

@@ -46,6 +46,7 @@ describe('config schema', () => {
       ssrf: 'dev',
       ssrfAllow: [],
       dispatch: true,
+      deliveryLease: 120000,
       concurrency: 256,
       connectionsPerOrigin: 64,
       statusTimeout: 8000,
