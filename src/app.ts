@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { buildServer } from './api/server.js';
+import { buildWorkerServer } from './api/worker-server.js';
 import { RealClock } from './clock/real-clock.js';
 import { VirtualClock } from './clock/virtual-clock.js';
 import type { HooklineConfig } from './config/schema.js';
@@ -11,6 +12,7 @@ import type { PolicySettings } from './domain/fragment-policy.js';
 import { AccountDirectory } from './delivery/account-directory.js';
 import type { CallbackService } from './delivery/callback-service.js';
 import { Dispatcher } from './delivery/dispatcher.js';
+import { DeliveryMetrics } from './delivery/metrics.js';
 import { DocumentFetcher } from './delivery/document-fetcher.js';
 import { DeliveryEvents } from './delivery/events.js';
 import { HttpSender } from './delivery/http-sender.js';
@@ -28,13 +30,21 @@ import { plivoVoiceParams } from './engine/calls/plivo-voice-params.js';
 import { Recordings } from './engine/calls/recordings.js';
 import { loadScenarioFile, Scenarios } from './engine/calls/scenarios.js';
 import { parseScenarioFile } from './api/control/scenarios.js';
+import { openPostgresStore } from './store/postgres/index.js';
 import { openSqliteStore } from './store/sqlite/index.js';
 import type { Account, Store } from './store/ports.js';
 import { VERSION } from './version.js';
 import { newAuthToken, randomAlphanumeric } from './domain/ids.js';
 
+/**
+ * `serve`: the carrier APIs, the control API, the sink and the inspector, and (unless --no-dispatch)
+ * the dispatcher. `worker`: the dispatcher alone, with only health and metrics over HTTP.
+ */
+export type AppRole = 'serve' | 'worker';
+
 export interface HooklineApp {
   readonly config: HooklineConfig;
+  readonly role: AppRole;
   readonly store: Store;
   readonly clock: Clock;
   /** Set when running with `--clock virtual`. */
@@ -66,24 +76,35 @@ const DEV_ACCOUNT_KEY = 'dev-account.id';
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 /** The composition root: config in, a running system out. */
-export async function createApp(config: HooklineConfig, options: { logger?: Logger } = {}): Promise<HooklineApp> {
+export async function createApp(config: HooklineConfig, options: { logger?: Logger; role?: AppRole } = {}): Promise<HooklineApp> {
   const logger = options.logger ?? pino({ level: config.logLevel });
-  const store = await openStore(config.data);
+  const role = options.role ?? 'serve';
+  const store = await openStore(config, logger);
   try {
-    return await assemble(config, store, logger);
+    return await assemble(role === 'worker' ? { ...config, dispatch: true } : config, role, store, logger);
   } catch (error) {
     await store.close();
     throw error;
   }
 }
 
-async function openStore(data: string): Promise<Store> {
+/** PostgreSQL when `--store` names one, else the embedded SQLite store in `--data`. */
+async function openStore(config: HooklineConfig, logger: Logger): Promise<Store> {
+  if (config.store !== undefined) {
+    return openPostgresStore({
+      connectionString: config.store,
+      poolSize: config.storePoolSize,
+      statementTimeoutMs: config.storeStatementTimeout,
+      logger: logger.child({ component: 'store' }),
+    });
+  }
+  const { data } = config;
   if (data === ':memory:') return openSqliteStore({ path: ':memory:' });
   mkdirSync(data, { recursive: true });
   return openSqliteStore({ path: join(data, 'hookline.db') });
 }
 
-async function assemble(config: HooklineConfig, store: Store, logger: Logger): Promise<HooklineApp> {
+async function assemble(config: HooklineConfig, role: AppRole, store: Store, logger: Logger): Promise<HooklineApp> {
   const { clock, virtualClock } = await makeClock(config, store);
   const accounts = new AccountDirectory(await ensureAccounts(config, store, clock));
   const devAccount = await devAccountOf(config, store, accounts);
@@ -110,6 +131,7 @@ async function assemble(config: HooklineConfig, store: Store, logger: Logger): P
         recordBodyBytes: config.attemptBodyLimit,
         userAgent,
         owner: `hookline-${process.pid}-${randomBytes(4).toString('hex')}`,
+        leaseMs: config.deliveryLease,
         onFinished: (delivery, attempt, status) => messagesRef.current?.finished(delivery, attempt, status),
       })
     : null;
@@ -161,7 +183,12 @@ async function assemble(config: HooklineConfig, store: Store, logger: Logger): P
   });
   if (virtualClock) virtualClock.addSettler(() => calls.idle());
   const controlToken = config.controlToken ?? (LOOPBACK_HOSTS.has(config.host) ? null : randomBytes(24).toString('base64url'));
-  const server = await buildServer({
+  // Counting attempts subscribes to every delivery event, so only a worker, which serves /metrics, does.
+  const metrics = role === 'worker' ? new DeliveryMetrics({ store, clock, events }) : null;
+  const server =
+    metrics
+      ? await buildWorkerServer({ store, metrics, logger, version: VERSION })
+      : await buildServer({
     store,
     callbacks,
     clock,
@@ -169,18 +196,26 @@ async function assemble(config: HooklineConfig, store: Store, logger: Logger): P
     events,
     logger,
     config: { bodyLimitBytes: config.bodyLimit, controlToken, version: VERSION },
-    plivo: { accounts, messages, subaccounts: new Subaccounts({ store, accounts, clock }), applications, numbers, verify, inbound: new InboundSms({ numbers, applications, messages }),
-      calls,
-      inboundCalls: new InboundCalls({ numbers, applications, calls, accounts }),
-      recordings,
-      devAccountId: devAccount.id,
-    },
-  });
+          plivo: {
+            accounts,
+            messages,
+            subaccounts: new Subaccounts({ store, accounts, clock }),
+            applications,
+            numbers,
+            verify,
+            inbound: new InboundSms({ numbers, applications, messages }),
+            calls,
+            inboundCalls: new InboundCalls({ numbers, applications, calls, accounts }),
+            recordings,
+            devAccountId: devAccount.id,
+          },
+        });
   const retention = startRetention(store, clock, config.retentionHours, logger);
 
   let closed = false;
   return {
     config,
+    role,
     store,
     clock,
     virtualClock,
@@ -195,17 +230,27 @@ async function assemble(config: HooklineConfig, store: Store, logger: Logger): P
     controlToken,
     logger,
     async listen() {
-      // The embedded store belongs to this process alone: a lease left behind is a crashed run's.
-      const released = await store.deliveries.releaseAllLeases(clock.now());
-      if (released > 0) logger.warn({ released }, 'resumed deliveries that were in flight when hookline last stopped');
+      // The embedded store belongs to this process alone: a lease left behind is a crashed run's. On a
+      // shared store it may be a live worker's; a dead one's expire and every dispatcher reclaims them.
+      if (!store.shared) {
+        const released = await store.deliveries.releaseAllLeases(clock.now());
+        if (released > 0) logger.warn({ released }, 'resumed deliveries that were in flight when hookline last stopped');
+      }
       // Before the dispatcher starts: it reports finished deliveries the message service must
       // recognise (answers to inbound messages), and that service learns which from its resume.
-      const resumed = await messages.resume();
-      if (resumed > 0) logger.info({ resumed }, 'resumed the far end of messages still on their way');
-      const sessions = await verify.resume();
-      if (sessions > 0) logger.info({ sessions }, 'resumed verify sessions still in progress');
-      const orphans = await calls.resume();
-      if (orphans > 0) logger.warn({ calls: orphans }, 'ended the calls that were live when hookline last stopped (5010 Internal Error)');
+      // A worker plays no far end: the API nodes do.
+      if (role === 'serve') {
+        const resumed = await messages.resume();
+        if (resumed > 0) logger.info({ resumed }, 'resumed the far end of messages still on their way');
+        const sessions = await verify.resume();
+        if (sessions > 0) logger.info({ sessions }, 'resumed verify sessions still in progress');
+      }
+      // Calls live in the process that runs them. On the embedded store a call found live was this
+      // process's before a crash; on a shared store it may be another node's, which owns it.
+      if (role === 'serve' && !store.shared) {
+        const orphans = await calls.resume();
+        if (orphans > 0) logger.warn({ calls: orphans }, 'ended the calls that were live when hookline last stopped (5010 Internal Error)');
+      }
       const address = await server.listen({ port: config.port, host: config.host });
       publicUrl = address.replace('[::1]', '127.0.0.1');
       dispatcher?.start();
@@ -222,6 +267,7 @@ async function assemble(config: HooklineConfig, store: Store, logger: Logger): P
       await messages.idle();
       await verify.idle();
       await dispatcher?.stop();
+      metrics?.close();
       await sender.close();
       await store.close();
     },

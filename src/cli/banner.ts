@@ -9,6 +9,8 @@ export interface BannerInfo {
   readonly authId: string;
   readonly authToken: string;
   readonly data: string;
+  /** The PostgreSQL store, as shown (no password); null for the embedded one in `data`. */
+  readonly store?: string | null;
   readonly clock: 'real' | 'virtual';
   readonly timeScale: number;
   readonly dispatch: boolean;
@@ -37,7 +39,7 @@ export function renderBanner(info: BannerInfo, palette: Colors): string {
     ['Sink', `${base}/sink/<name>`],
     ['Auth ID', info.authId],
     ['Auth token', info.authToken],
-    ['Data', dataText(info.data)],
+    info.store ? ['Store', info.store] : ['Data', dataText(info.data)],
     ['Clock', clockText(info, base)],
   ];
   if (info.controlToken !== null) rows.push(['Control token', `${info.controlToken}  (send Authorization: Bearer <token>)`]);

@@ -50,7 +50,14 @@ export function buildProgram(io: CliIo, report: (result: CommandResult) => void)
     }
   };
 
-  addServe(program, io, run);
+  addAppCommand(program, io, run, 'serve', 'Run hookline: the carrier APIs, the control API, the sink, the inspector and the dispatcher, on one port.');
+  addAppCommand(
+    program,
+    io,
+    run,
+    'worker',
+    'Run a dispatcher only (no API), sending the callbacks stored in a shared --store; serves /health and Prometheus /metrics on --port.',
+  );
   addTail(program, io, run);
   addReplay(program, io, run);
   addSign(program, io, run);
@@ -60,21 +67,20 @@ export function buildProgram(io: CliIo, report: (result: CommandResult) => void)
 
 type Runner = (name: string, action: () => Promise<CommandResult> | CommandResult) => () => Promise<void>;
 
-function addServe(program: Command, io: CliIo, run: Runner): void {
-  const command = program
-    .command('serve')
-    .description('Run hookline: the carrier APIs, the control API, the sink, the inspector and the dispatcher, on one port.');
+/** `serve` and `worker`: the same settings, one running the whole of hookline, the other its dispatcher. */
+function addAppCommand(program: Command, io: CliIo, run: Runner, role: 'serve' | 'worker', description: string): void {
+  const command = program.command(role).description(description);
   for (const field of configFields) command.addOption(settingOption(field));
   command.addOption(new Option('--config <FILE>', `JSON file of settings (keys as in docs/configuration.md); flags and environment variables override it (env: ${CONFIG_FILE_ENV})`));
   command.addHelpText('after', '\nPrecedence: flag > environment variable > config file > default. Every setting: docs/configuration.md.');
   command.action(
-    run('serve', () => {
+    run(role, () => {
       const options = command.opts<Record<string, unknown>>();
       const flags: Record<string, RawSetting | undefined> = {};
       for (const field of configFields) {
         if (command.getOptionValueSource(field.key) === 'cli') flags[field.key] = options[field.key] as RawSetting;
       }
-      return serve({ flags, configFile: options.config as string | undefined }, io);
+      return serve({ flags, configFile: options.config as string | undefined, role }, io);
     }),
   );
 }

@@ -1,6 +1,7 @@
-import { createApp, type HooklineApp } from '../app.js';
+import { createApp, type AppRole, type HooklineApp } from '../app.js';
 import { ConfigError, loadConfig, type RawSetting } from '../config/load.js';
 import type { HooklineConfig } from '../config/schema.js';
+import { describeTarget, targetOf } from '../store/postgres/index.js';
 import { VERSION } from '../version.js';
 import { renderBanner } from './banner.js';
 import { colors } from './colors.js';
@@ -14,6 +15,8 @@ export interface ServeInput {
   readonly flags: Readonly<Record<string, RawSetting | undefined>>;
   /** `--config FILE`; HOOKLINE_CONFIG otherwise. */
   readonly configFile?: string;
+  /** `hookline serve` (the default) or `hookline worker`. */
+  readonly role?: AppRole;
 }
 
 /**
@@ -21,20 +24,26 @@ export interface ServeInput {
  * and close. Every start failure is one line on stderr and exit code 1.
  */
 export async function serve(input: ServeInput, io: CliIo): Promise<CommandResult> {
+  const role = input.role ?? 'serve';
+  const startFailed = (message: string): CommandResult => {
+    io.err(`hookline ${role}: ${message}\n`);
+    return { exitCode: 1 };
+  };
   let config: HooklineConfig;
   try {
     config = loadConfig({ flags: input.flags, env: io.env, file: input.configFile });
   } catch (error) {
-    if (error instanceof ConfigError) return startFailed(io, error.message);
+    if (error instanceof ConfigError) return startFailed(error.message);
     throw error;
   }
   const palette = colors(io.color);
   const logger = createLogger(config, io, palette);
   let app: HooklineApp;
   try {
-    app = await createApp(config, { logger });
+    app = await createApp(config, { logger, role });
   } catch (error) {
-    return startFailed(io, `could not start: ${messageOf(error)} (data: ${config.data})`);
+    // A PostgreSQL failure names its host and port already; a SQLite one is about the data directory.
+    return startFailed(`could not start: ${messageOf(error)}${config.store === undefined ? ` (data: ${config.data})` : ''}`);
   }
   // Signals are watched from here on, before the port opens: a supervisor may send SIGTERM as soon as
   // it sees the port, and the default action would kill the process without draining.
@@ -51,7 +60,12 @@ export async function serve(input: ServeInput, io: CliIo): Promise<CommandResult
   } catch (error) {
     dispose();
     await app.close().catch(() => undefined);
-    return startFailed(io, listenFailure(error, config));
+    return startFailed(listenFailure(error, config));
+  }
+  const store = config.store === undefined ? `${config.data} (SQLite)` : storeText(config.store);
+  if (role === 'worker') {
+    io.out(`hookline ${VERSION} worker is dispatching from ${store}; health at ${url}/health, metrics at ${url}/metrics\n`);
+    return { exitCode: 0, running: stopped };
   }
   io.out(
     renderBanner(
@@ -62,6 +76,7 @@ export async function serve(input: ServeInput, io: CliIo): Promise<CommandResult
         authId: app.devAccount.id,
         authToken: app.devAccount.authToken,
         data: config.data,
+        store: config.store === undefined ? null : storeText(config.store),
         clock: config.clock,
         timeScale: config.timeScale,
         dispatch: config.dispatch,
@@ -73,9 +88,9 @@ export async function serve(input: ServeInput, io: CliIo): Promise<CommandResult
   return { exitCode: 0, running: stopped };
 }
 
-function startFailed(io: CliIo, message: string): CommandResult {
-  io.err(`hookline serve: ${message}\n`);
-  return { exitCode: 1 };
+/** Where the store is, without the password. */
+function storeText(connectionString: string): string {
+  return `${describeTarget(targetOf(connectionString))} (PostgreSQL)`;
 }
 
 /** Says which address failed and what to do, for the errors people actually hit. */

@@ -35,8 +35,30 @@ export const configSchema = z.strictObject({
     .string()
     .min(1)
     .default('./.hookline')
-    .describe('Directory for the embedded SQLite store (created if missing), or `:memory:` for a run that keeps nothing.')
+    .describe('Directory for the embedded SQLite store (created if missing), or `:memory:` for a run that keeps nothing. Not used with --store.')
     .meta({ placeholder: 'DIR' }),
+  store: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S*$/)
+    .describe('a postgres:// or postgresql:// connection string')
+    .optional()
+    .describe(
+      'PostgreSQL connection string (`postgres://user:password@host:5432/database`) for a store that several hookline processes share; the schema is created or upgraded at start. Unset: the embedded SQLite store in --data.',
+    )
+    .meta({ placeholder: 'URL' }),
+  storePoolSize: z
+    .number()
+    .int()
+    .min(1)
+    .default(10)
+    .describe('PostgreSQL connections this process opens at most (with --store). Size the server for the sum over every process, plus one listening connection each.'),
+  storeStatementTimeout: z
+    .number()
+    .int()
+    .min(0)
+    .default(30000)
+    .describe('Milliseconds a PostgreSQL statement may run before the server cancels it (with --store); 0 for no limit.')
+    .meta({ placeholder: 'MS' }),
   clock: z
     .enum(['real', 'virtual'])
     .default('real')
@@ -88,6 +110,15 @@ export const configSchema = z.strictObject({
     .boolean()
     .default(true)
     .describe('Send notification callbacks from this process; `--no-dispatch` makes an API-only node that only stores them.'),
+  deliveryLease: z
+    .number()
+    .int()
+    .min(1000)
+    .default(120000)
+    .describe(
+      'Milliseconds a dispatcher holds a claimed delivery. Longer than any attempt may take (55 s at most); on a shared store, how long the deliveries of a worker that died wait before another takes them.',
+    )
+    .meta({ placeholder: 'MS' }),
   concurrency: z.number().int().min(1).default(256).describe('Callback attempts in flight at once, across all destinations.'),
   connectionsPerOrigin: z
     .number()

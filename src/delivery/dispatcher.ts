@@ -51,7 +51,8 @@ interface Finished {
 /**
  * Claims due deliveries from the outbox under a lease, sends them, and records the attempts with
  * their next state. Sleeps on the clock until the next delivery is due (no polling); `wake()` is
- * called when new work is enqueued.
+ * called when new work is enqueued, by this process's outbox or, on a shared store, by the store when
+ * another process made work due (`Store.onDeliveriesDue`).
  *
  * All its store work goes through one loop of turns, one store call at a time: each turn records the
  * attempts that finished since the last, claims as many due deliveries as there are free slots and
@@ -84,6 +85,7 @@ export class Dispatcher {
   private timer: TimerHandle | null = null;
   private timerAt: number | null = null;
   private leaseSweep: NodeJS.Timeout | null = null;
+  private stopWatching: (() => void) | null = null;
   private idleWaiters: Array<() => void> = [];
   private readonly attempts: AttemptSender;
 
@@ -100,6 +102,8 @@ export class Dispatcher {
     // Another dispatcher's lease can only expire on a shared store; sweeping is cheap on an index.
     this.leaseSweep = setInterval(() => void this.reclaimExpiredLeases(), Math.max(1000, this.leaseMs / 4));
     this.leaseSweep.unref();
+    // Other processes sharing the store commit work this one's outbox never sees.
+    this.stopWatching = this.options.store.onDeliveriesDue(() => this.wake());
     this.wake();
   }
 
@@ -155,6 +159,8 @@ export class Dispatcher {
     this.timer = null;
     this.timerAt = null;
     if (this.leaseSweep) clearInterval(this.leaseSweep);
+    this.stopWatching?.();
+    this.stopWatching = null;
     // A turn already in the store may come back with claimed deliveries: they are sent and recorded too.
     while (!this.isIdle()) {
       if (!this.turning && !this.turnScheduled) void this.turns();

@@ -211,6 +211,11 @@ export interface RetentionPolicy {
 }
 
 export interface Store {
+  /**
+   * Other processes may use this store at the same time (PostgreSQL). A store that is not shared
+   * belongs to one process, so at start any lease it finds was left by a dead run of that process.
+   */
+  readonly shared: boolean;
   readonly accounts: AccountStore;
   readonly deliveries: DeliveryStore;
   readonly sinks: SinkStore;
@@ -228,6 +233,12 @@ export interface Store {
   /** True if it existed. The deliveries it caused stay. */
   deleteResource(type: string, id: string): Promise<boolean>;
   listResources(query: ResourceQuery, page: { limit: number; offset: number }): Promise<{ items: StoredResource[]; total: number }>;
+  /**
+   * Call `listener` when another process sharing the store may have made deliveries due (committed,
+   * replayed or released them), and now and then in case such news was lost; returns a function that
+   * stops it. A store no other process writes never calls it.
+   */
+  onDeliveriesDue(listener: () => void): () => void;
   /** Delete what retention allows; returns how many rows went. */
   prune(policy: RetentionPolicy): Promise<{ deliveries: number; attempts: number; sinkRequests: number }>;
   close(): Promise<void>;

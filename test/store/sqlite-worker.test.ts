@@ -19,10 +19,12 @@ const BUILT_INDEX = new URL('../../dist/store/sqlite/index.js', import.meta.url)
 
 describeStoreContract('SQLite file in a worker thread', async () => {
   const dir = tempDir();
-  const store = await built.openSqliteStore({ path: join(dir, 'hookline.db'), mode: 'worker' });
+  const path = join(dir, 'hookline.db');
+  const store = await built.openSqliteStore({ path, mode: 'worker' });
   expect(store.mode).toBe('worker');
   return {
     store,
+    reopen: () => built.openSqliteStore({ path, mode: 'worker' }),
     async cleanup() {
       await store.close();
       rmSync(dir, { recursive: true, force: true });

@@ -12,8 +12,13 @@ export interface ServeProcess {
 }
 
 /** Runs the built `hookline serve` as its own process and waits for its banner. */
-export async function spawnServe(args: string[], timeoutMs = 20_000): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--log-format', 'json', ...args], {
+export function spawnServe(args: string[], timeoutMs = 20_000): Promise<ServeProcess> {
+  return spawnHookline('serve', args, timeoutMs);
+}
+
+/** Runs the built `hookline serve` or `hookline worker` and waits until it prints where it listens. */
+export async function spawnHookline(command: 'serve' | 'worker', args: string[], timeoutMs = 20_000): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [CLI, command, '--port', '0', '--log-format', 'json', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NO_COLOR: '1' },
   });
@@ -22,7 +27,7 @@ export async function spawnServe(args: string[], timeoutMs = 20_000): Promise<Se
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`hookline serve printed no URL in ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const timer = setTimeout(() => reject(new Error(`hookline ${command} printed no URL in ${timeoutMs} ms:\n${output}`)), timeoutMs);
     const check = (): void => {
       const match = /http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
       if (match) {
@@ -31,7 +36,7 @@ export async function spawnServe(args: string[], timeoutMs = 20_000): Promise<Se
       }
     };
     child.stdout.on('data', check);
-    void exited.then((code) => reject(new Error(`hookline serve exited (${code}) before listening:\n${output}`)));
+    void exited.then((code) => reject(new Error(`hookline ${command} exited (${code}) before listening:\n${output}`)));
   });
   return { child, url, exited, output: () => output };
 }

@@ -1,7 +1,6 @@
 import Database from 'better-sqlite3';
 import type { Attempt, Delivery, DeliveryStatus, NewDelivery } from '../../domain/delivery.js';
 import { DELIVERY_STATUSES } from '../../domain/delivery.js';
-import { InputError } from '../../domain/errors.js';
 import type { DeliveryPolicy } from '../../domain/policy.js';
 import type {
   Account,
@@ -19,7 +18,9 @@ import type {
   SinkRequest,
   StoredResource,
 } from '../ports.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { commitError } from '../commit-error.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
+import { escapeLike, pageLimit, stateFilters } from '../filters.js';
 import { migrate } from './migrations.js';
 import { PolicyTable } from './policies.js';
 import * as sql from './queries.js';
@@ -38,7 +39,7 @@ import {
   type ResourceRow,
   type SinkRequestRow,
   type SinkRow,
-} from './rows.js';
+} from '../rows.js';
 
 export interface SqliteDatabaseOptions {
   /** A file path, or `:memory:` for a throwaway database. */
@@ -218,12 +219,9 @@ export class SqliteDatabase {
   }
 
   listResources(query: ResourceQuery, page: { limit: number; offset: number }): { items: StoredResource[]; total: number } {
-    const where = Object.entries(query.where ?? {});
-    for (const [field] of where) {
-      if (!/^[A-Za-z0-9_]+$/.test(field)) throw new InputError(`cannot filter on state field "${field}"`, 'where', 'name a top-level field of letters, digits and _');
-    }
+    const where = stateFilters(query);
     const sqlText = sql.listResources({ account: query.accountId !== undefined, fields: where.map(([field]) => field) });
-    const params: Record<string, string | number> = { type: query.type, limit: Math.max(1, Math.floor(page.limit)), offset: Math.max(0, Math.floor(page.offset)) };
+    const params: Record<string, string | number> = { type: query.type, limit: pageLimit(page.limit), offset: Math.max(0, Math.floor(page.offset)) };
     if (query.accountId !== undefined) params.accountId = query.accountId;
     where.forEach(([, value], i) => (params[`f${i}`] = value));
     const rows = this.cachedStatement<ResourceRow>(sqlText.rows).all(params);
@@ -296,7 +294,7 @@ export class SqliteDatabase {
 
   listDeliveries(filter: DeliveryFilter, page: { after?: string; limit: number }): Page<Delivery> {
     const after = decodeCursor(page.after);
-    const limit = Math.max(1, Math.floor(page.limit));
+    const limit = pageLimit(page.limit);
     const shape: sql.DeliveryListShape = {
       accountId: filter.accountId !== undefined,
       status: filter.status !== undefined,
@@ -351,7 +349,7 @@ export class SqliteDatabase {
   }
 
   sinkRequests(name: string, page: { after?: string; limit: number }): Page<SinkRequest & { seq: number }> {
-    const limit = Math.max(1, Math.floor(page.limit));
+    const limit = pageLimit(page.limit);
     const rows = this.statements.selectSinkRequests.all({ sink: name, after: decodeCursor(page.after) ?? 0, limit: limit + 1 });
     const items = rows.slice(0, limit).map(toSinkRequest);
     const last = items.at(-1);
@@ -480,12 +478,6 @@ export class SqliteDatabase {
 
 }
 
-function commitError(changes: ChangeSet, cause: unknown): Error {
-  const ids = (changes.deliveries ?? []).map((d) => d.id);
-  const message = cause instanceof Error ? cause.message : String(cause);
-  return new Error(`could not commit change set (deliveries ${ids.join(', ') || 'none'}): ${message}`, { cause });
-}
-
 /**
  * WAL lets readers (the inspector, `hookline tail`) run beside the writer. `synchronous = NORMAL` in
  * WAL mode syncs at checkpoints rather than at every commit: a committed transaction survives the
@@ -542,9 +534,4 @@ function prepareStatements(db: Database.Database) {
     deleteDelivery: prepare(sql.DELETE_DELIVERY),
     deleteOldSinkRequests: prepare(sql.DELETE_OLD_SINK_REQUESTS),
   };
-}
-
-/** LIKE treats `%` and `_` as wildcards; the filter means the text itself. `\` is the ESCAPE character. */
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, '\\$&');
 }

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { InputError, NotFoundError } from '../../domain/errors.js';
-import { SchemaTooNewError } from './migrations.js';
+import { SchemaTooNewError } from '../migration.js';
 
 /**
  * An error as it crosses from the SQLite worker to the main thread. Structured clone keeps only an
@@ -44,7 +44,8 @@ const REVIVERS: Readonly<Record<string, Reviver>> = {
   InputError: ({ message, fields }) =>
     new InputError(message, typeof fields.field === 'string' ? fields.field : null, text(fields.fix, ''), count(fields.status) || 400, text(fields.code, 'invalid_request')),
   NotFoundError: ({ fields }) => new NotFoundError(text(fields.what, 'resource'), text(fields.id, '')),
-  SchemaTooNewError: ({ fields }) => new SchemaTooNewError(text(fields.path, ''), count(fields.databaseVersion), count(fields.knownVersion)),
+  SchemaTooNewError: ({ fields }) =>
+    new SchemaTooNewError(text(fields.path, ''), count(fields.databaseVersion), count(fields.knownVersion), text(fields.fix, 'point --data at another directory')),
   SqliteError: ({ message, fields }) => new Database.SqliteError(message, text(fields.code, 'SQLITE_ERROR')),
   TypeError: ({ message }) => new TypeError(message),
   RangeError: ({ message }) => new RangeError(message),

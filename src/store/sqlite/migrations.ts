@@ -1,19 +1,13 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import { assertNumberedInOrder, SchemaTooNewError, type Migration, type MigrationReport } from '../migration.js';
+
+export { SchemaTooNewError, type Migration, type MigrationReport } from '../migration.js';
 
 /**
  * Numbered schema migrations for the embedded store. They are TypeScript strings rather than `.sql`
  * files because `tsc` does not copy `.sql` files into `dist/`, and a migration that is missing at run
- * time is worse than one that is slightly less pleasant to edit.
- *
- * Rules: never edit a migration that has shipped; add the next number. Times are milliseconds
- * (clock time unless a column says wall time). Columns holding structured values are JSON text.
+ * time is worse than one that is slightly less pleasant to edit. The rules are in ../migration.ts.
  */
-export interface Migration {
-  readonly version: number;
-  readonly name: string;
-  readonly sql: string;
-}
-
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -162,26 +156,6 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
-/** The database was written by a newer hookline; opening it with this one could corrupt it. */
-export class SchemaTooNewError extends Error {
-  constructor(
-    readonly path: string,
-    readonly databaseVersion: number,
-    readonly knownVersion: number,
-  ) {
-    super(
-      `the database at ${path} has schema version ${databaseVersion}, but this hookline only knows versions up to ` +
-        `${knownVersion}; upgrade hookline, or point --data at another directory`,
-    );
-    this.name = 'SchemaTooNewError';
-  }
-}
-
-export interface MigrationReport {
-  readonly from: number;
-  readonly to: number;
-}
-
 const CREATE_MIGRATIONS_TABLE = `
   CREATE TABLE IF NOT EXISTS schema_migrations (
     version     INTEGER PRIMARY KEY,
@@ -220,12 +194,4 @@ export function migrate(db: BetterSqlite3.Database, path: string, migrations: re
 export function schemaVersion(db: BetterSqlite3.Database): number {
   const row = db.prepare('SELECT max(version) AS version FROM schema_migrations').get() as { version: number | null };
   return row.version ?? 0;
-}
-
-function assertNumberedInOrder(migrations: readonly Migration[]): void {
-  migrations.forEach((migration, i) => {
-    if (migration.version !== i + 1) {
-      throw new Error(`migration "${migration.name}" is numbered ${migration.version} but sits at position ${i + 1}; number migrations 1, 2, 3… in order`);
-    }
-  });
 }

@@ -20,6 +20,8 @@ const PRUNE_CHUNK = 2000;
  * they are made, so a method sees every write whose promise resolved before it was called.
  */
 export class SqliteStore implements Store {
+  /** The data directory belongs to one process (docs/adr/0004-sqlite-store.md). */
+  readonly shared = false;
   readonly accounts: Store['accounts'];
   readonly deliveries: Store['deliveries'];
   readonly sinks: Store['sinks'];
@@ -90,6 +92,11 @@ export class SqliteStore implements Store {
 
   listResources(...args: Parameters<Store['listResources']>): ReturnType<Store['listResources']> {
     return this.connection.call('listResources', ...args);
+  }
+
+  /** Only this process writes the file, and its own dispatcher is woken directly. */
+  onDeliveriesDue(): () => void {
+    return () => undefined;
   }
 
   /** Chunk by chunk, yielding to the event loop in between, so a large backlog does not stall requests. */

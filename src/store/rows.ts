@@ -1,14 +1,18 @@
-import type { CallbackKind, CallbackParams, Dialect, HttpMethod } from '../../domain/callback.js';
-import type { Attempt, Delivery, DeliveryStatus, NewDelivery } from '../../domain/delivery.js';
-import type { AttemptOutcome } from '../../domain/outcome.js';
-import type { DeliveryPolicy } from '../../domain/policy.js';
-import type { Account, SinkConfig, SinkRequest, StoredResource } from '../ports.js';
+import type { CallbackKind, CallbackParams, Dialect, HttpMethod } from '../domain/callback.js';
+import type { Attempt, Delivery, DeliveryStatus, NewDelivery } from '../domain/delivery.js';
+import type { AttemptOutcome } from '../domain/outcome.js';
+import type { DeliveryPolicy } from '../domain/policy.js';
+import type { Account, SinkConfig, SinkRequest, StoredResource } from './ports.js';
 
 /**
- * Rows as better-sqlite3 returns them, and the conversions to and from the domain types. JSON columns
- * are parsed here and nowhere else. The casts on the way out trust what this store wrote on the way in:
- * every row was made from a typed domain value.
+ * Rows as both stores read them (the same column names in SQLite and PostgreSQL), and the conversions
+ * to and from the domain types. JSON columns are text in both and parsed here and nowhere else. Flags
+ * are 0/1 integers in SQLite and booleans in PostgreSQL. The casts on the way out trust what the store
+ * wrote on the way in: every row was made from a typed domain value.
  */
+
+/** A flag column: SQLite's 0/1, PostgreSQL's boolean. */
+type FlagColumn = number | boolean;
 
 export interface AccountRow {
   id: string;
@@ -16,7 +20,7 @@ export interface AccountRow {
   parent_id: string | null;
   name: string;
   created_at: number;
-  enabled: number;
+  enabled: FlagColumn;
 }
 
 export interface ResourceRow {
@@ -62,7 +66,7 @@ export interface AttemptRow {
   response_status: number | null;
   response_headers: string | null;
   response_body: string | null;
-  body_truncated: number | null;
+  body_truncated: FlagColumn | null;
   outcome: string;
   next_attempt_at: number | null;
 }
@@ -86,7 +90,7 @@ export interface SinkRequestRow {
 }
 
 export function toAccount(row: AccountRow): Account {
-  return { id: row.id, authToken: row.auth_token, parentId: row.parent_id, name: row.name, createdAt: row.created_at, enabled: row.enabled === 1 };
+  return { id: row.id, authToken: row.auth_token, parentId: row.parent_id, name: row.name, createdAt: row.created_at, enabled: flag(row.enabled) };
 }
 
 export function toResource(row: ResourceRow): StoredResource {
@@ -137,7 +141,7 @@ export function toAttempt(row: AttemptRow): Attempt {
             status: row.response_status,
             headers: JSON.parse(row.response_headers ?? '{}') as Record<string, string>,
             body: row.response_body ?? '',
-            bodyTruncated: row.body_truncated === 1,
+            bodyTruncated: flag(row.body_truncated),
           },
     outcome: JSON.parse(row.outcome) as AttemptOutcome,
     nextAttemptAt: row.next_attempt_at,
@@ -214,4 +218,8 @@ export function attemptParams(attempt: Attempt): Record<string, string | number 
     outcome: JSON.stringify(attempt.outcome),
     nextAttemptAt: attempt.nextAttemptAt,
   };
+}
+
+function flag(value: FlagColumn | null): boolean {
+  return value === true || value === 1;
 }

@@ -1,4 +1,4 @@
-import { InputError } from '../../domain/errors.js';
+import { InputError } from '../domain/errors.js';
 
 /**
  * Page cursors are the seq of the last row handed out, as a decimal string. Callers must treat them as

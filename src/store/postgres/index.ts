@@ -1,0 +1,59 @@
+import pg from 'pg';
+import { clientConfig, connectError, describeTarget, targetOf, type PoolSettings } from './connection.js';
+import { migrate } from './migrations.js';
+import { PostgresStore } from './store.js';
+import { WakeChannel, type StoreLogger } from './wake-channel.js';
+
+export { MIGRATIONS } from './migrations.js';
+export { describeTarget, targetOf } from './connection.js';
+export { PostgresStore } from './store.js';
+export { WAKE_CHANNEL, type StoreLogger } from './wake-channel.js';
+
+export interface OpenPostgresStoreOptions extends Partial<PoolSettings> {
+  /** `postgres://user:password@host:port/database?…`, as libpq reads it. */
+  readonly connectionString: string;
+  readonly logger?: StoreLogger;
+  /** How often a dispatcher looks for due work when no notification came. */
+  readonly pollIntervalMs?: number;
+}
+
+const DEFAULTS: PoolSettings = { poolSize: 10, statementTimeoutMs: 30_000, connectTimeoutMs: 5_000 };
+
+const SILENT: StoreLogger = { warn: () => undefined, error: () => undefined };
+
+/**
+ * Connect to the database, bring its schema up to date (safe when several processes start at once) and
+ * return the store. Rejects with one line naming host, port and the server's message when the server
+ * cannot be reached or refuses, and with `SchemaTooNewError` when a newer hookline wrote the schema.
+ */
+export async function openPostgresStore(options: OpenPostgresStoreOptions): Promise<PostgresStore> {
+  const settings: PoolSettings = {
+    poolSize: options.poolSize ?? DEFAULTS.poolSize,
+    statementTimeoutMs: options.statementTimeoutMs ?? DEFAULTS.statementTimeoutMs,
+    connectTimeoutMs: options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,
+  };
+  const logger = options.logger ?? SILENT;
+  const target = targetOf(options.connectionString);
+  const config = clientConfig(options.connectionString, settings);
+  const pool = new pg.Pool({ ...config, max: settings.poolSize });
+  // An idle pooled connection the server drops (a restart, a failover) is reported here; without a
+  // handler it would crash the process. The pool replaces it on the next query.
+  pool.on('error', (error) => logger.error({ err: error }, 'a pooled PostgreSQL connection failed; it will be replaced'));
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw connectError(target, error);
+  }
+  try {
+    await migrate(client, describeTarget(target));
+  } catch (error) {
+    client.release();
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
+  client.release();
+  const wakes = new WakeChannel({ pool, clientConfig: config, logger, pollIntervalMs: options.pollIntervalMs ?? 1000 });
+  return new PostgresStore(pool, wakes);
+}

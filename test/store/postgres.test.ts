@@ -1,0 +1,130 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { SchemaTooNewError } from '../../src/store/migration.js';
+import { MIGRATIONS, openPostgresStore, type PostgresStore } from '../../src/store/postgres/index.js';
+import { describeStoreContract } from './contract.js';
+import { newDelivery } from './fixtures.js';
+import { createTestDatabase, onDatabase, postgresAvailable, type TestDatabase } from './postgres-server.js';
+
+const available = await postgresAvailable('the PostgreSQL store tests');
+
+/** Tables the contract writes, emptied between its tests (DELETE: on tables this small it is much quicker than TRUNCATE): one database per file, not per test. */
+const TABLES = ['accounts', 'resources', 'deliveries', 'attempts', 'policies', 'sinks', 'sink_requests', 'meta'];
+
+const databases: TestDatabase[] = [];
+afterAll(async () => {
+  for (const database of databases.splice(0)) await database.drop();
+});
+
+async function testDatabase(): Promise<TestDatabase> {
+  const database = await createTestDatabase();
+  databases.push(database);
+  return database;
+}
+
+if (available) {
+  let shared: TestDatabase | null = null;
+  describeStoreContract('PostgreSQL', async () => {
+    shared ??= await testDatabase();
+    const url = shared.url;
+    await onDatabase(url, async (client) => {
+      const { rows } = await client.query<{ exists: boolean }>(`SELECT to_regclass('deliveries') IS NOT NULL AS exists`);
+      if (rows[0]?.exists) await client.query(TABLES.map((table) => `DELETE FROM ${table};`).join(" "));
+    });
+    const store = await openPostgresStore({ connectionString: url });
+    return { store, reopen: () => openPostgresStore({ connectionString: url }), cleanup: () => store.close() };
+  });
+}
+
+describe.skipIf(!available)('PostgreSQL store', () => {
+  const opened: PostgresStore[] = [];
+  afterAll(async () => {
+    for (const store of opened.splice(0)) await store.close();
+  });
+  async function open(url: string): Promise<PostgresStore> {
+    const store = await openPostgresStore({ connectionString: url });
+    opened.push(store);
+    return store;
+  }
+
+  describe('migrations', () => {
+    it('migrates once when several processes open a new database at the same moment', async () => {
+      const { url } = await testDatabase();
+
+      await Promise.all(Array.from({ length: 4 }, () => open(url)));
+
+      const rows = await onDatabase(url, async (client) => (await client.query('SELECT version, name FROM schema_migrations ORDER BY version')).rows);
+      expect(rows).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
+    });
+
+    it('refuses a database whose schema is newer than this code, naming both versions and the database', async () => {
+      const { url, name } = await testDatabase();
+      (await open(url)).close();
+      await onDatabase(url, (client) =>
+        client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, 0)', [MIGRATIONS.length + 1, 'from the future']),
+      );
+
+      const opening = openPostgresStore({ connectionString: url });
+
+      await expect(opening).rejects.toBeInstanceOf(SchemaTooNewError);
+      await expect(opening).rejects.toThrow(
+        `the database at postgres://postgres@127.0.0.1:5432/${name} has schema version ${MIGRATIONS.length + 1}, but this hookline only knows versions up to ${MIGRATIONS.length}; upgrade hookline, or point --store at another database`,
+      );
+    });
+  });
+
+  describe('connecting', () => {
+    it('fails with one line naming host, port and the server’s message when the database does not exist', async () => {
+      await expect(openPostgresStore({ connectionString: 'postgres://postgres@127.0.0.1:5432/hookline_no_such_database' })).rejects.toThrow(
+        /^cannot connect to PostgreSQL at 127\.0\.0\.1:5432 \(database "hookline_no_such_database", user "postgres"\): database "hookline_no_such_database" does not exist$/,
+      );
+    });
+
+    it('fails with one line naming host and port when nothing listens there', async () => {
+      await expect(openPostgresStore({ connectionString: 'postgres://postgres@127.0.0.1:1/test', connectTimeoutMs: 2000 })).rejects.toThrow(
+        /^cannot connect to PostgreSQL at 127\.0\.0\.1:1 \(database "test", user "postgres"\): connect ECONNREFUSED 127\.0\.0\.1:1$/,
+      );
+    });
+  });
+
+  describe('several processes on one database', () => {
+    it('never hands one delivery to two dispatchers claiming at once', async () => {
+      const { url } = await testDatabase();
+      const stores = await Promise.all([open(url), open(url), open(url)]);
+      const fresh = Array.from({ length: 300 }, (_, i) => newDelivery({ dueAt: i }));
+      const [first] = stores;
+      await first.commit({ deliveries: fresh });
+
+      const claimed = await Promise.all(
+        stores.flatMap((store, s) =>
+          Array.from({ length: 5 }, () => store.deliveries.claimDue({ now: 1000, limit: 25, owner: `worker-${s}`, leaseUntil: Date.now() + 60_000 })),
+        ),
+      );
+
+      const ids = claimed.flat().map((d) => d.id);
+      expect(ids).toHaveLength(300);
+      expect(new Set(ids).size).toBe(300);
+    });
+
+    it('tells the other processes when deliveries they may claim are committed', async () => {
+      const { url } = await testDatabase();
+      const [api, worker] = await Promise.all([open(url), open(url)]);
+      let woken = 0;
+      let resolveWoken: () => void = () => undefined;
+      const wokenOnce = new Promise<void>((resolve) => (resolveWoken = resolve));
+      const stop = worker.onDeliveriesDue(() => {
+        woken++;
+        resolveWoken();
+      });
+      // The listener connects asynchronously and calls once when it does; wait for that before committing.
+      await wokenOnce;
+      const before = woken;
+      const notified = new Promise<void>((resolve) => (resolveWoken = resolve));
+
+      await api.commit({ deliveries: [newDelivery()] });
+      await notified;
+      stop();
+
+      expect(woken).toBeGreaterThan(before);
+    });
+  });
+});
