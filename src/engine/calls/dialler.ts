@@ -58,6 +58,8 @@ function startLeg(engine: CallEngine, aLeg: CallSession, dial: DialInstruction, 
   const uuid = randomUUID();
   const a = aLeg.call;
   const call: PlivoCall = {
+    // A B leg speaks its A leg's dialect; its notifications are the Dial's, not its own.
+    ...(a.dialect ? { dialect: a.dialect } : {}),
     uuid,
     requestUuid: uuid,
     accountId: a.accountId,

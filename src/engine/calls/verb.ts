@@ -29,6 +29,8 @@ export interface CollectResult {
 
 /** The parameters a dialect adds to the requests its elements make. */
 export interface VoiceParams {
+  /** The first document request: answer_url (`Event=StartApp`) or LaML `Url`. */
+  answer(session: CallSession): CallbackParams;
   /** An element's action or a Redirect: the call's standard set. */
   document(session: CallSession): CallbackParams;
   collect(session: CallSession, result: CollectResult, element: string): CallbackParams;
