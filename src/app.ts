@@ -24,6 +24,7 @@ import { VerifySessions } from './engine/plivo/verify.js';
 import { InboundCalls, InboundSms } from './engine/plivo/inbound.js';
 import { CallEngine } from './engine/calls/call-engine.js';
 import { callServices } from './engine/calls/call-services.js';
+import { lamlDialect } from './engine/calls/laml-dialect.js';
 import { plivoDialect } from './engine/calls/plivo-dialect.js';
 import { Recordings } from './engine/calls/recordings.js';
 import { loadScenarioFile, Scenarios } from './engine/calls/scenarios.js';
@@ -150,7 +151,7 @@ async function assemble(config: HooklineConfig, store: Store, logger: Logger): P
   const recordings = new Recordings(config.data === ':memory:' ? null : join(config.data, 'recordings'));
   const scenarios = new Scenarios();
   if (config.scenarios) for (const scenario of await loadScenarioFile(config.scenarios, parseScenarioFile)) scenarios.put(scenario);
-  const dialects = { plivo: plivoDialect };
+  const dialects = { plivo: plivoDialect, laml: lamlDialect };
   const calls = new CallEngine({
     scenarios,
     store,

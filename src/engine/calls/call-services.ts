@@ -91,19 +91,27 @@ export function callServices(deps: CallServicesDeps): (engine: CallEngine) => Ca
       },
 
       async sendMessage(session, message) {
-        const to = splitDestinations(message.to).filter(isE164);
+        const call = session.call;
+        // LaML's <Sms> may leave out both ends: the far end, from the number this call uses (laml.md §6.1).
+        const farEnd = call.direction === 'outbound' ? call.to : call.from;
+        const ourEnd = call.direction === 'outbound' ? call.from : call.to;
+        const to = splitDestinations(message.to || farEnd).filter(isE164);
         if (to.length === 0) {
-          session.note('warning', `<Message> dst "${message.to}" has no E.164 number; nothing was sent`);
+          session.note('warning', `<${message.source.element}> to "${message.to || farEnd}" has no E.164 number; nothing was sent`);
           return [];
         }
+        // The messaging engine speaks Plivo's callbacks; a LaML call's message goes without one until
+        // LaML messaging has its own.
+        const callback = dialectOf(deps.dialects, call).name === 'plivo' ? message.callback : null;
+        if (message.callback && !callback) session.note('warning', `the statusCallback of <${message.source.element}> is not simulated; it gets no callback`);
         const sent = await deps.messages.send({
-          accountId: session.call.accountId,
-          from: message.from,
+          accountId: call.accountId,
+          from: message.from || ourEnd,
           to,
           text: message.text,
           type: message.type,
-          url: message.callback?.url ?? null,
-          method: message.callback?.method ?? 'POST',
+          url: callback?.url ?? null,
+          method: callback?.method ?? 'POST',
           log: true,
         });
         return sent.map((m) => m.uuid);

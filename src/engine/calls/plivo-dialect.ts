@@ -1,8 +1,7 @@
-import { documentFailureCause } from '../../domain/hangup-causes.js';
 import { hangupCallbackParams, ringParams } from '../../domain/plivo-call.js';
 import { readPlivoDocument } from '../../xml/plivo-instructions.js';
 import { plivoVoiceParams } from './plivo-voice-params.js';
-import type { CallNotification, VoiceDialect } from './voice-dialect.js';
+import { documentFailureHangup, type CallNotification, type VoiceDialect } from './voice-dialect.js';
 
 /**
  * Plivo voice (plivo.md §1–§2): Plivo XML, `Event=StartApp` on the answer URL, ring_url and hangup_url
@@ -22,11 +21,7 @@ export const plivoDialect: VoiceDialect = {
 
   fallbackParams: () => ({}),
 
-  documentFailure(role, failure) {
-    // A body over the 100 KB limit is a document Plivo refuses, not one it could not reach.
-    const invalid = failure.outcome.kind === 'rejected' || failure.outcome.kind === 'response-too-large';
-    return { hangup: { code: documentFailureCause(role, invalid ? 'invalid' : 'unreachable'), source: 'Error' }, code: null };
-  },
+  documentFailure: (role, failure) => ({ hangup: documentFailureHangup(role, failure), code: null }),
 
   changed(call, change) {
     const notifications: CallNotification[] = [];

@@ -1,6 +1,6 @@
 import type { DocumentFailure } from '../../delivery/document-fetcher.js';
 import type { CallbackParams, Dialect } from '../../domain/callback.js';
-import type { DocumentRole, Hangup } from '../../domain/hangup-causes.js';
+import { documentFailureCause, type DocumentRole, type Hangup } from '../../domain/hangup-causes.js';
 import type { Instruction, UrlTarget } from '../../domain/instructions.js';
 import type { PlivoCall, VoiceDialectName } from '../../domain/plivo-call.js';
 import type { PolicyProfile } from '../../domain/policy.js';
@@ -56,4 +56,13 @@ export function dialectOf(dialects: VoiceDialects, call: PlivoCall): VoiceDialec
   const dialect = dialects[call.dialect ?? 'plivo'];
   if (!dialect) throw new Error(`call ${call.uuid} is a ${call.dialect ?? 'plivo'} call, and this engine serves no such dialect`);
   return dialect;
+}
+
+/**
+ * The engine's cause for a failed document (plivo.md §2.4): 8011–8014 for a body refused (invalid, or
+ * over the size the carrier reads), 7011–7014 for a URL that gave none.
+ */
+export function documentFailureHangup(role: DocumentRole, failure: DocumentFailure): Hangup {
+  const invalid = failure.outcome.kind === 'rejected' || failure.outcome.kind === 'response-too-large';
+  return { code: documentFailureCause(role, invalid ? 'invalid' : 'unreachable'), source: 'Error' };
 }
