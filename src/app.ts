@@ -178,6 +178,7 @@ async function assemble(config: HooklineConfig, store: Store, logger: Logger): P
       recordings,
       devAccountId: devAccount.id,
     },
+    laml: { accounts, calls },
   });
   const retention = startRetention(store, clock, config.retentionHours, logger);
 

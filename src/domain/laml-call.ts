@@ -105,3 +105,51 @@ export function parseStatusEvents(values: readonly string[]): { readonly events:
   const events = LAML_STATUS_EVENTS.filter((event) => names.includes(event));
   return { events, unknown };
 }
+
+/** Where a LaML account's resources live, as SignalWire writes their `uri` (laml.md §10.1). */
+export function lamlAccountPath(accountSid: string): string {
+  return `/api/laml/${LAML_API_VERSION}/Accounts/${accountSid}`;
+}
+
+/** `(310) 567-8901` for a North American number; other numbers as given. */
+function formatted(number: string): string {
+  const nanp = /^\+?1(\d{3})(\d{3})(\d{4})$/.exec(number);
+  return nanp ? `(${nanp[1]}) ${nanp[2]}-${nanp[3]}` : number;
+}
+
+/** A call as `GET …/Calls/{CallSid}.json` shows it (laml.md §1.2, SW-OAS `CallResponse`). */
+export function lamlCallRecord(call: PlivoCall): Record<string, unknown> {
+  const uri = `${lamlAccountPath(call.accountId)}/Calls/${call.uuid}`;
+  const status = lamlCallStatus(call);
+  return {
+    sid: call.uuid,
+    account_sid: call.accountId,
+    date_created: rfc2822(call.initiatedAt),
+    date_updated: rfc2822(call.endedAt ?? call.answeredAt ?? call.initiatedAt),
+    parent_call_sid: call.parentCallUuid,
+    to: call.to,
+    formatted_to: formatted(call.to),
+    to_formatted: formatted(call.to),
+    from: call.from,
+    formatted_from: formatted(call.from),
+    from_formatted: formatted(call.from),
+    phone_number_sid: null,
+    status,
+    start_time: status === 'queued' ? null : rfc2822(call.answeredAt ?? call.initiatedAt),
+    end_time: call.endedAt === null ? null : rfc2822(call.endedAt),
+    duration: durationSeconds(call),
+    price: null,
+    price_unit: 'USD',
+    direction: lamlDirection(call),
+    answered_by: null,
+    api_version: call.laml?.apiVersion ?? LAML_API_VERSION,
+    forwarded_from: null,
+    caller_name: call.callerName || null,
+    annotation: null,
+    group_sid: null,
+    queue_time: '0',
+    trunk_sid: null,
+    uri: `${uri}.json`,
+    subresource_uris: { notifications: null, recordings: `${uri}/Recordings.json` },
+  };
+}

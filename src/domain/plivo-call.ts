@@ -39,6 +39,8 @@ export interface PlivoCall {
   readonly to: string;
   readonly callerName: string;
   readonly answerUrl: UrlTarget;
+  /** A document given with the request (LaML `Twiml`/`Laml`): run instead of fetching `answerUrl`. */
+  readonly answerDocument?: string;
   readonly fallbackUrl: UrlTarget | null;
   readonly ringUrl: UrlTarget | null;
   readonly hangupUrl: UrlTarget | null;

@@ -41,6 +41,7 @@ export type NewOutboundCall = Pick<
   | 'hangupOnRingMs'
   | 'dialect'
   | 'laml'
+  | 'answerDocument'
 >;
 
 /** A phone calling a number, routed to its application. */
@@ -164,10 +165,16 @@ export class CallEngine {
     return call && call.accountId === accountId && call.status !== 'queued' ? call : null;
   }
 
-  async list(accountId: string, filter: { status?: CallStatus; direction?: 'inbound' | 'outbound' }, page: { limit: number; offset: number }): Promise<{ calls: StoredCall[]; total: number }> {
+  async list(
+    accountId: string,
+    filter: { status?: CallStatus; direction?: 'inbound' | 'outbound'; to?: string; from?: string },
+    page: { limit: number; offset: number },
+  ): Promise<{ calls: StoredCall[]; total: number }> {
     const where: Record<string, string> = {};
     if (filter.status) where.status = filter.status;
     if (filter.direction) where.direction = filter.direction;
+    if (filter.to) where.to = filter.to;
+    if (filter.from) where.from = filter.from;
     const { items, total } = await this.deps.store.listResources({ type: CALL_RESOURCE, accountId, where }, page);
     return { calls: items.map((item) => item.state as StoredCall), total };
   }

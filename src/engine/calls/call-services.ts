@@ -9,7 +9,7 @@ import { Conferences } from './conferences.js';
 import { dialTargets } from './dialler.js';
 import type { Recordings } from './recordings.js';
 import type { CallServices, VoiceParams } from './verb.js';
-import { dialectOf, type ReadDocument, type VoiceDialects } from './voice-dialect.js';
+import { dialectOf, type ReadDocument, type VoiceDialect, type VoiceDialects } from './voice-dialect.js';
 
 export interface CallServicesDeps {
   readonly documents: DocumentFetcher;
@@ -35,6 +35,7 @@ export function callServices(deps: CallServicesDeps): (engine: CallEngine) => Ca
       async fetchDocument(session, role, target, requestParams) {
         const call = session.call;
         const dialect = dialectOf(deps.dialects, call);
+        if (role === 'answer' && call.answerDocument !== undefined) return readInline(session, dialect, call.answerDocument);
         let read: ReadDocument | null = null;
         const fetched = await deps.documents.fetchDocument({
           accountId: call.accountId,
@@ -127,6 +128,20 @@ export function callServices(deps: CallServicesDeps): (engine: CallEngine) => Ca
     };
     return services;
   };
+}
+
+/** The document given with the request: read as a fetched one would be, its failure named the same way. */
+function readInline(session: CallSession, dialect: VoiceDialect, body: string): ReturnType<CallServices['fetchDocument']> {
+  const read = dialect.readDocument(body, session.call.answerUrl.url);
+  if (read.ok) {
+    session.note('document', 'answer document given with the request', { role: 'answer', instructions: read.instructions.length });
+    for (const warning of read.warnings) session.note('warning', warning);
+    return Promise.resolve({ ok: true, document: { url: session.call.answerUrl.url, instructions: read.instructions } });
+  }
+  const failure: DocumentFailure = { url: session.call.answerUrl.url, deliveryId: '', outcome: { kind: 'rejected', status: 200, reason: read.reason } };
+  const failed = dialect.documentFailure('answer', failure);
+  noteFailure(session, 'answer', failure, 'answer document', failed.code);
+  return Promise.resolve({ ok: false, hangup: failed.hangup });
 }
 
 /** One VoiceParams for every call: each request's parameters come from the call's own dialect. */
