@@ -25,8 +25,9 @@ import { Numbers } from './engine/plivo/numbers.js';
 import { VerifySessions } from './engine/plivo/verify.js';
 import { InboundCalls, InboundSms } from './engine/plivo/inbound.js';
 import { CallEngine } from './engine/calls/call-engine.js';
-import { plivoCallServices } from './engine/calls/call-services.js';
-import { plivoVoiceParams } from './engine/calls/plivo-voice-params.js';
+import { callServices } from './engine/calls/call-services.js';
+import { lamlDialect } from './engine/calls/laml-dialect.js';
+import { plivoDialect } from './engine/calls/plivo-dialect.js';
 import { Recordings } from './engine/calls/recordings.js';
 import { loadScenarioFile, Scenarios } from './engine/calls/scenarios.js';
 import { parseScenarioFile } from './api/control/scenarios.js';
@@ -172,13 +173,15 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
   const recordings = new Recordings(config.data === ':memory:' ? null : join(config.data, 'recordings'));
   const scenarios = new Scenarios();
   if (config.scenarios) for (const scenario of await loadScenarioFile(config.scenarios, parseScenarioFile)) scenarios.put(scenario);
+  const dialects = { plivo: plivoDialect, laml: lamlDialect };
   const calls = new CallEngine({
     scenarios,
     store,
     clock,
     callbacks,
     logger: logger.child({ component: 'plivo-calls' }),
-    services: plivoCallServices({ documents, callbacks, messages, recordings, params: plivoVoiceParams, publicUrl: () => publicUrl }),
+    dialects,
+    services: callServices({ documents, callbacks, messages, recordings, dialects, publicUrl: () => publicUrl }),
     publish: (accountId, callUuid, event) => events.publish({ type: 'call', accountId, callUuid, event }),
   });
   if (virtualClock) virtualClock.addSettler(() => calls.idle());
@@ -209,6 +212,7 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
             recordings,
             devAccountId: devAccount.id,
           },
+          laml: { accounts, calls },
         });
   const retention = startRetention(store, clock, config.retentionHours, logger);
 

@@ -23,6 +23,7 @@ import { ApiError, makeErrorHandler, notFoundHandler, sendApiError } from './err
 import { registerLanding } from './landing.js';
 import { buildOpenApiDocument, CONTROL_PREFIX } from './openapi.js';
 import { PLIVO_PREFIX, plivoPlugin, type PlivoApiDeps } from './plivo/plugin.js';
+import { LAML_PREFIXES, lamlPlugin, type LamlApiDeps } from './laml/plugin.js';
 import { sinkPlugin } from './sink.js';
 import { registerRecordingMedia } from './recording-media.js';
 
@@ -47,6 +48,8 @@ export interface ServerDeps {
   readonly config: ServerConfig;
   /** The Plivo front door; absent in servers built for the control API alone. */
   readonly plivo?: PlivoApiDeps;
+  /** The LaML (SignalWire/Twilio-compatible) front door; absent in servers built for the control API alone. */
+  readonly laml?: LamlApiDeps;
 }
 
 /** A URL fit for a log line: the control token never ends up in one. */
@@ -170,5 +173,6 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     void server.register(plivoPlugin(deps.plivo), { prefix: PLIVO_PREFIX });
     registerRecordingMedia(server, deps.plivo.recordings);
   }
+  if (deps.laml) for (const prefix of LAML_PREFIXES) void server.register(lamlPlugin(deps.laml), { prefix });
   return server;
 }

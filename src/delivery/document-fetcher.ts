@@ -35,8 +35,11 @@ export interface DocumentRequest {
   readonly fallback?: DocumentTarget | null;
   /** Extra params for the fallback request, from how the target failed (LaML `ErrorCode`, `ErrorUrl`). */
   readonly fallbackParams?: (failure: DocumentFailure) => CallbackParams;
-  /** Judges a 2xx body; a rejected body counts as a failure of that URL (and moves to the fallback). */
-  readonly accept?: (body: string, contentType: string | null) => BodyVerdict;
+  /**
+   * Judges a 2xx body; a rejected body counts as a failure of that URL (and moves to the fallback).
+   * `url` is the URL that answered, fragment removed: what relative URLs in the body resolve against.
+   */
+  readonly accept?: (body: string, contentType: string | null, url: string) => BodyVerdict;
   readonly resource?: string | null;
 }
 
@@ -149,7 +152,7 @@ export class DocumentFetcher {
 
       let verdict: BodyVerdict = { ok: true };
       if (sent.outcome.kind === 'success' && request.accept) {
-        verdict = request.accept(sent.body ?? '', sent.response?.headers['content-type'] ?? null);
+        verdict = request.accept(sent.body ?? '', sent.response?.headers['content-type'] ?? null, resolved.wireUrl);
       }
       const decision =
         sent.outcome.kind === 'success' && !verdict.ok

@@ -145,7 +145,7 @@ export interface RecordInstruction extends Base {
   readonly maxLengthMs: number;
   /** Silence that ends the recording. */
   readonly silenceTimeoutMs: number;
-  /** '' when no key ends it. */
+  /** Any of these keys ends it (Plivo names one, LaML several); '' when none does. */
   readonly finishOnKey: string;
   readonly playBeep: boolean;
   readonly fileFormat: 'mp3' | 'wav';

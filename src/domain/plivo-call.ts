@@ -1,6 +1,7 @@
 import type { CallbackParams } from './callback.js';
 import { hangupCauseInfo, type Hangup } from './hangup-causes.js';
 import type { UrlTarget } from './instructions.js';
+import type { LamlCallSettings } from './laml-call.js';
 
 /**
  * A Plivo call as the carrier keeps it: the request that made it, where it is in its life, and how it
@@ -13,6 +14,9 @@ export const FINAL_CALL_STATUSES: readonly CallStatus[] = ['completed', 'busy', 
 
 export type CallDirection = 'outbound' | 'inbound';
 
+/** The front door that made a call: it decides the call's documents, parameters and notifications. */
+export type VoiceDialectName = 'plivo' | 'laml';
+
 export interface MachineDetection {
   /** `hangup` ends a call a machine answered (9100). */
   readonly mode: 'true' | 'hangup';
@@ -21,6 +25,10 @@ export interface MachineDetection {
 }
 
 export interface PlivoCall {
+  /** Absent on calls stored before calls had a dialect: those are Plivo's. */
+  readonly dialect?: VoiceDialectName;
+  /** What a LaML call adds (StatusCallback and its events…); absent on Plivo calls. */
+  readonly laml?: LamlCallSettings;
   readonly uuid: string;
   readonly requestUuid: string;
   readonly accountId: string;
@@ -31,6 +39,8 @@ export interface PlivoCall {
   readonly to: string;
   readonly callerName: string;
   readonly answerUrl: UrlTarget;
+  /** A document given with the request (LaML `Twiml`/`Laml`): run instead of fetching `answerUrl`. */
+  readonly answerDocument?: string;
   readonly fallbackUrl: UrlTarget | null;
   readonly ringUrl: UrlTarget | null;
   readonly hangupUrl: UrlTarget | null;

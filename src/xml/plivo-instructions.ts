@@ -1,5 +1,5 @@
-import type { HttpMethod } from '../domain/callback.js';
-import type { DialTarget, InputKind, Instruction, InstructionSource, UrlTarget } from '../domain/instructions.js';
+import type { DialTarget, InputKind, Instruction, InstructionSource } from '../domain/instructions.js';
+import { ElementAttributes as Attributes } from './attributes.js';
 import type { XmlElement } from './element-tree.js';
 import { parsePlivoXml, type PlivoXmlError } from './plivo-xml.js';
 
@@ -177,32 +177,4 @@ function inputKinds(value: string): InputKind[] {
 /** Plivo spells "no key" as `none` or an empty value. */
 function finishKey(value: string): string {
   return value === 'none' ? '' : value;
-}
-
-/** Typed reads of checked attributes, with Plivo's default when one is absent. */
-class Attributes {
-  constructor(private readonly element: XmlElement) {}
-
-  text(name: string, fallback: string): string {
-    return this.element.attributes[name] ?? fallback;
-  }
-
-  int(name: string, fallback: number): number {
-    const value = this.element.attributes[name];
-    return value === undefined ? fallback : Number(value);
-  }
-
-  flag(name: string, fallback: boolean): boolean {
-    const value = this.element.attributes[name];
-    return value === undefined ? fallback : value === 'true';
-  }
-
-  method(name: string): HttpMethod {
-    return this.element.attributes[name] === 'GET' ? 'GET' : 'POST';
-  }
-
-  target(urlName: string, methodName: string): UrlTarget | null {
-    const url = this.element.attributes[urlName];
-    return url ? { url, method: this.method(methodName) } : null;
-  }
 }

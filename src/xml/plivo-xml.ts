@@ -1,5 +1,4 @@
-import { checkHttpUrl } from '../domain/http-url.js';
-import { parseXml, XmlSyntaxError, type XmlElement } from './element-tree.js';
+import { absoluteUrl as url, bool, checkXml, digits, integer, method, nonEmpty, oneOf, text, type Check, type CheckedXml, type ElementSpec, type XmlProblem, type XmlRule } from './element-specs.js';
 
 /**
  * Plivo XML as an answer URL, action or Redirect returns it, checked against the element reference
@@ -14,50 +13,16 @@ import { parseXml, XmlSyntaxError, type XmlElement } from './element-tree.js';
 /** Plivo's documented ceiling on a document (plivo.md §2.1). */
 export const MAX_DOCUMENT_BYTES = 100 * 1024;
 
-export type PlivoXmlRule = 'too-large' | 'not-xml' | 'root' | 'unknown-element' | 'nesting' | 'attribute-value' | 'required' | 'body';
+export type PlivoXmlRule = XmlRule;
+export type PlivoXmlError = XmlProblem;
+export type PlivoXmlResult = CheckedXml;
 
-export interface PlivoXmlError {
-  readonly rule: PlivoXmlRule;
-  readonly message: string;
-  readonly line: number;
-  readonly column: number;
-}
-
-export type PlivoXmlResult =
-  | { readonly ok: true; readonly document: XmlElement; readonly warnings: readonly string[] }
-  | { readonly ok: false; readonly error: PlivoXmlError };
-
-type Check = (value: string) => string | null;
-
-interface ElementSpec {
-  readonly children: readonly string[];
-  readonly attributes: Readonly<Record<string, Check>>;
-  readonly required?: readonly string[];
-  /** What the element's text must be, if anything. */
-  readonly body?: Check;
-}
-
-const oneOf =
-  (...allowed: string[]): Check =>
-  (value) =>
-    allowed.includes(value) ? null : `must be one of ${allowed.join(', ')}`;
-const bool: Check = oneOf('true', 'false');
-const method: Check = oneOf('GET', 'POST');
-const integer =
-  (min: number, max: number): Check =>
-  (value) =>
-    /^-?\d+$/.test(value) && Number(value) >= min && Number(value) <= max ? null : `must be a whole number from ${min} to ${max}`;
-const url: Check = (value) => {
-  const check = checkHttpUrl(value);
-  if (check.ok) return null;
-  return check.reason === 'not-absolute' ? 'must be an absolute URL' : 'must be an http or https URL';
-};
-const text: Check = () => null;
-const nonEmpty: Check = (value) => (value.trim() ? null : 'must not be empty');
-const digits: Check = (value) => (/^[0-9*#wW]*$/.test(value) ? null : 'may hold only 0-9, *, #, w and W');
 const finishOnKey: Check = (value) => (/^([0-9*#]|none)?$/.test(value) ? null : 'must be one key (0-9, *, #), none or empty');
 
 const AUDIO = ['Speak', 'Play'];
+
+/** SSML inside Speak is passed through to the voice; its own rules are the TTS engine's. */
+const SSML = new Set(['break', 'emphasis', 'lang', 'p', 'phoneme', 'prosody', 's', 'say-as', 'sub', 'w']);
 
 const ELEMENTS: Readonly<Record<string, ElementSpec>> = {
   Response: {
@@ -65,7 +30,8 @@ const ELEMENTS: Readonly<Record<string, ElementSpec>> = {
     attributes: {},
   },
   Speak: {
-    children: ['break', 'emphasis', 'lang', 'p', 'phoneme', 'prosody', 's', 'say-as', 'sub', 'w'],
+    children: [],
+    passThrough: SSML,
     attributes: { voice: (v) => (/^(WOMAN|MAN|Polly\.[A-Za-z-]+)$/.test(v) ? null : 'must be WOMAN, MAN or Polly.<Name>'), language: text, loop: integer(0, 10_000) },
   },
   Play: { children: [], attributes: { loop: integer(0, 10_000) }, body: url },
@@ -212,62 +178,6 @@ const ELEMENTS: Readonly<Record<string, ElementSpec>> = {
   },
 };
 
-/** SSML inside Speak is passed through to the voice; its own rules are the TTS engine's. */
-const SSML = new Set(ELEMENTS.Speak?.children ?? []);
-
 export function parsePlivoXml(body: string): PlivoXmlResult {
-  if (Buffer.byteLength(body, 'utf8') > MAX_DOCUMENT_BYTES) {
-    return fail('too-large', `the document is ${Buffer.byteLength(body, 'utf8')} bytes; Plivo takes at most ${MAX_DOCUMENT_BYTES}`, 1, 1);
-  }
-  let root: XmlElement;
-  try {
-    root = parseXml(body);
-  } catch (error) {
-    if (error instanceof XmlSyntaxError) return fail('not-xml', `not well-formed XML: ${error.reason}`, error.line, error.column);
-    throw error;
-  }
-  if (root.name !== 'Response') return fail('root', `the root element must be <Response>, not <${root.name}>`, root.line, root.column);
-  const warnings: string[] = [];
-  const error = check(root, warnings);
-  return error ? { ok: false, error } : { ok: true, document: root, warnings };
-}
-
-function check(element: XmlElement, warnings: string[]): PlivoXmlError | null {
-  const spec = ELEMENTS[element.name];
-  if (!spec) return null;
-  for (const [name, value] of Object.entries(element.attributes)) {
-    const rule = spec.attributes[name];
-    if (!rule) {
-      warnings.push(`line ${element.line}, column ${element.column}: <${element.name}> has no documented attribute "${name}"; it is ignored`);
-      continue;
-    }
-    const problem = rule(value);
-    if (problem) return at(element, 'attribute-value', `<${element.name} ${name}="${value}">: ${name} ${problem}`);
-  }
-  for (const name of spec.required ?? []) {
-    if (element.attributes[name] === undefined) return at(element, 'required', `<${element.name}> needs the ${name} attribute`);
-  }
-  if (spec.body) {
-    const problem = spec.body(element.text.trim());
-    if (problem) return at(element, 'body', `the text of <${element.name}> ${problem}`);
-  }
-  for (const child of element.children) {
-    if (element.name === 'Speak' && SSML.has(child.name)) continue;
-    if (!ELEMENTS[child.name]) return at(child, 'unknown-element', `<${child.name}> is not a Plivo XML element`);
-    if (!spec.children.includes(child.name)) {
-      const allowed = spec.children.length > 0 ? `; it may hold ${spec.children.map((c) => `<${c}>`).join(', ')}` : '; it holds no elements';
-      return at(child, 'nesting', `<${child.name}> cannot be inside <${element.name}>${allowed}`);
-    }
-    const inner = check(child, warnings);
-    if (inner) return inner;
-  }
-  return null;
-}
-
-function at(element: XmlElement, rule: PlivoXmlRule, message: string): PlivoXmlError {
-  return { rule, message: `line ${element.line}, column ${element.column}: ${message}`, line: element.line, column: element.column };
-}
-
-function fail(rule: PlivoXmlRule, message: string, line: number, column: number): PlivoXmlResult {
-  return { ok: false, error: { rule, message: `line ${line}, column ${column}: ${message}`, line, column } };
+  return checkXml(body, { name: 'Plivo XML', maxBytes: MAX_DOCUMENT_BYTES, elements: ELEMENTS, unknownElements: 'error' });
 }

@@ -4,6 +4,7 @@ import type { AccountDirectory } from '../../delivery/account-directory.js';
 import { messageRecord } from '../../domain/plivo-message.js';
 import type { Account } from '../../store/ports.js';
 import { signaturesEqual } from '../../signing/hmac.js';
+import { basicCredentials } from '../basic-auth.js';
 import type { MessageService } from '../../engine/plivo/message-service.js';
 import type { Subaccounts } from '../../engine/plivo/subaccounts.js';
 import type { Applications } from '../../engine/plivo/applications.js';
@@ -87,15 +88,10 @@ export function plivoPlugin(deps: PlivoApiDeps) {
  * Everything else is a 401 that says which part is wrong, never whose token would have worked.
  */
 function authenticate(accounts: AccountDirectory, request: FastifyRequest): Account {
-  const header = request.headers.authorization ?? '';
-  const match = /^Basic\s+(\S+)$/i.exec(header);
-  if (!match) throw new PlivoApiError(401, 'authentication required: send HTTP Basic credentials (auth id and auth token)');
-  const decoded = Buffer.from(match[1] as string, 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  const user = colon === -1 ? decoded : decoded.slice(0, colon);
-  const token = colon === -1 ? '' : decoded.slice(colon + 1);
-  const caller = accounts.get(user);
-  if (!caller || !signaturesEqual(token, caller.authToken)) throw new PlivoApiError(401, 'authentication failed: unknown auth id or wrong auth token');
+  const credentials = basicCredentials(request.headers.authorization);
+  if (!credentials) throw new PlivoApiError(401, 'authentication required: send HTTP Basic credentials (auth id and auth token)');
+  const caller = accounts.get(credentials.user);
+  if (!caller || !signaturesEqual(credentials.password, caller.authToken)) throw new PlivoApiError(401, 'authentication failed: unknown auth id or wrong auth token');
   if (caller.enabled === false) throw new PlivoApiError(401, `account ${caller.id} is disabled; its main account can enable it again`);
   const { authId } = request.params as { authId?: string };
   const target = authId === undefined || authId === caller.id ? caller : accounts.get(authId);

@@ -8,12 +8,13 @@ import { scenarioScript } from '../../domain/scenario.js';
 import { playScenario, Scenarios } from './scenarios.js';
 import type { Hangup } from '../../domain/hangup-causes.js';
 import type { UrlTarget } from '../../domain/instructions.js';
-import { endCall, hangupCallbackParams, INBOUND_RATE, isFinal, OUTBOUND_RATE, ringParams, type CallStatus, type MachineDetection, type PlivoCall } from '../../domain/plivo-call.js';
+import { endCall, INBOUND_RATE, isFinal, OUTBOUND_RATE, type CallStatus, type MachineDetection, type PlivoCall } from '../../domain/plivo-call.js';
 import type { ResourceWrite, Store } from '../../store/ports.js';
 import { allResources } from '../resources.js';
 import { liveCall, type CallRecorder } from './call-lifecycle.js';
 import { CallActivity, CallSession, type CallEvent, type RingControl } from './call-session.js';
 import type { CallServices } from './verb.js';
+import { dialectOf, type CallChange, type VoiceDialects } from './voice-dialect.js';
 
 export const CALL_RESOURCE = 'call';
 
@@ -38,10 +39,13 @@ export type NewOutboundCall = Pick<
   | 'timeLimitMs'
   | 'ringTimeoutMs'
   | 'hangupOnRingMs'
+  | 'dialect'
+  | 'laml'
+  | 'answerDocument'
 >;
 
 /** A phone calling a number, routed to its application. */
-export type NewInboundCall = Pick<PlivoCall, 'accountId' | 'parentAuthId' | 'from' | 'to' | 'answerUrl' | 'fallbackUrl' | 'hangupUrl'>;
+export type NewInboundCall = Pick<PlivoCall, 'accountId' | 'parentAuthId' | 'from' | 'to' | 'answerUrl' | 'fallbackUrl' | 'hangupUrl' | 'dialect' | 'laml'>;
 
 /** Live control of a call by the far end, as the control API offers it. */
 export type FarEndAction =
@@ -63,6 +67,8 @@ export interface CallEngineDeps {
   readonly clock: Clock;
   readonly callbacks: CallbackService;
   readonly logger: Logger;
+  /** What differs by the front door that made a call: documents, parameters, notifications. */
+  readonly dialects: VoiceDialects;
   /** Builds the services a call's runners use (documents, audio, messages, recordings, dial…). */
   readonly services: (engine: CallEngine) => CallServices;
   readonly publish: (accountId: string, callUuid: string, event: CallEvent) => void;
@@ -100,15 +106,14 @@ export class CallEngine {
 
   /** One call per destination, stored as queued, then started on the clock. */
   async dial(request: NewOutboundCall): Promise<PlivoCall> {
-    const call = this.newCall({ ...request, direction: 'outbound', billRate: OUTBOUND_RATE });
-    await this.deps.store.commit({ resources: [resourceOf(call)] });
+    const call = await this.commit(this.newCall({ ...request, direction: 'outbound', billRate: OUTBOUND_RATE }), 'initiated');
     this.start(call, `API request: call ${call.to} from ${call.from}`);
     return call;
   }
 
   /** A phone calls one of the accounts' numbers; its application answers. */
   async receive(request: NewInboundCall): Promise<PlivoCall> {
-    const call = this.newCall({
+    const call = await this.commit(this.newCall({
       ...request,
       direction: 'inbound',
       billRate: INBOUND_RATE,
@@ -118,8 +123,7 @@ export class CallEngine {
       timeLimitMs: 14_400_000,
       ringTimeoutMs: 120_000,
       hangupOnRingMs: null,
-    });
-    await this.deps.store.commit({ resources: [resourceOf(call)] });
+    }), 'initiated');
     this.start(call, `inbound call from ${call.from} to ${call.to}`);
     return call;
   }
@@ -161,10 +165,16 @@ export class CallEngine {
     return call && call.accountId === accountId && call.status !== 'queued' ? call : null;
   }
 
-  async list(accountId: string, filter: { status?: CallStatus; direction?: 'inbound' | 'outbound' }, page: { limit: number; offset: number }): Promise<{ calls: StoredCall[]; total: number }> {
+  async list(
+    accountId: string,
+    filter: { status?: CallStatus; direction?: 'inbound' | 'outbound'; to?: string; from?: string },
+    page: { limit: number; offset: number },
+  ): Promise<{ calls: StoredCall[]; total: number }> {
     const where: Record<string, string> = {};
     if (filter.status) where.status = filter.status;
     if (filter.direction) where.direction = filter.direction;
+    if (filter.to) where.to = filter.to;
+    if (filter.from) where.from = filter.from;
     const { items, total } = await this.deps.store.listResources({ type: CALL_RESOURCE, accountId, where }, page);
     return { calls: items.map((item) => item.state as StoredCall), total };
   }
@@ -298,7 +308,8 @@ export class CallEngine {
       if (this.live.has(call.uuid)) continue;
       const ended = endCall(call, { code: 5010, source: 'Plivo' }, this.deps.clock.now());
       const timeline = [...(call.timeline ?? []), { at: this.deps.clock.now(), type: 'hangup', message: 'hookline stopped while the call was live: ended with 5010 Internal Error' } satisfies CallEvent];
-      await this.deps.callbacks.commitChange({ resources: [resourceOf(ended, timeline)], callbacks: this.hangupCallbacks(ended) });
+      const { call: stored, callbacks } = this.changes(ended, 'ended');
+      await this.deps.callbacks.commitChange({ resources: [resourceOf(stored, timeline)], callbacks });
     }
     return orphans.length;
   }
@@ -354,19 +365,25 @@ export class CallEngine {
   }
 
   private async ringing(session: CallSession): Promise<void> {
-    session.call = { ...session.call, status: 'ringing' };
-    const ringUrl = session.call.ringUrl;
-    await this.deps.callbacks.commitChange({
-      resources: [resourceOf(session.call)],
-      callbacks: ringUrl ? [this.notification(session.call, ringUrl, ringParams(session.call))] : [],
-    });
+    session.call = await this.commit({ ...session.call, status: 'ringing' }, 'ringing');
     session.note('status', 'ringing', { status: 'ringing' });
   }
 
   private async answered(session: CallSession): Promise<void> {
-    session.call = { ...session.call, status: 'in-progress', answeredAt: this.deps.clock.now() };
-    await this.deps.store.commit({ resources: [resourceOf(session.call)] });
+    session.call = await this.commit({ ...session.call, status: 'in-progress', answeredAt: this.deps.clock.now() }, 'answered');
     session.note('status', 'answered', { status: 'in-progress' });
+  }
+
+  /** Store the call as it is after `change`, with the notifications its dialect says that causes. */
+  private async commit(call: PlivoCall, change: CallChange, timeline?: readonly CallEvent[]): Promise<PlivoCall> {
+    const { call: stored, callbacks } = this.changes(call, change);
+    await this.deps.callbacks.commitChange({ resources: [resourceOf(stored, timeline)], callbacks });
+    return stored;
+  }
+
+  private changes(call: PlivoCall, change: CallChange): { call: PlivoCall; callbacks: EnqueueRequest[] } {
+    const result = dialectOf(this.deps.dialects, call).changed(call, change, this.deps.clock.now());
+    return { call: result.call, callbacks: result.notifications.map((n) => this.notification(result.call, n.target, n.params)) };
   }
 
   private onAnswer(session: CallSession, script: FarEndScript): void {
@@ -410,23 +427,20 @@ export class CallEngine {
     await session.runEndHooks();
     session.call = endCall(session.call, hangup, this.deps.clock.now());
     session.note('hangup', `hung up: ${hangup.code} (${hangup.source})`, { code: hangup.code, source: hangup.source, status: session.call.status });
-    await this.deps.callbacks.commitChange({ resources: [resourceOf(session.call, session.timeline)], callbacks: this.hangupCallbacks(session.call) });
+    session.call = await this.commit(session.call, 'ended', session.timeline);
     if (this.closed) this.deps.logger.info({ callUuid: session.uuid }, 'call ended because hookline is stopping');
   }
 
-  private hangupCallbacks(call: PlivoCall): EnqueueRequest[] {
-    return call.hangupUrl ? [this.notification(call, call.hangupUrl, hangupCallbackParams(call))] : [];
-  }
-
-  /** A voice notification: Plivo's voice policy (the URL's fragment tunes it), durable in the outbox. */
+  /** A voice notification under the call's dialect's policy (the URL's fragment tunes it), durable in the outbox. */
   notification(call: PlivoCall, target: UrlTarget, params: CallbackParams): EnqueueRequest {
+    const dialect = dialectOf(this.deps.dialects, call);
     return {
       url: target.url,
       method: target.method,
       params,
-      dialect: 'plivo',
+      dialect: dialect.signing,
       accountId: call.accountId,
-      profile: 'plivo-voice',
+      profile: dialect.notificationProfile,
       resource: `${CALL_RESOURCE}:${call.uuid}`,
     };
   }

@@ -1,7 +1,7 @@
 import { CARRIER_NO_ANSWER_MS, SETUP_MS, type FarEndScript } from '../../domain/call-far-end.js';
 import type { Hangup } from '../../domain/hangup-causes.js';
 import type { Instruction } from '../../domain/instructions.js';
-import { answerParams, type PlivoCall } from '../../domain/plivo-call.js';
+import type { PlivoCall } from '../../domain/plivo-call.js';
 import type { CallSession } from './call-session.js';
 import { CONTINUE, HUNG_UP, type CallServices, type LoadedDocument, type VerbContext, type VerbOutcome } from './verb.js';
 import { runnerFor } from './verbs/index.js';
@@ -88,7 +88,7 @@ function cancelled(session: CallSession): Hangup {
 
 async function runApplication(session: CallSession, services: CallServices, recorder: CallRecorder, script: FarEndScript): Promise<Hangup> {
   const call: PlivoCall = session.call;
-  const first = await services.fetchDocument(session, 'answer', call.answerUrl, answerParams(call));
+  const first = await services.fetchDocument(session, 'answer', call.answerUrl, services.params.answer(session));
   if (!first.ok) return session.hangupRequested ?? first.hangup;
   let document: LoadedDocument = first.document;
   const contextOf = (bargeIn: boolean): VerbContext => {

@@ -1,9 +1,7 @@
 import type { CallbackService } from '../../delivery/callback-service.js';
 import type { DocumentFetcher, DocumentFailure } from '../../delivery/document-fetcher.js';
 import { audioDurationMs, DEFAULT_AUDIO_MS } from '../../domain/call-far-end.js';
-import { documentFailureCause } from '../../domain/hangup-causes.js';
 import { isE164, splitDestinations } from '../../domain/phone-numbers.js';
-import { readPlivoDocument, type PlivoDocument } from '../../xml/plivo-instructions.js';
 import type { MessageService } from '../plivo/message-service.js';
 import { CALL_RESOURCE, type CallEngine } from './call-engine.js';
 import type { CallSession } from './call-session.js';
@@ -11,42 +9,50 @@ import { Conferences } from './conferences.js';
 import { dialTargets } from './dialler.js';
 import type { Recordings } from './recordings.js';
 import type { CallServices, VoiceParams } from './verb.js';
+import { dialectOf, type ReadDocument, type VoiceDialect, type VoiceDialects } from './voice-dialect.js';
 
 export interface CallServicesDeps {
   readonly documents: DocumentFetcher;
   readonly callbacks: CallbackService;
   readonly messages: MessageService;
   readonly recordings: Recordings;
-  readonly params: VoiceParams;
+  readonly dialects: VoiceDialects;
   /** Where this hookline is reached, for the RecordUrl it hands out. */
   readonly publicUrl: () => string;
 }
 
-/** What Plivo calls' runners use, over the delivery engine, the messaging engine and the recordings. */
-export function plivoCallServices(deps: CallServicesDeps): (engine: CallEngine) => CallServices {
+/**
+ * What calls' runners use, over the delivery engine, the messaging engine and the recordings; each call
+ * is served under its own dialect (documents, parameters, policies).
+ */
+export function callServices(deps: CallServicesDeps): (engine: CallEngine) => CallServices {
   return (engine) => {
-    const conferences = new Conferences(engine, deps);
+    const params = dialectParams(deps.dialects);
+    const conferences = new Conferences(engine, { callbacks: deps.callbacks, params });
     const services: CallServices = {
-      params: deps.params,
+      params,
 
-      async fetchDocument(session, role, target, params) {
+      async fetchDocument(session, role, target, requestParams) {
         const call = session.call;
-        let read: PlivoDocument | null = null;
+        const dialect = dialectOf(deps.dialects, call);
+        if (role === 'answer' && call.answerDocument !== undefined) return readInline(session, dialect, call.answerDocument);
+        let read: ReadDocument | null = null;
         const fetched = await deps.documents.fetchDocument({
           accountId: call.accountId,
-          dialect: 'plivo',
-          profile: 'plivo-voice',
+          dialect: dialect.signing,
+          profile: dialect.documentProfile,
           target,
-          params,
+          params: requestParams,
           fallback: role === 'answer' ? call.fallbackUrl : null,
+          fallbackParams: (failure) => dialect.fallbackParams(failure),
           resource: `${CALL_RESOURCE}:${call.uuid}`,
-          accept(body) {
-            read = readPlivoDocument(body);
-            return read.ok ? { ok: true } : { ok: false, reason: read.error.message };
+          accept(body, _contentType, url) {
+            read = dialect.readDocument(body, url);
+            return read.ok ? { ok: true } : { ok: false, reason: read.reason };
           },
         });
         if (fetched.ok) {
-          const document = read as PlivoDocument | null;
+          const document = read as ReadDocument | null;
           if (!document?.ok) throw new Error(`the document from ${fetched.url} was accepted without being read`);
           session.note('document', `${role} document from ${fetched.url}${fetched.usedFallback ? ' (fallback)' : ''}`, {
             role,
@@ -58,11 +64,10 @@ export function plivoCallServices(deps: CallServicesDeps): (engine: CallEngine) 
           return { ok: true, document: { url: fetched.url, instructions: document.instructions } };
         }
         const last = fetched.fallback ?? fetched.target;
-        noteFailure(session, role, fetched.target, 'answer URL');
-        if (fetched.fallback) noteFailure(session, role, fetched.fallback, 'fallback URL');
-        // A body over the 100 KB limit is a document Plivo refuses, not one it could not reach.
-        const invalid = last.outcome.kind === 'rejected' || last.outcome.kind === 'response-too-large';
-        return { ok: false, hangup: { code: documentFailureCause(role, invalid ? 'invalid' : 'unreachable'), source: 'Error' } };
+        const failed = dialect.documentFailure(role, last);
+        noteFailure(session, role, fetched.target, 'answer URL', dialect.documentFailure(role, fetched.target).code);
+        if (fetched.fallback) noteFailure(session, role, fetched.fallback, 'fallback URL', failed.code);
+        return { ok: false, hangup: failed.hangup };
       },
 
       async notify(session, target, params) {
@@ -73,7 +78,7 @@ export function plivoCallServices(deps: CallServicesDeps): (engine: CallEngine) 
       async audioDurationMs(session, url) {
         const fetched = await deps.documents.fetchDocument({
           accountId: session.call.accountId,
-          dialect: 'plivo',
+          dialect: dialectOf(deps.dialects, session.call).signing,
           profile: 'plivo-audio',
           target: { url, method: 'GET' },
           params: {},
@@ -87,19 +92,27 @@ export function plivoCallServices(deps: CallServicesDeps): (engine: CallEngine) 
       },
 
       async sendMessage(session, message) {
-        const to = splitDestinations(message.to).filter(isE164);
+        const call = session.call;
+        // LaML's <Sms> may leave out both ends: the far end, from the number this call uses (laml.md §6.1).
+        const farEnd = call.direction === 'outbound' ? call.to : call.from;
+        const ourEnd = call.direction === 'outbound' ? call.from : call.to;
+        const to = splitDestinations(message.to || farEnd).filter(isE164);
         if (to.length === 0) {
-          session.note('warning', `<Message> dst "${message.to}" has no E.164 number; nothing was sent`);
+          session.note('warning', `<${message.source.element}> to "${message.to || farEnd}" has no E.164 number; nothing was sent`);
           return [];
         }
+        // The messaging engine speaks Plivo's callbacks; a LaML call's message goes without one until
+        // LaML messaging has its own.
+        const callback = dialectOf(deps.dialects, call).name === 'plivo' ? message.callback : null;
+        if (message.callback && !callback) session.note('warning', `the statusCallback of <${message.source.element}> is not simulated; it gets no callback`);
         const sent = await deps.messages.send({
-          accountId: session.call.accountId,
-          from: message.from,
+          accountId: call.accountId,
+          from: message.from || ourEnd,
           to,
           text: message.text,
           type: message.type,
-          url: message.callback?.url ?? null,
-          method: message.callback?.method ?? 'POST',
+          url: callback?.url ?? null,
+          method: callback?.method ?? 'POST',
           log: true,
         });
         return sent.map((m) => m.uuid);
@@ -117,10 +130,42 @@ export function plivoCallServices(deps: CallServicesDeps): (engine: CallEngine) 
   };
 }
 
-function noteFailure(session: CallSession, role: string, failure: DocumentFailure, label: string): void {
+/** The document given with the request: read as a fetched one would be, its failure named the same way. */
+function readInline(session: CallSession, dialect: VoiceDialect, body: string): ReturnType<CallServices['fetchDocument']> {
+  const read = dialect.readDocument(body, session.call.answerUrl.url);
+  if (read.ok) {
+    session.note('document', 'answer document given with the request', { role: 'answer', instructions: read.instructions.length });
+    for (const warning of read.warnings) session.note('warning', warning);
+    return Promise.resolve({ ok: true, document: { url: session.call.answerUrl.url, instructions: read.instructions } });
+  }
+  const failure: DocumentFailure = { url: session.call.answerUrl.url, deliveryId: '', outcome: { kind: 'rejected', status: 200, reason: read.reason } };
+  const failed = dialect.documentFailure('answer', failure);
+  noteFailure(session, 'answer', failure, 'answer document', failed.code);
+  return Promise.resolve({ ok: false, hangup: failed.hangup });
+}
+
+/** One VoiceParams for every call: each request's parameters come from the call's own dialect. */
+function dialectParams(dialects: VoiceDialects): VoiceParams {
+  const of = (session: CallSession): VoiceParams => dialectOf(dialects, session.call).params;
+  return {
+    answer: (session) => of(session).answer(session),
+    document: (session) => of(session).document(session),
+    collect: (session, result, element) => of(session).collect(session, result, element),
+    interimSpeech: (session, partial, sequence) => of(session).interimSpeech(session, partial, sequence),
+    record: (session, recording, withDigits) => of(session).record(session, recording, withDigits),
+    dialAction: (session, dial) => of(session).dialAction(session, dial),
+    dialEvent: (session, event) => of(session).dialEvent(session, event),
+    conferenceEvent: (session, event) => of(session).conferenceEvent(session, event),
+    conferenceAction: (session, room, result) => of(session).conferenceAction(session, room, result),
+  };
+}
+
+function noteFailure(session: CallSession, role: string, failure: DocumentFailure, label: string, code: string | null): void {
   const outcome = failure.outcome;
   const why = outcome.kind === 'rejected' ? `invalid XML: ${outcome.reason}` : describeOutcome(outcome);
-  session.note('error', `${role === 'answer' ? label : `${role} URL`} ${failure.url} failed: ${why}`, { url: failure.url, deliveryId: failure.deliveryId, role });
+  const data: Record<string, unknown> = { url: failure.url, deliveryId: failure.deliveryId, role };
+  if (code) data.errorCode = code;
+  session.note('error', `${role === 'answer' ? label : `${role} URL`} ${failure.url} failed: ${why}${code ? ` (error ${code})` : ''}`, data);
 }
 
 function describeOutcome(outcome: DocumentFailure['outcome']): string {
@@ -128,7 +173,7 @@ function describeOutcome(outcome: DocumentFailure['outcome']): string {
     case 'http-status':
       return `HTTP ${outcome.status}`;
     case 'response-too-large':
-      return `invalid XML: the document is over ${outcome.limitBytes / 1024} KB, the most Plivo reads`;
+      return `invalid XML: the document is over ${outcome.limitBytes / 1024} KB, the most the carrier reads`;
     case 'rejected':
       return outcome.reason;
     case 'success':

@@ -58,6 +58,8 @@ function startLeg(engine: CallEngine, aLeg: CallSession, dial: DialInstruction, 
   const uuid = randomUUID();
   const a = aLeg.call;
   const call: PlivoCall = {
+    // A B leg speaks its A leg's dialect; its notifications are the Dial's, not its own.
+    ...(a.dialect ? { dialect: a.dialect } : {}),
     uuid,
     requestUuid: uuid,
     accountId: a.accountId,
@@ -155,7 +157,7 @@ async function bridge(engine: CallEngine, services: CallServices, aLeg: CallSess
   await engine.save(b.call, b.timeline);
   const durationS = Math.round((aLeg.now() - answeredAt) / 1000);
   await event(services, aLeg, dial, b, { action: 'hangup', durationS, hangup });
-  return { status: 'completed', rang: true, hangupCause: hangupCauseInfo(hangup.code).legacy, bLegUuid: b.uuid };
+  return { status: 'completed', rang: true, hangupCause: hangupCauseInfo(hangup.code).legacy, bLegUuid: b.uuid, durationS };
 }
 
 async function event(services: CallServices, aLeg: CallSession, dial: DialInstruction, b: CallSession, event: Pick<DialEvent, 'action' | 'durationS' | 'hangup'>): Promise<void> {

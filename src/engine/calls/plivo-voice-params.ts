@@ -1,6 +1,6 @@
 import type { CallbackParams } from '../../domain/callback.js';
 import { hangupCauseInfo } from '../../domain/hangup-causes.js';
-import { callParams } from '../../domain/plivo-call.js';
+import { answerParams, callParams } from '../../domain/plivo-call.js';
 import type { VoiceParams } from './verb.js';
 
 /**
@@ -8,6 +8,8 @@ import type { VoiceParams } from './verb.js';
  * Redirect requests is undocumented; `Redirect` is what they carry here (docs/plivo-voice.md).
  */
 export const plivoVoiceParams: VoiceParams = {
+  answer: (session) => answerParams(session.call),
+
   document: (session) => callParams(session.call, 'Redirect'),
 
   collect(session, result, element) {

@@ -1,6 +1,6 @@
 import type { CallbackParams } from '../../domain/callback.js';
 import type { DocumentRole, Hangup } from '../../domain/hangup-causes.js';
-import type { ConferenceInstruction, DialInstruction, Instruction, UrlTarget } from '../../domain/instructions.js';
+import type { ConferenceInstruction, DialInstruction, Instruction, SendMessageInstruction, UrlTarget } from '../../domain/instructions.js';
 import type { CallSession } from './call-session.js';
 
 /** A document the call can run: its instructions and the URL that gave them. */
@@ -29,6 +29,8 @@ export interface CollectResult {
 
 /** The parameters a dialect adds to the requests its elements make. */
 export interface VoiceParams {
+  /** The first document request: answer_url (`Event=StartApp`) or LaML `Url`. */
+  answer(session: CallSession): CallbackParams;
   /** An element's action or a Redirect: the call's standard set. */
   document(session: CallSession): CallbackParams;
   collect(session: CallSession, result: CollectResult, element: string): CallbackParams;
@@ -55,6 +57,8 @@ export interface DialResult {
   readonly rang: boolean;
   readonly hangupCause: string;
   readonly bLegUuid: string | null;
+  /** Seconds the bridge lasted; 0 when nobody answered. */
+  readonly durationS?: number;
 }
 
 export interface DialEvent {
@@ -90,7 +94,8 @@ export interface CallServices {
   notify(session: CallSession, target: UrlTarget, params: CallbackParams): Promise<void>;
   /** How long an audio URL plays (fetched under the fixed audio policy). */
   audioDurationMs(session: CallSession, url: string): Promise<number>;
-  sendMessage(session: CallSession, message: { from: string; to: string; text: string; type: 'sms' | 'mms'; callback: UrlTarget | null }): Promise<string[]>;
+  /** `from`/`to` may be '' (LaML `<Sms>`): this call's own number and its far end. */
+  sendMessage(session: CallSession, message: SendMessageInstruction): Promise<string[]>;
   /** Store a recording as real audio; `id` to fill one announced earlier. */
   saveRecording(session: CallSession, durationMs: number, format: 'mp3' | 'wav', id?: string): Promise<{ id: string; url: string }>;
   /** Ring the targets of a Dial from this call; resolves when the bridge ends. */

@@ -24,7 +24,7 @@ export const record: VerbRunner<RecordInstruction> = async (instruction, context
       break;
     }
     let key = session.takeDigit();
-    for (; key !== null && key !== instruction.finishOnKey; key = session.takeDigit());
+    for (; key !== null && !instruction.finishOnKey.includes(key); key = session.takeDigit());
     session.takeSpeech();
     if (key !== null) {
       digits = key;

@@ -1,0 +1,48 @@
+import formbody from '@fastify/formbody';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AccountDirectory } from '../../delivery/account-directory.js';
+import type { CallEngine } from '../../engine/calls/call-engine.js';
+import { basicCredentials } from '../basic-auth.js';
+import { signaturesEqual } from '../../signing/hmac.js';
+import type { Account } from '../../store/ports.js';
+import { lamlCallRoutes } from './call-routes.js';
+import { LamlApiError, lamlErrorHandler, sendLamlError } from './errors.js';
+
+/** SignalWire documents the first; its SDK (and Twilio's) call the second (laml.md §1.1). */
+export const LAML_PREFIXES = ['/api/laml/2010-04-01/Accounts/:accountSid', '/2010-04-01/Accounts/:accountSid'] as const;
+
+export interface LamlApiDeps {
+  readonly accounts: AccountDirectory;
+  readonly calls: CallEngine;
+}
+
+/**
+ * The SignalWire Compatibility (Twilio-compatible) REST API, as `@signalwire/compatibility-api` and
+ * `twilio` call it: HTTP Basic with the project (account) id and its token, form bodies with repeated
+ * keys, snake_case JSON, errors as `{code, message, more_info, status}`. An account is a LaML project:
+ * its id is the `AccountSid` (docs/laml.md).
+ */
+export function lamlPlugin(deps: LamlApiDeps) {
+  return async (instance: FastifyInstance): Promise<void> => {
+    await instance.register(formbody);
+    instance.setErrorHandler(lamlErrorHandler);
+    instance.setNotFoundHandler((request, reply) => sendLamlError(reply, new LamlApiError(404, 20404, `The requested resource ${request.url.split('?')[0]} was not found`)));
+    instance.decorateRequest('lamlAccount', undefined);
+    instance.addHook('onRequest', async (request) => {
+      request.lamlAccount = authenticate(deps.accounts, request);
+    });
+    lamlCallRoutes(instance, deps.calls);
+  };
+}
+
+/** The project named in the path, if the Basic credentials are its own or its main account's. */
+function authenticate(accounts: AccountDirectory, request: FastifyRequest): Account {
+  const credentials = basicCredentials(request.headers.authorization);
+  if (!credentials) throw new LamlApiError(401, 20003, 'Authentication Error - No credentials provided');
+  const caller = accounts.get(credentials.user);
+  if (!caller || !signaturesEqual(credentials.password, caller.authToken) || caller.enabled === false) throw new LamlApiError(401, 20003, 'Authentication Error - invalid username or token');
+  const { accountSid } = request.params as { accountSid?: string };
+  const target = accountSid === undefined || accountSid === caller.id ? caller : accounts.get(accountSid);
+  if (!target || (target.id !== caller.id && target.parentId !== caller.id)) throw new LamlApiError(401, 20003, `Authentication Error - the credentials of ${caller.id} do not give access to ${accountSid ?? ''}`);
+  return target;
+}

@@ -1,0 +1,194 @@
+import type { DialTarget, InputKind, Instruction, InstructionSource } from '../domain/instructions.js';
+import { ElementAttributes } from './attributes.js';
+import type { XmlElement } from './element-tree.js';
+import type { XmlProblem } from './element-specs.js';
+import { parseLaml } from './laml-xml.js';
+
+/**
+ * A checked LaML document turned into the shared instruction tree, with SignalWire's documented
+ * defaults (laml.md §6.1). Relative URLs resolve against the document's own URL, which is also the
+ * default `action` of `Gather` and `Record`. Attribute values are trusted: `parseLaml` checked them.
+ */
+
+export type LamlDocument =
+  | { readonly ok: true; readonly instructions: readonly Instruction[]; readonly warnings: readonly string[] }
+  | { readonly ok: false; readonly error: XmlProblem };
+
+export function readLamlDocument(body: string, documentUrl: string): LamlDocument {
+  const parsed = parseLaml(body);
+  if (!parsed.ok) return parsed;
+  const reader = new Reader(documentUrl);
+  return { ok: true, instructions: parsed.document.children.flatMap((element) => reader.verb(element)), warnings: parsed.warnings };
+}
+
+const SECOND = 1000;
+/** `numDigits` unset: no limit short of the finish key or the timeout. */
+const UNLIMITED_DIGITS = 1000;
+/** `<Record maxLength>` 0 or unset (laml.md §8.3). */
+const MAX_RECORDING_S = 3600;
+
+class Reader {
+  private readonly resolve: (url: string) => string;
+
+  constructor(private readonly documentUrl: string) {
+    this.resolve = resolveAgainst(documentUrl);
+  }
+
+  verb(element: XmlElement): Instruction[] {
+    const attr = new ElementAttributes(element, this.resolve);
+    const source: InstructionSource = { element: element.name, line: element.line, column: element.column };
+    switch (element.name) {
+      case 'Say':
+        return [{ kind: 'speak', source, text: spokenText(element), voice: attr.text('voice', 'woman'), language: attr.text('language', 'en-US'), loop: attr.int('loop', 1) }];
+      case 'Play': {
+        const played: Instruction[] = [];
+        const tones = element.attributes.digits;
+        if (tones) played.push({ kind: 'send-digits', source, digits: tones, async: false });
+        const audio = element.text.trim();
+        if (audio) played.push({ kind: 'play', source, url: this.resolve(audio), loop: attr.int('loop', 1) });
+        return played;
+      }
+      case 'Pause':
+        return [{ kind: 'pause', source, lengthMs: attr.int('length', 1) * SECOND, untilBeep: false, untilSilence: false }];
+      case 'Gather': {
+        const timeoutMs = attr.int('timeout', 5) * SECOND;
+        return [
+          {
+            kind: 'collect',
+            source,
+            inputs: inputKinds(attr.text('input', 'dtmf')),
+            prompts: element.children.flatMap((child) => this.verb(child)),
+            action: attr.target('action', 'method') ?? { url: this.documentUrl, method: attr.method('method') },
+            redirect: true,
+            firstInputTimeoutMs: timeoutMs,
+            // SignalWire's one `timeout` is also the silence allowed between keys.
+            interDigitTimeoutMs: timeoutMs,
+            finishOnKey: attr.text('finishOnKey', '#'),
+            maxDigits: attr.int('numDigits', UNLIMITED_DIGITS),
+            attempts: 1,
+            validDigits: null,
+            invalidDigitsSound: null,
+            hints: attr.text('hints', '').split(',').map((hint) => hint.trim()).filter(Boolean),
+            interimSpeechCallback: attr.target('partialResultCallback', 'partialResultCallbackMethod'),
+            playBeep: false,
+            actionOnEmpty: attr.flag('actionOnEmptyResult', false),
+          },
+        ];
+      }
+      case 'Redirect':
+        return [{ kind: 'redirect', source, target: { url: this.resolve(element.text.trim()), method: attr.method('method') } }];
+      case 'Hangup':
+        return [{ kind: 'hangup', source, reason: null, scheduleMs: null }];
+      case 'Reject':
+        return [{ kind: 'hangup', source, reason: element.attributes.reason === 'busy' ? 'busy' : 'rejected', scheduleMs: null }];
+      case 'Dial':
+        return [this.dial(element, attr, source)];
+      case 'Record': {
+        const maxLength = attr.int('maxLength', 0);
+        return [
+          {
+            kind: 'record',
+            source,
+            // Always requested when the recording ends; what follows <Record> never runs (laml.md §6.1).
+            action: attr.target('action', 'method') ?? { url: this.documentUrl, method: attr.method('method') },
+            redirect: true,
+            maxLengthMs: (maxLength === 0 ? MAX_RECORDING_S : maxLength) * SECOND,
+            silenceTimeoutMs: attr.int('timeout', 5) * SECOND,
+            finishOnKey: attr.text('finishOnKey', '1234567890*#'),
+            playBeep: attr.flag('playBeep', true),
+            fileFormat: 'wav',
+            wholeCall: false,
+            callback: attr.target('recordingStatusCallback', 'recordingStatusCallbackMethod'),
+          },
+        ];
+      }
+      case 'Sms':
+      case 'Message':
+        return [
+          {
+            kind: 'send-message',
+            source,
+            from: attr.text('from', ''),
+            to: attr.text('to', ''),
+            text: messageText(element),
+            type: element.children.some((child) => child.name === 'Media') ? 'mms' : 'sms',
+            callback: attr.target('statusCallback', 'statusCallbackMethod'),
+          },
+        ];
+      default:
+        return [{ kind: 'unsimulated', source }];
+    }
+  }
+
+  private dial(element: XmlElement, attr: ElementAttributes, source: InstructionSource): Instruction {
+    const conference = element.children.find((child) => child.name === 'Conference');
+    const action = attr.target('action', 'method');
+    if (conference) {
+      const room = new ElementAttributes(conference, this.resolve);
+      return {
+        kind: 'conference',
+        source: { element: 'Conference', line: conference.line, column: conference.column },
+        room: conference.text.trim(),
+        muted: room.flag('muted', false),
+        startOnEnter: room.flag('startConferenceOnEnter', true),
+        endOnExit: room.flag('endConferenceOnExit', false),
+        stayAlone: true,
+        maxMembers: room.int('maxParticipants', 250),
+        timeLimitMs: attr.int('timeLimit', 14_400) * SECOND,
+        action,
+        redirect: true,
+        callback: null,
+        hangupOnStar: attr.flag('hangupOnStar', false),
+      };
+    }
+    const nouns = element.children.filter((child) => child.name === 'Number' || child.name === 'Sip');
+    const spelled = element.text.trim();
+    const targets: DialTarget[] = nouns.length > 0 ? nouns.map(dialTargetOf) : spelled ? [{ kind: 'number', address: spelled, sendDigits: '' }] : [];
+    return {
+      kind: 'dial',
+      source,
+      targets,
+      action,
+      // Without an action the call goes on with the next verb (laml.md §6.1).
+      redirect: action !== null,
+      ringTimeoutMs: attr.int('timeout', 30) * SECOND,
+      timeLimitMs: attr.int('timeLimit', 14_400) * SECOND,
+      callerId: element.attributes.callerId ?? null,
+      callback: null,
+      confirmKey: null,
+      confirmSound: null,
+      hangupOnStar: attr.flag('hangupOnStar', false),
+    };
+  }
+}
+
+function dialTargetOf(element: XmlElement): DialTarget {
+  return { kind: element.name === 'Sip' ? 'sip' : 'number', address: element.text.trim(), sendDigits: element.attributes.sendDigits ?? '' };
+}
+
+/** The words of a Say, SSML tags dropped: what the far end hears. */
+function spokenText(element: XmlElement): string {
+  return [element.text, ...element.children.map(spokenText)].join(' ').replace(/\s+/g, ' ').trim();
+}
+
+/** Plain text, or the `<Body>` nouns joined (laml.md §5.3). */
+function messageText(element: XmlElement): string {
+  const bodies = element.children.filter((child) => child.name === 'Body').map((child) => child.text);
+  return (bodies.length > 0 ? bodies.join('') : element.text).trim();
+}
+
+function inputKinds(value: string): InputKind[] {
+  return value.split(/[\s,]+/).filter((kind): kind is InputKind => kind === 'dtmf' || kind === 'speech');
+}
+
+/** A URL relative to the document becomes absolute; an absolute one (fragment included) is kept as written. */
+function resolveAgainst(documentUrl: string): (url: string) => string {
+  return (url) => {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(url)) return url;
+    try {
+      return new URL(url, documentUrl).toString();
+    } catch {
+      return url;
+    }
+  };
+}

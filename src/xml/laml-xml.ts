@@ -1,0 +1,152 @@
+import { absoluteUrl, bool, checkXml, digits, integer, method, nonEmpty, oneOf, text, type Check, type CheckedXml, type ElementSpec } from './element-specs.js';
+
+/**
+ * LaML (cXML) as a call's `Url`, an action or a Redirect returns it, checked against the verb reference
+ * (laml.md §6) as data: which verbs exist, what each may hold, the values its attributes take. Verbs
+ * hookline does not know are skipped with a warning, as SignalWire warns with 13750 and carries on;
+ * anything else wrong makes the document invalid (12100).
+ */
+
+/** SignalWire refuses a larger response (11750, laml.md §2.2). */
+export const MAX_LAML_BYTES = 64 * 1024;
+
+/** Action, Redirect and callback URLs may be relative to the document (laml.md §6). */
+const url: Check = (value) => {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(value)) return absoluteUrl(value);
+  return value.trim() ? null : 'must be a URL';
+};
+const keys: Check = (value) => (/^[0-9*#]*$/.test(value) ? null : 'may hold only 0-9, * and #');
+const seconds = (min: number, max: number): Check => integer(min, max);
+const eventList =
+  (...allowed: string[]): Check =>
+  (value) => {
+    const bad = value.split(/[\s,]+/).filter((event) => event && !allowed.includes(event));
+    return bad.length === 0 ? null : `may list only ${allowed.join(', ')} (not ${bad.join(', ')})`;
+  };
+const input: Check = (value) => eventList('dtmf', 'speech')(value) ?? (value.trim() ? null : 'must name dtmf, speech or both');
+
+const SSML = new Set(['break', 'emphasis', 'lang', 'p', 'phoneme', 'prosody', 's', 'say-as', 'sub', 'w', 'amazon:effect', 'amazon:domain']);
+const RECORDING_EVENTS = eventList('in-progress', 'completed', 'absent', 'failed');
+const CALL_EVENTS = eventList('initiated', 'ringing', 'answered', 'completed');
+const recordingCallback = {
+  recordingStatusCallback: url,
+  recordingStatusCallbackMethod: method,
+  recordingStatusCallbackEvent: RECORDING_EVENTS,
+};
+const nounCallback = { url, method, statusCallback: url, statusCallbackMethod: method, statusCallbackEvent: CALL_EVENTS };
+
+/** Verbs that are parsed and checked but not simulated: the call notes them and goes on. */
+export const UNSIMULATED_VERBS = ['Enqueue', 'Leave', 'Connect', 'Start', 'Stop', 'Refer', 'Pay', 'Echo', 'Denoise'] as const;
+const LOOSE: ElementSpec = { children: [], attributes: {}, passThrough: new Set(['Stream', 'Room', 'VirtualAgent', 'AI', 'Sip', 'Parameter', 'Prompt', 'Siprec', 'Transcription']) };
+
+const ELEMENTS: Readonly<Record<string, ElementSpec>> = {
+  Response: {
+    children: ['Say', 'Play', 'Pause', 'Gather', 'Record', 'Dial', 'Redirect', 'Hangup', 'Reject', 'Sms', 'Message', ...UNSIMULATED_VERBS],
+    attributes: {},
+  },
+  Say: { children: [], passThrough: SSML, attributes: { voice: text, language: text, loop: integer(0, 1000) } },
+  Play: {
+    children: [],
+    attributes: { loop: integer(0, 1000), digits },
+    body: (value) => (value === '' || /^(https?|rtmp):\/\//i.test(value) ? null : url(value)),
+  },
+  Pause: { children: [], attributes: { length: seconds(0, 86_400) } },
+  Gather: {
+    children: ['Say', 'Play', 'Pause'],
+    attributes: {
+      action: url,
+      method,
+      input,
+      numDigits: integer(1, 1000),
+      timeout: seconds(0, 600),
+      finishOnKey: (value) => (/^[0-9*#]?$/.test(value) ? null : 'must be one key (0-9, *, #) or empty'),
+      speechTimeout: (value) => (value === 'auto' || integer(0, 600)(value) === null ? null : 'must be auto or a whole number of seconds'),
+      language: text,
+      hints: text,
+      partialResultCallback: url,
+      partialResultCallbackMethod: method,
+      profanityFilter: bool,
+      enhanced: bool,
+      speechModel: text,
+      actionOnEmptyResult: bool,
+    },
+  },
+  Record: {
+    children: [],
+    attributes: {
+      action: url,
+      method,
+      timeout: seconds(0, 3600),
+      finishOnKey: keys,
+      maxLength: seconds(0, 86_400),
+      playBeep: bool,
+      trim: oneOf('trim-silence', 'do-not-trim'),
+      ...recordingCallback,
+      storageUrl: url,
+      storageUrlMethod: oneOf('POST', 'PUT'),
+      transcribe: bool,
+      transcribeCallback: url,
+    },
+  },
+  Dial: {
+    children: ['Number', 'Sip', 'Conference', 'Queue', 'Verto'],
+    attributes: {
+      action: url,
+      method,
+      timeout: seconds(1, 600),
+      timeLimit: seconds(1, 86_400),
+      callerId: text,
+      callerName: (value) => (value.length <= 70 ? null : 'must be at most 70 characters'),
+      answerOnBridge: bool,
+      hangupOnStar: bool,
+      record: oneOf('do-not-record', 'record-from-answer', 'record-from-ringing', 'record-from-answer-dual', 'record-from-ringing-dual'),
+      ...recordingCallback,
+      recordingStorageUrl: url,
+      recordingStorageUrlMethod: oneOf('POST', 'PUT'),
+      recordingTrack: oneOf('inbound', 'outbound', 'both'),
+      trim: oneOf('trim-silence', 'do-not-trim'),
+      ringTone: text,
+    },
+  },
+  Number: { children: [], attributes: { sendDigits: digits, ...nounCallback }, body: nonEmpty },
+  Sip: {
+    children: [],
+    attributes: { username: text, password: text, codecs: text, sessionTimeout: integer(0, 86_400), ...nounCallback },
+    body: (value) => (/^sips?:\S+$/.test(value) ? null : 'must be a sip: URI'),
+  },
+  Conference: {
+    children: [],
+    body: nonEmpty,
+    attributes: {
+      beep: oneOf('true', 'false', 'onEnter', 'onExit'),
+      muted: bool,
+      startConferenceOnEnter: bool,
+      endConferenceOnExit: bool,
+      maxParticipants: integer(2, 250),
+      coach: text,
+      record: oneOf('do-not-record', 'record-from-start'),
+      trim: oneOf('trim-silence', 'do-not-trim'),
+      ...recordingCallback,
+      statusCallback: url,
+      statusCallbackMethod: method,
+      statusCallbackEvent: eventList('start', 'end', 'join', 'leave', 'mute', 'hold', 'speaker'),
+      waitUrl: (value) => (value === '' ? null : url(value)),
+      waitMethod: method,
+      eventCallbackUrl: url,
+    },
+  },
+  Queue: { children: [], attributes: { url, method }, body: nonEmpty },
+  Verto: { children: [], attributes: { ...nounCallback }, body: nonEmpty },
+  Redirect: { children: [], attributes: { method }, body: url },
+  Hangup: { children: [], attributes: {} },
+  Reject: { children: [], attributes: { reason: oneOf('rejected', 'busy') } },
+  Sms: { children: [], attributes: { to: text, from: text, action: url, method, statusCallback: url }, body: nonEmpty },
+  Message: { children: ['Body', 'Media'], attributes: { to: text, from: text, action: url, method, statusCallback: url } },
+  Body: { children: [], attributes: {} },
+  Media: { children: [], attributes: {}, body: url },
+  ...Object.fromEntries(UNSIMULATED_VERBS.map((verb) => [verb, LOOSE])),
+};
+
+export function parseLaml(body: string): CheckedXml {
+  return checkXml(body, { name: 'LaML', maxBytes: MAX_LAML_BYTES, elements: ELEMENTS, unknownElements: 'warn' });
+}

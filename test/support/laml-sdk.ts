@@ -1,0 +1,83 @@
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+/** A call as both SDKs show it: their `CallInstance`, camelCased from the JSON. */
+export interface SdkCall {
+  sid: string;
+  accountSid: string;
+  status: string;
+  direction: string;
+  to: string;
+  from: string;
+  duration: unknown;
+  dateCreated: Date;
+  startTime: Date | null;
+  endTime: Date | null;
+  apiVersion: string;
+  uri: string;
+}
+
+interface CallContext {
+  fetch(): Promise<SdkCall>;
+  update(params: Record<string, unknown>): Promise<SdkCall>;
+}
+
+export interface LamlClient {
+  calls: ((sid: string) => CallContext) & {
+    create(params: Record<string, unknown>): Promise<SdkCall>;
+    list(params?: Record<string, unknown>): Promise<SdkCall[]>;
+    page(params?: Record<string, unknown>): Promise<{ instances: SdkCall[]; nextPageUrl?: string }>;
+  };
+  api: { baseUrl: string };
+  accountSid: string;
+  username: string;
+}
+
+/** A REST error as both SDKs throw it: the JSON body's fields. */
+export interface SdkError {
+  status: number;
+  code: number;
+  message: string;
+  moreInfo: string;
+}
+
+const signalwire = require('@signalwire/compatibility-api') as {
+  RestClient: (new (projectId: string, token: string, options: { signalwireSpaceUrl: string }) => LamlClient) & {
+    validateRequest(signingKey: string, signature: string, url: string, params: Record<string, string>): boolean;
+  };
+};
+const twilioSdk = require('twilio') as ((accountSid: string, token: string) => LamlClient) & {
+  validateRequest(authToken: string, signature: string, url: string, params: Record<string, string>): boolean;
+};
+
+/**
+ * The real `@signalwire/compatibility-api` client pointed at a hookline: it hard-codes https, so its
+ * base URL is replaced after construction (laml.md §9.1, option 2).
+ */
+export function signalwireClient(baseUrl: string, projectId: string, token: string): LamlClient {
+  const client = new signalwire.RestClient(projectId, token, { signalwireSpaceUrl: 'hookline.invalid' });
+  client.api.baseUrl = baseUrl;
+  return client;
+}
+
+/**
+ * The real `twilio` client pointed at a hookline: it insists on an `AC…` sid, so it is built with a
+ * placeholder and given the project id before its first request (laml.md §9.2).
+ */
+export function twilioClient(baseUrl: string, projectId: string, token: string): LamlClient {
+  const client = twilioSdk(`AC${'0'.repeat(32)}`, token);
+  client.api.baseUrl = baseUrl;
+  client.accountSid = projectId;
+  client.username = projectId;
+  return client;
+}
+
+/** Both SDKs' webhook validators, over the signature headers hookline sends. */
+export function signedForBoth(token: string, request: { fullUrl: string; headers: Record<string, string>; params: Record<string, string>; method: string }): { signalwire: boolean; twilio: boolean } {
+  const params = request.method === 'GET' ? {} : request.params;
+  return {
+    signalwire: signalwire.RestClient.validateRequest(token, request.headers['x-signalwire-signature'] ?? '', request.fullUrl, params),
+    twilio: twilioSdk.validateRequest(token, request.headers['x-twilio-signature'] ?? '', request.fullUrl, params),
+  };
+}

@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import type { CollectInstruction, DialInstruction, RecordInstruction } from '../../src/domain/instructions.js';
+import { readLamlDocument } from '../../src/xml/laml-instructions.js';
+import { MAX_LAML_BYTES, parseLaml } from '../../src/xml/laml-xml.js';
+
+const DOC_URL = 'https://app.example/voice/start?step=1';
+
+function error(body: string) {
+  const result = parseLaml(body);
+  if (result.ok) throw new Error('expected the document to be refused');
+  return result.error;
+}
+
+function instructions(body: string) {
+  const read = readLamlDocument(body, DOC_URL);
+  if (!read.ok) throw new Error(read.error.message);
+  return read.instructions;
+}
+
+describe('LaML validation', () => {
+  it('accepts a typical IVR document with SSML, nested prompts, Dial nouns and Record', () => {
+    const result = parseLaml(`<?xml version="1.0" encoding="UTF-8"?>
+<Response>
+  <Say voice="Polly.Joanna" language="en-US">Hello <break time="1s"/> there</Say>
+  <Gather input="dtmf speech" action="/menu" numDigits="1" timeout="7" finishOnKey="" actionOnEmptyResult="true">
+    <Say>Press 1 for sales</Say>
+    <Play>https://app.example/beep.mp3</Play>
+    <Pause length="2"/>
+  </Gather>
+  <Dial callerId="+14155550000" timeout="20" action="https://app.example/dialed" record="record-from-answer">
+    <Number sendDigits="ww2410" statusCallbackEvent="initiated ringing answered completed">+14155551111</Number>
+    <Sip>sip:alice@example.sip.signalwire.com</Sip>
+  </Dial>
+  <Record action="/recorded" maxLength="30" recordingStatusCallbackEvent="in-progress completed"/>
+  <Reject reason="busy"/>
+</Response>`);
+    expect(result).toMatchObject({ ok: true, warnings: [] });
+    expect(result.ok && result.document.children.map((c) => c.name)).toEqual(['Say', 'Gather', 'Dial', 'Record', 'Reject']);
+  });
+
+  it('names line, column and rule for a Plivo element inside a LaML verb', () => {
+    expect(error('<Response>\n  <Gather>\n    <Speak>hi</Speak>\n  </Gather>\n</Response>')).toEqual({
+      rule: 'unknown-element',
+      line: 3,
+      column: 5,
+      message: 'line 3, column 5: <Speak> is not a LaML element',
+    });
+  });
+
+  it('skips an unknown top-level verb with a warning, as SignalWire warns 13750 and carries on', () => {
+    const result = parseLaml('<Response><Speak>hi</Speak><Hangup/></Response>');
+    expect(result.ok && result.warnings).toEqual(['line 1, column 11: <Speak> is not a LaML verb hookline knows; it is skipped']);
+  });
+
+  it('refuses wrong nesting, saying what the parent may hold', () => {
+    expect(error('<Response><Gather><Dial>+14155550000</Dial></Gather></Response>')).toMatchObject({
+      rule: 'nesting',
+      message: 'line 1, column 19: <Dial> cannot be inside <Gather>; it may hold <Say>, <Play>, <Pause>',
+    });
+  });
+
+  it('refuses attribute values outside the reference', () => {
+    expect(error('<Response><Gather input="touch"/></Response>')).toMatchObject({ rule: 'attribute-value', message: expect.stringContaining('input may list only dtmf, speech') });
+    expect(error('<Response><Gather method="PUT"/></Response>')).toMatchObject({ rule: 'attribute-value' });
+    expect(error('<Response><Reject reason="later"/></Response>')).toMatchObject({ rule: 'attribute-value' });
+    expect(error('<Response><Record recordingStatusCallbackEvent="done"/></Response>')).toMatchObject({ rule: 'attribute-value' });
+    expect(error('<Response><Play digits="12x"/></Response>')).toMatchObject({ rule: 'attribute-value' });
+    expect(error('<Response><Dial><Sip>alice@example.com</Sip></Dial></Response>')).toMatchObject({ rule: 'body' });
+  });
+
+  it('refuses what is not LaML at all: another root, broken XML, a DOCTYPE, and a document over 64 kB', () => {
+    expect(error('<Document/>')).toMatchObject({ rule: 'root' });
+    expect(error('<Response><Say>hi</Response>')).toMatchObject({ rule: 'not-xml', line: 1 });
+    expect(error('<!DOCTYPE x [<!ENTITY a "aaaa">]><Response/>')).toMatchObject({ rule: 'not-xml' });
+    expect(error(`<Response><Say>${'a'.repeat(MAX_LAML_BYTES)}</Say></Response>`)).toMatchObject({ rule: 'too-large' });
+  });
+
+  it('keeps undocumented attributes as warnings', () => {
+    const result = parseLaml('<Response><Say colour="blue">hi</Say></Response>');
+    expect(result.ok && result.warnings).toEqual(['line 1, column 11: <Say> has no documented attribute "colour"; it is ignored']);
+  });
+});
+
+describe('LaML into the instruction tree', () => {
+  it('fills Gather with SignalWire’s defaults, its action defaulting to the document’s own URL', () => {
+    const [gather] = instructions('<Response><Gather><Say>Press a key</Say></Gather></Response>') as [CollectInstruction];
+    expect(gather).toMatchObject({
+      kind: 'collect',
+      inputs: ['dtmf'],
+      action: { url: DOC_URL, method: 'POST' },
+      redirect: true,
+      firstInputTimeoutMs: 5000,
+      interDigitTimeoutMs: 5000,
+      finishOnKey: '#',
+      attempts: 1,
+      actionOnEmpty: false,
+    });
+    expect(gather.prompts.map((p) => p.kind)).toEqual(['speak']);
+  });
+
+  it('resolves relative action, Redirect and Play URLs against the document, and keeps a policy fragment', () => {
+    const [gather, play, redirect] = instructions(
+      '<Response><Gather action="../menu#ot=500" method="GET" input="speech dtmf" numDigits="3" timeout="9" finishOnKey="*" actionOnEmptyResult="true"/><Play>/audio/hi.wav</Play><Redirect method="GET">next</Redirect></Response>',
+    );
+    expect(gather).toMatchObject({ action: { url: 'https://app.example/menu#ot=500', method: 'GET' }, inputs: ['speech', 'dtmf'], maxDigits: 3, firstInputTimeoutMs: 9000, finishOnKey: '*', actionOnEmpty: true });
+    expect(play).toMatchObject({ kind: 'play', url: 'https://app.example/audio/hi.wav', loop: 1 });
+    expect(redirect).toMatchObject({ kind: 'redirect', target: { url: 'https://app.example/voice/next', method: 'GET' } });
+  });
+
+  it('turns Play digits= into tones sent, Pause into silence, Hangup and Reject into hangups', () => {
+    expect(instructions('<Response><Play digits="ww12#"/><Pause length="3"/><Hangup/></Response>')).toMatchObject([
+      { kind: 'send-digits', digits: 'ww12#', async: false },
+      { kind: 'pause', lengthMs: 3000 },
+      { kind: 'hangup', reason: null },
+    ]);
+    expect(instructions('<Response><Reject/></Response>')).toMatchObject([{ kind: 'hangup', reason: 'rejected' }]);
+    expect(instructions('<Response><Reject reason="busy"/></Response>')).toMatchObject([{ kind: 'hangup', reason: 'busy' }]);
+  });
+
+  it('dials Number and Sip nouns, or the number written inside Dial; without an action the next verb runs', () => {
+    const [withNouns, spelled] = instructions(
+      '<Response><Dial action="/dialed" timeout="15" callerId="+14155550000"><Number sendDigits="w1">+14155551111</Number><Sip>sip:bob@example.com</Sip></Dial><Dial>+14155552222</Dial></Response>',
+    ) as [DialInstruction, DialInstruction];
+    expect(withNouns).toMatchObject({
+      action: { url: 'https://app.example/dialed', method: 'POST' },
+      redirect: true,
+      ringTimeoutMs: 15_000,
+      callerId: '+14155550000',
+      targets: [
+        { kind: 'number', address: '+14155551111', sendDigits: 'w1' },
+        { kind: 'sip', address: 'sip:bob@example.com', sendDigits: '' },
+      ],
+    });
+    expect(spelled).toMatchObject({ action: null, redirect: false, ringTimeoutMs: 30_000, targets: [{ kind: 'number', address: '+14155552222' }] });
+  });
+
+  it('joins a conference through Dial, with the room’s settings', () => {
+    expect(instructions('<Response><Dial action="/left"><Conference endConferenceOnExit="true" maxParticipants="10">Room 1</Conference></Dial></Response>')).toMatchObject([
+      { kind: 'conference', room: 'Room 1', endOnExit: true, maxMembers: 10, action: { url: 'https://app.example/left' }, source: { element: 'Conference' } },
+    ]);
+  });
+
+  it('records up to an hour by default, any key ending it, the action defaulting to the document', () => {
+    const [record] = instructions('<Response><Record recordingStatusCallback="/rec" playBeep="false"/></Response>') as [RecordInstruction];
+    expect(record).toMatchObject({
+      action: { url: DOC_URL },
+      redirect: true,
+      maxLengthMs: 3_600_000,
+      silenceTimeoutMs: 5000,
+      finishOnKey: '1234567890*#',
+      playBeep: false,
+      callback: { url: 'https://app.example/rec', method: 'POST' },
+    });
+  });
+
+  it('sends Sms and Message, Body nouns joined, ends left to the call', () => {
+    expect(instructions('<Response><Sms to="+14155550001">Hi there</Sms><Message><Body>One </Body><Body>two</Body></Message></Response>')).toMatchObject([
+      { kind: 'send-message', to: '+14155550001', from: '', text: 'Hi there', type: 'sms' },
+      { kind: 'send-message', to: '', from: '', text: 'One two', type: 'sms' },
+    ]);
+  });
+
+  it('keeps Enqueue, Leave and Connect as verbs that are noted and skipped', () => {
+    expect(instructions('<Response><Enqueue>support</Enqueue><Leave/><Connect><Stream url="wss://x.example/s"/></Connect></Response>').map((i) => [i.kind, i.source.element])).toEqual([
+      ['unsimulated', 'Enqueue'],
+      ['unsimulated', 'Leave'],
+      ['unsimulated', 'Connect'],
+    ]);
+  });
+});
