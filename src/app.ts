@@ -152,11 +152,7 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
   const numbers = new Numbers({ store, clock, applications });
   const messages = new MessageService({ store, clock, callbacks, logger: logger.child({ component: 'plivo-messages' }) });
   messagesRef.current = messages;
-  const verify = new VerifySessions({ store, clock, callbacks, messages, logger: logger.child({ component: 'plivo-verify' }) });
-  if (virtualClock) {
-    virtualClock.addSettler(() => messages.idle());
-    virtualClock.addSettler(() => verify.idle());
-  }
+  if (virtualClock) virtualClock.addSettler(() => messages.idle());
   const documents = new DocumentFetcher({
     store,
     clock,
@@ -185,6 +181,8 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
     publish: (accountId, callUuid, event) => events.publish({ type: 'call', accountId, callUuid, event }),
   });
   if (virtualClock) virtualClock.addSettler(() => calls.idle());
+  const verify = new VerifySessions({ store, clock, callbacks, messages, calls, logger: logger.child({ component: 'plivo-verify' }) });
+  if (virtualClock) virtualClock.addSettler(() => verify.idle());
   const controlToken = config.controlToken ?? (LOOPBACK_HOSTS.has(config.host) ? null : randomBytes(24).toString('base64url'));
   // Counting attempts subscribes to every delivery event, so only a worker, which serves /metrics, does.
   const metrics = role === 'worker' ? new DeliveryMetrics({ store, clock, events }) : null;

@@ -54,6 +54,38 @@ describe('Plivo Verify through the real plivo SDK', () => {
     expect(await client.verify_session.get(created.sessionUuid)).toMatchObject({ sessionUuid: created.sessionUuid, status: 'verified', recipient: '14155551111', channel: 'sms' });
   });
 
+  it('calls the recipient for channel voice, speaking the code, and posts the call’s progress', async () => {
+    const { app, sink, client } = await setUp();
+    const created = await client.verify_session.create({ recipient: '14155551111', url: sink.url('/verify'), channel: 'voice', brand_name: 'Acme' });
+    const state = await app.control<{ otp: string; channel: string; callUuid: string; messageUuid: string | null }>('GET', `/verify/sessions/${created.sessionUuid}`);
+    expect(state.body).toMatchObject({ channel: 'voice', messageUuid: null });
+
+    await app.control('POST', '/clock/advance', { ms: 30_000 });
+    const timeline = await app.control<{ events: Array<{ type: string; message: string }> }>('GET', `/calls/${state.body.callUuid}/timeline`);
+    expect(timeline.body.events.find((e) => e.type === 'instruction')?.message).toContain('<Speak>');
+    const call = await client.calls.get(state.body.callUuid);
+    expect(call).toMatchObject({ fromNumber: '18885550100', toNumber: '14155551111', hangupCauseCode: 4010 });
+    expect(await client.verify_session.validate({ id: created.sessionUuid, otp: state.body.otp })).toMatchObject({ message: 'session validated successfully.' });
+
+    await sink.waitFor(4);
+    expect(sink.requests.map((r) => `${r.params.SessionStatus}/${r.params.ChannelStatus}`)).toEqual([
+      'in-progress/ringing',
+      'in-progress/in-progress',
+      'in-progress/completed',
+      'verified/completed',
+    ]);
+    expect(sink.requests[0]!.params).toMatchObject({ Channel: 'voice', Recipient: '14155551111' });
+    expect(await client.verify_session.get(created.sessionUuid)).toMatchObject({ channel: 'voice', status: 'verified' });
+  });
+
+  it('reports a voice attempt that never connects with its hangup cause', async () => {
+    const { app, sink, client } = await setUp();
+    const created = await client.verify_session.create({ recipient: '15551000001', url: sink.url('/verify'), channel: 'voice' });
+    await app.control('POST', '/clock/advance', { ms: 5_000 });
+    await sink.waitFor(2);
+    expect(sink.requests.at(-1)?.params).toMatchObject({ SessionUUID: created.sessionUuid, ChannelStatus: 'busy', ChannelErrorCode: '3010' });
+  });
+
   it('expires a session after 10 minutes on the clock, posting expired and refusing the right code', async () => {
     const { app, sink, client } = await setUp();
     const created = await client.verify_session.create({ recipient: '14155551111', url: sink.url('/verify') });

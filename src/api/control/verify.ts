@@ -13,7 +13,9 @@ export const verifySessionStateSchema = z.object({
   channelStatus: z.string(),
   validations: z.number().int(),
   expiresAt: z.number().int().describe('Clock time, ms.'),
-  messageUuid: z.string().describe('The SMS that carried the code.'),
+  channel: z.enum(['sms', 'voice']),
+  messageUuid: z.string().nullable().describe('The SMS that carried the code (channel sms).'),
+  callUuid: z.string().nullable().describe('The call that spoke the code (channel voice).'),
 });
 
 /** What a test cannot read from the Plivo API: the code itself. */
@@ -35,8 +37,8 @@ export function verifyRoutes(deps: ServerDeps): ControlRoute[] {
       async handler({ params }) {
         const session = await plivo.verify.find(params.uuid);
         if (!session) throw new ApiError(404, 'not_found', `verify session ${params.uuid} not found`, 'uuid', 'use a session_uuid from POST /v1/Account/{auth_id}/Verify/Session/');
-        const { uuid, accountId, recipient, otp, status, channelStatus, validations, expiresAt, messageUuid } = session;
-        return { uuid, accountId, recipient, otp, status, channelStatus, validations, expiresAt, messageUuid };
+        const { uuid, accountId, recipient, otp, status, channel, channelStatus, validations, expiresAt, messageUuid, callUuid } = session;
+        return { uuid, accountId, recipient, otp, status, channel, channelStatus, validations, expiresAt, messageUuid, callUuid };
       },
     }),
   ];

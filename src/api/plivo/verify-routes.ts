@@ -21,11 +21,13 @@ export function verifyRoutes(instance: FastifyInstance, sessions: VerifySessions
     const recipient = requiredText(params, 'recipient');
     if (!isE164(recipient)) throw new PlivoApiError(400, `recipient "${recipient}" is not an E.164 number`);
     const channel = optionalText(params, 'channel')?.toLowerCase() ?? 'sms';
-    if (channel !== 'sms') throw new PlivoApiError(400, `channel "${channel}" is not simulated yet; use sms`);
+    if (channel !== 'sms' && channel !== 'voice') throw new PlivoApiError(400, `channel "${channel}" is not sms or voice`);
     const appUuid = optionalText(params, 'app_uuid') ?? null;
     if (appUuid && !(await applications.get(account.id, appUuid))) throw new PlivoApiError(404, `application ${appUuid} not found`);
     const session = await sessions.create({
       accountId: account.id,
+      parentAuthId: account.parentId ?? account.id,
+      channel,
       appUuid,
       recipient: digitsOf(recipient),
       url: optionalText(params, 'url') ?? null,

@@ -87,6 +87,7 @@ export class CallEngine {
   private readonly recordingStops = new Map<string, Array<() => Promise<void>>>();
   /** What each call's scenario does once the call is answered. */
   private readonly answerHooks = new Map<string, () => void>();
+  private readonly listeners: Array<(call: PlivoCall) => void> = [];
   readonly scenarios: Scenarios;
   readonly activity = new CallActivity();
   private readonly services: CallServices;
@@ -378,7 +379,19 @@ export class CallEngine {
   private async commit(call: PlivoCall, change: CallChange, timeline?: readonly CallEvent[]): Promise<PlivoCall> {
     const { call: stored, callbacks } = this.changes(call, change);
     await this.deps.callbacks.commitChange({ resources: [resourceOf(stored, timeline)], callbacks });
+    for (const listener of this.listeners) {
+      try {
+        listener(stored);
+      } catch (error) {
+        this.deps.logger.error({ err: error, callUuid: stored.uuid }, 'a call listener failed');
+      }
+    }
     return stored;
+  }
+
+  /** Told of every call after each state change is stored (Verify follows its voice calls so). */
+  onChange(listener: (call: PlivoCall) => void): void {
+    this.listeners.push(listener);
   }
 
   private changes(call: PlivoCall, change: CallChange): { call: PlivoCall; callbacks: EnqueueRequest[] } {

@@ -3,11 +3,13 @@ import type { Logger } from 'pino';
 import type { CallbackService, EnqueueRequest } from '../../delivery/callback-service.js';
 import type { CallbackParams, HttpMethod } from '../../domain/callback.js';
 import type { Clock, TimerHandle } from '../../domain/clock.js';
-import { plivoTime, type MessageStatus, type PlivoMessage } from '../../domain/plivo-message.js';
+import { plivoTime, type MessageStatus } from '../../domain/plivo-message.js';
 import type { Store } from '../../store/ports.js';
 import { KeyedQueue } from '../keyed-queue.js';
 import { allResources } from '../resources.js';
 import type { MessageService } from './message-service.js';
+import type { CallEngine } from '../calls/call-engine.js';
+import type { PlivoCall } from '../../domain/plivo-call.js';
 
 export const SESSION_RESOURCE = 'verify-session';
 
@@ -17,15 +19,18 @@ export const SESSION_LIFETIME_MS = 10 * 60_000;
 export const MAX_VALIDATIONS = 10;
 /** The sender ID the codes come from. */
 export const OTP_SENDER = 'HOOKLINE';
+/** The number voice codes are called from. */
+export const OTP_CALLER = '18885550100';
 
 export type SessionStatus = 'in-progress' | 'verified' | 'expired';
+export type VerifyChannel = 'sms' | 'voice';
 
 export interface VerifySession {
   readonly uuid: string;
   readonly accountId: string;
   readonly appUuid: string | null;
   readonly recipient: string;
-  readonly channel: 'sms';
+  readonly channel: VerifyChannel;
   readonly url: string | null;
   readonly method: HttpMethod;
   readonly locale: string;
@@ -33,10 +38,12 @@ export interface VerifySession {
   readonly otp: string;
   readonly status: SessionStatus;
   readonly validations: number;
-  /** The SMS that carried the code, and how far it got. */
-  readonly messageUuid: string;
+  /** The SMS (channel sms) or the call (channel voice) that carried the code, and how far it got. */
+  readonly messageUuid: string | null;
+  readonly callUuid: string | null;
   readonly attemptUuid: string;
-  readonly channelStatus: MessageStatus;
+  /** The message's status (sms), or the call's: ringing, in-progress, completed, busy… (voice). */
+  readonly channelStatus: MessageStatus | PlivoCall['status'];
   readonly channelErrorCode: number | null;
   readonly createdAt: number;
   readonly updatedAt: number;
@@ -45,6 +52,9 @@ export interface VerifySession {
 
 export interface NewSession {
   readonly accountId: string;
+  /** The main account of `accountId`, for the voice channel's call. */
+  readonly parentAuthId: string;
+  readonly channel: VerifyChannel;
   readonly appUuid: string | null;
   readonly recipient: string;
   readonly url: string | null;
@@ -60,49 +70,55 @@ export type Validation =
 
 /**
  * Plivo Verify: a session sends a one-time code by SMS (a real outbound message, in the log and the
- * message list), follows that message's progress, and is validated, or expires on the clock. Each
- * change posts to the session's `url` (plivo.md §4.4). Expiry timers are re-armed at start.
+ * message list) or by a voice call that speaks it (a real call, in the call list), follows that
+ * attempt's progress, and is validated, or expires on the clock. Each change posts to the session's
+ * `url` (plivo.md §4.4). Expiry timers are re-armed at start.
  */
 export class VerifySessions {
   private readonly expiryTimers = new Map<string, TimerHandle>();
-  /** OTP message uuid → session uuid, for the sessions still in progress. */
-  private readonly byMessage = new Map<string, string>();
+  /** OTP message or call uuid → session uuid, for the sessions still in progress. */
+  private readonly byAttempt = new Map<string, string>();
   /** Per session: validations, expiry and message updates never interleave on one. */
   private readonly queue = new KeyedQueue();
 
   constructor(
-    private readonly deps: { readonly store: Store; readonly clock: Clock; readonly callbacks: CallbackService; readonly messages: MessageService; readonly logger: Logger },
+    private readonly deps: {
+      readonly store: Store;
+      readonly clock: Clock;
+      readonly callbacks: CallbackService;
+      readonly messages: MessageService;
+      readonly calls: CallEngine;
+      readonly logger: Logger;
+    },
   ) {
-    deps.messages.onChange((message) => {
-      const sessionUuid = this.byMessage.get(message.uuid);
-      if (sessionUuid) void this.queue.run(sessionUuid, () => this.followMessage(sessionUuid, message));
-    });
+    deps.messages.onChange((message) => this.follow(message.uuid, message.status, message.errorCode));
+    // A voice code reports the call's own status; a call that never connects, its hangup cause.
+    deps.calls.onChange((call) => this.follow(call.uuid, voiceStatus(call.status), call.answeredAt === null && call.hangup ? call.hangup.code : null));
   }
 
   async create(input: NewSession): Promise<VerifySession> {
     const now = this.deps.clock.now();
     const otp = Array.from({ length: input.codeLength }, () => String(randomInt(10))).join('');
     const uuid = randomUUID();
-    const text = `Your ${input.brandName ?? 'verification'} code is ${otp}. It expires in 10 minutes.`;
-    // The code goes out first: a session whose message could not be stored is never created.
-    const [message] = await this.deps.messages.send({ accountId: input.accountId, from: OTP_SENDER, to: [input.recipient], text, url: null, method: 'POST', log: true });
-    if (!message) throw new Error('the verification message was not created');
+    // The code goes out first: a session whose message or call could not be stored is never created.
+    const attempt = input.channel === 'voice' ? await this.call(input, otp) : await this.text(input, otp);
+    const { codeLength: _codeLength, parentAuthId: _parentAuthId, ...fields } = input;
     const session: VerifySession = {
-      ...input,
+      ...fields,
       uuid,
-      channel: 'sms',
       otp,
       status: 'in-progress',
       validations: 0,
-      messageUuid: message.uuid,
+      messageUuid: input.channel === 'sms' ? attempt.uuid : null,
+      callUuid: input.channel === 'voice' ? attempt.uuid : null,
       attemptUuid: randomUUID(),
-      channelStatus: message.status,
+      channelStatus: input.channel === 'voice' ? voiceStatus(attempt.status as PlivoCall['status']) : attempt.status,
       channelErrorCode: null,
       createdAt: now,
       updatedAt: now,
       expiresAt: now + SESSION_LIFETIME_MS,
     };
-    this.byMessage.set(message.uuid, uuid);
+    this.byAttempt.set(attempt.uuid, uuid);
     await this.save(session, true);
     this.armExpiry(session);
     return session;
@@ -145,7 +161,7 @@ export class VerifySessions {
       const verified: VerifySession = { ...session, validations: session.validations + 1, status: 'verified', updatedAt: now };
       await this.save(verified, true);
       this.expiryTimers.get(uuid)?.cancel();
-      this.byMessage.delete(session.messageUuid);
+      this.byAttempt.delete(attemptOf(session));
       return { ok: true, session: verified } as const;
     });
   }
@@ -155,7 +171,7 @@ export class VerifySessions {
     const sessions = await allResources(this.deps.store, { type: SESSION_RESOURCE, where: { status: 'in-progress' } });
     for (const { state } of sessions) {
       const session = state as VerifySession;
-      this.byMessage.set(session.messageUuid, session.uuid);
+      this.byAttempt.set(attemptOf(session), session.uuid);
       this.armExpiry(session);
     }
     return sessions.length;
@@ -170,10 +186,42 @@ export class VerifySessions {
     this.expiryTimers.clear();
   }
 
-  private async followMessage(sessionUuid: string, message: PlivoMessage): Promise<void> {
-    const session = await this.find(sessionUuid);
-    if (!session || session.status !== 'in-progress' || session.channelStatus === message.status) return;
-    await this.save({ ...session, channelStatus: message.status, channelErrorCode: message.errorCode, updatedAt: this.deps.clock.now() }, true);
+  private async text(input: NewSession, otp: string): Promise<{ uuid: string; status: MessageStatus }> {
+    const text = `Your ${input.brandName ?? 'verification'} code is ${otp}. It expires in 10 minutes.`;
+    const [message] = await this.deps.messages.send({ accountId: input.accountId, from: OTP_SENDER, to: [input.recipient], text, url: null, method: 'POST', log: true });
+    if (!message) throw new Error('the verification message was not created');
+    return message;
+  }
+
+  /** A call that says the code twice, digit by digit, then hangs up. */
+  private async call(input: NewSession, otp: string): Promise<{ uuid: string; status: PlivoCall['status'] }> {
+    const spoken = `Your ${escapeXml(input.brandName ?? 'verification')} code is ${[...otp].join(', ')}.`;
+    return this.deps.calls.dial({
+      accountId: input.accountId,
+      parentAuthId: input.parentAuthId,
+      from: OTP_CALLER,
+      to: input.recipient,
+      callerName: '',
+      answerUrl: { url: 'inline:', method: 'POST' },
+      answerDocument: `<Response><Speak loop="2">${spoken}</Speak></Response>`,
+      fallbackUrl: null,
+      ringUrl: null,
+      hangupUrl: null,
+      machineDetection: null,
+      timeLimitMs: 120_000,
+      ringTimeoutMs: 60_000,
+      hangupOnRingMs: null,
+    });
+  }
+
+  private follow(attemptUuid: string, status: VerifySession['channelStatus'], errorCode: number | null): void {
+    const sessionUuid = this.byAttempt.get(attemptUuid);
+    if (!sessionUuid) return;
+    void this.queue.run(sessionUuid, async () => {
+      const session = await this.find(sessionUuid);
+      if (!session || session.status !== 'in-progress' || session.channelStatus === status) return;
+      await this.save({ ...session, channelStatus: status, channelErrorCode: errorCode, updatedAt: this.deps.clock.now() }, true);
+    }).catch((error: unknown) => this.deps.logger.error({ err: error, sessionUuid }, 'could not follow a verify session’s attempt'));
   }
 
   private armExpiry(session: VerifySession): void {
@@ -192,7 +240,7 @@ export class VerifySessions {
 
   private async expire(session: VerifySession): Promise<void> {
     await this.save({ ...session, status: 'expired', updatedAt: this.deps.clock.now() }, true);
-    this.byMessage.delete(session.messageUuid);
+    this.byAttempt.delete(attemptOf(session));
   }
 
   /** The session, with its status callback when `notify` (every change but a wrong code), in one transaction. */
@@ -217,6 +265,22 @@ export class VerifySessions {
     });
   }
 
+}
+
+/**
+ * Plivo documents a voice attempt as ringing, in-progress and completed (plivo.md §4.4): a call still
+ * being set up counts as ringing; one that never connects reports how it ended (busy, no-answer…).
+ */
+function voiceStatus(status: PlivoCall['status']): PlivoCall['status'] {
+  return status === 'queued' ? 'ringing' : status;
+}
+
+function attemptOf(session: VerifySession): string {
+  return (session.callUuid ?? session.messageUuid) as string;
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** The session status callback (plivo.md §4.4). */
