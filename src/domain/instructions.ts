@@ -133,8 +133,13 @@ export interface DialInstruction extends Base {
   readonly callerId: string | null;
   /** Real-time events of the B leg (Plivo `callbackUrl`). */
   readonly callback: UrlTarget | null;
+  /** The callee must press this key to be connected (Plivo `confirmKey`); 9110 if it does not. */
   readonly confirmKey: string | null;
+  /** A URL whose document is played to the callee before the key is expected. */
   readonly confirmSound: string | null;
+  readonly confirmTimeoutMs: number;
+  /** A URL whose document the caller hears while the targets ring (Plivo `dialMusic`); null: ringback. */
+  readonly dialMusic: string | null;
   readonly hangupOnStar: boolean;
 }
 

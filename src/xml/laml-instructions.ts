@@ -157,6 +157,8 @@ class Reader {
       callback: null,
       confirmKey: null,
       confirmSound: null,
+      confirmTimeoutMs: 0,
+      dialMusic: null,
       hangupOnStar: attr.flag('hangupOnStar', false),
     };
   }

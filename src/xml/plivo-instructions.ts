@@ -120,6 +120,8 @@ function instructionOf(element: XmlElement): Instruction {
         callback: attr.target('callbackUrl', 'callbackMethod'),
         confirmKey: element.attributes.confirmKey ?? null,
         confirmSound: element.attributes.confirmSound ?? null,
+        confirmTimeoutMs: attr.int('confirmTimeout', 120) * SECOND,
+        dialMusic: element.attributes.dialMusic && element.attributes.dialMusic !== 'real' ? element.attributes.dialMusic : null,
         hangupOnStar: attr.flag('hangupOnStar', false),
       };
     case 'Record':

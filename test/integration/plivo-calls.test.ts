@@ -370,4 +370,28 @@ describe('Plivo voice calls', () => {
     expect(steps.map((e) => e.event?.type)).toEqual(['request', 'status', 'status', 'document', 'instruction', 'instruction', 'hangup']);
     expect(steps.at(-1)?.event?.message).toContain('4010');
   });
+
+  it('asks the callee for confirmKey after confirmSound: a person presses it and is bridged, a machine never does (9110)', async () => {
+    const { app, appServer, client } = await setUp({
+      '/answer': (request) =>
+        xml(
+          `<Dial action="${appServer.url('/dialed')}" callbackUrl="${appServer.url('/dial-events')}" confirmKey="5" confirmSound="${appServer.url('/confirm')}" confirmTimeout="10" dialMusic="${appServer.url('/music')}"><Number>${request.params.To === TO ? '14155550111' : '15551030001'}</Number></Dial>`,
+        ),
+      '/confirm': () => xml('<Speak>Press five to take this call</Speak>'),
+      '/music': () => xml('<Play>http://127.0.0.1:1/ringback.mp3</Play>'),
+      '/dialed': () => xml('<Hangup/>'),
+    });
+    const person = await client.calls.create(FROM, TO, appServer.url('/answer'));
+    const machine = await client.calls.create(FROM, '14155550198', appServer.url('/answer'));
+    await advance(app, 30_000);
+
+    const dialed = new Map(requestsTo(appServer.requests, '/dialed').map((r) => [r.params.CallUUID, r.params]));
+    expect(dialed.get(person.requestUuid as string)).toMatchObject({ DialStatus: 'completed' });
+    expect(dialed.get(machine.requestUuid as string)).toMatchObject({ DialStatus: 'failed', DialBLegUUID: '' });
+    const machineEvents = requestsTo(appServer.requests, '/dial-events').filter((r) => r.params.CallUUID === machine.requestUuid);
+    expect(machineEvents.map((r) => r.params.DialAction)).toEqual(['hangup']);
+    expect(machineEvents[0]!.params).toMatchObject({ DialBLegHangupCauseCode: '9110', DialBLegHangupCauseName: 'Confirm Key Challenge Failed' });
+    expect(requestsTo(appServer.requests, '/confirm')).toHaveLength(2);
+    expect(requestsTo(appServer.requests, '/music')).toHaveLength(2);
+  });
 });

@@ -130,6 +130,7 @@ export class CallSession {
     this.pendingDigits += digits;
     this.note('far-end', `far end pressed ${digits}`, { digits });
     if (this.waiter?.wakeOnInput) this.wake('input');
+    this.driver?.poke();
   }
 
   say(text: string): void {

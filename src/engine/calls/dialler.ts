@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { BRIDGE_TALK_MS, CARRIER_NO_ANSWER_MS, type FarEndScript } from '../../domain/call-far-end.js';
+import { BRIDGE_TALK_MS, CARRIER_NO_ANSWER_MS, DEFAULT_AUDIO_MS, speechDurationMs, type FarEndScript } from '../../domain/call-far-end.js';
 import { hangupCauseInfo, type Hangup } from '../../domain/hangup-causes.js';
-import type { DialInstruction, DialTarget } from '../../domain/instructions.js';
+import type { DialInstruction, DialTarget, Instruction } from '../../domain/instructions.js';
 import { endCall, OUTBOUND_RATE, type PlivoCall } from '../../domain/plivo-call.js';
 import type { CallEngine } from './call-engine.js';
 import type { CallSession } from './call-session.js';
@@ -23,6 +23,8 @@ interface Leg {
 export async function dialTargets(engine: CallEngine, services: CallServices, aLeg: CallSession, dial: DialInstruction): Promise<DialResult> {
   const start = aLeg.now();
   const legs = dial.targets.map((target) => startLeg(engine, aLeg, dial, target, start));
+  // What the caller hears while the targets ring: requested like a document; its audio only passes time.
+  if (dial.dialMusic) await services.fetchDocument(aLeg, 'action', { url: dial.dialMusic, method: 'POST' }, services.params.document(aLeg));
   const ringLimit = start + (dial.ringTimeoutMs ?? CARRIER_NO_ANSWER_MS);
   let winner: Leg | null = null;
   let aLegHungUp = false;
@@ -133,8 +135,18 @@ function unanswered(legs: readonly Leg[], cancelled: boolean, timedOut: boolean)
 
 async function bridge(engine: CallEngine, services: CallServices, aLeg: CallSession, dial: DialInstruction, winner: Leg): Promise<DialResult> {
   const b = winner.session;
+  b.call = { ...b.call, status: 'in-progress', answeredAt: aLeg.now() };
+  const confirmed = await confirm(services, aLeg, dial, winner);
+  if (confirmed !== 'confirmed') {
+    const hangup: Hangup = confirmed === 'caller-left' ? { code: 1000, source: 'Caller' } : { code: 9110, source: 'Plivo' };
+    b.call = endCall(b.call, hangup, aLeg.now());
+    b.note('hangup', `B leg ended: ${hangup.code} (${hangup.source})`);
+    engine.release(b);
+    await engine.save(b.call, b.timeline);
+    await event(services, aLeg, dial, b, { action: 'hangup', durationS: 0, hangup });
+    return { status: confirmed === 'caller-left' ? 'cancel' : 'failed', rang: true, hangupCause: hangupCauseInfo(hangup.code).legacy, bLegUuid: null };
+  }
   const answeredAt = aLeg.now();
-  b.call = { ...b.call, status: 'in-progress', answeredAt };
   aLeg.note('dial', `${b.call.to} answered; bridged`, { bLegUuid: b.uuid });
   await event(services, aLeg, dial, b, { action: 'answer' });
   await event(services, aLeg, dial, b, { action: 'connected' });
@@ -158,6 +170,45 @@ async function bridge(engine: CallEngine, services: CallServices, aLeg: CallSess
   const durationS = Math.round((aLeg.now() - answeredAt) / 1000);
   await event(services, aLeg, dial, b, { action: 'hangup', durationS, hangup });
   return { status: 'completed', rang: true, hangupCause: hangupCauseInfo(hangup.code).legacy, bLegUuid: b.uuid, durationS };
+}
+
+/**
+ * `confirmKey`: the callee hears `confirmSound` and must press the key before `confirmTimeout`. A
+ * person who answers does as told: by default the far end presses it a second after the prompt; an
+ * answering machine never does. Live control (`/calls/{bLeg}/digits`) can press something else.
+ */
+async function confirm(services: CallServices, aLeg: CallSession, dial: DialInstruction, leg: Leg): Promise<'confirmed' | 'refused' | 'caller-left'> {
+  if (!dial.confirmKey) return 'confirmed';
+  const b = leg.session;
+  let promptMs = 0;
+  if (dial.confirmSound) {
+    const sound = await services.fetchDocument(b, 'action', { url: dial.confirmSound, method: 'POST' }, services.params.document(b));
+    if (sound.ok) promptMs = playingTimeMs(sound.document.instructions);
+  }
+  const human = !(leg.script.outcome === 'answer' && leg.script.machine);
+  const key = dial.confirmKey;
+  if (human) b.schedule(promptMs + 1_000, () => b.pressDigits(key));
+  b.note('dial', `waiting for the confirm key ${key}`);
+  const deadline = aLeg.now() + promptMs + dial.confirmTimeoutMs;
+  for (;;) {
+    const waited = await aLeg.wait(deadline - aLeg.now(), true);
+    if (waited === 'hangup') return 'caller-left';
+    if (b.hangupRequested) return 'refused';
+    for (let pressed = b.takeDigit(); pressed !== null; pressed = b.takeDigit()) if (pressed === key) return 'confirmed';
+    aLeg.clearInput();
+    if (waited === 'time') return 'refused';
+  }
+}
+
+/** How long a prompt document plays: its speech, pauses and audio (a file counted at the default). */
+function playingTimeMs(instructions: readonly Instruction[]): number {
+  let ms = 0;
+  for (const instruction of instructions) {
+    if (instruction.kind === 'speak') ms += speechDurationMs(instruction.text) * Math.max(1, instruction.loop);
+    else if (instruction.kind === 'pause') ms += instruction.lengthMs;
+    else if (instruction.kind === 'play') ms += DEFAULT_AUDIO_MS * Math.max(1, instruction.loop);
+  }
+  return ms;
 }
 
 async function event(services: CallServices, aLeg: CallSession, dial: DialInstruction, b: CallSession, event: Pick<DialEvent, 'action' | 'durationS' | 'hangup'>): Promise<void> {
