@@ -1,0 +1,62 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { describe } from 'vitest';
+
+/** Debian's chromium: the tests never download a browser of their own. */
+export const CHROMIUM = '/usr/bin/chromium';
+
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Screenshots land here so a reviewer can look at what each test saw. */
+export const SCREENSHOTS = join(process.cwd(), 'test-output', 'screenshots');
+
+const available = existsSync(CHROMIUM);
+if (!available && process.env.CI === 'true') {
+  throw new Error(`browser tests need ${CHROMIUM} under CI: apt-get install -y chromium (.ci/run does it)`);
+}
+let noticed = false;
+
+/**
+ * `describe` for tests that drive the inspector in Chromium. Without chromium (a developer machine that
+ * lacks it) they are skipped with one line saying so; under CI=true a missing browser fails the run.
+ */
+export function describeInBrowser(name: string, body: () => void): void {
+  if (!available && !noticed) {
+    noticed = true;
+    console.log(`browser tests skipped: ${CHROMIUM} not found (apt-get install -y chromium to run them)`);
+  }
+  (available ? describe : describe.skip)(name, body);
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+}
+
+/** A fresh page, 1280×720 unless told otherwise, with the page's uncaught exceptions collected for the test to check. */
+export async function openPage(browser: Browser, options: { width?: number; height?: number; colorScheme?: 'light' | 'dark' } = {}): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext({
+    viewport: { width: options.width ?? 1280, height: options.height ?? 720 },
+    colorScheme: options.colorScheme ?? 'light',
+  });
+  // Below the test timeout, so a missing element fails with the locator's own message.
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  return { page, errors };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false });
+}
