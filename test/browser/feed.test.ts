@@ -1,46 +1,14 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { startApp, type RunningApp } from '../support/app.js';
-import { describeInBrowser, launchBrowser, openPage, screenshot } from '../support/browser.js';
-import { Receiver } from '../support/receiver.js';
-
-let browser: Browser;
-let running: RunningApp | null = null;
-let receiver: Receiver | null = null;
-let pageErrors: string[] = [];
-
-async function app(overrides: Parameters<typeof startApp>[0] = {}): Promise<RunningApp> {
-  running = await startApp(overrides);
-  return running;
-}
-
-async function inspector(url: string, options: Parameters<typeof openPage>[1] = {}): Promise<Page> {
-  const opened = await openPage(browser, options);
-  pageErrors = opened.errors;
-  await opened.page.goto(`${url}/`);
-  return opened.page;
-}
-
-async function live(page: Page): Promise<void> {
-  await page.getByText('live', { exact: true }).waitFor();
-}
+import { expect, it } from 'vitest';
+import { describeInBrowser, screenshot, streamIsLive as live, useInspector } from '../support/browser.js';
+import { useRig } from '../support/rig.js';
 
 describeInBrowser('the live feed', () => {
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => browser.close());
-  afterEach(async () => {
-    for (const context of browser.contexts()) await context.close();
-    expect(pageErrors).toEqual([]);
-    await running?.stop();
-    running = null;
-    await receiver?.stop();
-    receiver = null;
-  });
-
+  const rig = useRig();
+  const browser = useInspector();
+  const app = rig.app;
+  const inspector = (url: string) => browser.open(url);
   it('shows a callback as it is delivered, with method, URL, response code and attempt number', async () => {
-    receiver = await new Receiver(() => ({ status: 200, body: 'ok' })).start();
+    const receiver = await rig.receiver(() => ({ status: 200, body: 'ok' }));
     const hookline = await app();
     const page = await inspector(hookline.url);
     await live(page);

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { describe } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect } from 'vitest';
 
 /** Debian's chromium: the tests never download a browser of their own. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -59,4 +59,37 @@ export async function openPage(browser: Browser, options: { width?: number; heig
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false });
+}
+
+/**
+ * One Chromium for a test file and a fresh context per page; each test ends by checking that the page
+ * threw nothing. Call inside `describeInBrowser`.
+ */
+export function useInspector(): { open(baseUrl: string, options?: Parameters<typeof openPage>[1], hash?: string): Promise<Page> } {
+  let browser: Browser | null = null;
+  let errors: string[][] = [];
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => browser?.close());
+  afterEach(async () => {
+    for (const context of browser?.contexts() ?? []) await context.close();
+    const thrown = errors.flat();
+    errors = [];
+    expect(thrown).toEqual([]);
+  });
+  return {
+    async open(baseUrl, options = {}, hash = '') {
+      if (!browser) throw new Error('useInspector: the browser is not running (call it inside describeInBrowser)');
+      const opened = await openPage(browser, options);
+      errors.push(opened.errors);
+      await opened.page.goto(`${baseUrl}/${hash}`);
+      return opened.page;
+    },
+  };
+}
+
+/** Resolves once the feed's event stream is open. */
+export async function streamIsLive(page: Page): Promise<void> {
+  await page.getByText('live', { exact: true }).waitFor();
 }

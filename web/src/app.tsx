@@ -7,6 +7,7 @@ import { TokenPrompt } from './components/token-prompt.js';
 import { FeedView } from './feed/feed-view.js';
 import { LiveFeed } from './feed/live-feed.js';
 import { href, useRoute, type Route } from './router.js';
+import { DeliveryView } from './views/delivery-view.js';
 
 type Access = 'checking' | 'granted' | 'needs-token' | 'token-refused' | 'unreachable';
 
@@ -22,7 +23,10 @@ interface Section {
  * Every view of the inspector. A new kind of resource (calls, say) is one more entry here and its
  * own view module; the feed and the shell need not change.
  */
-const SECTIONS: readonly Section[] = [{ path: '', label: 'Live feed', render: (_route, feed) => <FeedView feed={feed} /> }];
+const SECTIONS: readonly Section[] = [
+  { path: '', label: 'Live feed', render: (_route, feed) => <FeedView feed={feed} /> },
+  { path: 'deliveries', render: (route, feed) => (route.id ? <DeliveryView key={route.id} id={route.id} feed={feed} /> : <FeedView feed={feed} />) },
+];
 
 function sectionOf(route: Route): Section | undefined {
   return SECTIONS.find((section) => section.path === route.section);

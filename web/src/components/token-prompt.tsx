@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { setControlToken } from '../api/token.js';
+import { InputField } from './field.js';
 
 /**
  * Asked for when the control API answers 401: hookline bound beyond loopback requires the token it
@@ -21,23 +22,16 @@ export function TokenPrompt({ rejected, onSaved }: { rejected: boolean; onSaved:
         <code>--control-token</code>). It is kept for this tab only.
       </p>
       <form onSubmit={submit}>
-        <label for="control-token">Token</label>
-        <input
+        <InputField
           id="control-token"
+          label="Token"
           type="password"
-          autoComplete="off"
           value={token}
-          onInput={(e) => setToken(e.currentTarget.value)}
-          aria-invalid={rejected}
-          aria-describedby={rejected ? 'token-error' : undefined}
+          onInput={setToken}
           autoFocus
+          error={rejected ? 'That token was refused.' : null}
         />
         <button type="submit">Use token</button>
-        {rejected && (
-          <p id="token-error" class="field-error" role="alert">
-            That token was refused.
-          </p>
-        )}
       </form>
     </section>
   );

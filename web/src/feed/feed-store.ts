@@ -73,6 +73,10 @@ export class FeedStore {
     return this.rows.size;
   }
 
+  row(id: string): FeedRow | undefined {
+    return this.rows.get(id);
+  }
+
   get visible(): readonly FeedRow[] {
     return this.shown;
   }

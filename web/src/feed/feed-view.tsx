@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../api/types.js';
 import { useSubscription } from '../components/use-subscription.js';
+import { InputField } from '../components/field.js';
 import { VirtualList } from '../components/virtual-list.js';
 import { STATUS_LABELS } from '../format.js';
 import { FeedRowView } from './feed-row.js';
@@ -16,21 +17,12 @@ const STREAM_LABELS: Readonly<Record<StreamState, string>> = {
   closed: 'disconnected',
 };
 
-function FilterField({ id, label, value, onInput, placeholder }: { id: string; label: string; value: string; onInput: (value: string) => void; placeholder?: string }) {
-  return (
-    <div class="field">
-      <label for={id}>{label}</label>
-      <input id={id} type="search" value={value} placeholder={placeholder} onInput={(e) => onInput(e.currentTarget.value)} />
-    </div>
-  );
-}
-
 function FeedFilters({ filter, onChange }: { filter: FeedFilter; onChange: (filter: FeedFilter) => void }) {
   const set = (patch: Partial<FeedFilter>): void => onChange({ ...filter, ...patch });
   return (
     <form class="filters" role="search" aria-label="Filter deliveries" onSubmit={(e) => e.preventDefault()}>
-      <FilterField id="filter-search" label="Search id" value={filter.search} onInput={(search) => set({ search })} placeholder="delivery, message or call id" />
-      <FilterField id="filter-account" label="Account" value={filter.accountId} onInput={(accountId) => set({ accountId })} placeholder="MA…" />
+      <InputField type="search" id="filter-search" label="Search id" value={filter.search} onInput={(search) => set({ search })} placeholder="delivery, message or call id" />
+      <InputField type="search" id="filter-account" label="Account" value={filter.accountId} onInput={(accountId) => set({ accountId })} placeholder="MA…" />
       <div class="field">
         <label for="filter-status">Status</label>
         <select id="filter-status" value={filter.status} onChange={(e) => set({ status: e.currentTarget.value as DeliveryStatus | '' })}>
@@ -42,8 +34,8 @@ function FeedFilters({ filter, onChange }: { filter: FeedFilter; onChange: (filt
           ))}
         </select>
       </div>
-      <FilterField id="filter-url" label="URL contains" value={filter.url} onInput={(url) => set({ url })} />
-      <FilterField id="filter-resource" label="Message or call id" value={filter.resourceId} onInput={(resourceId) => set({ resourceId })} />
+      <InputField type="search" id="filter-url" label="URL contains" value={filter.url} onInput={(url) => set({ url })} />
+      <InputField type="search" id="filter-resource" label="Message or call id" value={filter.resourceId} onInput={(resourceId) => set({ resourceId })} />
       {filter !== NO_FILTER && (
         <button type="button" class="link-button" onClick={() => onChange(NO_FILTER)}>
           Clear filters
