@@ -8,6 +8,9 @@ import { FeedView } from './feed/feed-view.js';
 import { LiveFeed } from './feed/live-feed.js';
 import { href, useRoute, type Route } from './router.js';
 import { DeliveryView } from './views/delivery-view.js';
+import { MessageListView } from './views/message-list.js';
+import { MessageView } from './views/message-view.js';
+import { SinkPicker, SinkView } from './views/sinks-view.js';
 
 type Access = 'checking' | 'granted' | 'needs-token' | 'token-refused' | 'unreachable';
 
@@ -26,6 +29,8 @@ interface Section {
 const SECTIONS: readonly Section[] = [
   { path: '', label: 'Live feed', render: (_route, feed) => <FeedView feed={feed} /> },
   { path: 'deliveries', render: (route, feed) => (route.id ? <DeliveryView key={route.id} id={route.id} feed={feed} /> : <FeedView feed={feed} />) },
+  { path: 'messages', label: 'Messages', render: (route) => (route.id ? <MessageView key={route.id} uuid={route.id} /> : <MessageListView />) },
+  { path: 'sinks', label: 'Sinks', render: (route) => (route.id ? <SinkView key={route.id} name={route.id} /> : <SinkPicker />) },
 ];
 
 function sectionOf(route: Route): Section | undefined {

@@ -104,3 +104,39 @@ export interface SignatureCheck {
 export interface ApiErrorBody {
   error: { code: string; message: string; field: string | null; fix: string };
 }
+
+export type MessageStatus = 'queued' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'received';
+
+export interface PlivoMessage {
+  uuid: string;
+  accountId: string;
+  direction: 'outbound' | 'inbound';
+  type: 'sms' | 'mms';
+  mediaUrls?: string[];
+  from: string;
+  to: string;
+  text: string;
+  encoding: 'GSM' | 'UCS-2';
+  units: number;
+  url: string | null;
+  method: 'GET' | 'POST';
+  log: boolean;
+  status: MessageStatus;
+  errorCode: number | null;
+  sequence: number;
+  queuedAt: number;
+  sentAt: number | null;
+  reportedAt: number | null;
+  updatedAt: number;
+  next: { status: MessageStatus; at: number } | null;
+}
+
+export interface MessageList {
+  messages: PlivoMessage[];
+  total: number;
+}
+
+export interface MessageDetail {
+  message: PlivoMessage;
+  callbacks: Delivery[];
+}

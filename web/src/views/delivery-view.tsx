@@ -9,6 +9,7 @@ import { clockDateTime, duration, STATUS_LABELS } from '../format.js';
 import { resourceLink } from '../resources.js';
 import { AttemptView } from './attempt-view.js';
 import { SignatureCheckForm } from './signature-check.js';
+import { TableHead } from '../components/table-head.js';
 
 function PolicyTable({ policy }: { policy: DeliveryPolicy }) {
   const rows: Array<[string, string, string]> = [
@@ -23,14 +24,7 @@ function PolicyTable({ policy }: { policy: DeliveryPolicy }) {
       <caption>
         Policy in force (profile <code>{policy.profile}</code>)
       </caption>
-      <thead>
-        <tr>
-          <th scope="col">key</th>
-          <th scope="col">meaning</th>
-          <th scope="col">value</th>
-          <th scope="col">from</th>
-        </tr>
-      </thead>
+      <TableHead columns={['key', 'meaning', 'value', 'from']} />
       <tbody>
         {rows.map(([key, meaning, value]) => (
           <tr key={key}>
