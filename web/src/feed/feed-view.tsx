@@ -10,6 +10,10 @@ import type { LiveFeed, StreamState } from './live-feed.js';
 
 const ROW_HEIGHT = 36;
 
+function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
 const STREAM_LABELS: Readonly<Record<StreamState, string>> = {
   connecting: 'connecting…',
   live: 'live',
@@ -68,7 +72,7 @@ export function FeedView({ feed }: { feed: LiveFeed }) {
           <span class={`stream stream-${feed.state}`}>{STREAM_LABELS[feed.state]}</span>
           {' · '}
           <span data-testid="feed-count">
-            {count === store.total ? `${store.total} deliveries` : `${count} of ${store.total} deliveries`}
+            {count === store.total ? plural(store.total, 'delivery', 'deliveries') : `${count} of ${plural(store.total, 'delivery', 'deliveries')}`}
           </span>
           {feed.isPaused && <span> · paused, {feed.held} events held</span>}
         </p>
