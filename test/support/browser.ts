@@ -2,9 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect } from 'vitest';
-
-/** Debian's chromium: the tests never download a browser of their own. */
-export const CHROMIUM = '/usr/bin/chromium';
+import { CHROMIUM_PATH as CHROMIUM } from './chromium-path.js';
 
 const ARGS = [
   '--headless',
@@ -21,20 +19,12 @@ const ARGS = [
 export const SCREENSHOTS = join(process.cwd(), 'test-output', 'screenshots');
 
 const available = existsSync(CHROMIUM);
-if (!available && process.env.CI === 'true') {
-  throw new Error(`browser tests need ${CHROMIUM} under CI: apt-get install -y chromium (.ci/run does it)`);
-}
-let noticed = false;
 
 /**
- * `describe` for tests that drive the inspector in Chromium. Without chromium (a developer machine that
- * lacks it) they are skipped with one line saying so; under CI=true a missing browser fails the run.
+ * `describe` for tests that drive the inspector in Chromium. Without chromium they are skipped; the
+ * global setup (browser-check.ts) says so once per run, and fails a CI run that lacks the browser.
  */
 export function describeInBrowser(name: string, body: () => void): void {
-  if (!available && !noticed) {
-    noticed = true;
-    console.log(`browser tests skipped: ${CHROMIUM} not found (apt-get install -y chromium to run them)`);
-  }
   (available ? describe : describe.skip)(name, body);
 }
 
