@@ -82,6 +82,18 @@ describeInBrowser('the live feed', () => {
     await screenshot(page, 'feed-burst');
   });
 
+  it('shows the newest stored deliveries at first and older ones on demand', async () => {
+    const hookline = await app({ dispatch: false });
+    const stored = Array.from({ length: 620 }, (_, i) => ({ url: `http://127.0.0.1:9/stored/${i}`, method: 'POST' as const, dialect: 'plivo' as const, params: {} }));
+    await hookline.app.callbacks.enqueueMany(stored);
+    const page = await inspector(hookline.url);
+
+    await page.getByTestId('feed-count').getByText('500 deliveries').waitFor();
+    await page.getByRole('button', { name: 'Load older deliveries' }).click();
+    await page.getByTestId('feed-count').getByText('620 deliveries').waitFor();
+    await page.getByRole('button', { name: 'Load older deliveries' }).waitFor({ state: 'detached' });
+  });
+
   it('asks for the control token when hookline requires one, refuses a wrong one and streams with the right one', async () => {
     const hookline = await app({ dispatch: false, controlToken: 'inspector-test-token' });
     const page = await inspector(hookline.url);

@@ -111,6 +111,13 @@ export function FeedView({ feed }: { feed: LiveFeed }) {
           }}
         />
       )}
+      {feed.olderCursor !== null && (
+        <p class="older">
+          <button type="button" onClick={() => void feed.loadOlder()}>
+            Load older deliveries
+          </button>
+        </p>
+      )}
     </section>
   );
 }

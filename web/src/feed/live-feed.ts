@@ -22,6 +22,9 @@ export class LiveFeed {
   /** Every event received since the page opened, applied or held. */
   received = 0;
   loadError: string | null = null;
+  /** Where the next older page of stored deliveries starts; null once there is none. */
+  olderCursor: string | null = null;
+  private loadedOnce = false;
 
   get held(): number {
     return this.paused ? this.queue.length : 0;
@@ -82,14 +85,38 @@ export class LiveFeed {
     try {
       const page = await api<DeliveryPage>('GET', `/deliveries${query({ limit: CATCH_UP_PAGE })}`);
       this.loadError = null;
-      // Through the queue like live events, so a paused feed stays as it was.
-      for (const delivery of page.deliveries) this.queue.push({ type: 'delivery', delivery });
-      if (this.paused) this.notifySoon();
-      else this.schedule();
+      // Later catch-ups only fill a gap at the top; the way down stays where the first one left it.
+      if (!this.loadedOnce) this.olderCursor = page.nextCursor;
+      this.loadedOnce = true;
+      this.take(page);
     } catch (error) {
-      this.loadError = error instanceof Error ? error.message : String(error);
-      this.notify();
+      this.failedToLoad(error);
     }
+  }
+
+  /** The next page of stored deliveries, older than any shown. */
+  async loadOlder(): Promise<void> {
+    if (this.olderCursor === null) return;
+    try {
+      const page = await api<DeliveryPage>('GET', `/deliveries${query({ limit: CATCH_UP_PAGE, after: this.olderCursor })}`);
+      this.loadError = null;
+      this.olderCursor = page.nextCursor;
+      this.take(page);
+    } catch (error) {
+      this.failedToLoad(error);
+    }
+  }
+
+  /** Through the queue like live events, so a paused feed stays as it was. */
+  private take(page: DeliveryPage): void {
+    for (const delivery of page.deliveries) this.queue.push({ type: 'delivery', delivery });
+    if (this.paused) this.notifySoon();
+    else this.schedule();
+  }
+
+  private failedToLoad(error: unknown): void {
+    this.loadError = error instanceof Error ? error.message : String(error);
+    this.notify();
   }
 
   private enqueue(data: string): void {
