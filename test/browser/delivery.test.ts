@@ -3,7 +3,7 @@ import type { RunningApp } from '../support/app.js';
 import { describeInBrowser, screenshot, useInspector } from '../support/browser.js';
 import { useRig } from '../support/rig.js';
 
-const REPLY = '<Response><Message dst="+14155550100">thanks</Message></Response>';
+const REPLY = '<Response><Message dst="+14155550100">thanks</Message><Speak><![CDATA[1 < 2]]></Speak></Response>';
 
 describeInBrowser('the delivery detail', () => {
   const rig = useRig();
@@ -30,7 +30,7 @@ describeInBrowser('the delivery detail', () => {
     await expect(request.getByRole('row', { name: /^MessageUUID/ }).textContent()).resolves.toContain('m-42');
     // The XML answer, indented for reading.
     await expect(attempt.getByTestId('response-body').textContent()).resolves.toBe(
-      '<Response>\n  <Message dst="+14155550100">thanks</Message>\n</Response>',
+      '<Response>\n  <Message dst="+14155550100">thanks</Message>\n  <Speak><![CDATA[1 < 2]]></Speak>\n</Response>',
     );
     await expect(attempt.getByTestId('curl-command').textContent()).resolves.toContain(`-H 'X-Plivo-Signature-V3-Nonce: ${nonce}'`);
     await screenshot(page, 'delivery-detail');

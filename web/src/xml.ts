@@ -17,19 +17,22 @@ function printElement(element: Element, depth: number, lines: string[]): void {
   const indent = '  '.repeat(depth);
   const attributes = Array.from(element.attributes, (a) => ` ${a.name}="${escapeAttribute(a.value)}"`).join('');
   const children = Array.from(element.childNodes).filter((node) => node.nodeType !== Node.TEXT_NODE || node.textContent?.trim());
+  // CDATA keeps its markers: what a <Speak> said must read exactly as the app sent it.
+  const textOf = (node: ChildNode): string =>
+    node.nodeType === Node.CDATA_SECTION_NODE ? `<![CDATA[${node.textContent ?? ''}]]>` : escapeText(node.textContent?.trim() ?? '');
   if (children.length === 0) {
     lines.push(`${indent}<${element.tagName}${attributes}/>`);
     return;
   }
   const only = children[0];
-  if (children.length === 1 && only && only.nodeType === Node.TEXT_NODE) {
-    lines.push(`${indent}<${element.tagName}${attributes}>${escapeText(only.textContent?.trim() ?? '')}</${element.tagName}>`);
+  if (children.length === 1 && only && (only.nodeType === Node.TEXT_NODE || only.nodeType === Node.CDATA_SECTION_NODE)) {
+    lines.push(`${indent}<${element.tagName}${attributes}>${textOf(only)}</${element.tagName}>`);
     return;
   }
   lines.push(`${indent}<${element.tagName}${attributes}>`);
   for (const child of children) {
     if (child.nodeType === Node.ELEMENT_NODE) printElement(child as Element, depth + 1, lines);
-    else if (child.nodeType === Node.TEXT_NODE) lines.push(`${indent}  ${escapeText(child.textContent?.trim() ?? '')}`);
+    else if (child.nodeType === Node.TEXT_NODE || child.nodeType === Node.CDATA_SECTION_NODE) lines.push(`${indent}  ${textOf(child)}`);
     else if (child.nodeType === Node.COMMENT_NODE) lines.push(`${indent}  <!--${child.textContent ?? ''}-->`);
   }
   lines.push(`${indent}</${element.tagName}>`);
