@@ -24,7 +24,7 @@ describeInBrowser('the live feed', () => {
     await screenshot(page, 'feed-live-delivery');
   });
 
-  it('narrows the feed by URL, status and message id, and finds a delivery by its id', async () => {
+  it('narrows the feed by URL, message id, status and dialect, and finds a delivery by its id', async () => {
     const hookline = await app({ dispatch: false });
     const first = await hookline.control<{ id: string }>('POST', '/callbacks', { url: 'http://127.0.0.1:9/alpha', dialect: 'plivo', params: { MessageUUID: 'msg-a' } });
     await hookline.control('POST', '/callbacks', { url: 'http://127.0.0.1:9/beta', dialect: 'plivo', params: { MessageUUID: 'msg-b' } });
@@ -43,6 +43,12 @@ describeInBrowser('the live feed', () => {
     await page.getByRole('button', { name: 'Clear filters' }).click();
     await page.getByLabel('Status').selectOption('succeeded');
     await page.getByText('No delivery matches these filters.').waitFor();
+
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await page.getByLabel('Dialect').selectOption('laml');
+    await page.getByText('No delivery matches these filters.').waitFor();
+    await page.getByLabel('Dialect').selectOption('plivo');
+    await page.getByTestId('feed-count').getByText('2 deliveries').waitFor();
 
     await page.getByRole('button', { name: 'Clear filters' }).click();
     await page.getByLabel('Search id').fill(first.body.id.slice(-12));

@@ -94,7 +94,7 @@ describe('the feed store', () => {
     expect(ids(store)).toEqual(['d-30']);
   });
 
-  it('filters by account, URL, message id and an id fragment, and shows new matches only', () => {
+  it('filters by account, dialect, URL, message id and an id fragment, and shows new matches only', () => {
     const store = new FeedStore();
     store.apply([event(delivery({ seq: 40, accountId: 'MA2', resource: 'message:abc' })), event(delivery({ seq: 41, params: { MessageUUID: 'xyz' } }))]);
     store.setFilter({ ...NO_FILTER, accountId: 'MA2' });
@@ -103,6 +103,8 @@ describe('the feed store', () => {
     expect(ids(store)).toEqual(['d-41']);
     store.setFilter({ ...NO_FILTER, resourceId: 'abc' });
     expect(ids(store)).toEqual(['d-40']);
+    store.setFilter({ ...NO_FILTER, dialect: 'laml' });
+    expect(ids(store)).toEqual([]);
     store.setFilter({ ...NO_FILTER, url: '/cb/41' });
     expect(ids(store)).toEqual(['d-41']);
 

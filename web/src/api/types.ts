@@ -6,6 +6,9 @@
 export type DeliveryStatus = 'pending' | 'in-flight' | 'succeeded' | 'failed';
 export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'in-flight', 'succeeded', 'failed'];
 
+export type Dialect = 'plivo' | 'laml' | 'standard';
+export const DIALECTS: readonly Dialect[] = ['plivo', 'laml', 'standard'];
+
 export type AttemptOutcome =
   | { kind: 'success' | 'http-status'; status: number }
   | { kind: 'connect-failed' | 'connect-timeout' | 'read-timeout' | 'total-timeout' | 'refused'; detail: string }
@@ -31,7 +34,7 @@ export interface Delivery {
   id: string;
   seq: number;
   accountId: string;
-  dialect: 'plivo' | 'laml' | 'standard';
+  dialect: Dialect;
   kind: 'notification' | 'document';
   url: string;
   method: 'GET' | 'POST';

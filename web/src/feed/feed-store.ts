@@ -8,6 +8,7 @@ export interface FeedRow {
 
 export interface FeedFilter {
   accountId: string;
+  dialect: Delivery['dialect'] | '';
   status: DeliveryStatus | '';
   /** Part of the URL. */
   url: string;
@@ -17,7 +18,7 @@ export interface FeedFilter {
   search: string;
 }
 
-export const NO_FILTER: FeedFilter = { accountId: '', status: '', url: '', resourceId: '', search: '' };
+export const NO_FILTER: FeedFilter = { accountId: '', dialect: '', status: '', url: '', resourceId: '', search: '' };
 
 /** Beyond this many deliveries the oldest leave the page (the control API still has them). */
 export const MAX_ROWS = 20_000;
@@ -36,6 +37,7 @@ function resourceIdOf(resource: string | null): string | null {
 
 export function matches(delivery: Delivery, filter: FeedFilter): boolean {
   if (filter.accountId && delivery.accountId !== filter.accountId.trim()) return false;
+  if (filter.dialect && delivery.dialect !== filter.dialect) return false;
   if (filter.status && delivery.status !== filter.status) return false;
   if (filter.url && !delivery.url.includes(filter.url.trim())) return false;
   if (filter.resourceId) {

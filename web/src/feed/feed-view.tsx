@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { DELIVERY_STATUSES, type DeliveryStatus } from '../api/types.js';
+import { DELIVERY_STATUSES, DIALECTS, type DeliveryStatus } from '../api/types.js';
 import { useSubscription } from '../components/use-subscription.js';
 import { InputField } from '../components/field.js';
 import { VirtualList } from '../components/virtual-list.js';
@@ -27,6 +27,17 @@ function FeedFilters({ filter, onChange }: { filter: FeedFilter; onChange: (filt
     <form class="filters" role="search" aria-label="Filter deliveries" onSubmit={(e) => e.preventDefault()}>
       <InputField type="search" id="filter-search" label="Search id" value={filter.search} onInput={(search) => set({ search })} placeholder="delivery, message or call id" />
       <InputField type="search" id="filter-account" label="Account" value={filter.accountId} onInput={(accountId) => set({ accountId })} placeholder="MA…" />
+      <div class="field">
+        <label for="filter-dialect">Dialect</label>
+        <select id="filter-dialect" value={filter.dialect} onChange={(e) => set({ dialect: e.currentTarget.value as FeedFilter['dialect'] })}>
+          <option value="">any</option>
+          {DIALECTS.map((dialect) => (
+            <option key={dialect} value={dialect}>
+              {dialect}
+            </option>
+          ))}
+        </select>
+      </div>
       <div class="field">
         <label for="filter-status">Status</label>
         <select id="filter-status" value={filter.status} onChange={(e) => set({ status: e.currentTarget.value as DeliveryStatus | '' })}>
