@@ -100,6 +100,15 @@ describeInBrowser('the live feed', () => {
     await page.getByRole('button', { name: 'Load older deliveries' }).waitFor({ state: 'detached' });
   });
 
+  it('takes the control token from the address once, and keeps it out of the address bar', async () => {
+    const hookline = await app({ dispatch: false, controlToken: 'token-in-the-address' });
+    const page = await browser.open(hookline.url, {}, '#token=token-in-the-address');
+    await live(page);
+    expect(new URL(page.url()).hash).toBe('#/');
+    await hookline.app.callbacks.enqueue({ url: 'http://127.0.0.1:9/from-address', method: 'POST', dialect: 'plivo', params: {} });
+    await page.locator('.feed-row', { hasText: '/from-address' }).waitFor();
+  });
+
   it('asks for the control token when hookline requires one, refuses a wrong one and streams with the right one', async () => {
     const hookline = await app({ dispatch: false, controlToken: 'inspector-test-token' });
     const page = await inspector(hookline.url);

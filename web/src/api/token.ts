@@ -26,3 +26,20 @@ export function setControlToken(token: string | null): void {
   if (token === null) store.removeItem(KEY);
   else store.setItem(KEY, token);
 }
+
+/**
+ * `#token=…` in the address (a link someone shared, or one typed from hookline's banner) is taken once
+ * into the session and removed from the address bar; fragments never reach a server or a Referer.
+ */
+export function takeTokenFromAddress(): void {
+  const match = /^#token=([^&]+)/.exec(window.location.hash);
+  if (!match?.[1]) return;
+  let token: string;
+  try {
+    token = decodeURIComponent(match[1]);
+  } catch {
+    return; // Broken percent-encoding: the prompt asks instead.
+  }
+  setControlToken(token);
+  window.history.replaceState(null, '', `${window.location.pathname}${window.location.search}#/`);
+}
