@@ -4,7 +4,7 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** Until the inspector lands, `/` says what hookline serves and where to start. */
+/** Where the inspector has not been built, `/` says what hookline serves and how to build it. */
 export function landingPage(version: string): string {
   return `<!doctype html>
 <html lang="en">
@@ -21,7 +21,7 @@ export function landingPage(version: string): string {
 </head>
 <body>
 <h1>hookline <small>${escapeHtml(version)}</small></h1>
-<p>The inspector (a live view of every callback and its attempts) is coming here. Until then:</p>
+<p>The inspector (a live view of every callback and its attempts) lives here once built: run <code>npm run build</code> in hookline's folder and reload. Meanwhile:</p>
 <h2>Control API</h2>
 <ul>
   <li><a href="/hookline/v1/openapi.json">OpenAPI document</a> (<code>GET /hookline/v1/openapi.json</code>): every route, request and response.</li>

@@ -20,7 +20,7 @@ import { scenarioRoutes } from './control/scenarios.js';
 import { defineRoute, registerRoutes, type ControlRoute } from './control/route.js';
 import { sinkRoutes } from './control/sinks.js';
 import { ApiError, makeErrorHandler, notFoundHandler, sendApiError } from './errors.js';
-import { registerLanding } from './landing.js';
+import { registerInspector } from './inspector.js';
 import { buildOpenApiDocument, CONTROL_PREFIX } from './openapi.js';
 import { PLIVO_PREFIX, plivoPlugin, type PlivoApiDeps } from './plivo/plugin.js';
 import { LAML_PREFIXES, lamlPlugin, type LamlApiDeps } from './laml/plugin.js';
@@ -35,6 +35,8 @@ export interface ServerConfig {
   readonly version: string;
   /** Heartbeat interval and per-client buffer cap of the event stream; defaults suit production. */
   readonly eventStream?: EventStreamOptions;
+  /** The built inspector (defaults to dist/ui); without one `/` shows how to build it. */
+  readonly inspectorAssets?: string;
 }
 
 export interface ServerDeps {
@@ -144,7 +146,7 @@ export function registeredRoutes(server: FastifyInstance): readonly RegisteredRo
 }
 
 /**
- * The HTTP server: the landing page, the control API, the sink and the event stream on one port.
+ * The HTTP server: the inspector, the control API, the sink and the event stream on one port.
  * Resolves once every route is registered (a Fastify instance is thenable: awaiting it means `ready`).
  */
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
@@ -166,7 +168,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
   server.setErrorHandler(makeErrorHandler(bodyLimitBytes));
   server.setNotFoundHandler(notFoundHandler);
-  registerLanding(server, version);
+  registerInspector(server, version, deps.config.inspectorAssets);
   void server.register(sinkPlugin(deps));
   void server.register(controlPlugin(deps), { prefix: CONTROL_PREFIX });
   if (deps.plivo) {

@@ -1,3 +1,4 @@
+import { groupByName, isFormBody, type ReceivedParams } from '../signing/received-params.js';
 import { verifyCallback, type VerifyResult } from '../signing/verify.js';
 import type { Colors } from './colors.js';
 import { parseHeader, parseParam } from './pairs.js';
@@ -20,13 +21,10 @@ export interface VerifyCommandInput {
 /** Checks a received callback's signature headers with the same code receivers import from `hookline/verify`. */
 export function verifyCommand(input: VerifyCommandInput): VerifyResult {
   const method = parseMethod(input.method);
-  const headers: Record<string, string | string[]> = {};
-  for (const line of input.headers) {
+  const headers = groupByName(input.headers.map((line) => {
     const [name, value] = parseHeader(line);
-    const key = name.toLowerCase();
-    const existing = headers[key];
-    headers[key] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
-  }
+    return [name.toLowerCase(), value] as const;
+  }));
   return verifyCallback({
     method,
     url: input.url,
@@ -39,24 +37,12 @@ export function verifyCommand(input: VerifyCommandInput): VerifyResult {
   });
 }
 
-function paramsOf(input: VerifyCommandInput, headers: Record<string, string | string[]>): Record<string, string | string[]> {
+function paramsOf(input: VerifyCommandInput, headers: ReceivedParams): ReceivedParams {
   const pairs = input.params.map(parseParam);
-  if (pairs.length === 0 && input.body !== undefined && isForm(headers['content-type'], input.body)) {
+  if (pairs.length === 0 && input.body !== undefined && isFormBody(headers['content-type'], input.body)) {
     pairs.push(...new URLSearchParams(input.body).entries());
   }
-  const params: Record<string, string | string[]> = {};
-  for (const [name, value] of pairs) {
-    const existing = params[name];
-    params[name] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
-  }
-  return params;
-}
-
-/** A body is read as a form unless its content type or its first character says JSON. */
-function isForm(contentType: string | string[] | undefined, body: string): boolean {
-  const type = Array.isArray(contentType) ? contentType[0] : contentType;
-  if (type !== undefined) return type.toLowerCase().startsWith('application/x-www-form-urlencoded');
-  return !/^\s*[[{]/.test(body);
+  return groupByName(pairs);
 }
 
 /** One line per header checked, then the verdict. */

@@ -477,12 +477,15 @@ describe('GET /hookline/v1/openapi.json', () => {
 });
 
 describe('the landing page', () => {
-  it('links the control API, the OpenAPI document and the sink docs', async () => {
+  it('links the control API, the OpenAPI document and the sink docs where the inspector is not built', async () => {
     const app = await apiOnly();
-    const response = await raw(app, 'GET', '/');
-    expect(response.status).toBe(200);
+    const server = await buildServer(depsOf(app, { inspectorAssets: app.dataDir }));
+    closers.push(() => server.close());
+    const response = await server.inject({ method: 'GET', url: '/' });
+    expect(response.statusCode).toBe(200);
     expect(String(response.headers['content-type'])).toContain('text/html');
     expect(response.body).toContain('href="/hookline/v1/openapi.json"');
     expect(response.body).toContain('/sink/');
+    expect(response.body).toContain('npm run build');
   });
 });

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { DELIVERY_STATUSES, type Delivery } from '../../domain/delivery.js';
 import { NotFoundError } from '../../domain/errors.js';
+import { formParamsOf } from '../../signing/received-params.js';
+import { verifyCallback } from '../../signing/verify.js';
 import type { ServerDeps } from '../server.js';
 import { apiErrorSchema, attemptSchema, cursorSchema, deliverySchema, limitSchema } from './schemas.js';
 import { defineRoute, type ControlRoute } from './route.js';
@@ -15,6 +17,19 @@ export const listDeliveriesQuerySchema = z.object({
 });
 
 const deliveryIdParams = z.object({ id: z.string().min(1).describe('Delivery id.') });
+const attemptParams = deliveryIdParams.extend({ number: z.coerce.number().int().min(1).describe('Attempt number, 1-based.') });
+
+export const verifyAttemptSchema = z.strictObject({
+  token: z.string().min(1).max(500).describe("The account's auth token (or signing key) to check the signatures with."),
+  mainToken: z.string().min(1).max(500).optional().describe("The main account's token, for Plivo -Ma- headers; the token when left out."),
+});
+
+export const signatureCheckSchema = z.object({
+  valid: z.boolean().describe('Every signature header present passed, and there was at least one.'),
+  scheme: z.enum(['plivo', 'laml', 'standard']).nullable(),
+  checks: z.array(z.object({ header: z.string(), valid: z.boolean() })),
+  reason: z.string().nullable().describe('Why not valid, in words.'),
+});
 
 export const deliveryListSchema = z.object({
   deliveries: z.array(deliverySchema),
@@ -74,6 +89,36 @@ export function deliveryRoutes(deps: ServerDeps): ControlRoute[] {
       async handler({ params }) {
         const delivery = await existing(params.id);
         return { attempts: await deliveries.attempts(delivery.id) };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/deliveries/:id/attempts/:number/verify',
+      operationId: 'verifyAttemptSignature',
+      tag: 'deliveries',
+      summary: "Check an attempt's signature headers with a token",
+      description:
+        'Runs the receiver-side verifier (`hookline/verify`) on the request exactly as recorded, as a receiver holding this token would. ' +
+        'Standard Webhooks timestamps are judged at the time the attempt was sent. A body cut short by --attempt-body-limit cannot verify.',
+      params: attemptParams,
+      body: verifyAttemptSchema,
+      responses: { 200: { description: 'The verdict, header by header.', schema: signatureCheckSchema }, 404: notFound },
+      async handler({ params, body }) {
+        const delivery = await existing(params.id);
+        const attempt = (await deliveries.attempts(delivery.id)).find((a) => a.number === params.number);
+        if (!attempt) throw new NotFoundError('attempt', `${params.id}#${params.number}`);
+        const { method, url, headers, body: sentBody } = attempt.request;
+        const contentType = Object.entries(headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1];
+        return verifyCallback({
+          method,
+          url,
+          params: formParamsOf(method, contentType, sentBody),
+          headers,
+          body: sentBody ?? '',
+          token: body.token,
+          mainToken: body.mainToken,
+          nowSeconds: Math.floor(attempt.startedAt / 1000),
+        });
       },
     }),
     defineRoute({

@@ -164,8 +164,8 @@ export function limitSchema(max: number, fallback: number) {
 
 // ---- compile-time agreement between the documented shapes and the domain types ----
 
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-type Expect<T extends true> = T;
+export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export type Expect<T extends true> = T;
 export type SchemaAgreement = [
   Expect<Same<Delivery, z.output<typeof deliverySchema>>>,
   Expect<Same<Attempt, z.output<typeof attemptSchema>>>,

@@ -187,7 +187,13 @@ export class MessageService {
     return message && message.accountId === accountId ? message : null;
   }
 
-  async list(accountId: string, filter: MessageFilter, page: { limit: number; offset: number }): Promise<{ messages: PlivoMessage[]; total: number }> {
+  /** Any account's message: for the control API, which sees every account. */
+  find(uuid: string): Promise<PlivoMessage | null> {
+    return this.load(uuid);
+  }
+
+  /** Newest first; every account's when `accountId` is undefined (the control API). */
+  async list(accountId: string | undefined, filter: MessageFilter, page: { limit: number; offset: number }): Promise<{ messages: PlivoMessage[]; total: number }> {
     const where: Record<string, string> = {};
     if (filter.status) where.status = filter.status;
     if (filter.direction) where.direction = filter.direction;

@@ -1,0 +1,95 @@
+import { expect, it } from 'vitest';
+import type { RunningApp } from '../support/app.js';
+import { describeInBrowser, screenshot, useInspector } from '../support/browser.js';
+import { useRig } from '../support/rig.js';
+
+const REPLY = '<Response><Message dst="+14155550100">thanks</Message><Speak><![CDATA[1 < 2]]></Speak></Response>';
+
+describeInBrowser('the delivery detail', () => {
+  const rig = useRig();
+  const browser = useInspector();
+
+  async function queue(app: RunningApp, body: object): Promise<string> {
+    const queued = await app.control<{ id: string }>('POST', '/callbacks', body);
+    expect(queued.status).toBe(202);
+    return queued.body.id;
+  }
+
+  it("shows the request as sent, signature headers included, and the receiver's XML answer", async () => {
+    const receiver = await rig.receiver(() => ({ status: 200, body: REPLY, headers: { 'content-type': 'application/xml' } }));
+    const app = await rig.app();
+    const id = await queue(app, { url: receiver.url('/sms/status'), dialect: 'plivo', params: { MessageUUID: 'm-42', Status: 'delivered' } });
+    await receiver.waitFor(1);
+    const page = await browser.open(app.url, {}, `#/deliveries/${id}`);
+
+    const attempt = page.locator('[data-attempt="1"]');
+    await attempt.getByText('HTTP 200').waitFor();
+    const nonce = receiver.requests[0]!.headers['x-plivo-signature-v3-nonce']!;
+    const request = attempt.getByRole('region', { name: 'Request of attempt 1' });
+    await expect(request.getByRole('row', { name: /X-Plivo-Signature-V3-Nonce/i }).textContent()).resolves.toContain(nonce);
+    await expect(request.getByRole('row', { name: /^MessageUUID/ }).textContent()).resolves.toContain('m-42');
+    // The XML answer, indented for reading.
+    await expect(attempt.getByTestId('response-body').textContent()).resolves.toBe(
+      '<Response>\n  <Message dst="+14155550100">thanks</Message>\n  <Speak><![CDATA[1 < 2]]></Speak>\n</Response>',
+    );
+    await expect(attempt.getByTestId('curl-command').textContent()).resolves.toContain(`-H 'X-Plivo-Signature-V3-Nonce: ${nonce}'`);
+    await screenshot(page, 'delivery-detail');
+  });
+
+  it("verifies the signature with the account's token and rejects another", async () => {
+    const receiver = await rig.receiver();
+    const app = await rig.app();
+    const id = await queue(app, { url: receiver.url('/status'), dialect: 'laml', params: { CallSid: 'CA1', CallStatus: 'completed' } });
+    await receiver.waitFor(1);
+    const page = await browser.open(app.url, {}, `#/deliveries/${id}`);
+
+    await page.getByLabel('Auth token or signing key').fill('wrong-token');
+    await page.getByRole('button', { name: 'Verify' }).click();
+    const verdict = page.locator('.verify-result');
+    await verdict.getByText('Not valid (laml)', { exact: false }).waitFor();
+
+    await page.getByLabel('Auth token or signing key').fill(app.app.devAccount.authToken);
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await verdict.getByText('Valid', { exact: true }).waitFor();
+    await expect(verdict.textContent()).resolves.toContain('X-Twilio-Signature matches');
+  });
+
+  it('shows a failed attempt with the response body, and a replay that succeeds as a new attempt', async () => {
+    const receiver = await rig.receiver((_request, index) => (index === 0 ? { status: 503, body: 'down for maintenance' } : { status: 204 }));
+    const app = await rig.app();
+    // A voice URL whose fragment asks for no retries, so the first failure is final.
+    const id = await queue(app, { url: `${receiver.url('/hangup')}#rc=0`, dialect: 'plivo', profile: 'plivo-voice', params: { CallUUID: 'c-1' } });
+    await receiver.waitFor(1);
+    const page = await browser.open(app.url, {}, `#/deliveries/${id}`);
+
+    const first = page.locator('[data-attempt="1"]');
+    await first.getByText('HTTP 503').waitFor();
+    await expect(first.getByTestId('response-body').textContent()).resolves.toBe('down for maintenance');
+    await expect(page.getByRole('row', { name: /^rc/ }).textContent()).resolves.toContain('fragment');
+    await page.locator('.badge', { hasText: 'failed' }).waitFor();
+    await screenshot(page, 'delivery-failed');
+
+    await page.getByRole('button', { name: 'Replay' }).click();
+    const second = page.locator('[data-attempt="2"]');
+    await second.getByText('HTTP 204').waitFor();
+    await page.locator('.badge', { hasText: 'succeeded' }).waitFor();
+    expect(receiver.requests).toHaveLength(2);
+    expect(receiver.requests[1]!.headers['x-hookline-attempt']).toBe('2');
+    await screenshot(page, 'delivery-replayed');
+  });
+
+  it('fires a due retry when the virtual clock is advanced to it', async () => {
+    const receiver = await rig.receiver((_request, index) => ({ status: index === 0 ? 500 : 200 }));
+    const app = await rig.app({ clock: 'virtual' });
+    const id = await queue(app, { url: receiver.url('/status'), dialect: 'plivo', params: { MessageUUID: 'm-7', Status: 'sent' } });
+    await app.control('POST', '/clock/advance', { ms: 0 });
+    await receiver.waitFor(1);
+    const page = await browser.open(app.url, {}, `#/deliveries/${id}`);
+
+    await page.locator('[data-attempt="1"]').getByText('next attempt at').waitFor();
+    await page.getByRole('button', { name: /Next due \(\+1 min\)/ }).click();
+    await page.locator('[data-attempt="2"]').getByText('HTTP 200').waitFor();
+    expect(receiver.requests).toHaveLength(2);
+    await screenshot(page, 'delivery-retry-on-clock');
+  });
+});

@@ -1,0 +1,93 @@
+import { expect, it } from 'vitest';
+import { describeInBrowser, screenshot, useInspector } from '../support/browser.js';
+import { plivoClient } from '../support/plivo-sdk.js';
+import { useRig } from '../support/rig.js';
+
+const ACCOUNT = 'MAHOOKLINEBROWSER001';
+const TOKEN = 'browsertestsaccounttokenbrowsertests0001';
+
+describeInBrowser('the message view', () => {
+  const rig = useRig();
+  const browser = useInspector();
+
+  /** A message held at queued by the virtual clock, with its status callbacks going to a receiver. */
+  async function queuedMessage() {
+    const app = await rig.app({ clock: 'virtual', account: [`${ACCOUNT}:${TOKEN}`] });
+    const receiver = await rig.receiver();
+    const sent = await plivoClient(app.url, ACCOUNT, TOKEN).messages.create({ src: '+14155550100', dst: '+14155550101', text: 'Your code is 1234', url: receiver.url('/sms-status') });
+    return { app, receiver, uuid: sent.messageUuid[0]! };
+  }
+
+  it('fails a message from the far-end controls, and its failed status callback appears', async () => {
+    const { app, receiver, uuid } = await queuedMessage();
+    const page = await browser.open(app.url, {}, `#/messages/${uuid}`);
+    await expect(page.getByTestId('message-status').textContent()).resolves.toBe('queued');
+
+    await page.getByLabel('Error code (undelivered, failed)').fill('30');
+    await page.getByRole('button', { name: 'Fail' }).click();
+    await page.getByTestId('message-status').getByText('failed').waitFor();
+    await page.locator('tr[data-callback-status="failed"]').waitFor();
+    await page.getByRole('list', { name: 'Status timeline' }).getByText('error 30').waitFor();
+
+    await app.control('POST', '/clock/advance', { ms: 0 });
+    await receiver.waitFor(2);
+    expect(receiver.requests.map((request) => request.params.Status)).toContain('failed');
+    expect(receiver.requests.find((request) => request.params.Status === 'failed')?.params.ErrorCode).toBe('30');
+    await screenshot(page, 'message-failed');
+  });
+
+  it("shows the API's error next to the error code field and leaves the message as it was", async () => {
+    const { app, uuid } = await queuedMessage();
+    const page = await browser.open(app.url, {}, `#/messages/${uuid}`);
+
+    await page.getByLabel('Error code (undelivered, failed)').fill('12345');
+    await page.getByRole('button', { name: 'Mark undelivered' }).click();
+    const fieldError = page.locator('#message-error-code-error');
+    await fieldError.waitFor();
+    await expect(fieldError.textContent()).resolves.toContain('not a documented SMS error code');
+    await expect(page.getByLabel('Error code (undelivered, failed)').getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(page.getByTestId('message-status').textContent()).resolves.toBe('queued');
+    await screenshot(page, 'message-rejected-error-code');
+  });
+
+  it('lists messages and leads to each one', async () => {
+    const { app, uuid } = await queuedMessage();
+    const page = await browser.open(app.url, {}, '#/messages');
+    await page.getByRole('link', { name: uuid }).click();
+    await page.getByRole('heading', { name: new RegExp(uuid) }).waitFor();
+  });
+});
+
+describeInBrowser('sinks', () => {
+  const rig = useRig();
+  const browser = useInspector();
+
+  it('opens a sink, refuses an impossible status in place, and shows what arrives', async () => {
+    const app = await rig.app();
+    const page = await browser.open(app.url);
+    await page.getByRole('link', { name: 'Sinks' }).click();
+    await page.getByLabel('Sink name').fill('inspector-demo');
+    await page.getByRole('button', { name: 'Open sink' }).click();
+    await page.getByTestId('sink-address').waitFor();
+
+    await page.getByLabel('Status').fill('700');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('#sink-status-error').waitFor();
+    await expect(page.getByLabel('Status').getAttribute('aria-invalid')).resolves.toBe('true');
+
+    await page.getByLabel('Status').fill('503');
+    await page.getByLabel('Body').fill('try later');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved.').waitFor();
+
+    const address = await page.getByTestId('sink-address').textContent();
+    await app.control('POST', '/callbacks', { url: address, dialect: 'plivo', params: { MessageUUID: 'm-9', Status: 'sent' } });
+    await page.getByTestId('sink-count').getByText('1').waitFor();
+    await page.locator('.sink-request pre', { hasText: 'MessageUUID=m-9' }).waitFor();
+    await screenshot(page, 'sink');
+
+    // The sink records a request before it answers, so the attempt's record may follow a moment later.
+    await page.getByRole('link', { name: 'Live feed' }).click();
+    await page.locator('.feed-row', { hasText: '/sink/inspector-demo' }).locator('.col-code', { hasText: '503' }).waitFor();
+  });
+});
