@@ -28,6 +28,7 @@ import { CallEngine } from './engine/calls/call-engine.js';
 import { plivoCallServices } from './engine/calls/call-services.js';
 import { plivoVoiceParams } from './engine/calls/plivo-voice-params.js';
 import { Recordings } from './engine/calls/recordings.js';
+import { CallOwnership } from './engine/calls/call-ownership.js';
 import { loadScenarioFile, Scenarios } from './engine/calls/scenarios.js';
 import { parseScenarioFile } from './api/control/scenarios.js';
 import { openPostgresStore } from './store/postgres/index.js';
@@ -171,6 +172,20 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
   let publicUrl = `http://${config.host}:${config.port}`;
   const recordings = new Recordings(config.data === ':memory:' ? null : join(config.data, 'recordings'));
   const scenarios = new Scenarios();
+  // On a shared store an API node records the calls it runs, so the others reach them and end them
+  // should it die. A worker runs no calls; the embedded store has one process, which runs them all.
+  const callsRef: { current: CallEngine | null } = { current: null };
+  const ownership =
+    store.callOwners && role === 'serve'
+      ? new CallOwnership({
+          owners: store.callOwners,
+          nodeId: `hookline-${process.pid}-${randomBytes(4).toString('hex')}`,
+          url: () => config.advertiseUrl?.replace(/\/$/, '') ?? publicUrl,
+          leaseMs: config.nodeLease,
+          endOrphan: (callUuid) => (callsRef.current as CallEngine).endOrphan(callUuid),
+          logger: logger.child({ component: 'call-ownership' }),
+        })
+      : null;
   if (config.scenarios) for (const scenario of await loadScenarioFile(config.scenarios, parseScenarioFile)) scenarios.put(scenario);
   const calls = new CallEngine({
     scenarios,
@@ -180,7 +195,9 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
     logger: logger.child({ component: 'plivo-calls' }),
     services: plivoCallServices({ documents, callbacks, messages, recordings, params: plivoVoiceParams, publicUrl: () => publicUrl }),
     publish: (accountId, callUuid, event) => events.publish({ type: 'call', accountId, callUuid, event }),
+    ...(ownership ? { ownership } : {}),
   });
+  callsRef.current = calls;
   if (virtualClock) virtualClock.addSettler(() => calls.idle());
   const controlToken = config.controlToken ?? (LOOPBACK_HOSTS.has(config.host) ? null : randomBytes(24).toString('base64url'));
   // Counting attempts subscribes to every delivery event, so only a worker, which serves /metrics, does.
@@ -209,6 +226,9 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
             recordings,
             devAccountId: devAccount.id,
           },
+          ...(ownership
+            ? { callLocator: { nodeId: ownership.nodeId, runs: (uuid: string) => calls.runs(uuid), remoteOwner: (uuid: string) => ownership.remoteOwner(uuid) } }
+            : {}),
         });
   const retention = startRetention(store, clock, config.retentionHours, logger);
 
@@ -253,6 +273,7 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
       }
       const address = await server.listen({ port: config.port, host: config.host });
       publicUrl = address.replace('[::1]', '127.0.0.1');
+      await ownership?.start();
       dispatcher?.start();
       return { url: publicUrl };
     },
@@ -263,6 +284,7 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
       messages.close();
       verify.close();
       await calls.close();
+      await ownership?.stop();
       await server.close();
       await messages.idle();
       await verify.idle();

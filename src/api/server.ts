@@ -25,6 +25,7 @@ import { buildOpenApiDocument, CONTROL_PREFIX } from './openapi.js';
 import { PLIVO_PREFIX, plivoPlugin, type PlivoApiDeps } from './plivo/plugin.js';
 import { sinkPlugin } from './sink.js';
 import { registerRecordingMedia } from './recording-media.js';
+import { forwardToCallOwner, type CallLocator } from './call-forwarding.js';
 
 export interface ServerConfig {
   /** Largest request body accepted anywhere; larger ones get 400 body_too_large. */
@@ -47,6 +48,8 @@ export interface ServerDeps {
   readonly config: ServerConfig;
   /** The Plivo front door; absent in servers built for the control API alone. */
   readonly plivo?: PlivoApiDeps;
+  /** On a shared store: where the calls this process does not run are, so their requests reach them. */
+  readonly callLocator?: CallLocator;
 }
 
 /** A URL fit for a log line: the control token never ends up in one. */
@@ -163,6 +166,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
   server.setErrorHandler(makeErrorHandler(bodyLimitBytes));
   server.setNotFoundHandler(notFoundHandler);
+  // Before any plugin's hooks: a request about another node's call is that node's to authenticate and answer.
+  if (deps.callLocator) server.addHook('onRequest', forwardToCallOwner(deps.callLocator, deps.logger.child({ component: 'call-forwarding' })));
   registerLanding(server, version);
   void server.register(sinkPlugin(deps));
   void server.register(controlPlugin(deps), { prefix: CONTROL_PREFIX });

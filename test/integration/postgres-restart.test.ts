@@ -8,7 +8,7 @@ import { request } from 'undici';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { newDeliveryId } from '../../src/domain/ids.js';
 import { openPostgresStore } from '../../src/store/postgres/index.js';
-import { spawnHookline, type ServeProcess } from '../support/cli-process.js';
+import { spawnHookline, type ServeProcess, killAll } from '../support/cli-process.js';
 import { PrivatePostgres } from '../support/private-postgres.js';
 import { Receiver } from '../support/receiver.js';
 import { newDelivery } from '../store/fixtures.js';
@@ -30,10 +30,7 @@ describe.skipIf('missing' in binaries)('a PostgreSQL restart under running worke
   let server: PrivatePostgres | null = null;
   let receiver: Receiver | null = null;
   afterEach(async () => {
-    for (const child of processes.splice(0)) {
-      if (child.child.exitCode === null && child.child.signalCode === null) child.child.kill('SIGKILL');
-      await child.exited;
-    }
+    await killAll(processes);
     await receiver?.stop();
   });
   afterAll(async () => {

@@ -7,7 +7,7 @@
 import { request } from 'undici';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/index.js';
-import { spawnHookline, type ServeProcess } from '../support/cli-process.js';
+import { spawnHookline, type ServeProcess, killAll } from '../support/cli-process.js';
 import { Receiver } from '../support/receiver.js';
 import { createTestDatabase, onDatabase, postgresAvailable, type TestDatabase } from '../store/postgres-server.js';
 
@@ -26,10 +26,7 @@ describe.skipIf(!available)('hookline worker on a shared PostgreSQL store', () =
   const cleanups: Array<() => Promise<unknown>> = [];
   let database: TestDatabase | null = null;
   afterEach(async () => {
-    for (const worker of processes.splice(0)) {
-      if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
-      await worker.exited;
-    }
+    await killAll(processes);
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
   afterAll(async () => {
