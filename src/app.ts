@@ -29,6 +29,7 @@ import { callServices } from './engine/calls/call-services.js';
 import { lamlDialect } from './engine/calls/laml-dialect.js';
 import { plivoDialect } from './engine/calls/plivo-dialect.js';
 import { Recordings } from './engine/calls/recordings.js';
+import { CallOwnership } from './engine/calls/call-ownership.js';
 import { loadScenarioFile, Scenarios } from './engine/calls/scenarios.js';
 import { parseScenarioFile } from './api/control/scenarios.js';
 import { openPostgresStore } from './store/postgres/index.js';
@@ -168,6 +169,20 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
   let publicUrl = `http://${config.host}:${config.port}`;
   const recordings = new Recordings(config.data === ':memory:' ? null : join(config.data, 'recordings'));
   const scenarios = new Scenarios();
+  // On a shared store an API node records the calls it runs, so the others reach them and end them
+  // should it die. A worker runs no calls; the embedded store has one process, which runs them all.
+  const callsRef: { current: CallEngine | null } = { current: null };
+  const ownership =
+    store.callOwners && role === 'serve'
+      ? new CallOwnership({
+          owners: store.callOwners,
+          nodeId: `hookline-${process.pid}-${randomBytes(4).toString('hex')}`,
+          url: () => config.advertiseUrl?.replace(/\/$/, '') ?? publicUrl,
+          leaseMs: config.nodeLease,
+          endOrphan: (callUuid) => (callsRef.current as CallEngine).endOrphan(callUuid),
+          logger: logger.child({ component: 'call-ownership' }),
+        })
+      : null;
   if (config.scenarios) for (const scenario of await loadScenarioFile(config.scenarios, parseScenarioFile)) scenarios.put(scenario);
   const dialects = { plivo: plivoDialect, laml: lamlDialect };
   const calls = new CallEngine({
@@ -179,7 +194,9 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
     dialects,
     services: callServices({ documents, callbacks, messages, recordings, dialects, publicUrl: () => publicUrl }),
     publish: (accountId, callUuid, event) => events.publish({ type: 'call', accountId, callUuid, event }),
+    ...(ownership ? { ownership } : {}),
   });
+  callsRef.current = calls;
   if (virtualClock) virtualClock.addSettler(() => calls.idle());
   const verify = new VerifySessions({ store, clock, callbacks, messages, calls, logger: logger.child({ component: 'plivo-verify' }) });
   if (virtualClock) virtualClock.addSettler(() => verify.idle());
@@ -211,6 +228,9 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
             devAccountId: devAccount.id,
           },
           laml: { accounts, calls },
+          ...(ownership
+            ? { callLocator: { nodeId: ownership.nodeId, runs: (uuid: string) => calls.runs(uuid), remoteOwner: (uuid: string) => ownership.remoteOwner(uuid) } }
+            : {}),
         });
   const retention = startRetention(store, clock, config.retentionHours, logger);
 
@@ -255,6 +275,7 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
       }
       const address = await server.listen({ port: config.port, host: config.host });
       publicUrl = address.replace('[::1]', '127.0.0.1');
+      await ownership?.start();
       dispatcher?.start();
       return { url: publicUrl };
     },
@@ -265,6 +286,7 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
       messages.close();
       verify.close();
       await calls.close();
+      await ownership?.stop();
       await server.close();
       await messages.idle();
       await verify.idle();

@@ -26,6 +26,7 @@ import { PLIVO_PREFIX, plivoPlugin, type PlivoApiDeps } from './plivo/plugin.js'
 import { LAML_PREFIXES, lamlPlugin, type LamlApiDeps } from './laml/plugin.js';
 import { sinkPlugin } from './sink.js';
 import { registerRecordingMedia } from './recording-media.js';
+import { forwardToCallOwner, type CallLocator } from './call-forwarding.js';
 
 export interface ServerConfig {
   /** Largest request body accepted anywhere; larger ones get 400 body_too_large. */
@@ -52,6 +53,8 @@ export interface ServerDeps {
   readonly plivo?: PlivoApiDeps;
   /** The LaML (SignalWire/Twilio-compatible) front door; absent in servers built for the control API alone. */
   readonly laml?: LamlApiDeps;
+  /** On a shared store: where the calls this process does not run are, so their requests reach them. */
+  readonly callLocator?: CallLocator;
 }
 
 /** A URL fit for a log line: the control token never ends up in one. */
@@ -168,6 +171,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
   server.setErrorHandler(makeErrorHandler(bodyLimitBytes));
   server.setNotFoundHandler(notFoundHandler);
+  // Before any plugin's hooks: a request about another node's call is that node's to authenticate and answer.
+  if (deps.callLocator) server.addHook('onRequest', forwardToCallOwner(deps.callLocator, deps.logger.child({ component: 'call-forwarding' })));
   registerInspector(server, version, deps.config.inspectorAssets);
   void server.register(sinkPlugin(deps));
   void server.register(controlPlugin(deps), { prefix: CONTROL_PREFIX });

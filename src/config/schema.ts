@@ -119,6 +119,24 @@ export const configSchema = z.strictObject({
       'Milliseconds a dispatcher holds a claimed delivery. Longer than any attempt may take (55 s at most); on a shared store, how long the deliveries of a worker that died wait before another takes them.',
     )
     .meta({ placeholder: 'MS' }),
+  nodeLease: z
+    .number()
+    .int()
+    .min(1000)
+    .default(15000)
+    .describe(
+      'On a shared store, milliseconds this node keeps its live calls without renewing its lease (renewed three times per lease). When a node dies, the others end its calls with 5010 once its lease has run out.',
+    )
+    .meta({ placeholder: 'MS' }),
+  advertiseUrl: z
+    .string()
+    .regex(/^https?:\/\/[^/\s]+\/?$/)
+    .describe('an http:// or https:// base URL')
+    .optional()
+    .describe(
+      'On a shared store, the base URL other nodes use to forward requests about the live calls this node runs (e.g. http://10.0.0.5:8080); by default the address it listens on.',
+    )
+    .meta({ placeholder: 'URL' }),
   concurrency: z.number().int().min(1).default(256).describe('Callback attempts in flight at once, across all destinations.'),
   connectionsPerOrigin: z
     .number()

@@ -6,6 +6,7 @@ import { parseRetryAfter } from '../domain/retry-after.js';
 import type { AttemptResult, CommitLease, DispatchTurn, Store } from '../store/ports.js';
 import type { AccountDirectory } from './account-directory.js';
 import { AttemptSender } from './attempt-sender.js';
+import { Backoff } from '../domain/backoff.js';
 import type { DeliveryEvents } from './events.js';
 import type { Sender } from './sender.js';
 import { stripFragment } from './url.js';
@@ -38,6 +39,10 @@ export interface DispatcherOptions {
   /** Most deliveries claimed in one turn. */
   readonly claimBatch?: number;
 }
+
+/** Waits between turns while the store fails: doubling from the first to the most. */
+const STORE_RETRY_FIRST_MS = 250;
+const STORE_RETRY_MAX_MS = 8000;
 
 /** Slots granted by `Dispatcher.reserve`: the lease the fresh deliveries are committed under. */
 export type HandOff = CommitLease;
@@ -88,6 +93,7 @@ export class Dispatcher {
   private stopWatching: (() => void) | null = null;
   private idleWaiters: Array<() => void> = [];
   private readonly attempts: AttemptSender;
+  private readonly storeBackoff = new Backoff(STORE_RETRY_FIRST_MS, STORE_RETRY_MAX_MS);
 
   constructor(private readonly options: DispatcherOptions) {
     this.attempts = new AttemptSender(options);
@@ -211,13 +217,17 @@ export class Dispatcher {
       );
     } catch (error) {
       // Nothing of the turn was stored. The attempts happened: losing their record would lose the
-      // retry, so they are held and written again with the next turn.
+      // retry, so they are held and written again with the next turn. A store that stays away (a
+      // database restarting) is tried less and less often, so a long outage costs a log line now and
+      // then rather than a loop.
       this.results = batch.concat(this.results);
-      this.options.logger.error({ err: error, attempts: batch.length }, 'could not record attempts or claim deliveries; retrying in 1 s');
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const retryInMs = this.storeBackoff.next();
+      this.options.logger.error({ err: error, attempts: batch.length, retryInMs }, 'could not record attempts or claim deliveries; retrying');
+      await new Promise((resolve) => setTimeout(resolve, retryInMs));
       this.wanted = true;
       return;
     }
+    this.storeBackoff.reset();
     this.publish(batch);
     this.reportFinished(batch);
     for (const delivery of answer.claimed) {

@@ -210,6 +210,44 @@ export interface RetentionPolicy {
   readonly sinkRequestsBefore: number;
 }
 
+/** A process that runs calls on a shared store: alive while it renews its lease. */
+export interface NodeLease {
+  readonly id: string;
+  /** Where other nodes forward requests for the calls it runs. */
+  readonly url: string;
+  /** Wall time (ms) at which the node counts as dead unless it renews. */
+  readonly leaseUntil: number;
+}
+
+/** Who runs a call, as `CallOwnerStore.ownerOf` answers. */
+export interface CallOwner {
+  readonly nodeId: string;
+  readonly url: string;
+  /** The owner's lease had not run out at the time asked about. */
+  readonly alive: boolean;
+}
+
+/**
+ * Which node runs each live call, on a store several processes share. A call lives in the memory of
+ * the process running it; this is how the others find that process, and how they learn it died.
+ */
+export interface CallOwnerStore {
+  /** Record the node or push its lease on. */
+  renew(node: NodeLease): Promise<void>;
+  /** The node stops: its lease ends now. */
+  leave(nodeId: string): Promise<void>;
+  /** `nodeId` runs the call from now on. */
+  own(callUuid: string, nodeId: string): Promise<void>;
+  /** The call has ended; forgotten unless another node has taken it over meanwhile. */
+  disown(callUuid: string, nodeId: string): Promise<void>;
+  ownerOf(callUuid: string, wallNow: number): Promise<CallOwner | null>;
+  /**
+   * Calls whose node's lease ran out before `wallNow` become `nodeId`'s, at most `limit`; answers their
+   * uuids. Two nodes asking at once never both get the same call.
+   */
+  adoptOrphans(nodeId: string, wallNow: number, limit: number): Promise<string[]>;
+}
+
 export interface Store {
   /**
    * Other processes may use this store at the same time (PostgreSQL). A store that is not shared
@@ -220,6 +258,8 @@ export interface Store {
   readonly deliveries: DeliveryStore;
   readonly sinks: SinkStore;
   readonly meta: MetaStore;
+  /** Call ownership across nodes: only on a shared store, where calls may run in other processes. */
+  readonly callOwners?: CallOwnerStore;
   /**
    * The transactional outbox: resource state changes and the deliveries they cause commit together or
    * not at all. A crash can never keep one without the other.

@@ -8,7 +8,7 @@ import { createTestDatabase, onDatabase, postgresAvailable, type TestDatabase } 
 const available = await postgresAvailable('the PostgreSQL store tests');
 
 /** Tables the contract writes, emptied between its tests (DELETE: on tables this small it is much quicker than TRUNCATE): one database per file, not per test. */
-const TABLES = ['accounts', 'resources', 'deliveries', 'attempts', 'policies', 'sinks', 'sink_requests', 'meta'];
+const TABLES = ['accounts', 'resources', 'deliveries', 'attempts', 'policies', 'sinks', 'sink_requests', 'meta', 'nodes', 'call_owners'];
 
 const databases: TestDatabase[] = [];
 afterAll(async () => {
@@ -125,6 +125,52 @@ describe.skipIf(!available)('PostgreSQL store', () => {
       stop();
 
       expect(woken).toBeGreaterThan(before);
+    });
+  });
+
+  describe('call ownership', () => {
+    it('names the node running a call, and whether its lease still runs', async () => {
+      const { url } = await testDatabase();
+      const { callOwners } = await open(url);
+      await callOwners.renew({ id: 'node-a', url: 'http://10.0.0.1:8080', leaseUntil: 5000 });
+      await callOwners.own('call-1', 'node-a');
+
+      expect(await callOwners.ownerOf('call-1', 4000)).toEqual({ nodeId: 'node-a', url: 'http://10.0.0.1:8080', alive: true });
+      expect(await callOwners.ownerOf('call-1', 6000)).toEqual({ nodeId: 'node-a', url: 'http://10.0.0.1:8080', alive: false });
+      expect(await callOwners.ownerOf('call-2', 4000)).toBeNull();
+      await callOwners.disown('call-1', 'node-a');
+      expect(await callOwners.ownerOf('call-1', 4000)).toBeNull();
+    });
+
+    it('hands the calls of a node whose lease ran out to one of the nodes asking at once, and no live node’s', async () => {
+      const { url } = await testDatabase();
+      const stores = await Promise.all([open(url), open(url), open(url)]);
+      const { callOwners } = stores[0] as PostgresStore;
+      await callOwners.renew({ id: 'dead', url: 'http://dead', leaseUntil: 1000 });
+      await callOwners.renew({ id: 'alive', url: 'http://alive', leaseUntil: 100_000 });
+      const orphans = Array.from({ length: 60 }, (_, i) => `orphan-${i}`);
+      for (const uuid of orphans) await callOwners.own(uuid, 'dead');
+      await callOwners.own('kept', 'alive');
+      for (let i = 0; i < stores.length; i++) await callOwners.renew({ id: `reaper-${i}`, url: `http://reaper-${i}`, leaseUntil: 100_000 });
+
+      const adopted = await Promise.all(stores.map((store, i) => store.callOwners.adoptOrphans(`reaper-${i}`, 2000, 25)));
+      const again = await Promise.all(stores.map((store, i) => store.callOwners.adoptOrphans(`reaper-${i}`, 2000, 25)));
+
+      const all = [...adopted.flat(), ...again.flat()];
+      expect(all.sort()).toEqual([...orphans].sort());
+      expect((await callOwners.ownerOf('kept', 2000))?.nodeId).toBe('alive');
+      expect(await callOwners.ownerOf('orphan-0', 2000)).toMatchObject({ nodeId: expect.stringMatching(/^reaper-/) });
+    });
+
+    it('lets a node that leaves have its calls taken over at once', async () => {
+      const { url } = await testDatabase();
+      const { callOwners } = await open(url);
+      await callOwners.renew({ id: 'leaving', url: 'http://leaving', leaseUntil: 100_000 });
+      await callOwners.own('call-1', 'leaving');
+
+      await callOwners.leave('leaving');
+
+      expect(await callOwners.adoptOrphans('other', 2000, 10)).toEqual(['call-1']);
     });
   });
 });

@@ -40,3 +40,11 @@ export async function spawnHookline(command: 'serve' | 'worker', args: string[],
   });
   return { child, url, exited, output: () => output };
 }
+
+/** SIGKILL every process still running and wait for each to exit; empties the list. */
+export async function killAll(processes: ServeProcess[]): Promise<void> {
+  for (const started of processes.splice(0)) {
+    if (started.child.exitCode === null && started.child.signalCode === null) started.child.kill('SIGKILL');
+    await started.exited;
+  }
+}

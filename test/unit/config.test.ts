@@ -47,6 +47,7 @@ describe('config schema', () => {
       ssrfAllow: [],
       dispatch: true,
       deliveryLease: 120000,
+      nodeLease: 15000,
       concurrency: 256,
       connectionsPerOrigin: 64,
       statusTimeout: 8000,

@@ -74,6 +74,16 @@ export interface CallEngineDeps {
   readonly publish: (accountId: string, callUuid: string, event: CallEvent) => void;
   /** The far end's scripts by number; empty unless the control API or a scenario file adds some. */
   readonly scenarios?: Scenarios;
+  /** On a shared store: records which node runs each call, so other nodes can reach it or end it. */
+  readonly ownership?: CallOwnershipPort;
+}
+
+/** What the engine tells the node's call ownership (see call-ownership.ts). */
+export interface CallOwnershipPort {
+  /** Before the call is first stored, so a stored live call always has an owner to answer for it. */
+  own(callUuid: string): Promise<void>;
+  /** Once it has ended and its end is stored. */
+  disown(callUuid: string): void;
 }
 
 /**
@@ -107,14 +117,16 @@ export class CallEngine {
 
   /** One call per destination, stored as queued, then started on the clock. */
   async dial(request: NewOutboundCall): Promise<PlivoCall> {
-    const call = await this.commit(this.newCall({ ...request, direction: 'outbound', billRate: OUTBOUND_RATE }), 'initiated');
+    const created = this.newCall({ ...request, direction: 'outbound', billRate: OUTBOUND_RATE });
+    await this.deps.ownership?.own(created.uuid);
+    const call = await this.commit(created, 'initiated');
     this.start(call, `API request: call ${call.to} from ${call.from}`);
     return call;
   }
 
   /** A phone calls one of the accounts' numbers; its application answers. */
   async receive(request: NewInboundCall): Promise<PlivoCall> {
-    const call = await this.commit(this.newCall({
+    const created = this.newCall({
       ...request,
       direction: 'inbound',
       billRate: INBOUND_RATE,
@@ -124,7 +136,9 @@ export class CallEngine {
       timeLimitMs: 14_400_000,
       ringTimeoutMs: 120_000,
       hangupOnRingMs: null,
-    }), 'initiated');
+    });
+    await this.deps.ownership?.own(created.uuid);
+    const call = await this.commit(created, 'initiated');
     this.start(call, `inbound call from ${call.from} to ${call.to}`);
     return call;
   }
@@ -143,6 +157,11 @@ export class CallEngine {
 
   release(session: CallSession): void {
     this.live.delete(session.uuid);
+  }
+
+  /** Whether this process runs the call (an A leg it started or a B leg one of its calls drives). */
+  runs(uuid: string): boolean {
+    return this.live.has(uuid);
   }
 
   async get(accountId: string, uuid: string): Promise<StoredCall | null> {
@@ -307,12 +326,26 @@ export class CallEngine {
     for (const { state } of orphans) {
       const call = state as StoredCall;
       if (this.live.has(call.uuid)) continue;
-      const ended = endCall(call, { code: 5010, source: 'Plivo' }, this.deps.clock.now());
-      const timeline = [...(call.timeline ?? []), { at: this.deps.clock.now(), type: 'hangup', message: 'hookline stopped while the call was live: ended with 5010 Internal Error' } satisfies CallEvent];
-      const { call: stored, callbacks } = this.changes(ended, 'ended');
-      await this.deps.callbacks.commitChange({ resources: [resourceOf(stored, timeline)], callbacks });
+      await this.endOrphaned(call, 'hookline stopped while the call was live: ended with 5010 Internal Error');
     }
     return orphans.length;
+  }
+
+  /**
+   * On a shared store: a call whose node died (its ownership lease ran out) and that this node has
+   * taken over. Ended like a call found live after a restart; one already ended is left as it is.
+   */
+  async endOrphan(uuid: string): Promise<void> {
+    const call = await this.load(uuid);
+    if (!call || isFinal(call) || this.live.has(uuid)) return;
+    await this.endOrphaned(call, 'the hookline node running the call stopped renewing its lease: ended with 5010 Internal Error');
+  }
+
+  private async endOrphaned(call: StoredCall, why: string): Promise<void> {
+    const ended = endCall(call, { code: 5010, source: 'Plivo' }, this.deps.clock.now());
+    const timeline = [...(call.timeline ?? []), { at: this.deps.clock.now(), type: 'hangup', message: why } satisfies CallEvent];
+    const { call: stored, callbacks } = this.changes(ended, 'ended');
+    await this.deps.callbacks.commitChange({ resources: [resourceOf(stored, timeline)], callbacks });
   }
 
   idle(): Promise<void> {
@@ -441,6 +474,9 @@ export class CallEngine {
     session.call = endCall(session.call, hangup, this.deps.clock.now());
     session.note('hangup', `hung up: ${hangup.code} (${hangup.source})`, { code: hangup.code, source: hangup.source, status: session.call.status });
     session.call = await this.commit(session.call, 'ended', session.timeline);
+    // Only once the end is stored: a call whose end could not be written stays owned, and is ended by
+    // whichever node takes it over should this one die.
+    this.deps.ownership?.disown(session.uuid);
     if (this.closed) this.deps.logger.info({ callUuid: session.uuid }, 'call ended because hookline is stopping');
   }
 

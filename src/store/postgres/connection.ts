@@ -74,6 +74,11 @@ export function connectError(target: PostgresTarget, cause: unknown): Error {
 export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  // The pool listens for the errors of idle connections only: a checked-out one whose server goes
+  // away (a restart) would otherwise crash the process. The query under way rejects as well, so the
+  // error only marks the connection as not to be reused.
+  const lost = (error: Error): void => void (broken = error);
+  client.on('error', lost);
   try {
     await client.query('BEGIN');
     const result = await work(client);
@@ -84,6 +89,7 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
     await client.query('ROLLBACK').catch((rollbackError: unknown) => (broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError))));
     throw error;
   } finally {
+    client.off('error', lost);
     client.release(broken);
   }
 }

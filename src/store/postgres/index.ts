@@ -38,10 +38,16 @@ export async function openPostgresStore(options: OpenPostgresStoreOptions): Prom
   const pool = new pg.Pool({ ...config, max: settings.poolSize });
   // An idle pooled connection the server drops (a restart, a failover) is reported here; without a
   // handler it would crash the process. The pool replaces it on the next query.
-  pool.on('error', (error) => logger.error({ err: error }, 'a pooled PostgreSQL connection failed; it will be replaced'));
+  // The error carries the whole client; its message and code say what happened.
+  pool.on('error', (error) =>
+    logger.error({ err: { message: error.message, code: (error as NodeJS.ErrnoException).code } }, 'a pooled PostgreSQL connection failed; it will be replaced'),
+  );
   let client: pg.PoolClient;
+  // Checked out, a connection's errors are its caller's (see inTransaction); migrate's query rejects too.
+  const ignore = (): void => undefined;
   try {
     client = await pool.connect();
+    client.on('error', ignore);
   } catch (error) {
     await pool.end().catch(() => undefined);
     throw connectError(target, error);
@@ -49,10 +55,12 @@ export async function openPostgresStore(options: OpenPostgresStoreOptions): Prom
   try {
     await migrate(client, describeTarget(target));
   } catch (error) {
+    client.off('error', ignore);
     client.release();
     await pool.end().catch(() => undefined);
     throw error;
   }
+  client.off('error', ignore);
   client.release();
   const wakes = new WakeChannel({ pool, clientConfig: config, logger, pollIntervalMs: options.pollIntervalMs ?? 1000 });
   return new PostgresStore(pool, wakes);

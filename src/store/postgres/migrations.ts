@@ -127,6 +127,26 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'call ownership',
+    sql: `
+      -- Every process that runs calls, alive while it renews its lease, and where the others reach it.
+      CREATE TABLE nodes (
+        id           text PRIMARY KEY,
+        url          text NOT NULL,
+        lease_until  bigint NOT NULL   -- wall time
+      );
+
+      -- The node running each live call: requests for the call are forwarded to it, and when its lease
+      -- runs out another node takes the call over to end it.
+      CREATE TABLE call_owners (
+        call_uuid  text PRIMARY KEY,
+        node_id    text NOT NULL
+      );
+      CREATE INDEX call_owners_by_node ON call_owners (node_id);
+    `,
+  },
 ];
 
 /**

@@ -265,3 +265,29 @@ export const PRUNE_DELIVERIES = `
 export const PRUNE_SINK_REQUESTS = `
   DELETE FROM sink_requests
   WHERE seq IN (SELECT seq FROM sink_requests WHERE received_at < $1 LIMIT $2)`;
+
+export const RENEW_NODE = `
+  INSERT INTO nodes (id, url, lease_until) VALUES ($1, $2, $3)
+  ON CONFLICT (id) DO UPDATE SET url = excluded.url, lease_until = excluded.lease_until`;
+/** A node that leaves keeps its row, expired, so calls it could not hand back are still taken over. */
+export const LEAVE_NODE = `UPDATE nodes SET lease_until = 0 WHERE id = $1`;
+export const OWN_CALL = `
+  INSERT INTO call_owners (call_uuid, node_id) VALUES ($1, $2)
+  ON CONFLICT (call_uuid) DO UPDATE SET node_id = excluded.node_id`;
+export const DISOWN_CALL = `DELETE FROM call_owners WHERE call_uuid = $1 AND node_id = $2`;
+export const CALL_OWNER = `
+  SELECT o.node_id, n.url, n.lease_until FROM call_owners o JOIN nodes n ON n.id = o.node_id
+  WHERE o.call_uuid = $1`;
+
+/**
+ * Take over the calls of nodes whose lease ran out before $2, for node $1, at most $3: rows another
+ * node is taking over at the same moment are skipped, so each call passes to one node only.
+ */
+export const ADOPT_ORPHANED_CALLS = `
+  WITH orphaned AS (
+    SELECT o.call_uuid FROM call_owners o JOIN nodes n ON n.id = o.node_id
+    WHERE o.node_id <> $1 AND n.lease_until < $2
+    LIMIT $3
+    FOR UPDATE OF o SKIP LOCKED)
+  UPDATE call_owners o SET node_id = $1 FROM orphaned WHERE o.call_uuid = orphaned.call_uuid
+  RETURNING o.call_uuid`;

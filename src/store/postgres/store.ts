@@ -7,6 +7,7 @@ import { escapeLike, pageLimit, stateFilters } from '../filters.js';
 import { PolicyMemo } from '../policy-memo.js';
 import type {
   AttemptResult,
+  CallOwnerStore,
   ChangeSet,
   ClaimRequest,
   CommitResult,
@@ -53,6 +54,7 @@ export class PostgresStore implements Store {
   readonly deliveries: Store['deliveries'];
   readonly sinks: Store['sinks'];
   readonly meta: Store['meta'];
+  readonly callOwners: CallOwnerStore;
   private readonly policies = new PolicyMemo();
   private closing: Promise<void> | null = null;
   /** Calls under way, which `close` lets finish before it ends the pool. */
@@ -136,7 +138,28 @@ export class PostgresStore implements Store {
         await pool.query(sql.UPSERT_META, [key, value]);
       },
     };
-    for (const port of [this.accounts, this.deliveries, this.sinks, this.meta]) this.guard(port);
+    this.callOwners = {
+      renew: async (node) => {
+        await pool.query(sql.RENEW_NODE, [node.id, node.url, node.leaseUntil]);
+      },
+      leave: async (nodeId) => {
+        await pool.query(sql.LEAVE_NODE, [nodeId]);
+      },
+      own: async (callUuid, nodeId) => {
+        await pool.query(sql.OWN_CALL, [callUuid, nodeId]);
+      },
+      disown: async (callUuid, nodeId) => {
+        await pool.query(sql.DISOWN_CALL, [callUuid, nodeId]);
+      },
+      ownerOf: async (callUuid, wallNow) => {
+        const { rows } = await pool.query<{ node_id: string; url: string; lease_until: number }>(sql.CALL_OWNER, [callUuid]);
+        const row = rows[0];
+        return row ? { nodeId: row.node_id, url: row.url, alive: row.lease_until >= wallNow } : null;
+      },
+      adoptOrphans: async (nodeId, wallNow, limit) =>
+        (await pool.query<{ call_uuid: string }>(sql.ADOPT_ORPHANED_CALLS, [nodeId, wallNow, limit])).rows.map((row) => row.call_uuid),
+    };
+    for (const port of [this.accounts, this.deliveries, this.sinks, this.meta, this.callOwners]) this.guard(port);
     for (const method of ['commit', 'getResource', 'deleteResource', 'listResources'] as const) this.guard(this, method);
   }
 

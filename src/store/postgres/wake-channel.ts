@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { Backoff } from '../../domain/backoff.js';
 
 /** The subset of a pino logger the store writes to. */
 export interface StoreLogger {
@@ -37,7 +38,7 @@ export class WakeChannel {
   private notifyScheduled = false;
   private listener: pg.Client | null = null;
   private reconnectTimer: NodeJS.Timeout | null = null;
-  private reconnectDelayMs = 500;
+  private readonly reconnects = new Backoff(500, MAX_RECONNECT_DELAY_MS);
   private poll: NodeJS.Timeout | null = null;
   private closed = false;
 
@@ -104,7 +105,7 @@ export class WakeChannel {
       this.lost(client, error);
       return;
     }
-    this.reconnectDelayMs = 500;
+    this.reconnects.reset();
     // Whatever was notified while not listening.
     this.emit();
   }
@@ -113,13 +114,13 @@ export class WakeChannel {
     if (this.listener !== client || this.closed || this.listeners.size === 0) return;
     this.listener = null;
     client.end().catch(() => undefined);
-    this.options.logger.warn({ err: error, retryInMs: this.reconnectDelayMs }, 'lost the PostgreSQL connection that listens for due deliveries; reconnecting');
+    const retryInMs = this.reconnects.next();
+    this.options.logger.warn({ err: error, retryInMs }, 'lost the PostgreSQL connection that listens for due deliveries; reconnecting');
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
       void this.listen();
-    }, this.reconnectDelayMs);
+    }, retryInMs);
     this.reconnectTimer.unref();
-    this.reconnectDelayMs = Math.min(this.reconnectDelayMs * 2, MAX_RECONNECT_DELAY_MS);
   }
 
   private emit(): void {

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { callOfRequest } from '../../src/api/call-forwarding.js';
+
+describe('the requests about one live call, which its owner answers', () => {
+  it.each([
+    ['/hookline/v1/calls/abc-1/digits', 'abc-1'],
+    ['/hookline/v1/calls/abc-1/timeline?x=1', 'abc-1'],
+    ['/v1/Account/MA1/Call/abc-1/', 'abc-1'],
+    ['/v1/Account/MA1/Call/abc-1/?status=live', 'abc-1'],
+    ['/v1/Account/MA1/Call/abc-1/Record/', 'abc-1'],
+    ['/v1/Account/MA1/Call/abc-1/DTMF', 'abc-1'],
+    ['/v1/Account/MA1/Request/abc-1/', 'abc-1'],
+  ])('finds the call of %s', (url, uuid) => {
+    expect(callOfRequest(url)).toBe(uuid);
+  });
+
+  it.each(['/v1/Account/MA1/Call/', '/v1/Account/MA1/Call/?status=live', '/hookline/v1/calls', '/v1/Account/MA1/Message/abc-1/', '/hookline/v1/calls/abc-1/unknown'])(
+    'leaves %s to the node asked',
+    (url) => {
+      expect(callOfRequest(url)).toBeNull();
+    },
+  );
+});
