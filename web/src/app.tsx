@@ -7,9 +7,12 @@ import { TokenPrompt } from './components/token-prompt.js';
 import { FeedView } from './feed/feed-view.js';
 import { LiveFeed } from './feed/live-feed.js';
 import { href, useRoute, type Route } from './router.js';
+import { CallListView } from './views/call-list.js';
+import { CallView } from './views/call-view.js';
 import { DeliveryView } from './views/delivery-view.js';
 import { MessageListView } from './views/message-list.js';
 import { MessageView } from './views/message-view.js';
+import { SendView } from './views/send-view.js';
 import { SinkPicker, SinkView } from './views/sinks-view.js';
 
 type Access = 'checking' | 'granted' | 'needs-token' | 'token-refused' | 'unreachable';
@@ -29,7 +32,9 @@ interface Section {
 const SECTIONS: readonly Section[] = [
   { path: '', label: 'Live feed', render: (_route, feed) => <FeedView feed={feed} /> },
   { path: 'deliveries', render: (route, feed) => (route.id ? <DeliveryView key={route.id} id={route.id} feed={feed} /> : <FeedView feed={feed} />) },
+  { path: 'calls', label: 'Calls', render: (route, feed) => (route.id ? <CallView key={route.id} uuid={route.id} feed={feed} /> : <CallListView feed={feed} />) },
   { path: 'messages', label: 'Messages', render: (route) => (route.id ? <MessageView key={route.id} uuid={route.id} /> : <MessageListView />) },
+  { path: 'send', label: 'Send', render: () => <SendView /> },
   { path: 'sinks', label: 'Sinks', render: (route) => (route.id ? <SinkView key={route.id} name={route.id} /> : <SinkPicker />) },
 ];
 

@@ -6,6 +6,7 @@ import { href } from './router.js';
  */
 const RESOURCE_VIEWS: Readonly<Record<string, { section: string; noun: string }>> = {
   message: { section: 'messages', noun: 'message' },
+  call: { section: 'calls', noun: 'call' },
 };
 
 export function resourceLink(resource: string | null): { href: string; label: string } | null {

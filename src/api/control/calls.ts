@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { E164 } from '../../domain/phone-numbers.js';
 import { CallNotLiveError, type FarEndAction } from '../../engine/calls/call-engine.js';
+import { hangupCauseInfo } from '../../domain/hangup-causes.js';
 import type { PlivoCall } from '../../domain/plivo-call.js';
 import { ApiError } from '../errors.js';
 import type { ServerDeps } from '../server.js';
 import { defineRoute, type ControlRoute } from './route.js';
-import { apiErrorSchema, callEventSchema } from './schemas.js';
+import { apiErrorSchema, callEventSchema, limitSchema } from './schemas.js';
 
 export const callStateSchema = z.object({
   uuid: z.string(),
@@ -16,6 +17,23 @@ export const callStateSchema = z.object({
   status: z.string().describe('queued, ringing, in-progress, or how it ended (completed, busy, no-answer, failed, timeout, cancel).'),
   parentCallUuid: z.string().nullable().describe('The A leg, for a B leg rung by <Dial>.'),
   hangupCauseCode: z.number().int().nullable(),
+});
+
+const CALL_STATUSES = ['queued', 'ringing', 'in-progress', 'completed', 'busy', 'failed', 'timeout', 'no-answer', 'cancel'] as const;
+
+/** A call as the list shows it: its state, and when it started, was answered and ended (clock time). */
+export const callSummarySchema = callStateSchema.extend({
+  initiatedAt: z.number().int(),
+  answeredAt: z.number().int().nullable(),
+  endedAt: z.number().int().nullable(),
+  hangupCause: z.string().nullable().describe('The hangup cause code and who ended it, e.g. "4000 Normal Hangup (Callee)".'),
+});
+
+export const listCallsQuerySchema = z.object({
+  accountId: z.string().min(1).optional().describe('Only this account.'),
+  status: z.enum(CALL_STATUSES).optional(),
+  limit: limitSchema(100, 20),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0).describe('Calls to skip.'),
 });
 
 const rejectCauses = {
@@ -30,6 +48,11 @@ const uuidParams = z.strictObject({ uuid: z.string().min(1).max(100) });
 function callState(call: PlivoCall): z.infer<typeof callStateSchema> {
   const { uuid, accountId, direction, from, to, status, parentCallUuid } = call;
   return { uuid, accountId, direction, from, to, status, parentCallUuid, hangupCauseCode: call.hangup?.code ?? null };
+}
+
+function callSummary(call: PlivoCall): z.infer<typeof callSummarySchema> {
+  const hangupCause = call.hangup ? `${call.hangup.code} ${hangupCauseInfo(call.hangup.code).name} (${call.hangup.source})` : null;
+  return { ...callState(call), initiatedAt: call.initiatedAt, answeredAt: call.answeredAt, endedAt: call.endedAt, hangupCause };
 }
 
 /** The far end of a live call, driven by hand: keys, words, answer, reject, hang up; and its timeline. */
@@ -73,6 +96,21 @@ export function callRoutes(deps: ServerDeps): ControlRoute[] {
     } as Parameters<typeof defineRoute>[0]);
 
   return [
+    defineRoute({
+      method: 'GET',
+      path: '/calls',
+      operationId: 'listCalls',
+      tag: 'calls',
+      summary: 'Calls of every account (or one), newest first',
+      description: 'Live calls too, as last stored: each state change is stored as it happens. B legs of a Dial are calls of their own.',
+      query: listCallsQuerySchema,
+      responses: { 200: { description: 'One page of calls.', schema: z.object({ calls: z.array(callSummarySchema).describe('Newest first.'), total: z.number().int() }) } },
+      async handler({ query }) {
+        const { accountId, limit, offset, status } = query;
+        const page = await calls.list(accountId, status ? { status } : {}, { limit, offset });
+        return { calls: page.calls.map(callSummary), total: page.total };
+      },
+    }),
     farEnd(
       'digits',
       'The far end presses keys',
@@ -105,13 +143,13 @@ export function callRoutes(deps: ServerDeps): ControlRoute[] {
       description: 'API request, state changes, each document and the element running, far-end input, each callback, the hangup with its cause. Live calls too.',
       params: uuidParams,
       responses: {
-        200: { description: 'The call and its steps in order.', schema: z.object({ call: callStateSchema, events: z.array(callEventSchema) }) },
+        200: { description: 'The call and its steps in order.', schema: z.object({ call: callSummarySchema, events: z.array(callEventSchema) }) },
         404: { description: 'No such call.', schema: apiErrorSchema },
       },
       async handler({ params }) {
         const found = await calls.timeline(params.uuid);
         if (!found) throw new ApiError(404, 'not_found', `call ${params.uuid} not found`, 'uuid', 'use a call_uuid or request_uuid from the Plivo API');
-        return { call: callState(found.call), events: [...found.events] };
+        return { call: callSummary(found.call), events: [...found.events] };
       },
     }),
     defineRoute({

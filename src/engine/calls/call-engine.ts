@@ -185,8 +185,9 @@ export class CallEngine {
     return call && call.accountId === accountId && call.status !== 'queued' ? call : null;
   }
 
+  /** Newest first; every account's when `accountId` is undefined (the control API). */
   async list(
-    accountId: string,
+    accountId: string | undefined,
     filter: { status?: CallStatus; direction?: 'inbound' | 'outbound'; to?: string; from?: string },
     page: { limit: number; offset: number },
   ): Promise<{ calls: StoredCall[]; total: number }> {

@@ -143,3 +143,52 @@ export interface MessageDetail {
   message: PlivoMessage;
   callbacks: Delivery[];
 }
+
+export type CallStatus = 'queued' | 'ringing' | 'in-progress' | 'completed' | 'busy' | 'failed' | 'timeout' | 'no-answer' | 'cancel';
+export const LIVE_CALL_STATUSES: readonly CallStatus[] = ['queued', 'ringing', 'in-progress'];
+
+/** The call as the far-end routes and the timeline answer it. */
+export interface CallState {
+  uuid: string;
+  accountId: string;
+  direction: 'outbound' | 'inbound';
+  from: string;
+  to: string;
+  status: CallStatus;
+  parentCallUuid: string | null;
+  hangupCauseCode: number | null;
+}
+
+export interface CallSummary extends CallState {
+  initiatedAt: number;
+  answeredAt: number | null;
+  endedAt: number | null;
+  hangupCause: string | null;
+}
+
+export interface CallList {
+  calls: CallSummary[];
+  total: number;
+}
+
+export type CallEventType = 'request' | 'status' | 'document' | 'instruction' | 'far-end' | 'callback' | 'hangup' | 'error' | 'warning' | 'message' | 'recording' | 'dial';
+
+export interface CallEvent {
+  at: number;
+  type: CallEventType;
+  message: string;
+  data?: Record<string, unknown>;
+}
+
+export interface CallTimeline {
+  call: CallSummary;
+  events: CallEvent[];
+}
+
+/** A `call` event on the stream: one step of a call's timeline. */
+export interface CallStreamEvent {
+  type: 'call';
+  accountId: string;
+  callUuid: string;
+  event: CallEvent;
+}

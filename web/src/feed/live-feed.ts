@@ -1,5 +1,5 @@
 import { api, eventStreamUrl, query } from '../api/client.js';
-import type { DeliveryEvent, DeliveryPage } from '../api/types.js';
+import type { CallStreamEvent, DeliveryEvent, DeliveryPage } from '../api/types.js';
 import { FeedStore } from './feed-store.js';
 
 export type StreamState = 'connecting' | 'live' | 'reconnecting' | 'closed';
@@ -18,6 +18,7 @@ export class LiveFeed {
   private frame: number | null = null;
   private paused = false;
   private readonly listeners = new Set<() => void>();
+  private readonly callListeners = new Set<(event: CallStreamEvent) => void>();
   state: StreamState = 'closed';
   /** Every event received since the page opened, applied or held. */
   received = 0;
@@ -39,6 +40,15 @@ export class LiveFeed {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Steps of calls, as they happen, for the call views. They ride the feed's one connection rather
+   * than a stream of their own; each listener batches its own work.
+   */
+  onCallEvent(listener: (event: CallStreamEvent) => void): () => void {
+    this.callListeners.add(listener);
+    return () => this.callListeners.delete(listener);
+  }
+
   start(): void {
     if (this.source) return;
     this.setState('connecting');
@@ -47,6 +57,7 @@ export class LiveFeed {
     const take = (event: MessageEvent<string>): void => this.enqueue(event.data);
     source.addEventListener('delivery', take);
     source.addEventListener('attempt', take);
+    source.addEventListener('call', (event: MessageEvent<string>) => this.callEvent(event.data));
     source.addEventListener('open', () => {
       this.setState('live');
       void this.catchUp();
@@ -130,6 +141,16 @@ export class LiveFeed {
     this.queue.push(event);
     if (this.paused) this.notifySoon();
     else this.schedule();
+  }
+
+  private callEvent(data: string): void {
+    let event: CallStreamEvent;
+    try {
+      event = JSON.parse(data) as CallStreamEvent;
+    } catch {
+      return; // The call views also re-read on a timer, so a step missed here still shows.
+    }
+    for (const listener of this.callListeners) listener(event);
   }
 
   private schedule(): void {
