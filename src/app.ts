@@ -120,6 +120,7 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
   // The dispatcher tells the message service of finished deliveries, and the service needs the outbox
   // the dispatcher wakes: the reference is filled in once both exist.
   const messagesRef: { current: MessageService | null } = { current: null };
+  const metrics = new DeliveryMetrics({ store, clock });
   const dispatcher = config.dispatch
     ? new Dispatcher({
         store,
@@ -134,6 +135,7 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
         owner: `hookline-${process.pid}-${randomBytes(4).toString('hex')}`,
         leaseMs: config.deliveryLease,
         onFinished: (delivery, attempt, status) => messagesRef.current?.finished(delivery, attempt, status),
+        onRecorded: (results) => metrics.recorded(results),
       })
     : null;
   if (dispatcher && virtualClock) virtualClock.addSettler(() => dispatcher.idle());
@@ -200,10 +202,8 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
   callsRef.current = calls;
   if (virtualClock) virtualClock.addSettler(() => calls.idle());
   const controlToken = config.controlToken ?? (LOOPBACK_HOSTS.has(config.host) ? null : randomBytes(24).toString('base64url'));
-  // Counting attempts subscribes to every delivery event, so only a worker, which serves /metrics, does.
-  const metrics = role === 'worker' ? new DeliveryMetrics({ store, clock, events }) : null;
   const server =
-    metrics
+    role === 'worker'
       ? await buildWorkerServer({ store, metrics, logger, version: VERSION })
       : await buildServer({
     store,
@@ -226,6 +226,7 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
             recordings,
             devAccountId: devAccount.id,
           },
+          metrics,
           ...(ownership
             ? { callLocator: { nodeId: ownership.nodeId, runs: (uuid: string) => calls.runs(uuid), remoteOwner: (uuid: string) => ownership.remoteOwner(uuid) } }
             : {}),
@@ -289,7 +290,6 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
       await messages.idle();
       await verify.idle();
       await dispatcher?.stop();
-      metrics?.close();
       await sender.close();
       await store.close();
     },
