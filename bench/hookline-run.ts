@@ -1,4 +1,5 @@
 import type { EnqueueRequest } from '../dist/delivery/callback-service.js';
+import type { HooklineConfig } from '../dist/config/schema.js';
 import { startEngine } from './engine.js';
 import { pace, type PacedSend } from './pacing.js';
 import type { ReceiverClient } from './receiver-client.js';
@@ -17,7 +18,7 @@ export interface EngineThroughputResult {
   readonly requestsSeen: number;
 }
 
-function statusCallback(url: string, params: Record<string, string>): EnqueueRequest {
+export function statusCallback(url: string, params: Record<string, string>): EnqueueRequest {
   return { url, method: 'POST', params, dialect: 'plivo' };
 }
 
@@ -79,8 +80,10 @@ export async function enginePaced(options: {
   readonly receiverUrl: string;
   readonly paramsList: readonly Record<string, string>[];
   readonly ratePerSecond: number;
+  /** Settings of the engine that enqueues (another store, no dispatcher…). */
+  readonly overrides?: Partial<HooklineConfig>;
 }): Promise<{ sends: PacedSend[]; stop(): Promise<void> }> {
-  const engine = await startEngine({ listen: true });
+  const engine = await startEngine({ listen: true, ...(options.overrides ? { overrides: options.overrides } : {}) });
   const sends: PacedSend[] = new Array(options.paramsList.length);
   const enqueues: Promise<void>[] = [];
   try {

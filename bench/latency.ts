@@ -62,7 +62,7 @@ export async function latencyFigure(options: {
       await paced.stop();
     }
   });
-  const engine = summarize(engineSent.value, await receiver.arrivals(), warmup);
+  const engine = summarizeArrivals(engineSent.value, await receiver.arrivals(), warmup);
 
   const rawRun = await receiver.expect(total, { recordArrivals: true, timeoutMs });
   const rawSent = await withLoopDelay(async () => {
@@ -70,12 +70,13 @@ export async function latencyFigure(options: {
     await rawRun.reached;
     return sends;
   });
-  const raw = summarize(rawSent.value, await receiver.arrivals(), warmup);
+  const raw = summarizeArrivals(rawSent.value, await receiver.arrivals(), warmup);
 
   return { ratePerSecond, warmup, engine, raw, engineLoopDelay: engineSent.delay, rawLoopDelay: rawSent.delay };
 }
 
-function summarize(sends: readonly PacedSend[], arrivals: ReadonlyMap<string, number>, warmup: number): LatencySummary {
+/** Send → arrival of each paced callback after the first `warmup`. */
+export function summarizeArrivals(sends: readonly PacedSend[], arrivals: ReadonlyMap<string, number>, warmup: number): LatencySummary {
   const latencies: number[] = [];
   for (const { id, sentAt } of sends.slice(warmup)) {
     const arrivedAt = arrivals.get(id);

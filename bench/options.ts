@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export const FIGURES = ['throughput', 'bullmq', 'latency', 'scale', 'plivo', 'voice'] as const;
+export const FIGURES = ['throughput', 'bullmq', 'latency', 'scale', 'plivo', 'voice', 'postgres'] as const;
 export type Figure = (typeof FIGURES)[number];
 
 export interface BenchOptions {
@@ -23,9 +23,9 @@ export interface BenchOptions {
 
 export const USAGE = `usage: npm run bench -- [options]
   --only LIST        figures to run, comma-separated: ${FIGURES.join(',')} (default: all)
-  --count N          callbacks for throughput and bullmq (default 50000)
+  --count N          callbacks for throughput, bullmq and postgres (default 50000)
   --batch N          callbacks per enqueueMany / addBulk / scale commit (default 1000)
-  --rate N           latency: callbacks per second (default 1000)
+  --rate N           latency and postgres latency: callbacks per second (default 1000)
   --seconds N        latency: measured seconds, after a short warm-up (default 10)
   --scheduled N      scale: callbacks scheduled an hour ahead (default 1000000)
   --messages N       plivo: SMS sent through POST Message/, each with 3 status callbacks (default 10000)

@@ -11,7 +11,8 @@ import { integer, machine, mb, ms, printTable, writeResults, type Row } from './
 import { plivoMessagingFigure } from './plivo-messaging.js';
 import { plivoVoiceFigure } from './plivo-voice.js';
 import { scaleFigure } from './scale.js';
-import { throughputFigure } from './throughput.js';
+import { rawThroughput, throughputFigure } from './throughput.js';
+import { BENCH_POSTGRES, postgresLatency, postgresReachable, postgresThroughput, type PostgresThroughputResult } from './postgres.js';
 
 /**
  * `npm run bench`: the engine's figures, each beside a baseline measured in the same run on the same
@@ -225,7 +226,58 @@ async function voice(context: Context): Promise<void> {
   );
 }
 
-const RUNNERS = { throughput, bullmq, latency, scale, plivo, voice } as const;
+async function postgres(context: Context): Promise<void> {
+  const { options } = context;
+  if (!(await postgresReachable())) {
+    log(`postgres: skipped, nothing answers at ${BENCH_POSTGRES} (set HOOKLINE_BENCH_POSTGRES)`);
+    context.figures.postgres = { skipped: 'postgres unreachable' };
+    return;
+  }
+  const receiver = needReceiver(context);
+  log(`postgres: ${integer(options.count)} callbacks enqueued by an API node, sent by 1, 2 and 4 hookline worker processes; SQLite and raw undici beside them`);
+  const paramsList = callbackParamsList(options.count);
+  const timeoutMs = timeoutFor(options.count);
+  await rawThroughput({ receiver, target: context.target, paramsList: paramsList.slice(0, 5000), concurrency: context.concurrency, idPrefix: 'warm-up-pg', timeoutMs });
+  const raw = await rawThroughput({ receiver, target: context.target, paramsList, concurrency: context.concurrency, idPrefix: 'raw-pg', timeoutMs });
+  log(`  raw undici: ${integer(raw.callbacksPerSecond)} callbacks/s`);
+  context.engineThroughput ??= await engineThroughput({ receiver, paramsList, batchSize: options.batch, timeoutMs });
+  const sqlite = context.engineThroughput;
+  log(`  SQLite, one process: ${integer(sqlite.callbacksPerSecond)} callbacks/s`);
+  const runs: PostgresThroughputResult[] = [];
+  for (const workers of [1, 2, 4]) {
+    gc?.();
+    const run = await postgresThroughput({ receiver, paramsList, batchSize: options.batch, workers, timeoutMs });
+    log(`  PostgreSQL, ${workers} worker${workers > 1 ? 's' : ''}: ${integer(run.callbacksPerSecond)} callbacks/s (enqueued in ${ms(run.enqueueMs)}, ${integer(run.requestsSeen)} requests)`);
+    runs.push(run);
+  }
+  const warmup = Math.min(1000, Math.round(options.rate / 2));
+  const latencyParams = callbackParamsList(warmup + options.rate * options.seconds);
+  const latencyRun = await postgresLatency({ receiver, paramsList: latencyParams, ratePerSecond: options.rate, warmup, timeoutMs: options.seconds * 1000 + 60_000 });
+  log(`  PostgreSQL enqueue → delivery at ${integer(options.rate)}/s, 1 worker: p50 ${ms(latencyRun.p50Ms)} p99 ${ms(latencyRun.p99Ms)} max ${ms(latencyRun.maxMs)}`);
+  const best = Math.max(...runs.map((run) => run.callbacksPerSecond));
+  context.figures.postgres = { raw, sqlite, runs, latency: latencyRun };
+  for (const run of runs) {
+    context.rows.push({
+      figure: `PostgreSQL, ${run.workers} worker${run.workers > 1 ? 's' : ''} (callbacks/s)`,
+      hookline: integer(run.callbacksPerSecond),
+      baseline: `raw ${integer(raw.callbacksPerSecond)}; SQLite ${integer(sqlite.callbacksPerSecond)}`,
+      ratio: run.callbacksPerSecond / raw.callbacksPerSecond,
+      target: run.callbacksPerSecond === best ? '≥ 10,000/s (best)' : '',
+      met: run.callbacksPerSecond === best ? best >= 10_000 : null,
+    });
+  }
+  const sqliteLatency = (context.figures.latency as { engine?: { p99Ms: number } } | undefined)?.engine;
+  context.rows.push({
+    figure: `PostgreSQL latency p99 at ${integer(options.rate)}/s`,
+    hookline: ms(latencyRun.p99Ms),
+    baseline: sqliteLatency ? `SQLite ${ms(sqliteLatency.p99Ms)}` : '',
+    ratio: sqliteLatency ? latencyRun.p99Ms / sqliteLatency.p99Ms : null,
+    target: '',
+    met: null,
+  });
+}
+
+const RUNNERS = { throughput, bullmq, latency, scale, plivo, voice, postgres } as const;
 
 async function main(): Promise<number> {
   let parsed: BenchOptions | 'help';

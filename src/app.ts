@@ -121,6 +121,7 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
   // The dispatcher tells the message service of finished deliveries, and the service needs the outbox
   // the dispatcher wakes: the reference is filled in once both exist.
   const messagesRef: { current: MessageService | null } = { current: null };
+  const metrics = new DeliveryMetrics({ store, clock });
   const dispatcher = config.dispatch
     ? new Dispatcher({
         store,
@@ -135,6 +136,7 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
         owner: `hookline-${process.pid}-${randomBytes(4).toString('hex')}`,
         leaseMs: config.deliveryLease,
         onFinished: (delivery, attempt, status) => messagesRef.current?.finished(delivery, attempt, status),
+        onRecorded: (results) => metrics.recorded(results),
       })
     : null;
   if (dispatcher && virtualClock) virtualClock.addSettler(() => dispatcher.idle());
@@ -201,10 +203,8 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
   const verify = new VerifySessions({ store, clock, callbacks, messages, calls, logger: logger.child({ component: 'plivo-verify' }) });
   if (virtualClock) virtualClock.addSettler(() => verify.idle());
   const controlToken = config.controlToken ?? (LOOPBACK_HOSTS.has(config.host) ? null : randomBytes(24).toString('base64url'));
-  // Counting attempts subscribes to every delivery event, so only a worker, which serves /metrics, does.
-  const metrics = role === 'worker' ? new DeliveryMetrics({ store, clock, events }) : null;
   const server =
-    metrics
+    role === 'worker'
       ? await buildWorkerServer({ store, metrics, logger, version: VERSION })
       : await buildServer({
     store,
@@ -228,6 +228,7 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
             devAccountId: devAccount.id,
           },
           laml: { accounts, calls },
+          metrics,
           ...(ownership
             ? { callLocator: { nodeId: ownership.nodeId, runs: (uuid: string) => calls.runs(uuid), remoteOwner: (uuid: string) => ownership.remoteOwner(uuid) } }
             : {}),
@@ -291,7 +292,6 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
       await messages.idle();
       await verify.idle();
       await dispatcher?.stop();
-      metrics?.close();
       await sender.close();
       await store.close();
     },

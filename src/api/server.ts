@@ -27,6 +27,8 @@ import { LAML_PREFIXES, lamlPlugin, type LamlApiDeps } from './laml/plugin.js';
 import { sinkPlugin } from './sink.js';
 import { registerRecordingMedia } from './recording-media.js';
 import { forwardToCallOwner, type CallLocator } from './call-forwarding.js';
+import { registerMetricsRoute } from './metrics-route.js';
+import type { DeliveryMetrics } from '../delivery/metrics.js';
 
 export interface ServerConfig {
   /** Largest request body accepted anywhere; larger ones get 400 body_too_large. */
@@ -55,6 +57,8 @@ export interface ServerDeps {
   readonly laml?: LamlApiDeps;
   /** On a shared store: where the calls this process does not run are, so their requests reach them. */
   readonly callLocator?: CallLocator;
+  /** Served at `GET /metrics` (Prometheus), outside the control API and its token, as on a worker. */
+  readonly metrics?: DeliveryMetrics;
 }
 
 /** A URL fit for a log line: the control token never ends up in one. */
@@ -174,6 +178,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   // Before any plugin's hooks: a request about another node's call is that node's to authenticate and answer.
   if (deps.callLocator) server.addHook('onRequest', forwardToCallOwner(deps.callLocator, deps.logger.child({ component: 'call-forwarding' })));
   registerInspector(server, version, deps.config.inspectorAssets);
+  if (deps.metrics) registerMetricsRoute(server, deps.metrics);
   void server.register(sinkPlugin(deps));
   void server.register(controlPlugin(deps), { prefix: CONTROL_PREFIX });
   if (deps.plivo) {

@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { DeliveryMetrics } from '../delivery/metrics.js';
 import type { Store } from '../store/ports.js';
+import { registerMetricsRoute } from './metrics-route.js';
 
 export interface WorkerServerDeps {
   readonly store: Store;
@@ -26,9 +27,6 @@ export async function buildWorkerServer(deps: WorkerServerDeps): Promise<Fastify
       return reply.code(503).send({ status: 'unavailable', role: 'worker', version: deps.version, error: (error as Error).message });
     }
   });
-  server.get('/metrics', async (_request, reply) => {
-    const { contentType, body } = await deps.metrics.render();
-    return reply.type(contentType).send(body);
-  });
+  registerMetricsRoute(server, deps.metrics);
   return server;
 }

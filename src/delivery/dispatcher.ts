@@ -31,6 +31,8 @@ export interface DispatcherOptions {
    * Runs on the dispatcher's path: must be quick and must not throw.
    */
   readonly onFinished?: (delivery: Delivery, attempt: Attempt, status: 'succeeded' | 'failed') => void;
+  /** Told of every batch of attempts once it is recorded (the metrics). Must be quick and must not throw. */
+  readonly onRecorded?: (results: readonly AttemptResult[]) => void;
   /**
    * Wall-clock lease on a claimed delivery. Longer than any one attempt can take (tt ≤ 55 s), so a
    * live dispatcher never loses a delivery it is still sending.
@@ -229,6 +231,7 @@ export class Dispatcher {
     }
     this.storeBackoff.reset();
     this.publish(batch);
+    if (batch.length > 0) this.options.onRecorded?.(batch.map((f) => f.result));
     this.reportFinished(batch);
     for (const delivery of answer.claimed) {
       this.sending++;

@@ -63,5 +63,5 @@ export async function openPostgresStore(options: OpenPostgresStoreOptions): Prom
   client.off('error', ignore);
   client.release();
   const wakes = new WakeChannel({ pool, clientConfig: config, logger, pollIntervalMs: options.pollIntervalMs ?? 1000 });
-  return new PostgresStore(pool, wakes);
+  return new PostgresStore(pool, wakes, settings.poolSize);
 }

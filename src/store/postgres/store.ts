@@ -34,6 +34,7 @@ import {
   type SinkRow,
 } from '../rows.js';
 import { inTransaction } from './connection.js';
+import { GroupCommit } from './group-commit.js';
 import * as sql from './queries.js';
 import type { WakeChannel } from './wake-channel.js';
 
@@ -56,6 +57,7 @@ export class PostgresStore implements Store {
   readonly meta: Store['meta'];
   readonly callOwners: CallOwnerStore;
   private readonly policies = new PolicyMemo();
+  private readonly groups: GroupCommit;
   private closing: Promise<void> | null = null;
   /** Calls under way, which `close` lets finish before it ends the pool. */
   private readonly running = new Set<Promise<unknown>>();
@@ -63,7 +65,10 @@ export class PostgresStore implements Store {
   constructor(
     private readonly pool: pg.Pool,
     private readonly wakes: WakeChannel,
+    poolSize: number,
   ) {
+    // Half the pool for the outbox's groups, the rest for everything else (a dispatcher's turns, reads).
+    this.groups = new GroupCommit((changeSets) => this.commitMany(changeSets), Math.max(1, Math.floor(poolSize / 2)));
     this.accounts = {
       put: async (account) => {
         await pool.query(sql.UPSERT_ACCOUNT, [account.id, account.authToken, account.parentId, account.name, account.createdAt, account.enabled !== false]);
@@ -165,26 +170,41 @@ export class PostgresStore implements Store {
 
   /** The transactional outbox: the change set's resources and deliveries in one transaction. */
   async commit(changes: ChangeSet): Promise<CommitResult> {
-    const fresh = changes.deliveries ?? [];
-    if (!changes.resources?.length && fresh.length === 0) return { deliverySeqs: [] };
+    if (!changes.resources?.length && !changes.deliveries?.length) return { deliverySeqs: [] };
     try {
-      // Policies go in first, outside the transaction: a rolled-back change set then leaves at worst an
-      // unused policy row, never a delivery pointing at nothing (policies are never deleted).
-      const policyIds = await this.policyIds(fresh);
-      const result = await inTransaction(this.pool, async (client) => {
-        await upsertResources(client, changes.resources ?? []);
-        const leased = changes.lease ? Math.max(0, Math.floor(changes.lease.count)) : 0;
-        const rows = fresh.map((delivery, i) => {
-          const lease = i < leased ? changes.lease : undefined;
-          return deliveryParams(delivery, policyIds[i] as number, { status: lease ? 'in-flight' : 'pending', attemptCount: 0, lastOutcome: null, updatedAt: delivery.createdAt, lease });
-        });
-        return { deliverySeqs: await insertDeliveries(client, rows) };
-      });
-      if (fresh.length > (changes.lease?.count ?? 0)) this.wakes.notify();
-      return result;
+      return await this.groups.commit(changes);
     } catch (error) {
       throw commitError(changes, error);
     }
+  }
+
+  /** Change sets in one transaction: every resource in one statement, every delivery in another. */
+  private async commitMany(changeSets: readonly ChangeSet[]): Promise<CommitResult[]> {
+    const fresh = changeSets.flatMap((changes) => changes.deliveries ?? []);
+    // Policies go in first, outside the transaction: a rolled-back change set then leaves at worst an
+    // unused policy row, never a delivery pointing at nothing (policies are never deleted).
+    const policyIds = await this.policyIds(fresh);
+    const rows: Array<Record<string, unknown>> = [];
+    for (const changes of changeSets) {
+      const leased = changes.lease ? Math.max(0, Math.floor(changes.lease.count)) : 0;
+      (changes.deliveries ?? []).forEach((delivery, i) => {
+        const lease = i < leased ? changes.lease : undefined;
+        rows.push(
+          deliveryParams(delivery, policyIds[rows.length] as number, { status: lease ? 'in-flight' : 'pending', attemptCount: 0, lastOutcome: null, updatedAt: delivery.createdAt, lease }),
+        );
+      });
+    }
+    const seqs = await inTransaction(this.pool, async (client) => {
+      await upsertResources(client, changeSets.flatMap((changes) => changes.resources ?? []));
+      return insertDeliveries(client, rows);
+    });
+    if (changeSets.some((changes) => (changes.deliveries?.length ?? 0) > (changes.lease?.count ?? 0))) this.wakes.notify();
+    let offset = 0;
+    return changeSets.map((changes) => {
+      const count = changes.deliveries?.length ?? 0;
+      offset += count;
+      return { deliverySeqs: seqs.slice(offset - count, offset) };
+    });
   }
 
   async getResource(type: string, id: string): ReturnType<Store['getResource']> {
