@@ -23,7 +23,35 @@ interface CallContext {
   update(params: Record<string, unknown>): Promise<SdkCall>;
 }
 
+/** A message as both SDKs show it: their `MessageInstance`, camelCased from the JSON. */
+export interface SdkMessage {
+  sid: string;
+  accountSid: string;
+  status: string;
+  direction: string;
+  to: string;
+  from: string;
+  body: string;
+  numSegments: unknown;
+  numMedia: unknown;
+  price: unknown;
+  priceUnit: string;
+  errorCode: unknown;
+  errorMessage: string | null;
+  dateCreated: Date;
+  dateSent: Date | null;
+  dateUpdated: Date;
+  apiVersion: string;
+  uri: string;
+  subresourceUris: Record<string, string>;
+}
+
 export interface LamlClient {
+  messages: ((sid: string) => { fetch(): Promise<SdkMessage> }) & {
+    create(params: Record<string, unknown>): Promise<SdkMessage>;
+    list(params?: Record<string, unknown>): Promise<SdkMessage[]>;
+    page(params?: Record<string, unknown>): Promise<{ instances: SdkMessage[]; nextPageUrl?: string }>;
+  };
   calls: ((sid: string) => CallContext) & {
     create(params: Record<string, unknown>): Promise<SdkCall>;
     list(params?: Record<string, unknown>): Promise<SdkCall[]>;

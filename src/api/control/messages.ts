@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LAML_SMS_ERROR_CODES } from '../../domain/laml-message.js';
 import { MessageTransitionError, SMS_ERROR_CODES } from '../../domain/plivo-message.js';
 import { ApiError } from '../errors.js';
 import type { ServerDeps } from '../server.js';
@@ -10,9 +11,11 @@ export const messageStatusInputSchema = z.strictObject({
   errorCode: z
     .number()
     .int()
-    .refine((code) => SMS_ERROR_CODES[code] !== undefined, { message: `not a documented SMS error code (${Object.keys(SMS_ERROR_CODES).join(', ')})` })
+    .refine((code) => SMS_ERROR_CODES[code] !== undefined || LAML_SMS_ERROR_CODES[code] !== undefined, {
+      message: `not a documented SMS error code (Plivo ${Object.keys(SMS_ERROR_CODES).join(', ')}; LaML ${Object.keys(LAML_SMS_ERROR_CODES).join(', ')})`,
+    })
     .optional()
-    .describe('Plivo SMS error code for undelivered or failed; the number’s own (or 1000) when left out.'),
+    .describe('Error code for undelivered or failed: Plivo’s (a LaML message reports the LaML code that means the same) or LaML’s 300xx; the number’s own (or 1000) when left out.'),
 });
 
 export const messageStateSchema = z.object({
@@ -32,7 +35,7 @@ export function messageRoutes(deps: ServerDeps): ControlRoute[] {
       path: '/messages/:uuid/status',
       operationId: 'setMessageStatus',
       tag: 'messages',
-      summary: 'Move a Plivo message as the far end would',
+      summary: 'Move a Plivo or LaML message as the far end would',
       description:
         'Changes the message now and sends its status callbacks (one per status passed through). The far end’s own script for the message stops there.',
       params: z.strictObject({ uuid: z.string().min(1).max(100) }),
@@ -52,7 +55,7 @@ export function messageRoutes(deps: ServerDeps): ControlRoute[] {
           }
           throw error;
         }
-        if (!message) throw new ApiError(404, 'not_found', `message ${params.uuid} not found`, 'uuid', 'use a message_uuid from POST /v1/Account/{auth_id}/Message/');
+        if (!message) throw new ApiError(404, 'not_found', `message ${params.uuid} not found`, 'uuid', 'use a message_uuid from POST /v1/Account/{auth_id}/Message/ or a sid from POST …/Messages.json');
         return { uuid: message.uuid, status: message.status, errorCode: message.errorCode, sequence: message.sequence };
       },
     }),

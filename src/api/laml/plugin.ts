@@ -2,11 +2,13 @@ import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AccountDirectory } from '../../delivery/account-directory.js';
 import type { CallEngine } from '../../engine/calls/call-engine.js';
+import type { MessageService } from '../../engine/plivo/message-service.js';
 import { basicCredentials } from '../basic-auth.js';
 import { signaturesEqual } from '../../signing/hmac.js';
 import type { Account } from '../../store/ports.js';
 import { lamlCallRoutes } from './call-routes.js';
 import { LamlApiError, lamlErrorHandler, sendLamlError } from './errors.js';
+import { lamlMessageRoutes } from './message-routes.js';
 
 /** SignalWire documents the first; its SDK (and Twilio's) call the second (laml.md §1.1). */
 export const LAML_PREFIXES = ['/api/laml/2010-04-01/Accounts/:accountSid', '/2010-04-01/Accounts/:accountSid'] as const;
@@ -14,6 +16,7 @@ export const LAML_PREFIXES = ['/api/laml/2010-04-01/Accounts/:accountSid', '/201
 export interface LamlApiDeps {
   readonly accounts: AccountDirectory;
   readonly calls: CallEngine;
+  readonly messages: MessageService;
 }
 
 /**
@@ -32,6 +35,7 @@ export function lamlPlugin(deps: LamlApiDeps) {
       request.lamlAccount = authenticate(deps.accounts, request);
     });
     lamlCallRoutes(instance, deps.calls);
+    lamlMessageRoutes(instance, deps.messages);
   };
 }
 

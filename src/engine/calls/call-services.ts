@@ -1,3 +1,4 @@
+import { lamlMessageSettings } from '../../domain/laml-message.js';
 import type { CallbackService } from '../../delivery/callback-service.js';
 import type { DocumentFetcher, DocumentFailure } from '../../delivery/document-fetcher.js';
 import { audioDurationMs, DEFAULT_AUDIO_MS } from '../../domain/call-far-end.js';
@@ -101,11 +102,11 @@ export function callServices(deps: CallServicesDeps): (engine: CallEngine) => Ca
           session.note('warning', `<${message.source.element}> to "${message.to || farEnd}" has no E.164 number; nothing was sent`);
           return [];
         }
-        // The messaging engine speaks Plivo's callbacks; a LaML call's message goes without one until
-        // LaML messaging has its own.
-        const callback = dialectOf(deps.dialects, call).name === 'plivo' ? message.callback : null;
-        if (message.callback && !callback) session.note('warning', `the statusCallback of <${message.source.element}> is not simulated; it gets no callback`);
+        // A LaML call's message is a LaML message: its statusCallback gets LaML's callbacks (laml.md §5.2).
+        const laml = dialectOf(deps.dialects, call).name === 'laml' ? { laml: lamlMessageSettings('outbound-call') } : {};
+        const callback = message.callback;
         const sent = await deps.messages.send({
+          ...laml,
           accountId: call.accountId,
           from: message.from || ourEnd,
           to,

@@ -6,15 +6,14 @@ import type { Clock, TimerHandle } from '../../domain/clock.js';
 import type { Attempt, Delivery } from '../../domain/delivery.js';
 import { isE164, splitDestinations } from '../../domain/phone-numbers.js';
 import { parseMessageReply } from '../../xml/plivo-message-reply.js';
+import { lamlFarEndScript, type LamlMessageSettings } from '../../domain/laml-message.js';
 import {
   allowedNext,
   countQueuedCallback,
-  inboundSmsParams,
   receivedSms,
   MessageTransitionError,
   moveMessage,
   queuedSms,
-  statusCallbackParams,
   type MessageStatus,
   type MessageType,
   type NewInboundSms,
@@ -22,6 +21,7 @@ import {
 } from '../../domain/plivo-message.js';
 import type { ResourceWrite, Store } from '../../store/ports.js';
 import { KeyedQueue } from '../keyed-queue.js';
+import { messageDialectOf } from '../messages/message-dialect.js';
 import { allResources } from '../resources.js';
 
 export const MESSAGE_RESOURCE = 'message';
@@ -37,11 +37,15 @@ export interface SendSms {
   readonly url: string | null;
   readonly method: HttpMethod;
   readonly log: boolean;
+  /** A LaML message: its settings; its callbacks are LaML's and an MMS stays `sent` (laml.md §5.2). */
+  readonly laml?: LamlMessageSettings;
 }
 
 export interface MessageFilter {
   readonly status?: MessageStatus;
   readonly direction?: 'outbound' | 'inbound';
+  readonly to?: string;
+  readonly from?: string;
 }
 
 /** The statuses a message can still move on from by itself: where `resume` looks. */
@@ -91,6 +95,7 @@ export class MessageService {
         now,
         ...(request.type ? { type: request.type } : {}),
         ...(request.mediaUrls ? { mediaUrls: request.mediaUrls } : {}),
+        ...(request.laml ? { laml: request.laml, script: lamlFarEndScript(to, request.type ?? 'sms') } : {}),
       });
       return queued.url ? countQueuedCallback(queued) : queued;
     });
@@ -112,6 +117,7 @@ export class MessageService {
    */
   async receive(input: Omit<NewInboundSms, 'uuid' | 'now'>): Promise<PlivoMessage> {
     const message = receivedSms({ ...input, uuid: randomUUID(), now: this.deps.clock.now() });
+    const dialect = messageDialectOf(message);
     this.awaitingAnswer.add(message.uuid);
     await this.deps.callbacks.commitChange({
       resources: [resourceOf(message)],
@@ -119,10 +125,10 @@ export class MessageService {
         {
           url: input.messageUrl,
           method: input.messageMethod,
-          params: inboundSmsParams(message),
-          dialect: 'plivo',
+          params: dialect.inboundParams(message),
+          dialect: dialect.signing,
           accountId: input.accountId,
-          profile: 'plivo-messaging',
+          profile: dialect.inboundProfile,
           resource: `${MESSAGE_RESOURCE}:${message.uuid}`,
         },
       ],
@@ -191,6 +197,8 @@ export class MessageService {
     const where: Record<string, string> = {};
     if (filter.status) where.status = filter.status;
     if (filter.direction) where.direction = filter.direction;
+    if (filter.to) where.to = filter.to;
+    if (filter.from) where.from = filter.from;
     const { items, total } = await this.deps.store.listResources({ type: MESSAGE_RESOURCE, accountId, where }, page);
     return { messages: items.map((item) => item.state as PlivoMessage), total };
   }
@@ -320,17 +328,18 @@ function resourceOf(message: PlivoMessage): ResourceWrite {
   return { type: MESSAGE_RESOURCE, id: message.uuid, accountId: message.accountId, state: message, updatedAt: message.updatedAt };
 }
 
+/** The status callbacks the message's latest change causes, in its dialect. */
 function callbackOf(message: PlivoMessage): EnqueueRequest[] {
-  if (!message.url) return [];
-  return [
-    {
-      url: message.url,
-      method: message.method,
-      params: statusCallbackParams(message),
-      dialect: 'plivo',
-      accountId: message.accountId,
-      profile: 'plivo-messaging',
-      resource: `${MESSAGE_RESOURCE}:${message.uuid}`,
-    },
-  ];
+  const { url } = message;
+  if (!url) return [];
+  const dialect = messageDialectOf(message);
+  return dialect.statusCallbacks(message).map((params) => ({
+    url,
+    method: message.method,
+    params,
+    dialect: dialect.signing,
+    accountId: message.accountId,
+    profile: dialect.statusProfile,
+    resource: `${MESSAGE_RESOURCE}:${message.uuid}`,
+  }));
 }
