@@ -212,7 +212,7 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
             recordings,
             devAccountId: devAccount.id,
           },
-          laml: { accounts, calls, messages },
+          laml: { accounts, calls, messages, numbers },
         });
   const retention = startRetention(store, clock, config.retentionHours, logger);
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import type { RunningApp } from '../support/app.js';
-import { signalwireClient, signedForBoth, twilioClient } from '../support/laml-sdk.js';
-import { advance, FROM, LAML_ACCOUNTS, OTHER, OTHER_TOKEN, postForm, PROJECT, refusal, TO, TOKEN } from '../support/laml-project.js';
+import { signalwireClient, signedForBoth } from '../support/laml-sdk.js';
+import { advance, FROM, laml, lamlSetUp, requestsTo, OTHER, OTHER_TOKEN, postForm, PROJECT, refusal, TO, TOKEN } from '../support/laml-project.js';
 import type { ReceivedRequest, Reply } from '../support/receiver.js';
 import { useRig } from '../support/rig.js';
 
@@ -13,20 +13,9 @@ interface Timeline {
   events: Array<{ type: string; message: string; data?: Record<string, unknown> }>;
 }
 
-async function setUp(routes: Record<string, (request: ReceivedRequest) => Reply>) {
-  const app = await rig.app({ clock: 'virtual', account: LAML_ACCOUNTS });
-  const appServer = await rig.receiver((received) => {
-    const route = routes[received.url.split('?')[0] as string];
-    return route ? { headers: { 'content-type': 'application/xml' }, ...route(received) } : { status: 200 };
-  });
-  return { app, appServer, signalwire: signalwireClient(app.url, PROJECT, TOKEN), twilio: twilioClient(app.url, PROJECT, TOKEN) };
-}
+const setUp = (routes: Record<string, (request: ReceivedRequest) => Reply> = {}) => lamlSetUp(rig, routes);
 
-const laml = (body: string): Reply => ({ status: 200, body: `<?xml version="1.0" encoding="UTF-8"?><Response>${body}</Response>` });
 
-function requestsTo(requests: readonly ReceivedRequest[], path: string): ReceivedRequest[] {
-  return requests.filter((received) => received.url.split('?')[0] === path);
-}
 
 const createRaw = (app: RunningApp, fields: Record<string, string>) => postForm(app, `/2010-04-01/Accounts/${PROJECT}/Calls.json`, fields);
 

@@ -46,7 +46,29 @@ export interface SdkMessage {
   subresourceUris: Record<string, string>;
 }
 
+/** An IncomingPhoneNumber as both SDKs show it. */
+export interface SdkNumber {
+  sid: string;
+  accountSid: string;
+  phoneNumber: string;
+  friendlyName: string;
+  voiceUrl: string | null;
+  voiceMethod: string;
+  voiceFallbackUrl: string | null;
+  statusCallback: string | null;
+  smsUrl: string | null;
+  smsMethod: string;
+  smsFallbackUrl: string | null;
+  capabilities: Record<string, boolean>;
+  dateCreated: Date;
+  uri: string;
+}
+
 export interface LamlClient {
+  incomingPhoneNumbers: ((sid: string) => { fetch(): Promise<SdkNumber>; update(params: Record<string, unknown>): Promise<SdkNumber>; remove(): Promise<boolean> }) & {
+    create(params: Record<string, unknown>): Promise<SdkNumber>;
+    list(params?: Record<string, unknown>): Promise<SdkNumber[]>;
+  };
   messages: ((sid: string) => { fetch(): Promise<SdkMessage> }) & {
     create(params: Record<string, unknown>): Promise<SdkMessage>;
     list(params?: Record<string, unknown>): Promise<SdkMessage[]>;

@@ -3,12 +3,14 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AccountDirectory } from '../../delivery/account-directory.js';
 import type { CallEngine } from '../../engine/calls/call-engine.js';
 import type { MessageService } from '../../engine/plivo/message-service.js';
+import type { Numbers } from '../../engine/plivo/numbers.js';
 import { basicCredentials } from '../basic-auth.js';
 import { signaturesEqual } from '../../signing/hmac.js';
 import type { Account } from '../../store/ports.js';
 import { lamlCallRoutes } from './call-routes.js';
 import { LamlApiError, lamlErrorHandler, sendLamlError } from './errors.js';
 import { lamlMessageRoutes } from './message-routes.js';
+import { lamlNumberRoutes } from './number-routes.js';
 
 /** SignalWire documents the first; its SDK (and Twilio's) call the second (laml.md §1.1). */
 export const LAML_PREFIXES = ['/api/laml/2010-04-01/Accounts/:accountSid', '/2010-04-01/Accounts/:accountSid'] as const;
@@ -17,6 +19,7 @@ export interface LamlApiDeps {
   readonly accounts: AccountDirectory;
   readonly calls: CallEngine;
   readonly messages: MessageService;
+  readonly numbers: Numbers;
 }
 
 /**
@@ -36,6 +39,7 @@ export function lamlPlugin(deps: LamlApiDeps) {
     });
     lamlCallRoutes(instance, deps.calls);
     lamlMessageRoutes(instance, deps.messages);
+    lamlNumberRoutes(instance, deps.numbers);
   };
 }
 

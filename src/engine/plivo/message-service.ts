@@ -4,8 +4,7 @@ import type { CallbackService, EnqueueRequest } from '../../delivery/callback-se
 import type { HttpMethod } from '../../domain/callback.js';
 import type { Clock, TimerHandle } from '../../domain/clock.js';
 import type { Attempt, Delivery } from '../../domain/delivery.js';
-import { isE164, splitDestinations } from '../../domain/phone-numbers.js';
-import { parseMessageReply } from '../../xml/plivo-message-reply.js';
+import { isE164 } from '../../domain/phone-numbers.js';
 import { lamlFarEndScript, type LamlMessageSettings } from '../../domain/laml-message.js';
 import {
   allowedNext,
@@ -164,25 +163,28 @@ export class MessageService {
       this.deps.logger.warn({ messageUuid: inbound.uuid }, 'the application’s reply to an inbound message was too long to read; nothing was sent');
       return;
     }
-    const reply = parseMessageReply(body);
+    const reply = messageDialectOf(inbound).readReply(body, inbound);
     if (!reply.ok) {
       this.deps.logger.warn({ messageUuid: inbound.uuid, reason: reply.reason }, 'the application’s reply to an inbound message was refused; nothing was sent');
       return;
     }
-    for (const message of reply.messages) {
-      const to = splitDestinations(message.dst);
-      if (!to.every(isE164)) {
-        this.deps.logger.warn({ messageUuid: inbound.uuid, dst: message.dst }, 'a <Message> of the reply has a dst that is not E.164; it was not sent');
+    for (const warning of reply.warnings) this.deps.logger.warn({ messageUuid: inbound.uuid }, warning);
+    for (const message of reply.replies) {
+      if (!message.to.every(isE164)) {
+        this.deps.logger.warn({ messageUuid: inbound.uuid, to: message.to }, 'a <Message> of the reply is to a number that is not E.164; it was not sent');
         continue;
       }
       await this.send({
         accountId: inbound.accountId,
-        from: message.src,
-        to,
+        from: message.from,
+        to: message.to,
         text: message.text,
-        url: message.callbackUrl,
-        method: message.callbackMethod,
+        type: message.type,
+        ...(message.type === 'mms' ? { mediaUrls: message.mediaUrls } : {}),
+        url: message.callback?.url ?? null,
+        method: message.callback?.method ?? 'POST',
         log: true,
+        ...(message.laml ? { laml: message.laml } : {}),
       });
     }
   }
