@@ -28,6 +28,7 @@ import { CallEngine } from './engine/calls/call-engine.js';
 import { callServices } from './engine/calls/call-services.js';
 import { lamlDialect } from './engine/calls/laml-dialect.js';
 import { plivoDialect } from './engine/calls/plivo-dialect.js';
+import { RecordingRecords } from './engine/calls/recording-records.js';
 import { Recordings } from './engine/calls/recordings.js';
 import { loadScenarioFile, Scenarios } from './engine/calls/scenarios.js';
 import { parseScenarioFile } from './api/control/scenarios.js';
@@ -212,7 +213,7 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
             recordings,
             devAccountId: devAccount.id,
           },
-          laml: { accounts, calls, messages, numbers },
+          laml: { accounts, calls, messages, numbers, recordings: { records: new RecordingRecords(store), files: recordings } },
         });
   const retention = startRetention(store, clock, config.retentionHours, logger);
 

@@ -18,9 +18,27 @@ export interface SdkCall {
   uri: string;
 }
 
+/** A recording as both SDKs show it. */
+export interface SdkRecording {
+  sid: string;
+  accountSid: string;
+  callSid: string;
+  status: string;
+  duration: string | null;
+  source: string;
+  channels: unknown;
+  dateCreated: Date;
+  uri: string;
+}
+
+interface RecordingList {
+  list(params?: Record<string, unknown>): Promise<SdkRecording[]>;
+}
+
 interface CallContext {
   fetch(): Promise<SdkCall>;
   update(params: Record<string, unknown>): Promise<SdkCall>;
+  recordings: RecordingList;
 }
 
 /** A message as both SDKs show it: their `MessageInstance`, camelCased from the JSON. */
@@ -65,6 +83,7 @@ export interface SdkNumber {
 }
 
 export interface LamlClient {
+  recordings: ((sid: string) => { fetch(): Promise<SdkRecording> }) & RecordingList;
   incomingPhoneNumbers: ((sid: string) => { fetch(): Promise<SdkNumber>; update(params: Record<string, unknown>): Promise<SdkNumber>; remove(): Promise<boolean> }) & {
     create(params: Record<string, unknown>): Promise<SdkNumber>;
     list(params?: Record<string, unknown>): Promise<SdkNumber[]>;

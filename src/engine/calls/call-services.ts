@@ -1,4 +1,5 @@
 import { lamlMessageSettings } from '../../domain/laml-message.js';
+import { RECORDING_RESOURCE, type StoredRecording } from '../../domain/recording.js';
 import type { CallbackService } from '../../delivery/callback-service.js';
 import type { DocumentFetcher, DocumentFailure } from '../../delivery/document-fetcher.js';
 import { audioDurationMs, DEFAULT_AUDIO_MS } from '../../domain/call-far-end.js';
@@ -119,9 +120,12 @@ export function callServices(deps: CallServicesDeps): (engine: CallEngine) => Ca
         return sent.map((m) => m.uuid);
       },
 
-      async saveRecording(_session, durationMs, _format, id) {
+      async saveRecording(session, durationMs, _format, id, status = 'completed') {
         const saved = await deps.recordings.save(durationMs, id);
-        return { id: saved, url: `${deps.publicUrl()}/media/recordings/${saved}.wav` };
+        const now = session.now();
+        const record: StoredRecording = { id: saved, accountId: session.call.accountId, callUuid: session.uuid, status, durationMs, startedAt: now - durationMs, updatedAt: now };
+        await deps.callbacks.commitChange({ resources: [{ type: RECORDING_RESOURCE, id: saved, accountId: record.accountId, state: record, updatedAt: now }], callbacks: [] });
+        return { id: saved, url: dialectOf(deps.dialects, session.call).recordingUrl(deps.publicUrl(), session.call.accountId, saved) };
       },
 
       dial: (session, instruction) => dialTargets(engine, services, session, instruction),
