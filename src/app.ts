@@ -28,6 +28,7 @@ import { CallEngine } from './engine/calls/call-engine.js';
 import { callServices } from './engine/calls/call-services.js';
 import { lamlDialect } from './engine/calls/laml-dialect.js';
 import { plivoDialect } from './engine/calls/plivo-dialect.js';
+import { RecordingRecords } from './engine/calls/recording-records.js';
 import { Recordings } from './engine/calls/recordings.js';
 import { CallOwnership } from './engine/calls/call-ownership.js';
 import { loadScenarioFile, Scenarios } from './engine/calls/scenarios.js';
@@ -227,7 +228,7 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
             recordings,
             devAccountId: devAccount.id,
           },
-          laml: { accounts, calls },
+          laml: { accounts, calls, messages, numbers, recordings: { records: new RecordingRecords(store), files: recordings } },
           metrics,
           ...(ownership
             ? { callLocator: { nodeId: ownership.nodeId, runs: (uuid: string) => calls.runs(uuid), remoteOwner: (uuid: string) => ownership.remoteOwner(uuid) } }

@@ -1,5 +1,6 @@
 import type { CallbackParams, HttpMethod } from './callback.js';
 import { digitsOf } from './phone-numbers.js';
+import type { LamlMessageSettings } from './laml-message.js';
 import { segmentSms, type SmsEncoding } from './sms-segments.js';
 
 /**
@@ -59,6 +60,13 @@ export function farEndScript(destination: string): FarEndScript {
 export interface PlivoMessage {
   readonly uuid: string;
   readonly accountId: string;
+  /**
+   * The front door whose callbacks the message sends; absent on Plivo's (and on messages stored before
+   * messages had one). One record serves both, as calls do (docs/adr/0010-messaging-dialects.md).
+   */
+  readonly dialect?: 'laml';
+  /** A LaML message's own settings (its direction as LaML names it, `ApiVersion`…). */
+  readonly laml?: LamlMessageSettings;
   readonly direction: 'outbound' | 'inbound';
   readonly type: MessageType;
   /** MMS only: the media sent with it (absent on messages stored before MMS was simulated). */
@@ -105,10 +113,14 @@ export interface NewOutboundSms {
   /** `mms` with its media; `sms` when left out. */
   readonly type?: MessageType;
   readonly mediaUrls?: readonly string[];
+  /** A LaML message: its settings. */
+  readonly laml?: LamlMessageSettings;
+  /** What the far end does with it, when the dialect decides otherwise than the magic numbers. */
+  readonly script?: FarEndScript;
 }
 
 export function queuedSms(input: NewOutboundSms): PlivoMessage {
-  const script = farEndScript(input.to);
+  const script = input.script ?? farEndScript(input.to);
   return freshSms(input, {
     direction: 'outbound',
     status: 'queued',
@@ -119,7 +131,7 @@ export function queuedSms(input: NewOutboundSms): PlivoMessage {
 
 /** A message as first stored: nothing has happened to it yet. */
 function freshSms(
-  input: Pick<NewOutboundSms, 'uuid' | 'accountId' | 'from' | 'to' | 'text' | 'url' | 'method' | 'log' | 'now' | 'type' | 'mediaUrls'>,
+  input: Pick<NewOutboundSms, 'uuid' | 'accountId' | 'from' | 'to' | 'text' | 'url' | 'method' | 'log' | 'now' | 'type' | 'mediaUrls' | 'laml'>,
   state: Pick<PlivoMessage, 'direction' | 'status' | 'script' | 'next'>,
 ): PlivoMessage {
   const type = input.type ?? 'sms';
@@ -127,6 +139,7 @@ function freshSms(
   return {
     uuid: input.uuid,
     accountId: input.accountId,
+    ...(input.laml ? { dialect: 'laml' as const, laml: input.laml } : {}),
     direction: state.direction,
     type,
     ...(type === 'mms' ? { mediaUrls: input.mediaUrls ?? [] } : {}),
@@ -289,6 +302,8 @@ export interface NewInboundSms {
   readonly now: number;
   readonly type?: MessageType;
   readonly mediaUrls?: readonly string[];
+  /** A message to a LaML-routed number: its settings. */
+  readonly laml?: LamlMessageSettings;
 }
 
 /** A message from a phone to one of the account's numbers, on its way to the application's message_url. */

@@ -174,7 +174,7 @@ function spokenText(element: XmlElement): string {
 }
 
 /** Plain text, or the `<Body>` nouns joined (laml.md §5.3). */
-function messageText(element: XmlElement): string {
+export function messageText(element: XmlElement): string {
   const bodies = element.children.filter((child) => child.name === 'Body').map((child) => child.text);
   return (bodies.length > 0 ? bodies.join('') : element.text).trim();
 }
@@ -184,7 +184,7 @@ function inputKinds(value: string): InputKind[] {
 }
 
 /** A URL relative to the document becomes absolute; an absolute one (fragment included) is kept as written. */
-function resolveAgainst(documentUrl: string): (url: string) => string {
+export function resolveAgainst(documentUrl: string): (url: string) => string {
   return (url) => {
     if (/^[a-z][a-z0-9+.-]*:/i.test(url)) return url;
     try {

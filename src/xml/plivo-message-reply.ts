@@ -1,5 +1,6 @@
 import type { HttpMethod } from '../domain/callback.js';
-import { parseXml, XmlSyntaxError, type XmlElement } from './element-tree.js';
+import type { XmlElement } from './element-tree.js';
+import { replyRoot } from './reply-root.js';
 
 /** One `<Message>` of an application's reply to an inbound SMS. */
 export interface ReplyMessage {
@@ -21,15 +22,10 @@ const MESSAGE_ATTRIBUTES = new Set(['src', 'dst', 'type', 'callbackUrl', 'callba
  * refused with the line and column of what is wrong.
  */
 export function parseMessageReply(body: string): MessageReply {
-  if (body.trim() === '') return { ok: true, messages: [] };
-  let root: XmlElement;
-  try {
-    root = parseXml(body);
-  } catch (error) {
-    if (error instanceof XmlSyntaxError) return { ok: false, reason: `the reply is not well-formed XML: ${error.message}` };
-    throw error;
-  }
-  if (root.name !== 'Response') return refuse(root, `the root element must be <Response>, not <${root.name}>`);
+  const read = replyRoot(body);
+  if (!read.ok) return read;
+  const root = read.root;
+  if (!root) return { ok: true, messages: [] };
   const messages: ReplyMessage[] = [];
   for (const element of root.children) {
     if (element.name !== 'Message') return refuse(element, `<${element.name}> is not allowed in a reply to a message; only <Message> is`);

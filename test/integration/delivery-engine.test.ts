@@ -131,7 +131,7 @@ describe('retries on the virtual clock', () => {
 });
 
 describe('document callbacks', () => {
-  it('retries a 5xx answer URL twice under #rc=2&rp=5xx&rt=200, then uses the fallback', async () => {
+  it('retries a 5xx answer URL twice under #rc=2&rp=5xx&rt=2000, then uses the fallback', async () => {
     const app = await rig.app();
     const answer = await receiver((_request, index) => ({ status: 500, delayMs: index === 0 ? 120 : 0 }));
     const fallback = await receiver(() => ({ status: 200, body: '<Response><Speak>fallback</Speak></Response>', headers: { 'content-type': 'text/xml' } }));
@@ -140,7 +140,7 @@ describe('document callbacks', () => {
       accountId: app.app.devAccount.id,
       dialect: 'plivo',
       profile: 'plivo-voice',
-      target: { url: answer.url('/answer#rc=2&rp=5xx&rt=200'), method: 'POST' },
+      target: { url: answer.url('/answer#rc=2&rp=5xx&rt=2000'), method: 'POST' },
       fallback: { url: fallback.url('/fallback'), method: 'POST' },
       params: { CallUUID: 'c1', Event: 'StartApp' },
     });
@@ -151,8 +151,8 @@ describe('document callbacks', () => {
     const detail = (await app.control<DeliveryDetail>('GET', `/deliveries/${result.ok ? result.targetFailure?.deliveryId : ''}`)).body;
     expect(detail.status).toBe('failed');
     expect(detail.attempts.map((a) => a.outcome.kind)).toEqual(['http-status', 'http-status', 'http-status']);
+    // The slow first answer came inside rt, so it is a 500 like the others, not a read timeout.
     expect(detail.attempts[0]?.durationMs).toBeGreaterThanOrEqual(100);
-    expect(detail.attempts[0]?.durationMs).toBeLessThan(200);
     expect(fallback.requests[0]?.params).toEqual({ CallUUID: 'c1', Event: 'StartApp' });
   });
 

@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import type { RunningApp } from '../support/app.js';
-import { signalwireClient, signedForBoth, twilioClient, type SdkError } from '../support/laml-sdk.js';
+import { signalwireClient, signedForBoth } from '../support/laml-sdk.js';
+import { advance, FROM, laml, lamlSetUp, requestsTo, OTHER, OTHER_TOKEN, postForm, PROJECT, refusal, TO, TOKEN } from '../support/laml-project.js';
 import type { ReceivedRequest, Reply } from '../support/receiver.js';
 import { useRig } from '../support/rig.js';
-
-const PROJECT = 'b3877c40-da60-4998-90ad-b792e98472af';
-const TOKEN = 'PSKlamltokenlamltokenlamltoken0001';
-const OTHER = '6bfbbe86-a901-4197-8759-2a0de1fa319d';
-const OTHER_TOKEN = 'PSKothertokenothertokenothertoken01';
-const FROM = '+14155550100';
-const TO = '+14155550199';
 
 const rig = useRig();
 
@@ -19,42 +13,11 @@ interface Timeline {
   events: Array<{ type: string; message: string; data?: Record<string, unknown> }>;
 }
 
-async function setUp(routes: Record<string, (request: ReceivedRequest) => Reply>) {
-  const app = await rig.app({ clock: 'virtual', account: [`${PROJECT}:${TOKEN}`, `${OTHER}:${OTHER_TOKEN}`] });
-  const appServer = await rig.receiver((received) => {
-    const route = routes[received.url.split('?')[0] as string];
-    return route ? { headers: { 'content-type': 'application/xml' }, ...route(received) } : { status: 200 };
-  });
-  return { app, appServer, signalwire: signalwireClient(app.url, PROJECT, TOKEN), twilio: twilioClient(app.url, PROJECT, TOKEN) };
-}
+const setUp = (routes: Record<string, (request: ReceivedRequest) => Reply> = {}) => lamlSetUp(rig, routes);
 
-const laml = (body: string): Reply => ({ status: 200, body: `<?xml version="1.0" encoding="UTF-8"?><Response>${body}</Response>` });
 
-async function advance(app: RunningApp, ms: number): Promise<void> {
-  expect((await app.control('POST', '/clock/advance', { ms })).status).toBe(200);
-}
 
-function requestsTo(requests: readonly ReceivedRequest[], path: string): ReceivedRequest[] {
-  return requests.filter((received) => received.url.split('?')[0] === path);
-}
-
-async function createRaw(app: RunningApp, fields: Record<string, string>): Promise<{ status: number; body: unknown }> {
-  const response = await request(`${app.url}/2010-04-01/Accounts/${PROJECT}/Calls.json`, {
-    method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`${PROJECT}:${TOKEN}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(fields).toString(),
-  });
-  return { status: response.statusCode, body: await response.body.json() };
-}
-
-async function refusal(promise: Promise<unknown>): Promise<SdkError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as SdkError;
-  }
-  throw new Error('expected the request to be refused');
-}
+const createRaw = (app: RunningApp, fields: Record<string, string>) => postForm(app, `/2010-04-01/Accounts/${PROJECT}/Calls.json`, fields);
 
 describe('LaML calls', () => {
   it('runs Gather → Dial → Record for the SignalWire SDK, with every requested status callback in order and every webhook signed', async () => {

@@ -18,12 +18,81 @@ export interface SdkCall {
   uri: string;
 }
 
+/** A recording as both SDKs show it. */
+export interface SdkRecording {
+  sid: string;
+  accountSid: string;
+  callSid: string;
+  status: string;
+  duration: string | null;
+  source: string;
+  channels: unknown;
+  dateCreated: Date;
+  uri: string;
+}
+
+interface RecordingList {
+  list(params?: Record<string, unknown>): Promise<SdkRecording[]>;
+}
+
 interface CallContext {
   fetch(): Promise<SdkCall>;
   update(params: Record<string, unknown>): Promise<SdkCall>;
+  recordings: RecordingList;
+}
+
+/** A message as both SDKs show it: their `MessageInstance`, camelCased from the JSON. */
+export interface SdkMessage {
+  sid: string;
+  accountSid: string;
+  status: string;
+  direction: string;
+  to: string;
+  from: string;
+  body: string;
+  numSegments: unknown;
+  numMedia: unknown;
+  price: unknown;
+  priceUnit: string;
+  errorCode: unknown;
+  errorMessage: string | null;
+  dateCreated: Date;
+  dateSent: Date | null;
+  dateUpdated: Date;
+  apiVersion: string;
+  uri: string;
+  subresourceUris: Record<string, string>;
+}
+
+/** An IncomingPhoneNumber as both SDKs show it. */
+export interface SdkNumber {
+  sid: string;
+  accountSid: string;
+  phoneNumber: string;
+  friendlyName: string;
+  voiceUrl: string | null;
+  voiceMethod: string;
+  voiceFallbackUrl: string | null;
+  statusCallback: string | null;
+  smsUrl: string | null;
+  smsMethod: string;
+  smsFallbackUrl: string | null;
+  capabilities: Record<string, boolean>;
+  dateCreated: Date;
+  uri: string;
 }
 
 export interface LamlClient {
+  recordings: ((sid: string) => { fetch(): Promise<SdkRecording> }) & RecordingList;
+  incomingPhoneNumbers: ((sid: string) => { fetch(): Promise<SdkNumber>; update(params: Record<string, unknown>): Promise<SdkNumber>; remove(): Promise<boolean> }) & {
+    create(params: Record<string, unknown>): Promise<SdkNumber>;
+    list(params?: Record<string, unknown>): Promise<SdkNumber[]>;
+  };
+  messages: ((sid: string) => { fetch(): Promise<SdkMessage> }) & {
+    create(params: Record<string, unknown>): Promise<SdkMessage>;
+    list(params?: Record<string, unknown>): Promise<SdkMessage[]>;
+    page(params?: Record<string, unknown>): Promise<{ instances: SdkMessage[]; nextPageUrl?: string }>;
+  };
   calls: ((sid: string) => CallContext) & {
     create(params: Record<string, unknown>): Promise<SdkCall>;
     list(params?: Record<string, unknown>): Promise<SdkCall[]>;

@@ -158,20 +158,20 @@ export function callRoutes(deps: ServerDeps): ControlRoute[] {
       operationId: 'receiveCall',
       tag: 'calls',
       summary: 'A phone calls a number',
-      description: 'Routes the call to the number’s application (or the account’s default number application) and requests its answer_url as Plivo would.',
+      description: 'Routes the call to the number’s application (or the account’s default number application) and requests its answer_url as Plivo would; a LaML-routed number’s call requests its VoiceUrl as SignalWire would.',
       body: z.strictObject({
         from: z.string().regex(E164, 'an E.164 number').describe('The phone calling.'),
         to: z.string().regex(E164, 'an E.164 number').describe('A number an account rents.'),
       }),
       responses: {
-        202: { description: 'The call rings; its answer_url is being requested.', schema: callStateSchema.extend({ appId: z.string() }) },
+        202: { description: 'The call rings; its answer_url is being requested.', schema: callStateSchema.extend({ appId: z.string().nullable().describe('The Plivo application; null for a LaML-routed number.'), dialect: z.enum(['plivo', 'laml']), answerUrl: z.string() }) },
         404: { description: 'No account rents the number.', schema: apiErrorSchema },
         409: { description: 'The number has no application with an answer_url.', schema: apiErrorSchema },
       },
       async handler({ body }, reply) {
-        const { call, application } = await plivo.inboundCalls.receive(body);
+        const { call, appId, dialect, answerUrl } = await plivo.inboundCalls.receive(body);
         void reply.code(202);
-        return { ...callState(call), appId: application.appId };
+        return { ...callState(call), appId, dialect, answerUrl };
       },
     }),
   ];

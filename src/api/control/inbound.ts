@@ -15,8 +15,9 @@ export const inboundMessageSchema = z.strictObject({
 export const inboundMessageResultSchema = z.object({
   messageUuid: z.string(),
   accountId: z.string(),
-  appId: z.string(),
-  messageUrl: z.string(),
+  appId: z.string().nullable().describe('The Plivo application; null for a LaML-routed number.'),
+  dialect: z.enum(['plivo', 'laml']),
+  messageUrl: z.string().describe('The message_url (Plivo) or SmsUrl (LaML) requested.'),
 });
 
 /** The far end sending in: an SMS from a phone to one of the accounts' numbers. */
@@ -31,15 +32,15 @@ export function inboundRoutes(deps: ServerDeps): ControlRoute[] {
       tag: 'messages',
       summary: 'An SMS arrives at a number',
       description:
-        'Routes it to the number’s application (or the account’s default number application) and requests its message_url as Plivo would. A 2xx answer holding <Response><Message …> elements sends them as outbound messages.',
+        'Routes it to the number’s application (or the account’s default number application) and requests its message_url as Plivo would, or, for a LaML-routed number, its SmsUrl as SignalWire would. A 2xx answer holding <Response><Message …> elements sends them as outbound messages.',
       body: inboundMessageSchema,
       responses: {
         202: { description: 'Received; the request to message_url is queued.', schema: inboundMessageResultSchema },
         404: { description: 'No account rents the number.', schema: apiErrorSchema },
-        409: { description: 'The number has no application with a message_url.', schema: apiErrorSchema },
+        409: { description: 'The number has no application with a message_url (LaML: no SmsUrl).', schema: apiErrorSchema },
       },
       async handler({ body }, reply) {
-        const { message, application } = await plivo.inbound.receive({
+        const { message, appId, dialect, messageUrl } = await plivo.inbound.receive({
           from: body.from,
           to: body.to,
           text: body.text,
@@ -47,7 +48,7 @@ export function inboundRoutes(deps: ServerDeps): ControlRoute[] {
           ...(body.mediaUrls ? { mediaUrls: body.mediaUrls } : {}),
         });
         void reply.code(202);
-        return { messageUuid: message.uuid, accountId: message.accountId, appId: application.appId, messageUrl: application.messageUrl };
+        return { messageUuid: message.uuid, accountId: message.accountId, appId, dialect, messageUrl };
       },
     }),
   ];

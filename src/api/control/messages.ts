@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LAML_SMS_ERROR_CODES } from '../../domain/laml-message.js';
 import { MessageTransitionError, SMS_ERROR_CODES, type PlivoMessage } from '../../domain/plivo-message.js';
 import { MESSAGE_RESOURCE } from '../../engine/plivo/message-service.js';
 import { ApiError } from '../errors.js';
@@ -11,9 +12,11 @@ export const messageStatusInputSchema = z.strictObject({
   errorCode: z
     .number()
     .int()
-    .refine((code) => SMS_ERROR_CODES[code] !== undefined, { message: `not a documented SMS error code (${Object.keys(SMS_ERROR_CODES).join(', ')})` })
+    .refine((code) => SMS_ERROR_CODES[code] !== undefined || LAML_SMS_ERROR_CODES[code] !== undefined, {
+      message: `not a documented SMS error code (Plivo ${Object.keys(SMS_ERROR_CODES).join(', ')}; LaML ${Object.keys(LAML_SMS_ERROR_CODES).join(', ')})`,
+    })
     .optional()
-    .describe('Plivo SMS error code for undelivered or failed; the number’s own (or 1000) when left out.'),
+    .describe('Error code for undelivered or failed: Plivo’s (a LaML message reports the LaML code that means the same) or LaML’s 300xx; the number’s own (or 1000) when left out.'),
 });
 
 export const messageStateSchema = z.object({
@@ -105,7 +108,7 @@ export function messageRoutes(deps: ServerDeps): ControlRoute[] {
       path: '/messages/:uuid/status',
       operationId: 'setMessageStatus',
       tag: 'messages',
-      summary: 'Move a Plivo message as the far end would',
+      summary: 'Move a Plivo or LaML message as the far end would',
       description:
         'Changes the message now and sends its status callbacks (one per status passed through). The far end’s own script for the message stops there.',
       params: uuidParams,
@@ -133,7 +136,7 @@ export function messageRoutes(deps: ServerDeps): ControlRoute[] {
 }
 
 function notFound(uuid: string): ApiError {
-  return new ApiError(404, 'not_found', `message ${uuid} not found`, 'uuid', 'use a message_uuid from POST /v1/Account/{auth_id}/Message/');
+  return new ApiError(404, 'not_found', `message ${uuid} not found`, 'uuid', 'use a message_uuid from POST /v1/Account/{auth_id}/Message/ or a sid from POST …/Messages.json');
 }
 
 /** The documented message shape is the stored one, checked at compile time. */

@@ -5,10 +5,7 @@ import type { CallEngine } from '../../engine/calls/call-engine.js';
 import { accountOf } from './context.js';
 import { parseCreateCall, statusFilter } from './call-input.js';
 import { LamlApiError, notFound } from './errors.js';
-import { formOf, listPage, optional, pageOf, target } from './params.js';
-
-/** `Calls/{sid}` and `Calls/{sid}.json` alike (laml.md §1.1: the suffix is optional). */
-const sidOf = (raw: string): string => raw.replace(/\.json$/, '');
+import { formOf, listPage, optional, pageOf, sidOf, target } from './params.js';
 
 /**
  * LaML calls (laml.md §1.2): create with `Url` or an inline document, fetch, list, and update a live

@@ -85,3 +85,6 @@ export function listPage(path: string, page: { page: number; pageSize: number; t
     end: Math.max(start, start + page.count - 1),
   };
 }
+
+/** `Calls/{sid}` and `Calls/{sid}.json` alike (laml.md §1.1: the suffix is optional). */
+export const sidOf = (raw: string): string => raw.replace(/\.json$/, '');

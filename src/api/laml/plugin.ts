@@ -2,11 +2,18 @@ import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AccountDirectory } from '../../delivery/account-directory.js';
 import type { CallEngine } from '../../engine/calls/call-engine.js';
+import type { MessageService } from '../../engine/plivo/message-service.js';
+import type { Numbers } from '../../engine/plivo/numbers.js';
 import { basicCredentials } from '../basic-auth.js';
 import { signaturesEqual } from '../../signing/hmac.js';
 import type { Account } from '../../store/ports.js';
 import { lamlCallRoutes } from './call-routes.js';
 import { LamlApiError, lamlErrorHandler, sendLamlError } from './errors.js';
+import { lamlMessageRoutes } from './message-routes.js';
+import { lamlNumberRoutes } from './number-routes.js';
+import { isRecordingMedia, lamlRecordingRoutes } from './recording-routes.js';
+import type { RecordingRecords } from '../../engine/calls/recording-records.js';
+import type { Recordings } from '../../engine/calls/recordings.js';
 
 /** SignalWire documents the first; its SDK (and Twilio's) call the second (laml.md §1.1). */
 export const LAML_PREFIXES = ['/api/laml/2010-04-01/Accounts/:accountSid', '/2010-04-01/Accounts/:accountSid'] as const;
@@ -14,6 +21,9 @@ export const LAML_PREFIXES = ['/api/laml/2010-04-01/Accounts/:accountSid', '/201
 export interface LamlApiDeps {
   readonly accounts: AccountDirectory;
   readonly calls: CallEngine;
+  readonly messages: MessageService;
+  readonly numbers: Numbers;
+  readonly recordings: { readonly records: RecordingRecords; readonly files: Recordings };
 }
 
 /**
@@ -29,9 +39,13 @@ export function lamlPlugin(deps: LamlApiDeps) {
     instance.setNotFoundHandler((request, reply) => sendLamlError(reply, new LamlApiError(404, 20404, `The requested resource ${request.url.split('?')[0]} was not found`)));
     instance.decorateRequest('lamlAccount', undefined);
     instance.addHook('onRequest', async (request) => {
+      if (isRecordingMedia(request)) return;
       request.lamlAccount = authenticate(deps.accounts, request);
     });
     lamlCallRoutes(instance, deps.calls);
+    lamlMessageRoutes(instance, deps.messages);
+    lamlNumberRoutes(instance, deps.numbers);
+    lamlRecordingRoutes(instance, { ...deps.recordings, calls: deps.calls });
   };
 }
 

@@ -1,3 +1,5 @@
+import { lamlMessageSettings } from '../../domain/laml-message.js';
+import { RECORDING_RESOURCE, type StoredRecording } from '../../domain/recording.js';
 import type { CallbackService } from '../../delivery/callback-service.js';
 import type { DocumentFetcher, DocumentFailure } from '../../delivery/document-fetcher.js';
 import { audioDurationMs, DEFAULT_AUDIO_MS } from '../../domain/call-far-end.js';
@@ -101,11 +103,11 @@ export function callServices(deps: CallServicesDeps): (engine: CallEngine) => Ca
           session.note('warning', `<${message.source.element}> to "${message.to || farEnd}" has no E.164 number; nothing was sent`);
           return [];
         }
-        // The messaging engine speaks Plivo's callbacks; a LaML call's message goes without one until
-        // LaML messaging has its own.
-        const callback = dialectOf(deps.dialects, call).name === 'plivo' ? message.callback : null;
-        if (message.callback && !callback) session.note('warning', `the statusCallback of <${message.source.element}> is not simulated; it gets no callback`);
+        // A LaML call's message is a LaML message: its statusCallback gets LaML's callbacks (laml.md §5.2).
+        const laml = dialectOf(deps.dialects, call).name === 'laml' ? { laml: lamlMessageSettings('outbound-call') } : {};
+        const callback = message.callback;
         const sent = await deps.messages.send({
+          ...laml,
           accountId: call.accountId,
           from: message.from || ourEnd,
           to,
@@ -118,9 +120,12 @@ export function callServices(deps: CallServicesDeps): (engine: CallEngine) => Ca
         return sent.map((m) => m.uuid);
       },
 
-      async saveRecording(_session, durationMs, _format, id) {
+      async saveRecording(session, durationMs, _format, id, status = 'completed') {
         const saved = await deps.recordings.save(durationMs, id);
-        return { id: saved, url: `${deps.publicUrl()}/media/recordings/${saved}.wav` };
+        const now = session.now();
+        const record: StoredRecording = { id: saved, accountId: session.call.accountId, callUuid: session.uuid, status, durationMs, startedAt: now - durationMs, updatedAt: now };
+        await deps.callbacks.commitChange({ resources: [{ type: RECORDING_RESOURCE, id: saved, accountId: record.accountId, state: record, updatedAt: now }], callbacks: [] });
+        return { id: saved, url: dialectOf(deps.dialects, session.call).recordingUrl(deps.publicUrl(), session.call.accountId, saved) };
       },
 
       dial: (session, instruction) => dialTargets(engine, services, session, instruction),

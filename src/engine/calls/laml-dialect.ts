@@ -1,5 +1,6 @@
 import type { DocumentFailure } from '../../delivery/document-fetcher.js';
 import { lamlStatusCallback } from '../../domain/laml-call.js';
+import { lamlRecordingPath } from '../../domain/laml-recording.js';
 import { readLamlDocument } from '../../xml/laml-instructions.js';
 import { lamlVoiceParams } from './laml-voice-params.js';
 import { documentFailureHangup, type VoiceDialect } from './voice-dialect.js';
@@ -15,6 +16,8 @@ export const lamlDialect: VoiceDialect = {
   documentProfile: 'laml-document',
   notificationProfile: 'laml-status',
   params: lamlVoiceParams,
+  // The Recordings resource, which serves the WAV without credentials, as SignalWire's media (laml.md §1.4).
+  recordingUrl: (publicUrl, accountId, recordingId) => `${publicUrl}${lamlRecordingPath(accountId, recordingId)}`,
 
   readDocument(body, documentUrl) {
     const read = readLamlDocument(body, documentUrl);

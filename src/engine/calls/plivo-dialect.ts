@@ -13,6 +13,7 @@ export const plivoDialect: VoiceDialect = {
   documentProfile: 'plivo-voice',
   notificationProfile: 'plivo-voice',
   params: plivoVoiceParams,
+  recordingUrl: (publicUrl, _accountId, recordingId) => `${publicUrl}/media/recordings/${recordingId}.wav`,
 
   readDocument(body) {
     const read = readPlivoDocument(body);

@@ -96,8 +96,11 @@ export interface CallServices {
   audioDurationMs(session: CallSession, url: string): Promise<number>;
   /** `from`/`to` may be '' (LaML `<Sms>`): this call's own number and its far end. */
   sendMessage(session: CallSession, message: SendMessageInstruction): Promise<string[]>;
-  /** Store a recording as real audio; `id` to fill one announced earlier. */
-  saveRecording(session: CallSession, durationMs: number, format: 'mp3' | 'wav', id?: string): Promise<{ id: string; url: string }>;
+  /**
+   * Store a recording as real audio, with its record; `id` to fill one announced earlier. `in-progress`
+   * announces a recording that goes on in the background (whole-call).
+   */
+  saveRecording(session: CallSession, durationMs: number, format: 'mp3' | 'wav', id?: string, status?: 'in-progress' | 'completed'): Promise<{ id: string; url: string }>;
   /** Ring the targets of a Dial from this call; resolves when the bridge ends. */
   dial(session: CallSession, request: DialInstruction): Promise<DialResult>;
   /** Null when the room is full (the call carries on). */

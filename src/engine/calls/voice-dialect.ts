@@ -35,6 +35,8 @@ export interface VoiceDialect {
   readonly notificationProfile: PolicyProfile;
   /** What each element's request carries. */
   readonly params: VoiceParams;
+  /** Where the app downloads a recording (`RecordUrl`, `RecordingUrl`). */
+  recordingUrl(publicUrl: string, accountId: string, recordingId: string): string;
   /** Parse and check a document; `documentUrl` is where it came from (relative URLs, default actions). */
   readDocument(body: string, documentUrl: string): ReadDocument;
   /** What the fallback request adds, from how the first URL failed (LaML `ErrorCode`, `ErrorUrl`). */

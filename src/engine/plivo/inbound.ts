@@ -1,4 +1,7 @@
 import { InputError } from '../../domain/errors.js';
+import { LAML_API_VERSION } from '../../domain/laml-call.js';
+import { lamlMessageSettings } from '../../domain/laml-message.js';
+import { e164Of } from '../../domain/laml-number.js';
 import { digitsOf } from '../../domain/phone-numbers.js';
 import type { MessageType, PlivoMessage } from '../../domain/plivo-message.js';
 import type { Applications, PlivoApplication } from './applications.js';
@@ -25,10 +28,30 @@ export interface IncomingSms {
 export class InboundSms {
   constructor(private readonly deps: { readonly numbers: Numbers; readonly applications: Applications; readonly messages: MessageService }) {}
 
-  /** Throws InputError: 404 when nobody rents `to`, 409 when it leads to no message_url. */
-  async receive(sms: IncomingSms): Promise<{ readonly message: PlivoMessage; readonly application: PlivoApplication & { readonly messageUrl: string } }> {
+  /**
+   * Throws InputError: 404 when nobody rents `to`, 409 when it leads to no message_url (a LaML-routed
+   * number: no SmsUrl).
+   */
+  async receive(sms: IncomingSms): Promise<InboundRoute & { readonly message: PlivoMessage; readonly messageUrl: string }> {
     const { messages } = this.deps;
-    const { number, application } = await routeToApplication(this.deps, sms.to);
+    const number = await rentedNumber(this.deps.numbers, sms.to);
+    const content = { from: digitsOf(sms.from), to: number.number, text: sms.text, type: sms.type, ...(sms.type === 'mms' ? { mediaUrls: sms.mediaUrls ?? [] } : {}) };
+    if (number.laml) {
+      const smsUrl = number.laml.smsUrl;
+      if (!smsUrl) throw new InputError(`${e164Of(number.number)} has no SmsUrl`, 'to', 'set its SmsUrl with POST …/IncomingPhoneNumbers/{sid}.json', 409, 'no_sms_url');
+      // LaML messages are shown with a +, as the SignalWire sender and recipient are (laml.md §1.1).
+      const message = await messages.receive({
+        ...content,
+        from: e164Of(content.from),
+        to: e164Of(number.number),
+        accountId: number.accountId,
+        messageUrl: smsUrl.url,
+        messageMethod: smsUrl.method,
+        laml: lamlMessageSettings('inbound'),
+      });
+      return { message, dialect: 'laml', appId: null, messageUrl: smsUrl.url };
+    }
+    const application = await applicationOf(this.deps.applications, number);
     const messageUrl = application?.messageUrl;
     if (!application || !messageUrl) {
       throw new InputError(
@@ -39,34 +62,30 @@ export class InboundSms {
         'no_message_url',
       );
     }
-    const message = await messages.receive({
-      accountId: number.accountId,
-      from: digitsOf(sms.from),
-      to: number.number,
-      text: sms.text,
-      messageUrl,
-      messageMethod: application.messageMethod,
-      type: sms.type,
-      ...(sms.type === 'mms' ? { mediaUrls: sms.mediaUrls ?? [] } : {}),
-    });
-    return { message, application: { ...application, messageUrl } };
+    const message = await messages.receive({ ...content, accountId: number.accountId, messageUrl, messageMethod: application.messageMethod });
+    return { message, dialect: 'plivo', appId: application.appId, messageUrl };
   }
 }
 
-/**
- * The number an account rents and the application it leads to (its own, or the account's default
- * number application). Throws InputError 404 when nobody rents `to`.
- */
-async function routeToApplication(
-  deps: { readonly numbers: Numbers; readonly applications: Applications },
-  to: string,
-): Promise<{ readonly number: PlivoNumber; readonly application: PlivoApplication | null }> {
-  const number = await deps.numbers.find(to);
+/** Where inbound traffic went: a Plivo application, or a LaML-routed number's own URLs. */
+export interface InboundRoute {
+  readonly dialect: 'plivo' | 'laml';
+  /** The Plivo application; null for a LaML-routed number. */
+  readonly appId: string | null;
+}
+
+/** The number, whoever rents it. Throws InputError 404 when nobody does. */
+async function rentedNumber(numbers: Numbers, to: string): Promise<PlivoNumber> {
+  const number = await numbers.find(to);
   if (!number) {
-    throw new InputError(`no account rents ${to}`, 'to', 'rent it with POST /hookline/v1/numbers or POST /v1/Account/{auth_id}/PhoneNumber/{number}/', 404, 'not_found');
+    throw new InputError(`no account rents ${to}`, 'to', 'rent it with POST /hookline/v1/numbers, POST /v1/Account/{auth_id}/PhoneNumber/{number}/ or POST …/IncomingPhoneNumbers.json', 404, 'not_found');
   }
-  const application = number.appId ? await deps.applications.get(number.accountId, number.appId) : await deps.applications.defaultNumberApp(number.accountId);
-  return { number, application };
+  return number;
+}
+
+/** The application a Plivo-routed number leads to: its own, or the account's default number application. */
+function applicationOf(applications: Applications, number: PlivoNumber): Promise<PlivoApplication | null> {
+  return number.appId ? applications.get(number.accountId, number.appId) : applications.defaultNumberApp(number.accountId);
 }
 
 /**
@@ -78,9 +97,31 @@ export class InboundCalls {
     private readonly deps: { readonly numbers: Numbers; readonly applications: Applications; readonly calls: CallEngine; readonly accounts: AccountDirectory },
   ) {}
 
-  /** Throws InputError: 404 when nobody rents `to`, 409 when it leads to no answer_url. */
-  async receive(call: { readonly from: string; readonly to: string }): Promise<{ readonly call: PlivoCall; readonly application: PlivoApplication & { readonly answerUrl: string } }> {
-    const { number, application } = await routeToApplication(this.deps, call.to);
+  /**
+   * Throws InputError: 404 when nobody rents `to`, 409 when it leads to no answer_url (a LaML-routed
+   * number: no VoiceUrl).
+   */
+  async receive(call: { readonly from: string; readonly to: string }): Promise<InboundRoute & { readonly call: PlivoCall; readonly answerUrl: string }> {
+    const number = await rentedNumber(this.deps.numbers, call.to);
+    const account = this.deps.accounts.get(number.accountId);
+    const parties = { accountId: number.accountId, parentAuthId: account?.parentId ?? number.accountId };
+    if (number.laml) {
+      const { voiceUrl, voiceFallbackUrl, statusCallback } = number.laml;
+      if (!voiceUrl) throw new InputError(`${e164Of(number.number)} has no VoiceUrl`, 'to', 'set its VoiceUrl with POST …/IncomingPhoneNumbers/{sid}.json', 409, 'no_voice_url');
+      const started = await this.deps.calls.receive({
+        ...parties,
+        from: e164Of(digitsOf(call.from)),
+        to: e164Of(number.number),
+        answerUrl: voiceUrl,
+        fallbackUrl: voiceFallbackUrl,
+        hangupUrl: null,
+        dialect: 'laml',
+        // The number's StatusCallback hears of the end of each call (laml.md §1.5).
+        laml: { statusCallback, statusCallbackEvents: ['completed'], nextSequenceNumber: 0, apiVersion: LAML_API_VERSION },
+      });
+      return { call: started, dialect: 'laml', appId: null, answerUrl: voiceUrl.url };
+    }
+    const application = await applicationOf(this.deps.applications, number);
     const answerUrl = application?.answerUrl;
     if (!application || !answerUrl) {
       throw new InputError(
@@ -91,16 +132,14 @@ export class InboundCalls {
         'no_answer_url',
       );
     }
-    const account = this.deps.accounts.get(number.accountId);
     const started = await this.deps.calls.receive({
-      accountId: number.accountId,
-      parentAuthId: account?.parentId ?? number.accountId,
+      ...parties,
       from: digitsOf(call.from),
       to: number.number,
       answerUrl: { url: answerUrl, method: application.answerMethod },
       fallbackUrl: application.fallbackAnswerUrl ? { url: application.fallbackAnswerUrl, method: application.fallbackMethod } : null,
       hangupUrl: { url: application.hangupUrl ?? answerUrl, method: application.hangupUrl ? application.hangupMethod : application.answerMethod },
     });
-    return { call: started, application: { ...application, answerUrl } };
+    return { call: started, dialect: 'plivo', appId: application.appId, answerUrl };
   }
 }

@@ -4,17 +4,15 @@ import type { CallbackService, EnqueueRequest } from '../../delivery/callback-se
 import type { HttpMethod } from '../../domain/callback.js';
 import type { Clock, TimerHandle } from '../../domain/clock.js';
 import type { Attempt, Delivery } from '../../domain/delivery.js';
-import { isE164, splitDestinations } from '../../domain/phone-numbers.js';
-import { parseMessageReply } from '../../xml/plivo-message-reply.js';
+import { isE164 } from '../../domain/phone-numbers.js';
+import { lamlFarEndScript, type LamlMessageSettings } from '../../domain/laml-message.js';
 import {
   allowedNext,
   countQueuedCallback,
-  inboundSmsParams,
   receivedSms,
   MessageTransitionError,
   moveMessage,
   queuedSms,
-  statusCallbackParams,
   type MessageStatus,
   type MessageType,
   type NewInboundSms,
@@ -22,6 +20,7 @@ import {
 } from '../../domain/plivo-message.js';
 import type { ResourceWrite, Store } from '../../store/ports.js';
 import { KeyedQueue } from '../keyed-queue.js';
+import { messageDialectOf } from '../messages/message-dialect.js';
 import { allResources } from '../resources.js';
 
 export const MESSAGE_RESOURCE = 'message';
@@ -37,11 +36,15 @@ export interface SendSms {
   readonly url: string | null;
   readonly method: HttpMethod;
   readonly log: boolean;
+  /** A LaML message: its settings; its callbacks are LaML's and an MMS stays `sent` (laml.md §5.2). */
+  readonly laml?: LamlMessageSettings;
 }
 
 export interface MessageFilter {
   readonly status?: MessageStatus;
   readonly direction?: 'outbound' | 'inbound';
+  readonly to?: string;
+  readonly from?: string;
 }
 
 /** The statuses a message can still move on from by itself: where `resume` looks. */
@@ -91,6 +94,7 @@ export class MessageService {
         now,
         ...(request.type ? { type: request.type } : {}),
         ...(request.mediaUrls ? { mediaUrls: request.mediaUrls } : {}),
+        ...(request.laml ? { laml: request.laml, script: lamlFarEndScript(to, request.type ?? 'sms') } : {}),
       });
       return queued.url ? countQueuedCallback(queued) : queued;
     });
@@ -112,6 +116,7 @@ export class MessageService {
    */
   async receive(input: Omit<NewInboundSms, 'uuid' | 'now'>): Promise<PlivoMessage> {
     const message = receivedSms({ ...input, uuid: randomUUID(), now: this.deps.clock.now() });
+    const dialect = messageDialectOf(message);
     this.awaitingAnswer.add(message.uuid);
     await this.deps.callbacks.commitChange({
       resources: [resourceOf(message)],
@@ -119,10 +124,10 @@ export class MessageService {
         {
           url: input.messageUrl,
           method: input.messageMethod,
-          params: inboundSmsParams(message),
-          dialect: 'plivo',
+          params: dialect.inboundParams(message),
+          dialect: dialect.signing,
           accountId: input.accountId,
-          profile: 'plivo-messaging',
+          profile: dialect.inboundProfile,
           resource: `${MESSAGE_RESOURCE}:${message.uuid}`,
         },
       ],
@@ -158,25 +163,28 @@ export class MessageService {
       this.deps.logger.warn({ messageUuid: inbound.uuid }, 'the application’s reply to an inbound message was too long to read; nothing was sent');
       return;
     }
-    const reply = parseMessageReply(body);
+    const reply = messageDialectOf(inbound).readReply(body, inbound);
     if (!reply.ok) {
       this.deps.logger.warn({ messageUuid: inbound.uuid, reason: reply.reason }, 'the application’s reply to an inbound message was refused; nothing was sent');
       return;
     }
-    for (const message of reply.messages) {
-      const to = splitDestinations(message.dst);
-      if (!to.every(isE164)) {
-        this.deps.logger.warn({ messageUuid: inbound.uuid, dst: message.dst }, 'a <Message> of the reply has a dst that is not E.164; it was not sent');
+    for (const warning of reply.warnings) this.deps.logger.warn({ messageUuid: inbound.uuid }, warning);
+    for (const message of reply.replies) {
+      if (!message.to.every(isE164)) {
+        this.deps.logger.warn({ messageUuid: inbound.uuid, to: message.to }, 'a <Message> of the reply is to a number that is not E.164; it was not sent');
         continue;
       }
       await this.send({
         accountId: inbound.accountId,
-        from: message.src,
-        to,
+        from: message.from,
+        to: message.to,
         text: message.text,
-        url: message.callbackUrl,
-        method: message.callbackMethod,
+        type: message.type,
+        ...(message.type === 'mms' ? { mediaUrls: message.mediaUrls } : {}),
+        url: message.callback?.url ?? null,
+        method: message.callback?.method ?? 'POST',
         log: true,
+        ...(message.laml ? { laml: message.laml } : {}),
       });
     }
   }
@@ -197,6 +205,8 @@ export class MessageService {
     const where: Record<string, string> = {};
     if (filter.status) where.status = filter.status;
     if (filter.direction) where.direction = filter.direction;
+    if (filter.to) where.to = filter.to;
+    if (filter.from) where.from = filter.from;
     const { items, total } = await this.deps.store.listResources({ type: MESSAGE_RESOURCE, accountId, where }, page);
     return { messages: items.map((item) => item.state as PlivoMessage), total };
   }
@@ -326,17 +336,18 @@ function resourceOf(message: PlivoMessage): ResourceWrite {
   return { type: MESSAGE_RESOURCE, id: message.uuid, accountId: message.accountId, state: message, updatedAt: message.updatedAt };
 }
 
+/** The status callbacks the message's latest change causes, in its dialect. */
 function callbackOf(message: PlivoMessage): EnqueueRequest[] {
-  if (!message.url) return [];
-  return [
-    {
-      url: message.url,
-      method: message.method,
-      params: statusCallbackParams(message),
-      dialect: 'plivo',
-      accountId: message.accountId,
-      profile: 'plivo-messaging',
-      resource: `${MESSAGE_RESOURCE}:${message.uuid}`,
-    },
-  ];
+  const { url } = message;
+  if (!url) return [];
+  const dialect = messageDialectOf(message);
+  return dialect.statusCallbacks(message).map((params) => ({
+    url,
+    method: message.method,
+    params,
+    dialect: dialect.signing,
+    accountId: message.accountId,
+    profile: dialect.statusProfile,
+    resource: `${MESSAGE_RESOURCE}:${message.uuid}`,
+  }));
 }

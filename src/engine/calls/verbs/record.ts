@@ -49,7 +49,7 @@ export const record: VerbRunner<RecordInstruction> = async (instruction, context
 async function recordWholeCall(instruction: RecordInstruction, context: VerbContext): Promise<VerbOutcome> {
   const { session, services } = context;
   const startMs = session.now();
-  const pending = await services.saveRecording(session, 0, instruction.fileFormat);
+  const pending = await services.saveRecording(session, 0, instruction.fileFormat, undefined, 'in-progress');
   session.note('recording', 'recording the rest of the call', { recordingId: pending.id });
   session.atEnd(async () => {
     const endMs = session.now();

@@ -1,0 +1,70 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { lamlAccountPath } from '../../domain/laml-call.js';
+import { lamlRecordingRecord } from '../../domain/laml-recording.js';
+import type { CallEngine } from '../../engine/calls/call-engine.js';
+import type { RecordingRecords } from '../../engine/calls/recording-records.js';
+import type { Recordings } from '../../engine/calls/recordings.js';
+import { accountOf } from './context.js';
+import { LamlApiError, notFound } from './errors.js';
+import { formOf, listPage, pageOf, sidOf } from './params.js';
+
+export interface LamlRecordingDeps {
+  readonly records: RecordingRecords;
+  readonly files: Recordings;
+  readonly calls: CallEngine;
+}
+
+/** `Recordings/{sid}` and `Recordings/{sid}.wav`: the audio itself. */
+const MEDIA = /\/Recordings\/([0-9a-f-]{36})(\.wav|\.mp3)?$/;
+
+/**
+ * The audio is public, as a carrier's media URL is: the app downloads `RecordingUrl` with no
+ * credentials, and the UUID is what keeps it private (laml.md §1.4).
+ */
+export function isRecordingMedia(request: FastifyRequest): boolean {
+  return request.method === 'GET' && MEDIA.test(request.url.split('?')[0] ?? '');
+}
+
+/**
+ * LaML recordings (laml.md §1.4): list the project's or one call's, fetch one (`.json`), and download
+ * its audio as the WAV the engine wrote (no extension, or `.wav`).
+ */
+export function lamlRecordingRoutes(instance: FastifyInstance, deps: LamlRecordingDeps): void {
+  const page = async (request: FastifyRequest, accountId: string, path: string, callUuid?: string) => {
+    const { page: number, pageSize } = pageOf(formOf(request.query));
+    const { recordings, total } = await deps.records.list(accountId, callUuid ? { callUuid } : {}, { limit: pageSize, offset: number * pageSize });
+    return { ...listPage(path, { page: number, pageSize, total, count: recordings.length }), recordings: recordings.map(lamlRecordingRecord) };
+  };
+
+  for (const path of ['/Recordings', '/Recordings.json']) {
+    instance.get(path, async (request) => {
+      const account = accountOf(request);
+      return page(request, account.id, `${lamlAccountPath(account.id)}/Recordings.json`);
+    });
+  }
+
+  for (const path of ['/Calls/:sid/Recordings', '/Calls/:sid/Recordings.json']) {
+    instance.get<{ Params: { sid: string } }>(path, async (request) => {
+      const account = accountOf(request);
+      const call = await deps.calls.get(account.id, request.params.sid);
+      if (!call) throw notFound('Calls', request.params.sid);
+      return page(request, account.id, `${lamlAccountPath(account.id)}/Calls/${call.uuid}/Recordings.json`, call.uuid);
+    });
+  }
+
+  instance.get<{ Params: { accountSid: string; sid: string } }>('/Recordings/:sid', async (request, reply) => {
+    const media = MEDIA.exec(request.url.split('?')[0] ?? '');
+    if (!media) {
+      const sid = sidOf(request.params.sid);
+      const recording = await deps.records.get(accountOf(request).id, sid);
+      if (!recording) throw notFound('Recordings', sid);
+      return lamlRecordingRecord(recording);
+    }
+    const [, sid, extension] = media as unknown as [string, string, string | undefined];
+    if (extension === '.mp3') throw new LamlApiError(404, 20404, `hookline keeps recordings as WAV; download /Recordings/${sid}.wav`);
+    const recording = await deps.records.get(request.params.accountSid, sid);
+    const file = recording ? await deps.files.read(sid) : null;
+    if (!file) throw notFound('Recordings', sid);
+    return reply.type('audio/x-wav').header('content-length', file.length).send(file);
+  });
+}
