@@ -17,10 +17,12 @@ export const FORWARDED_HEADER = 'x-hookline-forwarded-by';
 
 /**
  * The requests about one live call, which only the process running it can answer: the control API's
- * far-end actions and timeline, and the Plivo API's call resource with its Play, Speak, DTMF and
- * Record (and a call request's cancel, whose request uuid is the call's uuid).
+ * far-end actions and timeline, the Plivo API's call resource with its Play, Speak, DTMF and Record
+ * (and a call request's cancel, whose request uuid is the call's uuid), and the LaML call resource
+ * (fetch, and the update that redirects or ends it).
  */
 const CALL_REQUESTS = [
+  /^(?:\/api\/laml)?\/2010-04-01\/Accounts\/[^/]+\/Calls\/([^/?#.]+)(?:\.json)?\/?(?:[?#]|$)/,
   /^\/hookline\/v1\/calls\/([^/?#]+)\/(?:digits|speech|answer|reject|hangup|timeline)\/?(?:[?#]|$)/,
   /^\/v1\/Account\/[^/]+\/Call\/([^/?#]+)\/?(?:(?:Play|Speak|DTMF|Record)\/?)?(?:[?#]|$)/,
   /^\/v1\/Account\/[^/]+\/Request\/([^/?#]+)\/?(?:[?#]|$)/,
