@@ -53,20 +53,10 @@ async function ivrRun(appServer: Application, calls: number, timeoutMs: number):
     const cpuStart = process.cpuUsage();
     const startedAt = performance.now();
     for (let i = 0; i < calls; i++) {
-      await app.calls.dial({
-        accountId: app.devAccount.id,
-        parentAuthId: app.devAccount.id,
-        from: '14155550100',
-        to: `1415${String(6_000_000 + i).padStart(7, '0')}`,
-        callerName: '',
-        answerUrl: { url: `${appServer.url}/answer`, method: 'POST' },
-        fallbackUrl: null,
-        ringUrl: { url: `${appServer.url}/ring`, method: 'POST' },
-        hangupUrl: { url: `${appServer.url}/hangup`, method: 'POST' },
-        machineDetection: null,
-        timeLimitMs: 3_600_000,
-        ringTimeoutMs: 60_000,
-        hangupOnRingMs: null,
+      await placeCall(app, 6_000_000 + i, {
+        answerUrl: post(`${appServer.url}/answer`),
+        ringUrl: post(`${appServer.url}/ring`),
+        hangupUrl: post(`${appServer.url}/hangup`),
       });
     }
     // About 25 s of call time; the clock settles on every document and callback at each step.
@@ -87,21 +77,7 @@ async function liveRun(appUrl: string, calls: number): Promise<PlivoVoiceResult[
     gc?.();
     const { rss: rssBefore, heapUsed: heapBefore } = process.memoryUsage();
     for (let i = 0; i < calls; i++) {
-      await app.calls.dial({
-        accountId: app.devAccount.id,
-        parentAuthId: app.devAccount.id,
-        from: '14155550100',
-        to: `1415${String(7_000_000 + i).padStart(7, '0')}`,
-        callerName: '',
-        answerUrl: { url: `${appUrl}/hold`, method: 'POST' },
-        fallbackUrl: null,
-        ringUrl: null,
-        hangupUrl: null,
-        machineDetection: null,
-        timeLimitMs: 7_200_000,
-        ringTimeoutMs: 60_000,
-        hangupOnRingMs: null,
-      });
+      await placeCall(app, 7_000_000 + i, { answerUrl: post(`${appUrl}/hold`), ringUrl: null, hangupUrl: null });
     }
     await app.virtualClock?.advance(5_000);
     const live = app.calls.liveCalls(app.devAccount.id).length;
@@ -121,6 +97,28 @@ async function liveRun(appUrl: string, calls: number): Promise<PlivoVoiceResult[
   } finally {
     await engine.stop();
   }
+}
+
+type HooklineApp = Awaited<ReturnType<typeof startEngine>>['app'];
+type UrlTarget = { url: string; method: 'POST' };
+
+const post = (url: string): UrlTarget => ({ url, method: 'POST' });
+
+/** One outbound call to the `n`-th bench number, with the URLs the figure gives it. */
+function placeCall(app: HooklineApp, n: number, urls: { answerUrl: UrlTarget; ringUrl: UrlTarget | null; hangupUrl: UrlTarget | null }): Promise<unknown> {
+  return app.calls.dial({
+    accountId: app.devAccount.id,
+    parentAuthId: app.devAccount.id,
+    from: '14155550100',
+    to: `1415${String(n).padStart(7, '0')}`,
+    callerName: '',
+    fallbackUrl: null,
+    machineDetection: null,
+    timeLimitMs: 7_200_000,
+    ringTimeoutMs: 60_000,
+    hangupOnRingMs: null,
+    ...urls,
+  });
 }
 
 interface Application {

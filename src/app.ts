@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { Scenario } from './domain/scenario.js';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { buildServer } from './api/server.js';
@@ -31,7 +33,7 @@ import { plivoDialect } from './engine/calls/plivo-dialect.js';
 import { RecordingRecords } from './engine/calls/recording-records.js';
 import { Recordings } from './engine/calls/recordings.js';
 import { CallOwnership } from './engine/calls/call-ownership.js';
-import { loadScenarioFile, Scenarios } from './engine/calls/scenarios.js';
+import { Scenarios } from './engine/calls/scenarios.js';
 import { parseScenarioFile } from './api/control/scenarios.js';
 import { openPostgresStore } from './store/postgres/index.js';
 import { openSqliteStore } from './store/sqlite/index.js';
@@ -186,7 +188,7 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
           logger: logger.child({ component: 'call-ownership' }),
         })
       : null;
-  if (config.scenarios) for (const scenario of await loadScenarioFile(config.scenarios, parseScenarioFile)) scenarios.put(scenario);
+  if (config.scenarios) for (const scenario of await loadScenarioFile(config.scenarios)) scenarios.put(scenario);
   const dialects = { plivo: plivoDialect, laml: lamlDialect };
   const calls = new CallEngine({
     scenarios,
@@ -297,6 +299,22 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
       await store.close();
     },
   };
+}
+
+/** The `--scenarios` file: a JSON array of scenarios, or `{scenarios: [...]}`, checked by the control API's schema. */
+async function loadScenarioFile(path: string): Promise<Scenario[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read the scenario file ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  try {
+    return parseScenarioFile(JSON.parse(text));
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new Error(`the scenario file ${path} is not JSON: ${error.message}`);
+    throw error;
+  }
 }
 
 async function makeClock(config: HooklineConfig, store: Store): Promise<{ clock: Clock; virtualClock: VirtualClock | null }> {

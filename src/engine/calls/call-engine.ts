@@ -454,19 +454,7 @@ export class CallEngine {
   }
 
   private async machineDetected(session: CallSession, detection: MachineDetection): Promise<void> {
-    if (detection.url) {
-      const params: CallbackParams = {
-        CallUUID: session.uuid,
-        RequestUUID: session.call.requestUuid,
-        From: session.call.from,
-        To: session.call.to,
-        Direction: session.call.direction,
-        CallStatus: session.call.status,
-        Event: 'MachineDetection',
-        Machine: 'true',
-      };
-      await this.deps.callbacks.enqueue(this.notification(session.call, detection.url, params));
-    }
+    if (detection.url) await this.deps.callbacks.enqueue(this.notification(session.call, detection.url, this.services.params.machineDetected(session)));
     if (detection.mode === 'hangup') session.requestHangup({ code: 9100, source: 'Plivo' });
   }
 

@@ -162,6 +162,7 @@ function dialectParams(dialects: VoiceDialects): VoiceParams {
     dialEvent: (session, event) => of(session).dialEvent(session, event),
     conferenceEvent: (session, event) => of(session).conferenceEvent(session, event),
     conferenceAction: (session, room, result) => of(session).conferenceAction(session, room, result),
+    machineDetected: (session) => of(session).machineDetected(session),
   };
 }
 

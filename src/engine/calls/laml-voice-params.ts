@@ -56,6 +56,9 @@ export const lamlVoiceParams: VoiceParams = {
   conferenceEvent: (session, event) => ({ ...standard(session), ConferenceSid: event.conferenceUuid, FriendlyName: event.room }),
 
   conferenceAction: (session, _room, result) => ({ ...standard(session), DialCallStatus: 'answered', ConferenceSid: result.conferenceUuid }),
+
+  // laml.md §3.5: `AnsweredBy` on the asynchronous detection callback.
+  machineDetected: (session) => ({ ...standard(session), AnsweredBy: 'machine_start' }),
 };
 
 function standard(session: CallSession): Record<string, string> {

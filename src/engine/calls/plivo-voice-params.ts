@@ -95,6 +95,18 @@ export const plivoVoiceParams: VoiceParams = {
     RecordUrl: '',
     RecordingID: '',
   }),
+
+  // plivo.md §1.4: the fields of a machine_detection_url request.
+  machineDetected: (session) => ({
+    CallUUID: session.uuid,
+    RequestUUID: session.call.requestUuid,
+    From: session.call.from,
+    To: session.call.to,
+    Direction: session.call.direction,
+    CallStatus: session.call.status,
+    Event: 'MachineDetection',
+    Machine: 'true',
+  }),
 };
 
 /** Only `DialHangup` is named in Plivo's docs; the others follow its pattern. */

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { FarEndScript } from '../../domain/call-far-end.js';
 import { scenarioKey, scenarioScript, type Scenario, type ScenarioAction } from '../../domain/scenario.js';
 import type { CallSession } from './call-session.js';
@@ -45,23 +44,6 @@ export class Scenarios {
     const scenario = this.take(number);
     return scenario ? scenarioScript(scenario) : null;
   }
-}
-
-/** Load scenarios from a JSON file (an array, or `{scenarios: [...]}`), checked by `parse`. */
-export async function loadScenarioFile(path: string, parse: (value: unknown) => Scenario[]): Promise<Scenario[]> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new Error(`cannot read the scenario file ${path}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`the scenario file ${path} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  return parse(value);
 }
 
 /** Play a scenario's steps on a call: moments after the answer, and moments when elements start. */

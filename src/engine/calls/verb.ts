@@ -40,6 +40,8 @@ export interface VoiceParams {
   dialEvent(session: CallSession, dial: DialEvent): CallbackParams;
   conferenceEvent(session: CallSession, event: ConferenceEvent): CallbackParams;
   conferenceAction(session: CallSession, room: string, result: ConferenceResult): CallbackParams;
+  /** The answering-machine result, to the call's machine detection URL. */
+  machineDetected(session: CallSession): CallbackParams;
 }
 
 export interface RecordingResult {
