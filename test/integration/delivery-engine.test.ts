@@ -158,7 +158,8 @@ describe('document callbacks', () => {
 
   it('does not retry a read timeout that rp leaves out, and goes straight to the fallback', async () => {
     const app = await rig.app();
-    const answer = await receiver(() => ({ status: 200, delayMs: 600 }));
+    // The answer would come 5 s late: far past rt, so even a loaded machine cannot blur the two.
+    const answer = await receiver(() => ({ status: 200, delayMs: 5000 }));
     const fallback = await receiver(() => ({ status: 200, body: '<Response/>' }));
     const started = performance.now();
     const result = await app.app.documents.fetchDocument({
@@ -174,12 +175,12 @@ describe('document callbacks', () => {
     expect(result.ok && result.usedFallback).toBe(true);
     expect(result.ok && result.targetFailure?.outcome.kind).toBe('read-timeout');
     expect(elapsed).toBeGreaterThanOrEqual(190);
-    expect(elapsed).toBeLessThan(550);
+    expect(elapsed).toBeLessThan(4000);
   });
 
   it('retries slow then failing answers under #rc=2&rp=5xx,rt&rt=300: two read timeouts, one 500, then the fallback', async () => {
     const app = await rig.app();
-    const answer = await receiver((_request, index) => (index < 2 ? { status: 200, delayMs: 700 } : { status: 500 }));
+    const answer = await receiver((_request, index) => (index < 2 ? { status: 200, delayMs: 5000 } : { status: 500 }));
     const fallback = await receiver(() => ({ status: 200, body: '<Response/>' }));
     const result = await app.app.documents.fetchDocument({
       accountId: app.app.devAccount.id,
@@ -195,7 +196,7 @@ describe('document callbacks', () => {
     expect(detail.attempts.map((a) => a.outcome.kind)).toEqual(['read-timeout', 'read-timeout', 'http-status']);
     for (const attempt of detail.attempts.slice(0, 2)) {
       expect(attempt.durationMs).toBeGreaterThanOrEqual(290);
-      expect(attempt.durationMs).toBeLessThan(650);
+      expect(attempt.durationMs).toBeLessThan(4000);
     }
   });
 
