@@ -154,15 +154,19 @@ describe('SQLite store', () => {
       return rows.map((row) => row.detail).join('\n');
     }
 
-    it('claims through the (status, due_at) index, never scanning or sorting the deliveries due later', () => {
-      const claim = plan(sql.CLAIM_DUE);
+    it('claims through the (status, due_at) index alone, never scanning or sorting the deliveries due later', () => {
+      const claim = plan(sql.DUE_SEQS);
       expect(claim).toContain('USING COVERING INDEX deliveries_by_status_due (status=? AND due_at<?)');
       expect(claim).not.toMatch(/SCAN|TEMP B-TREE/);
+      expect(plan(sql.DELIVERIES_BY_SEQ)).toMatch(/SEARCH deliveries USING INTEGER PRIMARY KEY \(rowid=\?\)/);
     });
 
-    it('finds the next due time and expired leases on the same index', () => {
+    it('finds the next due time, past claimed rows too, on the same index', () => {
       expect(plan(sql.NEXT_DUE_AT)).toContain('deliveries_by_status_due (status=?)');
-      expect(plan(sql.RECLAIM_EXPIRED_LEASES)).toContain('deliveries_by_status_due (status=?)');
+      const pending = plan(sql.PENDING_IN_DUE_ORDER);
+      expect(pending).toContain('USING COVERING INDEX deliveries_by_status_due (status=?)');
+      expect(pending).not.toMatch(/TEMP B-TREE/);
+      expect(plan(sql.RELEASE_ROW_LEASES)).toContain('deliveries_by_status_due (status=?)');
     });
 
     it('finds prunable deliveries by age among finished ones only', () => {
@@ -170,9 +174,11 @@ describe('SQLite store', () => {
     });
 
     it('lists newest first without sorting, whatever the filter', () => {
-      for (const shape of [
-        { accountId: true, status: true, url: false, resource: false, after: true },
-        { accountId: false, status: true, url: true, resource: false, after: true },
+      for (const shape of <sql.DeliveryListShape[]>[
+        { accountId: true, status: 'plain', url: false, resource: false, after: true },
+        { accountId: false, status: 'plain', url: true, resource: false, after: true },
+        { accountId: false, status: 'claimed', url: false, resource: false, after: false },
+        { accountId: true, status: 'unclaimed', url: false, resource: false, after: true },
         { accountId: false, status: false, url: false, resource: true, after: false },
       ]) {
         expect(plan(sql.listDeliveries(shape))).not.toMatch(/TEMP B-TREE|SCAN deliveries\b(?! USING)/);

@@ -22,6 +22,7 @@ import { commitError } from '../commit-error.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { escapeLike, pageLimit, stateFilters } from '../filters.js';
 import { migrate } from './migrations.js';
+import { Leases } from './leases.js';
 import { PolicyTable } from './policies.js';
 import * as sql from './queries.js';
 import {
@@ -93,11 +94,14 @@ export class SqliteDatabase {
   private readonly db: Database.Database;
   private readonly statements: ReturnType<typeof prepareStatements>;
   private readonly policies: PolicyTable;
+  /** Claimed deliveries: in memory, not in their rows (leases.ts). */
+  private readonly leases = new Leases();
   private readonly shapedStatements = new Map<string, Statement<unknown>>();
   private readonly commitTransaction: Database.Transaction<(changes: ChangeSet, policyIds: PolicyIds) => CommitResult>;
   private readonly commitEachTransaction: Database.Transaction<(changeSets: readonly ChangeSet[], policyIds: PolicyIds) => CommitOutcome[]>;
   private readonly recordAttemptsTransaction: Database.Transaction<(results: readonly AttemptResult[], owner: string) => void>;
   private readonly recordAndClaimTransaction: Database.Transaction<(results: readonly AttemptResult[], claim: ClaimRequest) => DispatchTurn>;
+  private readonly requeueTransaction: Database.Transaction<(claims: ReadonlyArray<readonly [string, { readonly seq: number }]>, dueAt: number) => number>;
   private readonly recordFinishedTransaction: Database.Transaction<(finished: FinishedDelivery, policyId: number) => void>;
   private readonly pruneTransaction: Database.Transaction<(policy: RetentionPolicy, limit: number) => PruneCounts>;
 
@@ -121,8 +125,9 @@ export class SqliteDatabase {
     );
     this.recordAndClaimTransaction = this.db.transaction((results: readonly AttemptResult[], claim: ClaimRequest) => {
       this.writeAttemptResults(results, claim.owner);
-      return { claimed: this.claimDue(claim), nextDueAt: this.nextDueAt() };
+      return { claimed: this.claimRows(claim), nextDueAt: this.nextDueAt() };
     });
+    this.requeueTransaction = this.db.transaction((claims: ReadonlyArray<readonly [string, { readonly seq: number }]>, dueAt: number) => this.requeue(claims, dueAt));
     this.recordFinishedTransaction = this.db.transaction((finished: FinishedDelivery, policyId: number) => this.writeFinished(finished, policyId));
     this.pruneTransaction = this.db.transaction((policy: RetentionPolicy, limit: number) => this.deleteExpired(policy, limit));
   }
@@ -132,7 +137,7 @@ export class SqliteDatabase {
    * failing call rolls back only itself, and the batch pays for one commit instead of one each.
    */
   batch<T>(work: () => T): T {
-    return this.db.transaction(work)();
+    return this.leases.within(() => this.db.transaction(work)());
   }
 
   /**
@@ -191,7 +196,8 @@ export class SqliteDatabase {
   commit(changes: ChangeSet): CommitResult {
     if (!changes.resources?.length && !changes.deliveries?.length) return { deliverySeqs: [] };
     try {
-      return this.commitTransaction.immediate(changes, this.policyIdsOf(changes.deliveries ?? []));
+      const policyIds = this.policyIdsOf(changes.deliveries ?? []);
+      return this.leases.within(() => this.commitTransaction.immediate(changes, policyIds));
     } catch (error) {
       throw commitError(changes, error);
     }
@@ -206,7 +212,7 @@ export class SqliteDatabase {
   commitEach(changeSets: readonly ChangeSet[]): CommitOutcome[] {
     if (changeSets.length === 0) return [];
     const policyIds = this.policyIdsOf(changeSets.flatMap((changes) => changes.deliveries ?? []));
-    return this.commitEachTransaction.immediate(changeSets, policyIds);
+    return this.leases.within(() => this.commitEachTransaction.immediate(changeSets, policyIds));
   }
 
   getResource(type: string, id: string): StoredResource | null {
@@ -243,33 +249,37 @@ export class SqliteDatabase {
   // Deliveries
 
   claimDue(opts: ClaimRequest): Delivery[] {
-    // LIMIT -1 means "no limit" to SQLite; a non-positive limit must claim nothing.
-    if (!(opts.limit >= 1)) return [];
-    const rows = this.statements.claimDue.all({ now: opts.now, limit: Math.floor(opts.limit), owner: opts.owner, leaseUntil: opts.leaseUntil });
-    rows.sort((a, b) => a.due_at - b.due_at || a.seq - b.seq);
-    return rows.map((row) => this.toDelivery(row));
+    return this.leases.within(() => this.claimRows(opts));
   }
 
   recordAttempts(results: readonly AttemptResult[], owner: string): void {
     if (results.length === 0) return;
-    this.recordAttemptsTransaction.immediate(results, owner);
+    this.leases.within(() => this.recordAttemptsTransaction.immediate(results, owner));
   }
 
   recordAndClaim(results: readonly AttemptResult[], claim: ClaimRequest): DispatchTurn {
     if (results.length === 0 && !(claim.limit >= 1)) return { claimed: [], nextDueAt: this.nextDueAt() };
-    return this.recordAndClaimTransaction.immediate(results, claim);
+    return this.leases.within(() => this.recordAndClaimTransaction.immediate(results, claim));
   }
 
+  /** The earliest due time among the pending deliveries nobody has claimed. */
   nextDueAt(): number | null {
-    return this.statements.nextDueAt.get()?.due_at ?? null;
+    if (this.leases.size === 0) return this.statements.nextDueAt.get()?.due_at ?? null;
+    for (const row of this.statements.pendingInDueOrder.all({ limit: this.leases.size + 1 })) {
+      if (!this.leases.holds(row.seq)) return row.due_at;
+    }
+    return null;
   }
 
   reclaimExpiredLeases(wallNow: number, dueAt: number): number {
-    return this.statements.reclaimExpiredLeases.run({ wallNow, dueAt }).changes;
+    const expired = [...this.leases.entries()].filter(([, lease]) => lease.until < wallNow);
+    if (expired.length === 0) return 0;
+    return this.leases.within(() => this.requeueTransaction.immediate(expired, dueAt));
   }
 
+  /** At start: claims a dead run left in the rows (before claims moved to memory) and any in memory. */
   releaseAllLeases(dueAt: number): number {
-    return this.statements.releaseAllLeases.run({ dueAt }).changes;
+    return this.leases.within(() => this.statements.releaseRowLeases.run({ dueAt }).changes + this.requeueTransaction.immediate([...this.leases.entries()], dueAt));
   }
 
   recordFinished(finished: FinishedDelivery): void {
@@ -282,6 +292,7 @@ export class SqliteDatabase {
   }
 
   replay(id: string, dueAt: number, now: number): Delivery | null {
+    // Only a finished delivery is replayed, and a finished one is never claimed.
     const replayed = this.statements.replayFinished.get({ id, dueAt, now });
     if (replayed) return this.toDelivery(replayed);
     return this.getDelivery(id);
@@ -297,14 +308,15 @@ export class SqliteDatabase {
     const limit = pageLimit(page.limit);
     const shape: sql.DeliveryListShape = {
       accountId: filter.accountId !== undefined,
-      status: filter.status !== undefined,
+      status: filter.status === undefined ? false : filter.status === 'in-flight' ? 'claimed' : filter.status === 'pending' ? 'unclaimed' : 'plain',
       url: filter.url !== undefined,
       resource: filter.resource !== undefined,
       after: after !== null,
     };
     const params: Record<string, string | number> = { limit: limit + 1 };
     if (filter.accountId !== undefined) params.accountId = filter.accountId;
-    if (filter.status !== undefined) params.status = filter.status;
+    if (shape.status === 'plain') params.status = filter.status as string;
+    if (shape.status === 'claimed' || shape.status === 'unclaimed') params.claimed = JSON.stringify(this.leases.claimedSeqs());
     if (filter.url !== undefined) params.url = escapeLike(filter.url);
     if (filter.resource !== undefined) params.resource = filter.resource;
     if (after !== null) params.after = after;
@@ -320,7 +332,12 @@ export class SqliteDatabase {
 
   countByStatus(): Record<DeliveryStatus, number> {
     const counts = Object.fromEntries(DELIVERY_STATUSES.map((status) => [status, 0])) as Record<DeliveryStatus, number>;
-    for (const row of this.statements.countByStatus.all()) counts[row.status as DeliveryStatus] = row.count;
+    for (const row of this.statements.countByStatus.all()) counts[row.status as DeliveryStatus] += row.count;
+    if (this.leases.size > 0) {
+      const claimed = this.statements.countClaimed.get({ seqs: JSON.stringify(this.leases.claimedSeqs()) })?.count ?? 0;
+      counts.pending -= claimed;
+      counts['in-flight'] += claimed;
+    }
     return counts;
   }
 
@@ -374,7 +391,7 @@ export class SqliteDatabase {
    * backlog never holds the write lock (or the event loop) for long.
    */
   pruneChunk(policy: RetentionPolicy, limit: number): PruneCounts {
-    return this.pruneTransaction.immediate(policy, limit);
+    return this.leases.within(() => this.pruneTransaction.immediate(policy, limit));
   }
 
   /** Store the policies not stored yet, outside the transaction that will point at them. */
@@ -384,8 +401,46 @@ export class SqliteDatabase {
     return new Map(policies.map((policy, i) => [policy, ids[i] as number]));
   }
 
+  /** A claimed row reads as in flight: its claim is in memory, the row says pending. */
   private toDelivery(row: DeliveryRow): Delivery {
+    if (row.status === 'pending' && this.leases.holds(row.seq)) row.status = 'in-flight';
     return toDelivery(row, this.policies.policy(row.policy_id));
+  }
+
+  /**
+   * Claims the due deliveries in due order, skipping those already claimed. Row by row this is a read
+   * of the claim index and of the rows taken; claiming in the rows was an update of each row and its
+   * index entry, the largest single cost of the store's thread (docs/benchmarks.md).
+   */
+  private claimRows(opts: ClaimRequest): Delivery[] {
+    // LIMIT -1 means "no limit" to SQLite; a non-positive limit must claim nothing.
+    if (!(opts.limit >= 1)) return [];
+    // The claim never reaches SQL, which used to refuse these: refuse them here, before anything is claimed.
+    if (typeof opts.owner !== 'string' || !Number.isFinite(opts.leaseUntil)) {
+      throw new TypeError(`a claim needs an owner (text) and a lease end (a number), got ${typeof opts.owner} and ${String(opts.leaseUntil)}`);
+    }
+    const limit = Math.floor(opts.limit);
+    const seqs: number[] = [];
+    for (const { seq } of this.statements.dueSeqs.all({ now: opts.now, limit: limit + this.leases.size })) {
+      if (this.leases.holds(seq)) continue;
+      seqs.push(seq);
+      if (seqs.length === limit) break;
+    }
+    if (seqs.length === 0) return [];
+    const rows = this.statements.deliveriesBySeq.all({ seqs: JSON.stringify(seqs) });
+    rows.sort((a, b) => a.due_at - b.due_at || a.seq - b.seq);
+    for (const row of rows) this.leases.hold(row.id, { seq: row.seq, owner: opts.owner, until: opts.leaseUntil });
+    return rows.map((row) => this.toDelivery(row));
+  }
+
+  /** Claims given up: each row due again at `dueAt`. Counts the rows that were still there. */
+  private requeue(claims: ReadonlyArray<readonly [string, { readonly seq: number }]>, dueAt: number): number {
+    let requeued = 0;
+    for (const [id, { seq }] of claims) {
+      requeued += this.statements.requeue.run({ seq, dueAt }).changes;
+      this.leases.release(id);
+    }
+    return requeued;
   }
 
   private writeChangeSet(changes: ChangeSet, policyIds: PolicyIds): CommitResult {
@@ -403,15 +458,10 @@ export class SqliteDatabase {
     const leased = changes.lease ? Math.max(0, Math.floor(changes.lease.count)) : 0;
     for (const [i, delivery] of (changes.deliveries ?? []).entries()) {
       const policyId = policyIds.get(delivery.policy) as number;
-      const lease = i < leased ? changes.lease : undefined;
-      const params = deliveryParams(delivery, policyId, {
-        status: lease ? 'in-flight' : 'pending',
-        attemptCount: 0,
-        lastOutcome: null,
-        updatedAt: delivery.createdAt,
-        lease,
-      });
-      deliverySeqs.push(Number(insertDelivery.run(params).lastInsertRowid));
+      const params = deliveryParams(delivery, policyId, { status: 'pending', attemptCount: 0, lastOutcome: null, updatedAt: delivery.createdAt });
+      const seq = Number(insertDelivery.run(params).lastInsertRowid);
+      deliverySeqs.push(seq);
+      if (changes.lease && i < leased) this.leases.hold(delivery.id, { seq, owner: changes.lease.owner, until: changes.lease.leaseUntil });
     }
     return { deliverySeqs };
   }
@@ -427,7 +477,7 @@ export class SqliteDatabase {
       }
       try {
         // A transaction function called inside a transaction runs as a savepoint.
-        outcomes.push({ ok: true, result: this.commitTransaction(changes, policyIds) });
+        outcomes.push({ ok: true, result: this.leases.within(() => this.commitTransaction(changes, policyIds)) });
       } catch (error) {
         outcomes.push({ ok: false, error: commitError(changes, error) });
       }
@@ -440,9 +490,11 @@ export class SqliteDatabase {
     for (const { attempt, next } of results) {
       const params = attemptParams(attempt);
       insertAttempt.run(params);
+      // An attempt whose claim ran out (and may have been taken again) is recorded, but moves nothing.
+      if (this.leases.holder(attempt.deliveryId)?.owner !== owner) continue;
+      this.leases.release(attempt.deliveryId);
       finishAttempt.run({
         id: attempt.deliveryId,
-        owner,
         status: next.status,
         dueAt: next.status === 'pending' ? next.dueAt : null,
         lastOutcome: params.outcome,
@@ -513,12 +565,15 @@ function prepareStatements(db: Database.Database) {
     selectResource: prepare<ResourceRow>(sql.SELECT_RESOURCE),
     deleteResource: prepare(sql.DELETE_RESOURCE),
     insertDelivery: prepare(sql.INSERT_DELIVERY),
-    claimDue: prepare<DeliveryRow>(sql.CLAIM_DUE),
+    dueSeqs: prepare<{ seq: number }>(sql.DUE_SEQS),
+    pendingInDueOrder: prepare<{ seq: number; due_at: number }>(sql.PENDING_IN_DUE_ORDER),
+    deliveriesBySeq: prepare<DeliveryRow>(sql.DELIVERIES_BY_SEQ),
+    countClaimed: prepare<{ count: number }>(sql.COUNT_CLAIMED),
+    requeue: prepare(sql.REQUEUE),
     insertAttempt: prepare(sql.INSERT_ATTEMPT),
     finishAttempt: prepare(sql.FINISH_ATTEMPT),
     nextDueAt: prepare<{ due_at: number | null }>(sql.NEXT_DUE_AT),
-    reclaimExpiredLeases: prepare(sql.RECLAIM_EXPIRED_LEASES),
-    releaseAllLeases: prepare(sql.RELEASE_ALL_LEASES),
+    releaseRowLeases: prepare(sql.RELEASE_ROW_LEASES),
     replayFinished: prepare<DeliveryRow>(sql.REPLAY_FINISHED),
     selectDelivery: prepare<DeliveryRow>(sql.SELECT_DELIVERY),
     selectAttempts: prepare<AttemptRow>(sql.SELECT_ATTEMPTS),

@@ -53,18 +53,35 @@ export const INSERT_DELIVERY = `
     @attemptCount, @roundAttempts, @lastOutcome, @leaseOwner, @leaseUntil, @createdAt, @updatedAt)`;
 
 /**
- * One statement: pick the due rows off the (status, due_at) index and lease them. The order of
- * RETURNING rows is not defined by SQLite, so the caller sorts them by (due_at, seq).
+ * The due pending rows in due order, read off the (status, due_at) index alone (the seq is the rowid,
+ * in every index entry). Claimed rows are pending too (their claim is held in memory: leases.ts), so
+ * the caller asks for as many more as there are claims and skips those.
  */
-export const CLAIM_DUE = `
-  UPDATE deliveries
-  SET status = 'in-flight', lease_owner = @owner, lease_until = @leaseUntil
-  WHERE seq IN (
-    SELECT seq FROM deliveries
-    WHERE status = 'pending' AND due_at <= @now
-    ORDER BY due_at, seq
-    LIMIT @limit)
-  RETURNING ${DELIVERY_COLUMNS}`;
+export const DUE_SEQS = `
+  SELECT seq FROM deliveries
+  WHERE status = 'pending' AND due_at <= @now
+  ORDER BY due_at, seq
+  LIMIT @limit`;
+
+/** The pending rows in due order, with their due times, for the next due time past the claimed ones. */
+export const PENDING_IN_DUE_ORDER = `
+  SELECT seq, due_at FROM deliveries
+  WHERE status = 'pending'
+  ORDER BY due_at, seq
+  LIMIT @limit`;
+
+/** Rows by seq, `@seqs` a JSON array. The order is not defined: callers sort. */
+export const DELIVERIES_BY_SEQ = `
+  SELECT ${DELIVERY_COLUMNS} FROM deliveries
+  WHERE seq IN (SELECT value FROM json_each(@seqs))`;
+
+/** How many of the claimed rows (`@seqs`, a JSON array) are still there and pending. */
+export const COUNT_CLAIMED = `
+  SELECT count(*) AS count FROM deliveries
+  WHERE seq IN (SELECT value FROM json_each(@seqs)) AND status = 'pending'`;
+
+/** A claim given up: the row is due again at `@dueAt`. */
+export const REQUEUE = `UPDATE deliveries SET due_at = @dueAt WHERE seq = @seq AND status = 'pending'`;
 
 export const INSERT_ATTEMPT = `
   INSERT INTO attempts (${ATTEMPT_COLUMNS})
@@ -72,23 +89,21 @@ export const INSERT_ATTEMPT = `
     @deliveryId, @number, @startedAt, @durationMs, @requestMethod, @requestUrl, @requestHeaders, @requestBody,
     @responseStatus, @responseHeaders, @responseBody, @bodyTruncated, @outcome, @nextAttemptAt)`;
 
-/** Moves a delivery on after an attempt, but only while `owner` still holds it. */
+/** Moves a delivery on after an attempt; the caller has checked that the attempt's dispatcher held it. */
 export const FINISH_ATTEMPT = `
   UPDATE deliveries
   SET status = @status, due_at = coalesce(@dueAt, due_at),
       attempt_count = attempt_count + 1, round_attempts = round_attempts + 1,
-      last_outcome = @lastOutcome, updated_at = @updatedAt,
-      lease_owner = NULL, lease_until = NULL
-  WHERE id = @id AND status = 'in-flight' AND lease_owner = @owner`;
+      last_outcome = @lastOutcome, updated_at = @updatedAt
+  WHERE id = @id AND status = 'pending'`;
 
 export const NEXT_DUE_AT = `SELECT min(due_at) AS due_at FROM deliveries WHERE status = 'pending'`;
 
-export const RECLAIM_EXPIRED_LEASES = `
-  UPDATE deliveries
-  SET status = 'pending', due_at = @dueAt, lease_owner = NULL, lease_until = NULL
-  WHERE status = 'in-flight' AND lease_until < @wallNow`;
-
-export const RELEASE_ALL_LEASES = `
+/**
+ * Rows written `in-flight` by a version that kept claims in the rows: released at start like any
+ * claim a dead process left (releaseAllLeases).
+ */
+export const RELEASE_ROW_LEASES = `
   UPDATE deliveries
   SET status = 'pending', due_at = @dueAt, lease_owner = NULL, lease_until = NULL
   WHERE status = 'in-flight'`;
@@ -108,7 +123,8 @@ export const COUNT_BY_STATUS = `SELECT status, count(*) AS count FROM deliveries
 
 export interface DeliveryListShape {
   readonly accountId: boolean;
-  readonly status: boolean;
+  /** `claimed`: in flight; `unclaimed`: pending and not in flight; `plain`: any other status. */
+  readonly status: false | 'plain' | 'claimed' | 'unclaimed';
   readonly url: boolean;
   readonly resource: boolean;
   readonly after: boolean;
@@ -123,7 +139,10 @@ export function listDeliveries(shape: DeliveryListShape): string {
   if (shape.accountId) where.push('account_id = @accountId');
   // Unary + keeps SQLite off the (status, due_at) index here: with it, listing a large status would
   // sort every row of that status by seq; without it, the newest-first scan stops at the page limit.
-  if (shape.status) where.push('+status = @status');
+  if (shape.status === 'plain') where.push('+status = @status');
+  // Claimed rows are pending in the table; the claims are in memory (leases.ts) and come as @claimed.
+  if (shape.status === 'claimed') where.push(`+status = 'pending' AND seq IN (SELECT value FROM json_each(@claimed))`);
+  if (shape.status === 'unclaimed') where.push(`+status = 'pending' AND seq NOT IN (SELECT value FROM json_each(@claimed))`);
   if (shape.url) where.push(`url LIKE '%' || @url || '%' ESCAPE '\\'`);
   if (shape.resource) where.push('resource = @resource');
   if (shape.after) where.push('seq < @after');
