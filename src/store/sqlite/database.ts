@@ -125,7 +125,11 @@ export class SqliteDatabase {
     );
     this.recordAndClaimTransaction = this.db.transaction((results: readonly AttemptResult[], claim: ClaimRequest) => {
       this.writeAttemptResults(results, claim.owner);
-      return { claimed: this.claimRows(claim), nextDueAt: this.nextDueAt() };
+      const claimed = this.claimRows(claim);
+      // A claim that took fewer than it could took every unclaimed row due by `now`: the next due one
+      // is later, and the claimed rows (all due by then, bar a hand-off or two) need not be read past.
+      const tookAll = claim.limit >= 1 && claimed.length < Math.floor(claim.limit);
+      return { claimed, nextDueAt: tookAll ? this.nextUnclaimedDueAfter(claim.now) : this.nextDueAt() };
     });
     this.requeueTransaction = this.db.transaction((claims: ReadonlyArray<readonly [string, { readonly seq: number }]>, dueAt: number) => this.requeue(claims, dueAt));
     this.recordFinishedTransaction = this.db.transaction((finished: FinishedDelivery, policyId: number) => this.writeFinished(finished, policyId));
@@ -265,10 +269,7 @@ export class SqliteDatabase {
   /** The earliest due time among the pending deliveries nobody has claimed. */
   nextDueAt(): number | null {
     if (this.leases.size === 0) return this.statements.nextDueAt.get()?.due_at ?? null;
-    for (const row of this.statements.pendingInDueOrder.all({ limit: this.leases.size + 1 })) {
-      if (!this.leases.holds(row.seq)) return row.due_at;
-    }
-    return null;
+    return this.nextUnclaimedDueAfter(Number.MIN_SAFE_INTEGER);
   }
 
   reclaimExpiredLeases(wallNow: number, dueAt: number): number {
@@ -421,7 +422,7 @@ export class SqliteDatabase {
     }
     const limit = Math.floor(opts.limit);
     const seqs: number[] = [];
-    for (const { seq } of this.statements.dueSeqs.all({ now: opts.now, limit: limit + this.leases.size })) {
+    for (const seq of this.statements.dueSeqs.all({ now: opts.now, limit: limit + this.leases.size })) {
       if (this.leases.holds(seq)) continue;
       seqs.push(seq);
       if (seqs.length === limit) break;
@@ -431,6 +432,14 @@ export class SqliteDatabase {
     rows.sort((a, b) => a.due_at - b.due_at || a.seq - b.seq);
     for (const row of rows) this.leases.hold(row.id, { seq: row.seq, owner: opts.owner, until: opts.leaseUntil });
     return rows.map((row) => this.toDelivery(row));
+  }
+
+  private nextUnclaimedDueAfter(after: number): number | null {
+    // Iterated, not fetched: reading stops at the first row nobody has claimed.
+    for (const [seq, dueAt] of this.statements.pendingInDueOrder.iterate({ after }) as IterableIterator<[number, number]>) {
+      if (!this.leases.holds(seq)) return dueAt;
+    }
+    return null;
   }
 
   /** Claims given up: each row due again at `dueAt`. Counts the rows that were still there. */
@@ -491,10 +500,11 @@ export class SqliteDatabase {
       const params = attemptParams(attempt);
       insertAttempt.run(params);
       // An attempt whose claim ran out (and may have been taken again) is recorded, but moves nothing.
-      if (this.leases.holder(attempt.deliveryId)?.owner !== owner) continue;
+      const lease = this.leases.holder(attempt.deliveryId);
+      if (lease?.owner !== owner) continue;
       this.leases.release(attempt.deliveryId);
       finishAttempt.run({
-        id: attempt.deliveryId,
+        seq: lease.seq,
         status: next.status,
         dueAt: next.status === 'pending' ? next.dueAt : null,
         lastOutcome: params.outcome,
@@ -565,8 +575,8 @@ function prepareStatements(db: Database.Database) {
     selectResource: prepare<ResourceRow>(sql.SELECT_RESOURCE),
     deleteResource: prepare(sql.DELETE_RESOURCE),
     insertDelivery: prepare(sql.INSERT_DELIVERY),
-    dueSeqs: prepare<{ seq: number }>(sql.DUE_SEQS),
-    pendingInDueOrder: prepare<{ seq: number; due_at: number }>(sql.PENDING_IN_DUE_ORDER),
+    dueSeqs: prepare<number>(sql.DUE_SEQS).pluck(),
+    pendingInDueOrder: prepare<[number, number]>(sql.PENDING_IN_DUE_ORDER).raw(),
     deliveriesBySeq: prepare<DeliveryRow>(sql.DELIVERIES_BY_SEQ),
     countClaimed: prepare<{ count: number }>(sql.COUNT_CLAIMED),
     requeue: prepare(sql.REQUEUE),

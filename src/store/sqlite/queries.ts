@@ -63,12 +63,14 @@ export const DUE_SEQS = `
   ORDER BY due_at, seq
   LIMIT @limit`;
 
-/** The pending rows in due order, with their due times, for the next due time past the claimed ones. */
+/**
+ * The pending rows due after `@after`, in due order, with their due times: read one by one until one
+ * is not claimed, for the next due time.
+ */
 export const PENDING_IN_DUE_ORDER = `
   SELECT seq, due_at FROM deliveries
-  WHERE status = 'pending'
-  ORDER BY due_at, seq
-  LIMIT @limit`;
+  WHERE status = 'pending' AND due_at > @after
+  ORDER BY due_at, seq`;
 
 /** Rows by seq, `@seqs` a JSON array. The order is not defined: callers sort. */
 export const DELIVERIES_BY_SEQ = `
@@ -95,7 +97,7 @@ export const FINISH_ATTEMPT = `
   SET status = @status, due_at = coalesce(@dueAt, due_at),
       attempt_count = attempt_count + 1, round_attempts = round_attempts + 1,
       last_outcome = @lastOutcome, updated_at = @updatedAt
-  WHERE id = @id AND status = 'pending'`;
+  WHERE seq = @seq AND status = 'pending'`;
 
 export const NEXT_DUE_AT = `SELECT min(due_at) AS due_at FROM deliveries WHERE status = 'pending'`;
 
