@@ -62,8 +62,11 @@ describe('crash safety', () => {
     first.child.kill('SIGKILL');
     await first.exited;
     crashed = true;
+    // The kill landed with work left. Not bounded by 100 + 64: on a loaded machine a held request can
+    // reach its read timeout before the kill, freeing its slot for another callback.
     const seenBeforeCrash = new Set(sink.requests.map((r) => r.headers['x-hookline-delivery-id'])).size;
-    expect(seenBeforeCrash).toBeLessThanOrEqual(100 + 64);
+    expect(seenBeforeCrash).toBeGreaterThanOrEqual(150);
+    expect(seenBeforeCrash).toBeLessThan(1000);
 
     await serve(['--data', dataDir, '--concurrency', '64']);
     const distinct = (): number => new Set(sink.requests.map((r) => r.headers['x-hookline-delivery-id'])).size;
