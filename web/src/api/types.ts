@@ -192,3 +192,18 @@ export interface CallStreamEvent {
   callUuid: string;
   event: CallEvent;
 }
+
+/** `GET /verify/sessions/{uuid}`: a Plivo Verify session with the code it sent. */
+export interface VerifySessionState {
+  uuid: string;
+  accountId: string;
+  recipient: string;
+  otp: string;
+  status: 'in-progress' | 'verified' | 'expired';
+  channelStatus: string;
+  validations: number;
+  expiresAt: number;
+  channel: 'sms' | 'voice';
+  messageUuid: string | null;
+  callUuid: string | null;
+}
