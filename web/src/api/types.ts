@@ -70,7 +70,24 @@ export interface DeliveryPage {
   nextCursor: string | null;
 }
 
-export type DeliveryDetail = Delivery & { attempts: Attempt[] };
+/** An element of a document as hookline's parser read it, with where it stands in the body. */
+export interface DocumentElement {
+  name: string;
+  attributes: Record<string, string>;
+  text: string;
+  line: number;
+  column: number;
+  children: DocumentElement[];
+}
+
+/** A document callback's 2xx body as the call engine's parser read it (`GET /deliveries/{id}`). */
+export type DocumentReading =
+  | { ok: true; dialect: string; root: DocumentElement; warnings: string[] }
+  | { ok: false; dialect: string; error: { rule: string; message: string; line: number; column: number } };
+
+export type DetailedAttempt = Attempt & { document: DocumentReading | null };
+
+export type DeliveryDetail = Delivery & { attempts: DetailedAttempt[] };
 
 export interface ClockState {
   kind: 'real' | 'virtual';
