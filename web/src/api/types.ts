@@ -156,8 +156,18 @@ export interface MessageList {
   total: number;
 }
 
+/** How a text splits into SMS parts: what `units` counts. */
+export interface SmsSegments {
+  encoding: 'GSM' | 'UCS-2';
+  length: number;
+  units: number;
+  single: number;
+  perPart: number;
+}
+
 export interface MessageDetail {
   message: PlivoMessage;
+  segments: SmsSegments | null;
   callbacks: Delivery[];
 }
 
