@@ -70,4 +70,11 @@ describe('GET /hookline/v1/deliveries/{id}: a document callback read by the engi
     const detail = (await app.control<Detail>('GET', `/deliveries/${notification!.id}`)).body;
     expect(detail.attempts[0]!.document).toBeNull();
   });
+
+  it('is described in the OpenAPI document, the element tree by a reference to itself', async () => {
+    const app = await rig.app();
+    const { body } = await app.control<{ components: { schemas: Record<string, { properties: Record<string, { items?: { $ref?: string } }> }> } }>('GET', '/openapi.json');
+    expect(body.components.schemas.DocumentElement!.properties.children!.items!.$ref).toBe('#/components/schemas/DocumentElement');
+    expect(body.components.schemas.DocumentReading).toBeDefined();
+  });
 });

@@ -91,7 +91,7 @@ export const attemptSchema = z.object({
   nextAttemptAt: clockTime.nullable(),
 });
 
-const documentElementSchema = z.object({
+export const documentElementSchema = z.object({
   name: z.string(),
   attributes: stringMap,
   text: z.string().describe("The element's own text, trimmed."),
