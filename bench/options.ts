@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export const FIGURES = ['throughput', 'bullmq', 'latency', 'scale', 'plivo', 'voice', 'postgres'] as const;
+export const FIGURES = ['throughput', 'bullmq', 'latency', 'scale', 'plivo', 'voice', 'postgres', 'inspector'] as const;
 export type Figure = (typeof FIGURES)[number];
 
 export interface BenchOptions {
@@ -19,6 +19,9 @@ export interface BenchOptions {
   /** Voice figure: IVR calls placed at once, and calls held live for the memory figure. */
   readonly calls: number;
   readonly liveCalls: number;
+  /** Inspector figure: deliveries stored before the page loads, and seconds of streaming. */
+  readonly stored: number;
+  readonly streamSeconds: number;
 }
 
 export const USAGE = `usage: npm run bench -- [options]
@@ -30,7 +33,9 @@ export const USAGE = `usage: npm run bench -- [options]
   --scheduled N      scale: callbacks scheduled an hour ahead (default 1000000)
   --messages N       plivo: SMS sent through POST Message/, each with 3 status callbacks (default 10000)
   --calls N          voice: calls placed at once, each a 5-document IVR with a Dial (default 2000)
-  --live-calls N     voice: calls held live to measure memory per call (default 10000)`;
+  --live-calls N     voice: calls held live to measure memory per call (default 10000)
+  --stored N         inspector: deliveries stored before the page first loads (default 10000)
+  --stream-seconds N inspector: seconds of 1,000 events/s streamed to the page (default 5)`;
 
 export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
   const { values } = parseArgs({
@@ -45,6 +50,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       messages: { type: 'string' },
       calls: { type: 'string' },
       'live-calls': { type: 'string' },
+      stored: { type: 'string' },
+      'stream-seconds': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -60,6 +67,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     messages: positiveInteger('messages', values.messages, 10_000),
     calls: positiveInteger('calls', values.calls, 2_000),
     liveCalls: positiveInteger('live-calls', values['live-calls'], 10_000),
+    stored: positiveInteger('stored', values.stored, 10_000),
+    streamSeconds: positiveInteger('stream-seconds', values['stream-seconds'], 5),
   };
 }
 

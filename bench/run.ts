@@ -3,6 +3,7 @@ import { callbackParamsList } from './callback-params.js';
 import { bullmqThroughput, redisPersistence } from './bullmq-run.js';
 import { engineDefaults } from './engine.js';
 import { engineThroughput, type EngineThroughputResult } from './hookline-run.js';
+import { chromiumAvailable, CHROMIUM_PATH, inspectorFigure } from './inspector.js';
 import { latencyFigure } from './latency.js';
 import { parseOptions, USAGE, type BenchOptions } from './options.js';
 import type { RawTarget } from './raw-undici.js';
@@ -277,7 +278,39 @@ async function postgres(context: Context): Promise<void> {
   });
 }
 
-const RUNNERS = { throughput, bullmq, latency, scale, plivo, voice, postgres } as const;
+async function inspector(context: Context): Promise<void> {
+  const { options } = context;
+  if (!chromiumAvailable()) {
+    log(`inspector: skipped, no browser at ${CHROMIUM_PATH} (apt-get install -y chromium)`);
+    context.figures.inspector = { skipped: 'chromium missing' };
+    return;
+  }
+  log(`inspector: the page with ${integer(options.stored)} deliveries stored, loaded 5 times in headless chromium; then 1,000 events/s streamed to it for ${options.streamSeconds} s`);
+  const result = await inspectorFigure({ receiver: needReceiver(context), stored: options.stored, seconds: options.streamSeconds, eventsPerSecond: 1000, log });
+  const cold = result.firstRenderMs[0] ?? Number.NaN;
+  const { streaming } = result;
+  context.figures.inspector = result;
+  context.rows.push(
+    {
+      figure: `inspector first render, ${integer(options.stored)} stored`,
+      hookline: `${ms(result.firstRender.p50Ms)} (median)`,
+      baseline: `cold load ${ms(cold)}; first paint ${ms(result.firstContentfulPaintMs[0] ?? Number.NaN)}`,
+      ratio: null,
+      target: '< 1 s',
+      met: result.firstRender.p50Ms < 1000,
+    },
+    {
+      figure: `inspector longest task, ${integer(streaming.eventsPerSecond)} events/s`,
+      hookline: ms(streaming.longestTaskMs),
+      baseline: `${streaming.framesPerSecond.toFixed(1)} frames/s, ${streaming.longTasks} long tasks`,
+      ratio: null,
+      target: '≤ 100 ms',
+      met: streaming.longestTaskMs <= 100 && streaming.eventsPerSecond >= 900,
+    },
+  );
+}
+
+const RUNNERS = { throughput, bullmq, latency, scale, plivo, voice, postgres, inspector } as const;
 
 async function main(): Promise<number> {
   let parsed: BenchOptions | 'help';

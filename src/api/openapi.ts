@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { clockStateSchema } from './control/clock.js';
 import type { ControlRoute } from './control/route.js';
-import { apiErrorSchema, attemptSchema, deliveryEventSchema, deliverySchema, sinkConfigSchema, sinkRequestSchema } from './control/schemas.js';
+import { apiErrorSchema, attemptSchema, deliveryEventSchema, deliverySchema, documentElementSchema, documentReadingSchema, sinkConfigSchema, sinkRequestSchema } from './control/schemas.js';
 
 /** The control API's prefix; every control route's path is below it. */
 export const CONTROL_PREFIX = '/hookline/v1';
@@ -16,6 +16,9 @@ const NAMED_SCHEMAS: ReadonlyArray<readonly [string, z.ZodType]> = [
   ['SinkConfig', sinkConfigSchema],
   ['SinkRequest', sinkRequestSchema],
   ['ClockState', clockStateSchema],
+  // Recursive: without a name of its own its children would point into an anonymous shared block.
+  ['DocumentElement', documentElementSchema],
+  ['DocumentReading', documentReadingSchema],
   ['Error', apiErrorSchema],
 ];
 

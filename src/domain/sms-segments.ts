@@ -35,6 +35,12 @@ const LIMITS: Readonly<Record<SmsEncoding, { single: number; part: number }>> = 
   'UCS-2': { single: 70, part: 67 },
 };
 
+/** What one SMS holds in `encoding`, and each part of a longer text (the rest carries the concatenation header). */
+export function smsCapacity(encoding: SmsEncoding): { readonly single: number; readonly perPart: number } {
+  const { single, part } = LIMITS[encoding];
+  return { single, perPart: part };
+}
+
 export function segmentSms(text: string): SmsSegmentation {
   const gsm = gsmSizes(text);
   const encoding: SmsEncoding = gsm ? 'GSM' : 'UCS-2';

@@ -1,7 +1,11 @@
 import { expect, it } from 'vitest';
 import type { RunningApp } from '../support/app.js';
 import { describeInBrowser, screenshot, useInspector } from '../support/browser.js';
+import { plivoClient } from '../support/plivo-sdk.js';
 import { useRig } from '../support/rig.js';
+
+const ACCOUNT = 'MAHOOKLINEBROWSERDOC';
+const TOKEN = 'browserdoctokenbrowserdoctokenbrowserd01';
 
 const REPLY = '<Response><Message dst="+14155550100">thanks</Message><Speak><![CDATA[1 < 2]]></Speak></Response>';
 
@@ -76,6 +80,37 @@ describeInBrowser('the delivery detail', () => {
     expect(receiver.requests).toHaveLength(2);
     expect(receiver.requests[1]!.headers['x-hookline-attempt']).toBe('2');
     await screenshot(page, 'delivery-replayed');
+  });
+
+  it('shows an answer document as the call engine read it, and the line, column and rule where a refused one breaks', async () => {
+    const app = await rig.app({ clock: 'virtual', account: [`${ACCOUNT}:${TOKEN}`] });
+    const documents = ['<Response>\n  <GetDigits action="http://127.0.0.1:9/menu" numDigits="1">\n    <Speak>Press one</Speak>\n  </GetDigits>\n</Response>', '<Response>\n  <Speak>hi</Speak>\n  <Speak><Play>http://127.0.0.1:9/a.mp3</Play></Speak>\n</Response>'];
+    const appServer = await rig.receiver((_request, index) => ({ status: 200, headers: { 'content-type': 'application/xml' }, body: documents[index] ?? '' }));
+    const client = plivoClient(app.url, ACCOUNT, TOKEN);
+    const ids: string[] = [];
+    for (const to of ['14155550199', '14155550198']) {
+      const made = await client.calls.create('14155550100', to, appServer.url('/answer'));
+      await app.control('POST', '/clock/advance', { ms: 3_000 });
+      const listed = await app.control<{ deliveries: Array<{ id: string; kind: string }> }>('GET', `/deliveries?resource=${encodeURIComponent(`call:${made.requestUuid as string}`)}`);
+      ids.push(listed.body.deliveries.find((delivery) => delivery.kind === 'document')!.id);
+    }
+
+    const page = await browser.open(app.url, {}, `#/deliveries/${ids[0]!}`);
+    const outline = page.getByTestId('document-outline');
+    await outline.getByText('line 2, column 3').waitFor();
+    await expect(outline.locator('li li').first().textContent()).resolves.toMatch(/^<GetDigits action="http:\/\/127\.0\.0\.1:9\/menu" numDigits="1">/);
+    await outline.getByText('Press one').waitFor();
+    await outline.scrollIntoViewIfNeeded();
+    await screenshot(page, 'delivery-document-outline');
+
+    await page.goto(`${app.url}/#/deliveries/${ids[1]!}`);
+    const error = page.getByTestId('document-error');
+    await error.getByText('line 3, column 10: <Play> cannot be inside <Speak>', { exact: false }).waitFor();
+    await expect(error.locator('code').textContent()).resolves.toBe('nesting');
+    await page.locator('[data-attempt="1"].attempt-failed').getByText('document refused').waitFor();
+    await expect(page.locator('.numbered-body [aria-current="location"]').textContent()).resolves.toContain('<Speak><Play>');
+    await error.scrollIntoViewIfNeeded();
+    await screenshot(page, 'delivery-document-error');
   });
 
   it('fires a due retry when the virtual clock is advanced to it', async () => {

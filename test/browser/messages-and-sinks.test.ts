@@ -50,6 +50,19 @@ describeInBrowser('the message view', () => {
     await screenshot(page, 'message-rejected-error-code');
   });
 
+  it('shows how a long text splits into the units it is billed as', async () => {
+    const app = await rig.app({ clock: 'virtual', account: [`${ACCOUNT}:${TOKEN}`] });
+    const client = plivoClient(app.url, ACCOUNT, TOKEN);
+    const gsm = await client.messages.create({ src: '+14155550100', dst: '+14155550101', text: 'a'.repeat(200) });
+    const page = await browser.open(app.url, {}, `#/messages/${gsm.messageUuid[0]!}`);
+    await expect(page.getByRole('row', { name: /^units/ }).textContent()).resolves.toContain('2 (200 septets: one SMS holds 160, each part of a longer one 153)');
+
+    const unicode = await client.messages.create({ src: '+14155550100', dst: '+14155550101', text: 'Привет'.repeat(12) });
+    await page.goto(`${app.url}/#/messages/${unicode.messageUuid[0]!}`);
+    await expect(page.getByRole('row', { name: /^units/ }).textContent()).resolves.toContain('2 (72 UTF-16 code units: one SMS holds 70, each part of a longer one 67)');
+    await expect(page.getByRole('row', { name: /^encoding/ }).textContent()).resolves.toContain('UCS-2');
+  });
+
   it('lists messages and leads to each one', async () => {
     const { app, uuid } = await queuedMessage();
     const page = await browser.open(app.url, {}, '#/messages');

@@ -49,15 +49,18 @@ export function App() {
   const [unreachable, setUnreachable] = useState<string | null>(null);
 
   const check = useCallback(async () => {
+    // The stream opens while the health check is in flight rather than after it: one round trip less
+    // before the first rows. Refused for want of a token, it closes and the check below asks for one.
+    feed.restart();
     try {
       await api('GET', '/health');
       setAccess('granted');
-      feed.restart();
     } catch (error) {
       if (error instanceof ApiError && error.unauthorized) {
         feed.stop();
         setAccess(controlToken() === null ? 'needs-token' : 'token-refused');
       } else {
+        feed.stop();
         setUnreachable(error instanceof Error ? error.message : String(error));
         setAccess('unreachable');
       }

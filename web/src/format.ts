@@ -1,16 +1,22 @@
 import type { AttemptOutcome, DeliveryStatus } from './api/types.js';
 
+/**
+ * One formatter for the page's life: `toLocaleTimeString` builds a new one on every call, which the
+ * profile of a 1,000 events/s stream showed as the page's largest cost (every visible row, every frame).
+ */
+const TIME_OF_DAY = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+const DAY = new Intl.DateTimeFormat();
+
 /** Clock time as the user's local time of day with milliseconds (virtual time under --clock virtual). */
 export function clockTime(ms: number): string {
   const date = new Date(ms);
   if (Number.isNaN(date.getTime())) return '—';
-  const time = date.toLocaleTimeString(undefined, { hour12: false });
-  return `${time}.${String(date.getMilliseconds()).padStart(3, '0')}`;
+  return `${TIME_OF_DAY.format(date)}.${String(date.getMilliseconds()).padStart(3, '0')}`;
 }
 
 export function clockDateTime(ms: number): string {
   const date = new Date(ms);
-  return Number.isNaN(date.getTime()) ? '—' : `${date.toLocaleDateString()} ${clockTime(ms)}`;
+  return Number.isNaN(date.getTime()) ? '—' : `${DAY.format(date)} ${clockTime(ms)}`;
 }
 
 export function duration(ms: number): string {

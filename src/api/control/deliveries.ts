@@ -4,7 +4,8 @@ import { NotFoundError } from '../../domain/errors.js';
 import { formParamsOf } from '../../signing/received-params.js';
 import { verifyCallback } from '../../signing/verify.js';
 import type { ServerDeps } from '../server.js';
-import { apiErrorSchema, attemptSchema, cursorSchema, deliverySchema, limitSchema } from './schemas.js';
+import { documentReadingOf } from './document-reading.js';
+import { apiErrorSchema, attemptSchema, cursorSchema, deliverySchema, documentReadingSchema, limitSchema } from './schemas.js';
 import { defineRoute, type ControlRoute } from './route.js';
 
 export const listDeliveriesQuerySchema = z.object({
@@ -35,7 +36,11 @@ export const deliveryListSchema = z.object({
   deliveries: z.array(deliverySchema),
   nextCursor: z.string().nullable().describe('Pass as `after` for the next (older) page; null on the last page.'),
 });
-export const deliveryDetailSchema = deliverySchema.extend({ attempts: z.array(attemptSchema).describe('Oldest first.') });
+export const deliveryDetailSchema = deliverySchema.extend({
+  attempts: z
+    .array(attemptSchema.extend({ document: documentReadingSchema.nullable().describe('For a document callback answered 2xx: how the document reads; else null.') }))
+    .describe('Oldest first.'),
+});
 export const attemptListSchema = z.object({ attempts: z.array(attemptSchema) });
 export const replayResponseSchema = z.object({ delivery: deliverySchema });
 
@@ -75,7 +80,8 @@ export function deliveryRoutes(deps: ServerDeps): ControlRoute[] {
       responses: { 200: { description: 'The delivery.', schema: deliveryDetailSchema }, 404: notFound },
       async handler({ params }) {
         const delivery = await existing(params.id);
-        return { ...delivery, attempts: await deliveries.attempts(delivery.id) };
+        const attempts = await deliveries.attempts(delivery.id);
+        return { ...delivery, attempts: attempts.map((attempt) => ({ ...attempt, document: documentReadingOf(delivery, attempt) })) };
       },
     }),
     defineRoute({

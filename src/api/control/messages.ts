@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { segmentSms, smsCapacity } from '../../domain/sms-segments.js';
 import { LAML_SMS_ERROR_CODES } from '../../domain/laml-message.js';
 import { MessageTransitionError, SMS_ERROR_CODES, type PlivoMessage } from '../../domain/plivo-message.js';
 import { MESSAGE_RESOURCE } from '../../engine/plivo/message-service.js';
@@ -65,6 +66,16 @@ export const listMessagesQuerySchema = z.object({
 export const messageListSchema = z.object({ messages: z.array(plivoMessageSchema).describe('Newest first.'), total: z.number().int() });
 export const messageDetailSchema = z.object({
   message: plivoMessageSchema,
+  segments: z
+    .object({
+      encoding: z.enum(['GSM', 'UCS-2']),
+      length: z.number().int().describe('Septets (GSM) or UTF-16 code units (UCS-2) the text takes.'),
+      units: z.number().int(),
+      single: z.number().int().describe('What one SMS holds in this encoding.'),
+      perPart: z.number().int().describe('What each part of a longer text holds.'),
+    })
+    .nullable()
+    .describe('How the text splits into SMS parts, which is what units counts; null for an MMS.'),
   callbacks: z.array(deliverySchema).describe('Its status callbacks, newest first.'),
 });
 
@@ -100,7 +111,7 @@ export function messageRoutes(deps: ServerDeps): ControlRoute[] {
         const message = await messages.find(params.uuid);
         if (!message) throw notFound(params.uuid);
         const callbacks = await deps.store.deliveries.list({ resource: `${MESSAGE_RESOURCE}:${message.uuid}` }, { limit: 500 });
-        return { message, callbacks: callbacks.items };
+        return { message, segments: message.type === 'sms' ? segmentsOf(message.text) : null, callbacks: callbacks.items };
       },
     }),
     defineRoute({
@@ -133,6 +144,11 @@ export function messageRoutes(deps: ServerDeps): ControlRoute[] {
       },
     }),
   ];
+}
+
+function segmentsOf(text: string) {
+  const segmented = segmentSms(text);
+  return { ...segmented, ...smsCapacity(segmented.encoding) };
 }
 
 function notFound(uuid: string): ApiError {

@@ -5,6 +5,7 @@ import { POLICY_PROFILES, RETRY_TRIGGERS } from '../../domain/policy.js';
 import type { CallEvent } from '../../domain/call-event.js';
 import type { DeliveryEvent } from '../../delivery/events.js';
 import type { SinkConfig, SinkRequest } from '../../store/ports.js';
+import type { DocumentReading } from './document-reading.js';
 
 /**
  * The shapes the control API reads and writes. Requests are parsed with these schemas, and the OpenAPI
@@ -90,6 +91,33 @@ export const attemptSchema = z.object({
   nextAttemptAt: clockTime.nullable(),
 });
 
+export const documentElementSchema = z.object({
+  name: z.string(),
+  attributes: stringMap,
+  text: z.string().describe("The element's own text, trimmed."),
+  line: z.number().int(),
+  column: z.number().int(),
+  get children(): z.ZodArray<typeof documentElementSchema> {
+    return z.array(documentElementSchema);
+  },
+});
+
+export const documentReadingSchema = z
+  .discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), dialect: z.string(), root: documentElementSchema, warnings: z.array(z.string()) }),
+    z.object({
+      ok: z.literal(false),
+      dialect: z.string(),
+      error: z.object({
+        rule: z.enum(['too-large', 'not-xml', 'root', 'unknown-element', 'nesting', 'attribute-value', 'required', 'body']).describe('The rule the document broke.'),
+        message: z.string(),
+        line: z.number().int(),
+        column: z.number().int(),
+      }),
+    }),
+  ])
+  .describe("A document callback's 2xx body read by the dialect's XML parser, as the call engine read it: its elements, or the rule broken and where.");
+
 export const callEventSchema = z.object({
   at: clockTime,
   type: z
@@ -173,4 +201,5 @@ export type SchemaAgreement = [
   Expect<Same<CallEvent, z.output<typeof callEventSchema>>>,
   Expect<Same<SinkConfig, z.output<typeof sinkConfigSchema>>>,
   Expect<Same<SinkRequest & { seq: number }, z.output<typeof sinkRequestSchema>>>,
+  Expect<Same<DocumentReading, z.output<typeof documentReadingSchema>>>,
 ];

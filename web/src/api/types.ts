@@ -70,7 +70,24 @@ export interface DeliveryPage {
   nextCursor: string | null;
 }
 
-export type DeliveryDetail = Delivery & { attempts: Attempt[] };
+/** An element of a document as hookline's parser read it, with where it stands in the body. */
+export interface DocumentElement {
+  name: string;
+  attributes: Record<string, string>;
+  text: string;
+  line: number;
+  column: number;
+  children: DocumentElement[];
+}
+
+/** A document callback's 2xx body as the call engine's parser read it (`GET /deliveries/{id}`). */
+export type DocumentReading =
+  | { ok: true; dialect: string; root: DocumentElement; warnings: string[] }
+  | { ok: false; dialect: string; error: { rule: string; message: string; line: number; column: number } };
+
+export type DetailedAttempt = Attempt & { document: DocumentReading | null };
+
+export type DeliveryDetail = Delivery & { attempts: DetailedAttempt[] };
 
 export interface ClockState {
   kind: 'real' | 'virtual';
@@ -139,8 +156,18 @@ export interface MessageList {
   total: number;
 }
 
+/** How a text splits into SMS parts: what `units` counts. */
+export interface SmsSegments {
+  encoding: 'GSM' | 'UCS-2';
+  length: number;
+  units: number;
+  single: number;
+  perPart: number;
+}
+
 export interface MessageDetail {
   message: PlivoMessage;
+  segments: SmsSegments | null;
   callbacks: Delivery[];
 }
 
@@ -191,4 +218,19 @@ export interface CallStreamEvent {
   accountId: string;
   callUuid: string;
   event: CallEvent;
+}
+
+/** `GET /verify/sessions/{uuid}`: a Plivo Verify session with the code it sent. */
+export interface VerifySessionState {
+  uuid: string;
+  accountId: string;
+  recipient: string;
+  otp: string;
+  status: 'in-progress' | 'verified' | 'expired';
+  channelStatus: string;
+  validations: number;
+  expiresAt: number;
+  channel: 'sms' | 'voice';
+  messageUuid: string | null;
+  callUuid: string | null;
 }

@@ -44,3 +44,34 @@ export function errorFor(error: ApiError | null, field: string): string | null {
   if (error === null || error.field === null) return null;
   return error.field === field || error.field.startsWith(`${field}.`) ? error.message : null;
 }
+
+interface SelectFieldProps {
+  id: string;
+  label: string;
+  value: string;
+  choices: readonly string[];
+  onChange: (value: string) => void;
+  error?: string | null;
+}
+
+/** A labelled choice among fixed values, with its error in place like an InputField's. */
+export function SelectField({ id, label, value, choices, onChange, error = null }: SelectFieldProps) {
+  const errorId = `${id}-error`;
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.currentTarget.value)} aria-invalid={error !== null} aria-describedby={error !== null ? errorId : undefined}>
+        {choices.map((choice) => (
+          <option key={choice} value={choice}>
+            {choice}
+          </option>
+        ))}
+      </select>
+      {error !== null && (
+        <p id={errorId} class="field-error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}

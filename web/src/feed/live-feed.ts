@@ -6,6 +6,11 @@ export type StreamState = 'connecting' | 'live' | 'reconnecting' | 'closed';
 
 /** Deliveries read at start and after each reconnect: the stream itself carries no history. */
 const CATCH_UP_PAGE = 500;
+/**
+ * The first load reads a screenful and a margin first, then the rest of the page: with 500 rows the
+ * first answer is ~0.5 MB, which a loaded machine takes hundreds of ms to send and parse.
+ */
+const FIRST_SCREEN = 100;
 
 /**
  * The event stream feeding a FeedStore. Events are parsed as they come but applied once per animation
@@ -94,22 +99,28 @@ export class LiveFeed {
 
   private async catchUp(): Promise<void> {
     try {
-      const page = await api<DeliveryPage>('GET', `/deliveries${query({ limit: CATCH_UP_PAGE })}`);
-      this.loadError = null;
-      // Later catch-ups only fill a gap at the top; the way down stays where the first one left it.
-      if (!this.loadedOnce) this.olderCursor = page.nextCursor;
+      if (this.loadedOnce) {
+        // Later catch-ups only fill a gap at the top; the way down stays where the first one left it.
+        this.take(await api<DeliveryPage>('GET', `/deliveries${query({ limit: CATCH_UP_PAGE })}`));
+        this.loadError = null;
+        return;
+      }
+      const first = await api<DeliveryPage>('GET', `/deliveries${query({ limit: FIRST_SCREEN })}`);
       this.loadedOnce = true;
-      this.take(page);
+      this.loadError = null;
+      this.olderCursor = first.nextCursor;
+      this.take(first);
+      if (first.nextCursor !== null) await this.loadOlder(CATCH_UP_PAGE - FIRST_SCREEN);
     } catch (error) {
       this.failedToLoad(error);
     }
   }
 
   /** The next page of stored deliveries, older than any shown. */
-  async loadOlder(): Promise<void> {
+  async loadOlder(limit = CATCH_UP_PAGE): Promise<void> {
     if (this.olderCursor === null) return;
     try {
-      const page = await api<DeliveryPage>('GET', `/deliveries${query({ limit: CATCH_UP_PAGE, after: this.olderCursor })}`);
+      const page = await api<DeliveryPage>('GET', `/deliveries${query({ limit, after: this.olderCursor })}`);
       this.loadError = null;
       this.olderCursor = page.nextCursor;
       this.take(page);

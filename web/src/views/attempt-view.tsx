@@ -1,9 +1,10 @@
 import { useState } from 'preact/hooks';
-import type { Attempt } from '../api/types.js';
+import type { Attempt, DetailedAttempt, DocumentReading } from '../api/types.js';
 import { KeyValues } from '../components/key-values.js';
 import { curlCommand } from '../curl.js';
 import { clockDateTime, duration, outcomeDetail } from '../format.js';
 import { prettyXml } from '../xml.js';
+import { DocumentReadingView } from './document-reading.js';
 
 const SIGNATURE_HEADER = /signature|^webhook-(id|timestamp)$|^x-hookline-/i;
 
@@ -62,8 +63,10 @@ function RequestPanel({ attempt }: { attempt: Attempt }) {
   );
 }
 
-function ResponseBody({ body, contentType, truncated }: { body: string; contentType: string | undefined; truncated: boolean }) {
+function ResponseBody({ body, contentType, truncated, reading }: { body: string; contentType: string | undefined; truncated: boolean; reading: DocumentReading | null }) {
   if (body === '') return <p class="notice">empty body</p>;
+  // A document refused by hookline's parser is shown by the reading, numbered where the parser stopped.
+  if (reading?.ok === false) return <DocumentReadingView reading={reading} body={body} />;
   const xml = truncated ? null : prettyXml(body, contentType);
   return (
     <>
@@ -74,11 +77,12 @@ function ResponseBody({ body, contentType, truncated }: { body: string; contentT
       )}
       <pre data-testid="response-body">{xml?.ok ? xml.pretty : body}</pre>
       {truncated && <p class="notice">Cut short: hookline keeps the first part of each body (--attempt-body-limit).</p>}
+      {reading && <DocumentReadingView reading={reading} body={body} />}
     </>
   );
 }
 
-function ResponsePanel({ attempt }: { attempt: Attempt }) {
+function ResponsePanel({ attempt }: { attempt: DetailedAttempt }) {
   const { response } = attempt;
   return (
     <section class="panel" aria-label={`Response to attempt ${attempt.number}`}>
@@ -90,7 +94,7 @@ function ResponsePanel({ attempt }: { attempt: Attempt }) {
           <p class="mono response-line">HTTP {response.status}</p>
           <KeyValues caption="Headers" entries={Object.entries(response.headers)} />
           <h4>Body</h4>
-          <ResponseBody body={response.body} contentType={headerOf(response.headers, 'content-type')} truncated={response.bodyTruncated} />
+          <ResponseBody body={response.body} contentType={headerOf(response.headers, 'content-type')} truncated={response.bodyTruncated} reading={attempt.document} />
         </>
       )}
     </section>
@@ -98,14 +102,17 @@ function ResponsePanel({ attempt }: { attempt: Attempt }) {
 }
 
 /** One attempt: its timing and outcome, then the request as sent beside the response as received. */
-export function AttemptView({ attempt }: { attempt: Attempt }) {
-  const failed = attempt.outcome.kind !== 'success';
+export function AttemptView({ attempt }: { attempt: DetailedAttempt }) {
+  // A 2xx whose document the parser refused failed all the same: the call could not run it.
+  const refused = attempt.document?.ok === false;
+  const failed = attempt.outcome.kind !== 'success' || refused;
   return (
     <article class={`attempt ${failed ? 'attempt-failed' : 'attempt-ok'}`} aria-labelledby={`attempt-${attempt.number}`} data-attempt={attempt.number}>
       <header>
         <h2 id={`attempt-${attempt.number}`}>Attempt #{attempt.number}</h2>
         <p>
           {clockDateTime(attempt.startedAt)} · {duration(attempt.durationMs)} · <span class="outcome">{outcomeDetail(attempt.outcome)}</span>
+          {refused && <span class="outcome"> · document refused</span>}
           {attempt.nextAttemptAt !== null && <> · next attempt at {clockDateTime(attempt.nextAttemptAt)}</>}
         </p>
       </header>

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError } from '../api/client.js';
-import type { Delivery, MessageDetail, PlivoMessage } from '../api/types.js';
+import type { Delivery, MessageDetail, PlivoMessage, SmsSegments } from '../api/types.js';
 import { errorFor, InputField } from '../components/field.js';
 import { KeyValues } from '../components/key-values.js';
 import { usePolling } from '../components/use-polling.js';
@@ -121,6 +121,13 @@ function FarEndControls({ message, onMoved }: { message: PlivoMessage; onMoved: 
   );
 }
 
+/** Units with why: how long the text is in its encoding against what one SMS and each part hold. */
+function unitsOf(units: number, segments: SmsSegments | null): string {
+  if (segments === null) return String(units);
+  const measure = segments.encoding === 'GSM' ? 'septets' : 'UTF-16 code units';
+  return `${units} (${segments.length} ${measure}: one SMS holds ${segments.single}, each part of a longer one ${segments.perPart})`;
+}
+
 /** One Plivo message: its timeline, units, status callbacks and the far end's controls. */
 export function MessageView({ uuid }: { uuid: string }) {
   const detail = useResource<MessageDetail>(`/messages/${encodeURIComponent(uuid)}`);
@@ -133,7 +140,7 @@ export function MessageView({ uuid }: { uuid: string }) {
     );
   }
   if (!detail.data) return <p class="empty">Loading…</p>;
-  const { message, callbacks } = detail.data;
+  const { message, segments, callbacks } = detail.data;
   return (
     <section aria-labelledby="message-title">
       <h1 id="message-title">
@@ -152,7 +159,7 @@ export function MessageView({ uuid }: { uuid: string }) {
             ['to', message.to],
             ['text', message.text],
             ['encoding', message.encoding],
-            ['units', String(message.units)],
+            ['units', unitsOf(message.units, segments)],
             ['error code', message.errorCode === null ? '—' : String(message.errorCode)],
             ['status url', message.url === null ? 'none' : `${message.method} ${message.url}`],
           ]}
