@@ -80,7 +80,7 @@ async function liveRun(appUrl: string, calls: number): Promise<PlivoVoiceResult[
       await placeCall(app, 7_000_000 + i, { answerUrl: post(`${appUrl}/hold`), ringUrl: null, hangupUrl: null });
     }
     await app.virtualClock?.advance(5_000);
-    const live = app.calls.liveCalls(app.devAccount.id).length;
+    const live = (await app.calls.liveCalls(app.devAccount.id)).length;
     if (live !== calls) throw new Error(`${live} of ${calls} calls are live after the answer`);
     gc?.();
     const memory = process.memoryUsage();

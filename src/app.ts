@@ -32,7 +32,7 @@ import { lamlDialect } from './engine/calls/laml-dialect.js';
 import { plivoDialect } from './engine/calls/plivo-dialect.js';
 import { RecordingRecords } from './engine/calls/recording-records.js';
 import { Recordings } from './engine/calls/recordings.js';
-import { CallOwnership } from './engine/calls/call-ownership.js';
+import { NodeOwnership } from './engine/node-ownership.js';
 import { Scenarios } from './engine/calls/scenarios.js';
 import { parseScenarioFile } from './api/control/scenarios.js';
 import { openPostgresStore } from './store/postgres/index.js';
@@ -156,7 +156,31 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
   });
   const applications = new Applications({ store, clock });
   const numbers = new Numbers({ store, clock, applications });
-  const messages = new MessageService({ store, clock, callbacks, logger: logger.child({ component: 'plivo-messages' }) });
+  // The address is known once the server listens; RecordUrls handed out before that use the config.
+  let publicUrl = `http://${config.host}:${config.port}`;
+  const recordings = new Recordings(config.data === ':memory:' ? null : join(config.data, 'recordings'));
+  const scenarios = new Scenarios();
+  // On a shared store an API node records the calls it runs and the messages whose far end it plays,
+  // so the others reach them and take them over should it die. A worker runs neither; the embedded
+  // store has one process, which runs them all.
+  const engines: { calls: CallEngine | null; messages: MessageService | null } = { calls: null, messages: null };
+  const ownership =
+    store.owners && role === 'serve'
+      ? new NodeOwnership({
+          owners: store.owners,
+          nodeId: `hookline-${process.pid}-${randomBytes(4).toString('hex')}`,
+          url: () => config.advertiseUrl?.replace(/\/$/, '') ?? publicUrl,
+          leaseMs: config.nodeLease,
+          adopt: async (owned) => {
+            if (owned.kind === 'message') return (engines.messages as MessageService).adopt(owned.uuid);
+            await (engines.calls as CallEngine).endOrphan(owned.uuid);
+            return false;
+          },
+          logger: logger.child({ component: 'ownership' }),
+        })
+      : null;
+  const messages = new MessageService({ store, clock, callbacks, logger: logger.child({ component: 'plivo-messages' }), ...(ownership ? { ownership } : {}) });
+  engines.messages = messages;
   messagesRef.current = messages;
   if (virtualClock) virtualClock.addSettler(() => messages.idle());
   const documents = new DocumentFetcher({
@@ -170,24 +194,6 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
     recordBodyBytes: config.attemptBodyLimit,
     userAgent,
   });
-  // The address is known once the server listens; RecordUrls handed out before that use the config.
-  let publicUrl = `http://${config.host}:${config.port}`;
-  const recordings = new Recordings(config.data === ':memory:' ? null : join(config.data, 'recordings'));
-  const scenarios = new Scenarios();
-  // On a shared store an API node records the calls it runs, so the others reach them and end them
-  // should it die. A worker runs no calls; the embedded store has one process, which runs them all.
-  const callsRef: { current: CallEngine | null } = { current: null };
-  const ownership =
-    store.callOwners && role === 'serve'
-      ? new CallOwnership({
-          owners: store.callOwners,
-          nodeId: `hookline-${process.pid}-${randomBytes(4).toString('hex')}`,
-          url: () => config.advertiseUrl?.replace(/\/$/, '') ?? publicUrl,
-          leaseMs: config.nodeLease,
-          endOrphan: (callUuid) => (callsRef.current as CallEngine).endOrphan(callUuid),
-          logger: logger.child({ component: 'call-ownership' }),
-        })
-      : null;
   if (config.scenarios) for (const scenario of await loadScenarioFile(config.scenarios)) scenarios.put(scenario);
   const dialects = { plivo: plivoDialect, laml: lamlDialect };
   const calls = new CallEngine({
@@ -201,7 +207,7 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
     publish: (accountId, callUuid, event) => events.publish({ type: 'call', accountId, callUuid, event }),
     ...(ownership ? { ownership } : {}),
   });
-  callsRef.current = calls;
+  engines.calls = calls;
   if (virtualClock) virtualClock.addSettler(() => calls.idle());
   const verify = new VerifySessions({ store, clock, callbacks, messages, calls, logger: logger.child({ component: 'plivo-verify' }) });
   if (virtualClock) virtualClock.addSettler(() => verify.idle());
@@ -233,7 +239,13 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
           laml: { accounts, calls, messages, numbers, recordings: { records: new RecordingRecords(store), files: recordings } },
           metrics,
           ...(ownership
-            ? { callLocator: { nodeId: ownership.nodeId, runs: (uuid: string) => calls.runs(uuid), remoteOwner: (uuid: string) => ownership.remoteOwner(uuid) } }
+            ? {
+                ownerLocator: {
+                  nodeId: ownership.nodeId,
+                  runs: (uuid: string) => calls.runs(uuid) || messages.drives(uuid),
+                  remoteOwner: (uuid: string) => ownership.remoteOwner(uuid),
+                },
+              }
             : {}),
         });
   const retention = startRetention(store, clock, config.retentionHours, logger);
@@ -266,6 +278,7 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
       // recognise (answers to inbound messages), and that service learns which from its resume.
       // A worker plays no far end: the API nodes do.
       if (role === 'serve') {
+        await ownership?.join();
         const resumed = await messages.resume();
         if (resumed > 0) logger.info({ resumed }, 'resumed the far end of messages still on their way');
         const sessions = await verify.resume();
@@ -290,6 +303,8 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
       messages.close();
       verify.close();
       await calls.close();
+      // Before the lease ends: another node then takes this node's messages over from their last stored step.
+      await messages.idle();
       await ownership?.stop();
       await server.close();
       await messages.idle();

@@ -26,7 +26,7 @@ import { PLIVO_PREFIX, plivoPlugin, type PlivoApiDeps } from './plivo/plugin.js'
 import { LAML_PREFIXES, lamlPlugin, type LamlApiDeps } from './laml/plugin.js';
 import { sinkPlugin } from './sink.js';
 import { registerRecordingMedia } from './recording-media.js';
-import { forwardToCallOwner, type CallLocator } from './call-forwarding.js';
+import { forwardToOwner, type OwnerLocator } from './call-forwarding.js';
 import { registerMetricsRoute } from './metrics-route.js';
 import type { DeliveryMetrics } from '../delivery/metrics.js';
 
@@ -55,8 +55,8 @@ export interface ServerDeps {
   readonly plivo?: PlivoApiDeps;
   /** The LaML (SignalWire/Twilio-compatible) front door; absent in servers built for the control API alone. */
   readonly laml?: LamlApiDeps;
-  /** On a shared store: where the calls this process does not run are, so their requests reach them. */
-  readonly callLocator?: CallLocator;
+  /** On a shared store: where the calls (and messages) this process does not run are, so their requests reach them. */
+  readonly ownerLocator?: OwnerLocator;
   /** Served at `GET /metrics` (Prometheus), outside the control API and its token, as on a worker. */
   readonly metrics?: DeliveryMetrics;
 }
@@ -176,7 +176,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   server.setErrorHandler(makeErrorHandler(bodyLimitBytes));
   server.setNotFoundHandler(notFoundHandler);
   // Before any plugin's hooks: a request about another node's call is that node's to authenticate and answer.
-  if (deps.callLocator) server.addHook('onRequest', forwardToCallOwner(deps.callLocator, deps.logger.child({ component: 'call-forwarding' })));
+  if (deps.ownerLocator) server.addHook('onRequest', forwardToOwner(deps.ownerLocator, deps.logger.child({ component: 'call-forwarding' })));
   registerInspector(server, version, deps.config.inspectorAssets);
   if (deps.metrics) registerMetricsRoute(server, deps.metrics);
   void server.register(sinkPlugin(deps));

@@ -125,7 +125,7 @@ export const configSchema = z.strictObject({
     .min(1000)
     .default(15000)
     .describe(
-      'On a shared store, milliseconds this node keeps its live calls without renewing its lease (renewed three times per lease). When a node dies, the others end its calls with 5010 once its lease has run out.',
+      'On a shared store, milliseconds this node keeps its live calls and the messages it drives without renewing its lease (renewed three times per lease). When a node dies, the others end its calls with 5010, and go on with its messages, once its lease has run out.',
     )
     .meta({ placeholder: 'MS' }),
   advertiseUrl: z

@@ -219,8 +219,8 @@ export interface NodeLease {
   readonly leaseUntil: number;
 }
 
-/** Who runs a call, as `CallOwnerStore.ownerOf` answers. */
-export interface CallOwner {
+/** Who runs a call or drives a message, as `OwnerStore.ownerOf` answers. */
+export interface Owner {
   readonly nodeId: string;
   readonly url: string;
   /** The owner's lease had not run out at the time asked about. */
@@ -228,24 +228,38 @@ export interface CallOwner {
 }
 
 /**
- * Which node runs each live call, on a store several processes share. A call lives in the memory of
- * the process running it; this is how the others find that process, and how they learn it died.
+ * What a node owns: a live call (an A leg or a Dial's B leg), which lives in its memory, or a message
+ * whose far end (queued, sent, the delivery report) it plays on its clock.
  */
-export interface CallOwnerStore {
+export type OwnedKind = 'call' | 'message';
+
+export interface Owned {
+  readonly uuid: string;
+  readonly kind: OwnedKind;
+}
+
+/**
+ * Which node runs each live call and drives each message still on its way, on a store several
+ * processes share. A call lives in the memory of the process running it, and a message's next step
+ * waits on that process's timer; this is how the others find that process, and how they learn it died.
+ */
+export interface OwnerStore {
   /** Record the node or push its lease on. */
   renew(node: NodeLease): Promise<void>;
   /** The node stops: its lease ends now. */
   leave(nodeId: string): Promise<void>;
-  /** `nodeId` runs the call from now on. */
-  own(callUuid: string, nodeId: string): Promise<void>;
-  /** The call has ended; forgotten unless another node has taken it over meanwhile. */
-  disown(callUuid: string, nodeId: string): Promise<void>;
-  ownerOf(callUuid: string, wallNow: number): Promise<CallOwner | null>;
+  /** `nodeId` runs these calls (or drives these messages) from now on. */
+  own(uuids: readonly string[], nodeId: string, kind: OwnedKind): Promise<void>;
+  /** Of these uuids, those no node owns become `nodeId`'s; answers them. Two nodes asking at once never both get one. */
+  claim(uuids: readonly string[], nodeId: string, kind: OwnedKind): Promise<string[]>;
+  /** The call has ended (the message has no step left); forgotten unless another node has taken it over meanwhile. */
+  disown(uuid: string, nodeId: string): Promise<void>;
+  ownerOf(uuid: string, wallNow: number): Promise<Owner | null>;
   /**
-   * Calls whose node's lease ran out before `wallNow` become `nodeId`'s, at most `limit`; answers their
-   * uuids. Two nodes asking at once never both get the same call.
+   * What nodes whose lease ran out before `wallNow` owned becomes `nodeId`'s, at most `limit` rows;
+   * answers what was taken. Two nodes asking at once never both get the same call or message.
    */
-  adoptOrphans(nodeId: string, wallNow: number, limit: number): Promise<string[]>;
+  adoptOrphans(nodeId: string, wallNow: number, limit: number): Promise<Owned[]>;
 }
 
 export interface Store {
@@ -258,8 +272,8 @@ export interface Store {
   readonly deliveries: DeliveryStore;
   readonly sinks: SinkStore;
   readonly meta: MetaStore;
-  /** Call ownership across nodes: only on a shared store, where calls may run in other processes. */
-  readonly callOwners?: CallOwnerStore;
+  /** Ownership across nodes: only on a shared store, where calls and messages may run in other processes. */
+  readonly owners?: OwnerStore;
   /**
    * The transactional outbox: resource state changes and the deliveries they cause commit together or
    * not at all. A crash can never keep one without the other.

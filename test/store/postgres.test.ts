@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { SchemaTooNewError } from '../../src/store/migration.js';
 import { MIGRATIONS, openPostgresStore, type PostgresStore } from '../../src/store/postgres/index.js';
+import { migrate } from '../../src/store/postgres/migrations.js';
 import { describeStoreContract } from './contract.js';
 import { newDelivery } from './fixtures.js';
 import { createTestDatabase, onDatabase, postgresAvailable, type TestDatabase } from './postgres-server.js';
@@ -8,7 +9,7 @@ import { createTestDatabase, onDatabase, postgresAvailable, type TestDatabase } 
 const available = await postgresAvailable('the PostgreSQL store tests');
 
 /** Tables the contract writes, emptied between its tests (DELETE: on tables this small it is much quicker than TRUNCATE): one database per file, not per test. */
-const TABLES = ['accounts', 'resources', 'deliveries', 'attempts', 'policies', 'sinks', 'sink_requests', 'meta', 'nodes', 'call_owners'];
+const TABLES = ['accounts', 'resources', 'deliveries', 'attempts', 'policies', 'sinks', 'sink_requests', 'meta', 'nodes', 'owners'];
 
 const databases: TestDatabase[] = [];
 afterAll(async () => {
@@ -128,49 +129,79 @@ describe.skipIf(!available)('PostgreSQL store', () => {
     });
   });
 
-  describe('call ownership', () => {
+  describe('ownership of calls and messages', () => {
     it('names the node running a call, and whether its lease still runs', async () => {
       const { url } = await testDatabase();
-      const { callOwners } = await open(url);
-      await callOwners.renew({ id: 'node-a', url: 'http://10.0.0.1:8080', leaseUntil: 5000 });
-      await callOwners.own('call-1', 'node-a');
+      const { owners } = await open(url);
+      await owners.renew({ id: 'node-a', url: 'http://10.0.0.1:8080', leaseUntil: 5000 });
+      await owners.own(['call-1'], 'node-a', 'call');
 
-      expect(await callOwners.ownerOf('call-1', 4000)).toEqual({ nodeId: 'node-a', url: 'http://10.0.0.1:8080', alive: true });
-      expect(await callOwners.ownerOf('call-1', 6000)).toEqual({ nodeId: 'node-a', url: 'http://10.0.0.1:8080', alive: false });
-      expect(await callOwners.ownerOf('call-2', 4000)).toBeNull();
-      await callOwners.disown('call-1', 'node-a');
-      expect(await callOwners.ownerOf('call-1', 4000)).toBeNull();
+      expect(await owners.ownerOf('call-1', 4000)).toEqual({ nodeId: 'node-a', url: 'http://10.0.0.1:8080', alive: true });
+      expect(await owners.ownerOf('call-1', 6000)).toEqual({ nodeId: 'node-a', url: 'http://10.0.0.1:8080', alive: false });
+      expect(await owners.ownerOf('call-2', 4000)).toBeNull();
+      await owners.disown('call-1', 'node-a');
+      expect(await owners.ownerOf('call-1', 4000)).toBeNull();
     });
 
-    it('hands the calls of a node whose lease ran out to one of the nodes asking at once, and no live node’s', async () => {
+    it('hands the calls and messages of a node whose lease ran out to one of the nodes asking at once, and no live node’s', async () => {
       const { url } = await testDatabase();
       const stores = await Promise.all([open(url), open(url), open(url)]);
-      const { callOwners } = stores[0] as PostgresStore;
-      await callOwners.renew({ id: 'dead', url: 'http://dead', leaseUntil: 1000 });
-      await callOwners.renew({ id: 'alive', url: 'http://alive', leaseUntil: 100_000 });
+      const { owners } = stores[0] as PostgresStore;
+      await owners.renew({ id: 'dead', url: 'http://dead', leaseUntil: 1000 });
+      await owners.renew({ id: 'alive', url: 'http://alive', leaseUntil: 100_000 });
       const orphans = Array.from({ length: 60 }, (_, i) => `orphan-${i}`);
-      for (const uuid of orphans) await callOwners.own(uuid, 'dead');
-      await callOwners.own('kept', 'alive');
-      for (let i = 0; i < stores.length; i++) await callOwners.renew({ id: `reaper-${i}`, url: `http://reaper-${i}`, leaseUntil: 100_000 });
+      await owners.own(orphans.slice(0, 30), 'dead', 'call');
+      await owners.own(orphans.slice(30), 'dead', 'message');
+      await owners.own(['kept'], 'alive', 'call');
+      for (let i = 0; i < stores.length; i++) await owners.renew({ id: `reaper-${i}`, url: `http://reaper-${i}`, leaseUntil: 100_000 });
 
-      const adopted = await Promise.all(stores.map((store, i) => store.callOwners.adoptOrphans(`reaper-${i}`, 2000, 25)));
-      const again = await Promise.all(stores.map((store, i) => store.callOwners.adoptOrphans(`reaper-${i}`, 2000, 25)));
+      const adopted = await Promise.all(stores.map((store, i) => store.owners.adoptOrphans(`reaper-${i}`, 2000, 25)));
+      const again = await Promise.all(stores.map((store, i) => store.owners.adoptOrphans(`reaper-${i}`, 2000, 25)));
 
       const all = [...adopted.flat(), ...again.flat()];
-      expect(all.sort()).toEqual([...orphans].sort());
-      expect((await callOwners.ownerOf('kept', 2000))?.nodeId).toBe('alive');
-      expect(await callOwners.ownerOf('orphan-0', 2000)).toMatchObject({ nodeId: expect.stringMatching(/^reaper-/) });
+      expect(all.map((owned) => owned.uuid).sort()).toEqual([...orphans].sort());
+      expect(all.filter((owned) => owned.kind === 'message').map((owned) => owned.uuid).sort()).toEqual(orphans.slice(30).sort());
+      expect((await owners.ownerOf('kept', 2000))?.nodeId).toBe('alive');
+      expect(await owners.ownerOf('orphan-0', 2000)).toMatchObject({ nodeId: expect.stringMatching(/^reaper-/) });
+    });
+
+    it('gives a message no node owns to the first node claiming it, and leaves an owned one to its owner', async () => {
+      const { url } = await testDatabase();
+      const stores = await Promise.all([open(url), open(url)]);
+      const { owners } = stores[0] as PostgresStore;
+      await owners.renew({ id: 'live-node', url: 'http://live-node', leaseUntil: 100_000 });
+      await owners.own(['driven'], 'live-node', 'message');
+      const unowned = Array.from({ length: 40 }, (_, i) => `message-${i}`);
+
+      const claimed = await Promise.all(stores.map((store, i) => store.owners.claim([...unowned, 'driven'], `starting-${i}`, 'message')));
+
+      expect(claimed.flat().sort()).toEqual([...unowned].sort());
+      expect((await owners.ownerOf('driven', 1000))?.nodeId).toBe('live-node');
+    });
+
+    it('keeps the calls a node owned when the schema learns to own messages', async () => {
+      const { url } = await testDatabase();
+      await onDatabase(url, async (client) => {
+        await migrate(client, 'the test database', MIGRATIONS.slice(0, 2));
+        await client.query(`INSERT INTO nodes (id, url, lease_until) VALUES ('node-a', 'http://node-a', 5000)`);
+        await client.query(`INSERT INTO call_owners (call_uuid, node_id) VALUES ('call-1', 'node-a')`);
+      });
+
+      const { owners } = await open(url);
+
+      expect(await owners.ownerOf('call-1', 4000)).toEqual({ nodeId: 'node-a', url: 'http://node-a', alive: true });
+      expect(await owners.adoptOrphans('node-b', 6000, 10)).toEqual([{ uuid: 'call-1', kind: 'call' }]);
     });
 
     it('lets a node that leaves have its calls taken over at once', async () => {
       const { url } = await testDatabase();
-      const { callOwners } = await open(url);
-      await callOwners.renew({ id: 'leaving', url: 'http://leaving', leaseUntil: 100_000 });
-      await callOwners.own('call-1', 'leaving');
+      const { owners } = await open(url);
+      await owners.renew({ id: 'leaving', url: 'http://leaving', leaseUntil: 100_000 });
+      await owners.own(['call-1'], 'leaving', 'call');
 
-      await callOwners.leave('leaving');
+      await owners.leave('leaving');
 
-      expect(await callOwners.adoptOrphans('other', 2000, 10)).toEqual(['call-1']);
+      expect(await owners.adoptOrphans('other', 2000, 10)).toEqual([{ uuid: 'call-1', kind: 'call' }]);
     });
   });
 });

@@ -36,7 +36,7 @@ export function callRoutes(instance: FastifyInstance, calls: CallEngine): void {
   instance.get('/Call/', async (request) => {
     const account = accountOf(request);
     if (paramsOf(request.query).status === 'live') {
-      return { api_id: apiId(), calls: calls.liveCalls(account.id).map((call) => call.uuid) };
+      return { api_id: apiId(), calls: (await calls.liveCalls(account.id)).map((call) => call.uuid) };
     }
     const { filter, limit, offset } = parseCallFilter(request.query);
     const { calls: page, total } = await calls.list(account.id, filter, { limit, offset });

@@ -10,6 +10,7 @@ import type { Hangup } from '../../domain/hangup-causes.js';
 import type { UrlTarget } from '../../domain/instructions.js';
 import { endCall, INBOUND_RATE, isFinal, OUTBOUND_RATE, type CallStatus, type MachineDetection, type PlivoCall } from '../../domain/plivo-call.js';
 import type { ResourceWrite, Store } from '../../store/ports.js';
+import type { OwnershipPort } from '../node-ownership.js';
 import { allResources } from '../resources.js';
 import { liveCall, type CallRecorder } from './call-lifecycle.js';
 import { CallActivity, CallSession, type CallEvent, type RingControl } from './call-session.js';
@@ -17,6 +18,9 @@ import type { CallServices } from './verb.js';
 import { dialectOf, type CallChange, type VoiceDialects } from './voice-dialect.js';
 
 export const CALL_RESOURCE = 'call';
+
+/** A call the API lists as live: ringing or answered (a queued call has not reached the far end). */
+const LIVE_STATUSES: readonly CallStatus[] = ['ringing', 'in-progress'];
 
 /** A call as stored: its record, and once it has ended, its timeline. */
 export interface StoredCall extends PlivoCall {
@@ -75,15 +79,7 @@ export interface CallEngineDeps {
   /** The far end's scripts by number; empty unless the control API or a scenario file adds some. */
   readonly scenarios?: Scenarios;
   /** On a shared store: records which node runs each call, so other nodes can reach it or end it. */
-  readonly ownership?: CallOwnershipPort;
-}
-
-/** What the engine tells the node's call ownership (see call-ownership.ts). */
-export interface CallOwnershipPort {
-  /** Before the call is first stored, so a stored live call always has an owner to answer for it. */
-  own(callUuid: string): Promise<void>;
-  /** Once it has ended and its end is stored. */
-  disown(callUuid: string): void;
+  readonly ownership?: OwnershipPort;
 }
 
 /**
@@ -118,7 +114,7 @@ export class CallEngine {
   /** One call per destination, stored as queued, then started on the clock. */
   async dial(request: NewOutboundCall): Promise<PlivoCall> {
     const created = this.newCall({ ...request, direction: 'outbound', billRate: OUTBOUND_RATE });
-    await this.deps.ownership?.own(created.uuid);
+    await this.deps.ownership?.own([created.uuid], 'call');
     const call = await this.commit(created, 'initiated');
     this.start(call, `API request: call ${call.to} from ${call.from}`);
     return call;
@@ -137,7 +133,7 @@ export class CallEngine {
       ringTimeoutMs: 120_000,
       hangupOnRingMs: null,
     });
-    await this.deps.ownership?.own(created.uuid);
+    await this.deps.ownership?.own([created.uuid], 'call');
     const call = await this.commit(created, 'initiated');
     this.start(call, `inbound call from ${call.from} to ${call.to}`);
     return call;
@@ -148,15 +144,33 @@ export class CallEngine {
     return { ...request, uuid, requestUuid: uuid, parentCallUuid: null, status: 'queued', initiatedAt: this.deps.clock.now(), answeredAt: null, endedAt: null, hangup: null };
   }
 
-  /** A B leg (or any call another call drives): registered for live control, run by its owner. */
-  adopt(call: PlivoCall): CallSession {
+  /**
+   * A B leg (a call another call drives): owned like any call and stored as it starts ringing, so
+   * every node's live list shows it and a node taking over this one's calls ends it; registered for
+   * live control, and run by `driver`.
+   */
+  async startDriven(call: PlivoCall, driver: CallSession): Promise<CallSession> {
+    await this.deps.ownership?.own([call.uuid], 'call');
+    await this.save(call);
     const session = this.session(call);
+    session.drivenBy(driver);
     this.live.set(call.uuid, session);
     return session;
   }
 
-  release(session: CallSession): void {
+  /** A driven call is answered (bridged) at `at`, and stored so. */
+  async answerDriven(session: CallSession, at: number): Promise<void> {
+    session.call = { ...session.call, status: 'in-progress', answeredAt: at };
+    await this.save(session.call);
+  }
+
+  /** A driven call ends: stored with its timeline, then no longer this node's. */
+  async endDriven(session: CallSession, hangup: Hangup): Promise<void> {
+    session.call = endCall(session.call, hangup, session.now());
+    session.note('hangup', `B leg ended: ${hangup.code} (${hangup.source})`, { code: hangup.code, source: hangup.source });
     this.live.delete(session.uuid);
+    await this.save(session.call, session.timeline);
+    this.deps.ownership?.disown(session.uuid);
   }
 
   /** Whether this process runs the call (an A leg it started or a B leg one of its calls drives). */
@@ -176,8 +190,17 @@ export class CallEngine {
     return this.live.get(uuid)?.call ?? (await this.load(uuid));
   }
 
-  liveCalls(accountId: string): PlivoCall[] {
-    return [...this.live.values()].map((session) => session.call).filter((call) => call.accountId === accountId && !isFinal(call) && call.status !== 'queued');
+  /**
+   * The account's live calls (ringing or answered) on every node sharing the store, newest first: each
+   * call's state changes are stored as they happen, B legs' too, so the store knows them all. A dead
+   * node's calls stay listed until another node ends them (`--node-lease`).
+   */
+  async liveCalls(accountId: string): Promise<StoredCall[]> {
+    const live = await Promise.all(LIVE_STATUSES.map((status) => allResources(this.deps.store, { type: CALL_RESOURCE, accountId, where: { status } })));
+    return live
+      .flat()
+      .map((resource) => resource.state as StoredCall)
+      .sort((a, b) => b.initiatedAt - a.initiatedAt);
   }
 
   liveCall(accountId: string, uuid: string): PlivoCall | null {
@@ -483,8 +506,8 @@ export class CallEngine {
     };
   }
 
-  /** Store a call that another call drives (a B leg) as it is now. */
-  async save(call: PlivoCall, timeline?: readonly CallEvent[]): Promise<void> {
+  /** Store a call that another call drives (a B leg) as it is now: it has no callbacks of its own. */
+  private async save(call: PlivoCall, timeline?: readonly CallEvent[]): Promise<void> {
     await this.deps.store.commit({ resources: [resourceOf(call, timeline)] });
   }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { BRIDGE_TALK_MS, CARRIER_NO_ANSWER_MS, DEFAULT_AUDIO_MS, speechDurationMs, type FarEndScript } from '../../domain/call-far-end.js';
 import { hangupCauseInfo, type Hangup } from '../../domain/hangup-causes.js';
 import type { DialInstruction, DialTarget, Instruction } from '../../domain/instructions.js';
-import { endCall, OUTBOUND_RATE, type PlivoCall } from '../../domain/plivo-call.js';
+import { OUTBOUND_RATE, type PlivoCall } from '../../domain/plivo-call.js';
 import type { CallEngine } from './call-engine.js';
 import type { CallSession } from './call-session.js';
 import type { CallServices, DialEvent, DialResult } from './verb.js';
@@ -22,7 +22,7 @@ interface Leg {
  */
 export async function dialTargets(engine: CallEngine, services: CallServices, aLeg: CallSession, dial: DialInstruction): Promise<DialResult> {
   const start = aLeg.now();
-  const legs = dial.targets.map((target) => startLeg(engine, aLeg, dial, target, start));
+  const legs = await Promise.all(dial.targets.map((target) => startLeg(engine, aLeg, dial, target, start)));
   // What the caller hears while the targets ring: requested like a document; its audio only passes time.
   if (dial.dialMusic) await services.fetchDocument(aLeg, 'action', { url: dial.dialMusic, method: 'POST' }, services.params.document(aLeg));
   const ringLimit = start + (dial.ringTimeoutMs ?? CARRIER_NO_ANSWER_MS);
@@ -42,21 +42,21 @@ export async function dialTargets(engine: CallEngine, services: CallServices, aL
     for (const leg of ringing) {
       const outcome = legOutcome(leg, aLeg.now());
       if (outcome === 'answer') winner ??= leg;
-      else if (outcome) await endLeg(engine, leg, outcome);
+      else if (outcome) await engine.endDriven(leg.session, outcome);
     }
     if (!winner && aLeg.now() >= ringLimit) {
-      for (const leg of legs.filter((l) => l.session.call.endedAt === null)) await endLeg(engine, leg, { code: 6010, source: 'Plivo' });
+      for (const leg of legs.filter((l) => l.session.call.endedAt === null)) await engine.endDriven(leg.session, { code: 6010, source: 'Plivo' });
     }
   }
 
   for (const leg of legs) {
-    if (leg !== winner && leg.session.call.endedAt === null) await endLeg(engine, leg, aLegHungUp ? { code: 1000, source: 'Caller' } : { code: 9000, source: 'Plivo' });
+    if (leg !== winner && leg.session.call.endedAt === null) await engine.endDriven(leg.session, aLegHungUp ? { code: 1000, source: 'Caller' } : { code: 9000, source: 'Plivo' });
   }
   if (!winner) return unanswered(legs, aLegHungUp, start + (dial.ringTimeoutMs ?? CARRIER_NO_ANSWER_MS) <= aLeg.now());
   return bridge(engine, services, aLeg, dial, winner);
 }
 
-function startLeg(engine: CallEngine, aLeg: CallSession, dial: DialInstruction, target: DialTarget, now: number): Leg {
+async function startLeg(engine: CallEngine, aLeg: CallSession, dial: DialInstruction, target: DialTarget, now: number): Promise<Leg> {
   const uuid = randomUUID();
   const a = aLeg.call;
   const call: PlivoCall = {
@@ -87,10 +87,7 @@ function startLeg(engine: CallEngine, aLeg: CallSession, dial: DialInstruction, 
     hangup: null,
     billRate: OUTBOUND_RATE,
   };
-  // A B leg is stored once, when it ends: it has no callbacks of its own, and while it lives the API
-  // reads it from memory.
-  const session = engine.adopt(call);
-  session.drivenBy(aLeg);
+  const session = await engine.startDriven(call, aLeg);
   aLeg.note('dial', `dialling ${target.address} (B leg ${uuid})`, { bLegUuid: uuid, to: target.address });
   const script = engine.farEndFor(target.address);
   const decidesAt = script.outcome === 'failed' ? now : script.outcome === 'no-answer' ? null : now + script.ringMs;
@@ -115,14 +112,6 @@ function legOutcome(leg: Leg, now: number): 'answer' | Hangup | null {
   }
 }
 
-async function endLeg(engine: CallEngine, leg: Leg, hangup: Hangup): Promise<void> {
-  const session = leg.session;
-  session.call = endCall(session.call, hangup, session.now());
-  session.note('hangup', `B leg ended: ${hangup.code} (${hangup.source})`, { code: hangup.code, source: hangup.source });
-  engine.release(session);
-  await engine.save(session.call, session.timeline);
-}
-
 function unanswered(legs: readonly Leg[], cancelled: boolean, timedOut: boolean): DialResult {
   const codes = legs.map((leg) => leg.session.call.hangup?.code ?? 0);
   let status: DialResult['status'] = 'failed';
@@ -135,14 +124,11 @@ function unanswered(legs: readonly Leg[], cancelled: boolean, timedOut: boolean)
 
 async function bridge(engine: CallEngine, services: CallServices, aLeg: CallSession, dial: DialInstruction, winner: Leg): Promise<DialResult> {
   const b = winner.session;
-  b.call = { ...b.call, status: 'in-progress', answeredAt: aLeg.now() };
+  await engine.answerDriven(b, aLeg.now());
   const confirmed = await confirm(services, aLeg, dial, winner);
   if (confirmed !== 'confirmed') {
     const hangup: Hangup = confirmed === 'caller-left' ? { code: 1000, source: 'Caller' } : { code: 9110, source: 'Plivo' };
-    b.call = endCall(b.call, hangup, aLeg.now());
-    b.note('hangup', `B leg ended: ${hangup.code} (${hangup.source})`);
-    engine.release(b);
-    await engine.save(b.call, b.timeline);
+    await engine.endDriven(b, hangup);
     await event(services, aLeg, dial, b, { action: 'hangup', durationS: 0, hangup });
     return { status: confirmed === 'caller-left' ? 'cancel' : 'failed', rang: true, hangupCause: hangupCauseInfo(hangup.code).legacy, bLegUuid: null };
   }
@@ -163,10 +149,7 @@ async function bridge(engine: CallEngine, services: CallServices, aLeg: CallSess
       aLeg.clearInput();
     }
   }
-  b.call = endCall(b.call, hangup, aLeg.now());
-  b.note('hangup', `B leg ended: ${hangup.code} (${hangup.source})`);
-  engine.release(b);
-  await engine.save(b.call, b.timeline);
+  await engine.endDriven(b, hangup);
   const durationS = Math.round((aLeg.now() - answeredAt) / 1000);
   await event(services, aLeg, dial, b, { action: 'hangup', durationS, hangup });
   return { status: 'completed', rang: true, hangupCause: hangupCauseInfo(hangup.code).legacy, bLegUuid: b.uuid, durationS };

@@ -20,6 +20,7 @@ import {
 } from '../../domain/plivo-message.js';
 import type { ResourceWrite, Store } from '../../store/ports.js';
 import { KeyedQueue } from '../keyed-queue.js';
+import type { OwnershipPort } from '../node-ownership.js';
 import { messageDialectOf } from '../messages/message-dialect.js';
 import { allResources } from '../resources.js';
 
@@ -47,6 +48,18 @@ export interface MessageFilter {
   readonly from?: string;
 }
 
+export interface MessageServiceDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly callbacks: CallbackService;
+  readonly logger: Logger;
+  /**
+   * On a shared store: records which node drives each message's far end, so one node plays each
+   * script, and a dead node's messages pass to one other node (`adopt`) instead of to every node that starts.
+   */
+  readonly ownership?: OwnershipPort;
+}
+
 /** The statuses a message can still move on from by itself: where `resume` looks. */
 const UNFINISHED: readonly MessageStatus[] = ['queued', 'sent', 'received'];
 
@@ -69,9 +82,7 @@ export class MessageService {
   private readonly awaitingAnswer = new Set<string>();
   private readonly listeners: Array<(message: PlivoMessage) => void> = [];
 
-  constructor(
-    private readonly deps: { readonly store: Store; readonly clock: Clock; readonly callbacks: CallbackService; readonly logger: Logger },
-  ) {}
+  constructor(private readonly deps: MessageServiceDeps) {}
 
   /** Told of every message after each change is stored (Verify follows its OTP messages so). */
   onChange(listener: (message: PlivoMessage) => void): void {
@@ -98,10 +109,15 @@ export class MessageService {
       });
       return queued.url ? countQueuedCallback(queued) : queued;
     });
-    await this.deps.callbacks.commitChange({
-      resources: messages.map(resourceOf),
-      callbacks: messages.flatMap((message) => callbackOf(message)),
-    });
+    // Owned before they are stored, so a stored message with a step to come always has a driver.
+    const driven = messages.filter((message) => message.next).map((message) => message.uuid);
+    await this.deps.ownership?.own(driven, 'message');
+    await this.deps.callbacks
+      .commitChange({ resources: messages.map(resourceOf), callbacks: messages.flatMap((message) => callbackOf(message)) })
+      .catch((error: unknown) => {
+        for (const uuid of driven) this.deps.ownership?.disown(uuid);
+        throw error;
+      });
     for (const message of messages) {
       this.arm(message);
       this.tell(message);
@@ -234,26 +250,49 @@ export class MessageService {
       this.timers.get(uuid)?.cancel();
       this.timers.delete(uuid);
       this.armed.delete(uuid);
+      this.deps.ownership?.disown(uuid);
       return final;
     });
   }
 
   /**
    * After a restart: re-arm the far end's next step of every message that has one, and wait again for
-   * the answers of inbound messages still unanswered. Reads only the messages not yet finished.
+   * the answers of inbound messages still unanswered. Reads only the messages not yet finished. On a
+   * shared store a message with a step to come is re-armed only if no node drives it (one stored
+   * before messages were owned) and this node claims it first; a dead node's pass to one node through
+   * `adopt` once its lease runs out, and a live node's stay its own.
    */
   async resume(): Promise<number> {
     const unfinished = (await Promise.all(UNFINISHED.map((status) => allResources(this.deps.store, { type: MESSAGE_RESOURCE, where: { status } })))).flat();
-    let armed = 0;
+    const waiting: PlivoMessage[] = [];
     for (const { state } of unfinished) {
       const message = state as PlivoMessage;
       if (message.direction === 'inbound') this.awaitingAnswer.add(message.uuid);
-      if (message.next) {
-        this.arm(message);
-        armed++;
-      }
+      if (message.next) waiting.push(message);
     }
-    return armed;
+    const ownership = this.deps.ownership;
+    const mine = ownership ? new Set(await ownership.claim(waiting.map((message) => message.uuid), 'message')) : null;
+    const armed = mine ? waiting.filter((message) => mine.has(message.uuid)) : waiting;
+    for (const message of armed) this.arm(message);
+    return armed.length;
+  }
+
+  /**
+   * A message this node has taken over from a dead one: its far end goes on from the stored step.
+   * False when it has no step left (it finished, or the control API moved it), so it is not this node's.
+   */
+  adopt(uuid: string): Promise<boolean> {
+    return this.queue.run(uuid, async () => {
+      const message = await this.load(uuid);
+      if (!message?.next) return false;
+      this.arm(message);
+      return true;
+    });
+  }
+
+  /** This node plays the message's far end: its next step waits on this node's timer. */
+  drives(uuid: string): boolean {
+    return this.armed.has(uuid);
   }
 
   /** Resolves when no step of any script is being written (the virtual clock settles on it). */
@@ -296,7 +335,11 @@ export class MessageService {
     return this.queue.run(uuid, async () => {
       const message = this.armed.get(uuid) === armedWith ? armedWith : await this.load(uuid);
       const next = message?.next;
-      if (!message || !next) return;
+      if (!message || !next) {
+        // Moved to its end elsewhere (the control API, while this node seemed dead): nothing left to drive.
+        this.deps.ownership?.disown(uuid);
+        return;
+      }
       if (next.at > this.deps.clock.now()) {
         this.arm(message);
         return;
@@ -304,6 +347,7 @@ export class MessageService {
       const moved = moveMessage(message, next.status, next.at);
       await this.commit([moved]);
       this.arm(moved);
+      if (!moved.next) this.deps.ownership?.disown(uuid);
     });
   }
 

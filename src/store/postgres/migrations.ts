@@ -147,6 +147,19 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX call_owners_by_node ON call_owners (node_id);
     `,
   },
+  {
+    version: 3,
+    name: 'message ownership',
+    sql: `
+      -- A node also owns the messages whose far end it plays (their next step waits on its timer), so
+      -- one node drives each message and a dead node's messages pass to one other node.
+      ALTER TABLE call_owners RENAME TO owners;
+      ALTER TABLE owners RENAME COLUMN call_uuid TO uuid;
+      ALTER TABLE owners ADD COLUMN kind text NOT NULL DEFAULT 'call';   -- call | message
+      ALTER INDEX call_owners_pkey RENAME TO owners_pkey;
+      ALTER INDEX call_owners_by_node RENAME TO owners_by_node;
+    `,
+  },
 ];
 
 /**

@@ -271,23 +271,28 @@ export const RENEW_NODE = `
   ON CONFLICT (id) DO UPDATE SET url = excluded.url, lease_until = excluded.lease_until`;
 /** A node that leaves keeps its row, expired, so calls it could not hand back are still taken over. */
 export const LEAVE_NODE = `UPDATE nodes SET lease_until = 0 WHERE id = $1`;
-export const OWN_CALL = `
-  INSERT INTO call_owners (call_uuid, node_id) VALUES ($1, $2)
-  ON CONFLICT (call_uuid) DO UPDATE SET node_id = excluded.node_id`;
-export const DISOWN_CALL = `DELETE FROM call_owners WHERE call_uuid = $1 AND node_id = $2`;
-export const CALL_OWNER = `
-  SELECT o.node_id, n.url, n.lease_until FROM call_owners o JOIN nodes n ON n.id = o.node_id
-  WHERE o.call_uuid = $1`;
+/** $1: the uuids, all of kind $3, owned by node $2. */
+export const OWN = `
+  INSERT INTO owners (uuid, node_id, kind) SELECT uuid, $2, $3 FROM unnest($1::text[]) AS owned (uuid)
+  ON CONFLICT (uuid) DO UPDATE SET node_id = excluded.node_id, kind = excluded.kind`;
+export const CLAIM = `
+  INSERT INTO owners (uuid, node_id, kind) SELECT uuid, $2, $3 FROM unnest($1::text[]) AS owned (uuid)
+  ON CONFLICT (uuid) DO NOTHING
+  RETURNING uuid`;
+export const DISOWN = `DELETE FROM owners WHERE uuid = $1 AND node_id = $2`;
+export const OWNER_OF = `
+  SELECT o.node_id, n.url, n.lease_until FROM owners o JOIN nodes n ON n.id = o.node_id
+  WHERE o.uuid = $1`;
 
 /**
- * Take over the calls of nodes whose lease ran out before $2, for node $1, at most $3: rows another
- * node is taking over at the same moment are skipped, so each call passes to one node only.
+ * Take over what nodes whose lease ran out before $2 owned, for node $1, at most $3 rows: rows another
+ * node is taking over at the same moment are skipped, so each call or message passes to one node only.
  */
-export const ADOPT_ORPHANED_CALLS = `
+export const ADOPT_ORPHANS = `
   WITH orphaned AS (
-    SELECT o.call_uuid FROM call_owners o JOIN nodes n ON n.id = o.node_id
+    SELECT o.uuid FROM owners o JOIN nodes n ON n.id = o.node_id
     WHERE o.node_id <> $1 AND n.lease_until < $2
     LIMIT $3
     FOR UPDATE OF o SKIP LOCKED)
-  UPDATE call_owners o SET node_id = $1 FROM orphaned WHERE o.call_uuid = orphaned.call_uuid
-  RETURNING o.call_uuid`;
+  UPDATE owners o SET node_id = $1 FROM orphaned WHERE o.uuid = orphaned.uuid
+  RETURNING o.uuid, o.kind`;

@@ -7,12 +7,13 @@ import { escapeLike, pageLimit, stateFilters } from '../filters.js';
 import { PolicyMemo } from '../policy-memo.js';
 import type {
   AttemptResult,
-  CallOwnerStore,
   ChangeSet,
   ClaimRequest,
   CommitResult,
   DispatchTurn,
   FinishedDelivery,
+  Owned,
+  OwnerStore,
   ResourceWrite,
   RetentionPolicy,
   Store,
@@ -55,7 +56,7 @@ export class PostgresStore implements Store {
   readonly deliveries: Store['deliveries'];
   readonly sinks: Store['sinks'];
   readonly meta: Store['meta'];
-  readonly callOwners: CallOwnerStore;
+  readonly owners: OwnerStore;
   private readonly policies = new PolicyMemo();
   private readonly groups: GroupCommit;
   private closing: Promise<void> | null = null;
@@ -143,28 +144,29 @@ export class PostgresStore implements Store {
         await pool.query(sql.UPSERT_META, [key, value]);
       },
     };
-    this.callOwners = {
+    this.owners = {
       renew: async (node) => {
         await pool.query(sql.RENEW_NODE, [node.id, node.url, node.leaseUntil]);
       },
       leave: async (nodeId) => {
         await pool.query(sql.LEAVE_NODE, [nodeId]);
       },
-      own: async (callUuid, nodeId) => {
-        await pool.query(sql.OWN_CALL, [callUuid, nodeId]);
+      own: async (uuids, nodeId, kind) => {
+        if (uuids.length > 0) await pool.query(sql.OWN, [uuids, nodeId, kind]);
       },
-      disown: async (callUuid, nodeId) => {
-        await pool.query(sql.DISOWN_CALL, [callUuid, nodeId]);
+      claim: async (uuids, nodeId, kind) =>
+        uuids.length === 0 ? [] : (await pool.query<{ uuid: string }>(sql.CLAIM, [uuids, nodeId, kind])).rows.map((row) => row.uuid),
+      disown: async (uuid, nodeId) => {
+        await pool.query(sql.DISOWN, [uuid, nodeId]);
       },
-      ownerOf: async (callUuid, wallNow) => {
-        const { rows } = await pool.query<{ node_id: string; url: string; lease_until: number }>(sql.CALL_OWNER, [callUuid]);
+      ownerOf: async (uuid, wallNow) => {
+        const { rows } = await pool.query<{ node_id: string; url: string; lease_until: number }>(sql.OWNER_OF, [uuid]);
         const row = rows[0];
         return row ? { nodeId: row.node_id, url: row.url, alive: row.lease_until >= wallNow } : null;
       },
-      adoptOrphans: async (nodeId, wallNow, limit) =>
-        (await pool.query<{ call_uuid: string }>(sql.ADOPT_ORPHANED_CALLS, [nodeId, wallNow, limit])).rows.map((row) => row.call_uuid),
+      adoptOrphans: async (nodeId, wallNow, limit) => (await pool.query<Owned>(sql.ADOPT_ORPHANS, [nodeId, wallNow, limit])).rows,
     };
-    for (const port of [this.accounts, this.deliveries, this.sinks, this.meta, this.callOwners]) this.guard(port);
+    for (const port of [this.accounts, this.deliveries, this.sinks, this.meta, this.owners]) this.guard(port);
     for (const method of ['commit', 'getResource', 'deleteResource', 'listResources'] as const) this.guard(this, method);
   }
 
