@@ -68,6 +68,21 @@ describe('LaML validation', () => {
     expect(error('<Response><Dial><Sip>alice@example.com</Sip></Dial></Response>')).toMatchObject({ rule: 'body' });
   });
 
+  it('names the line and column of a bad recording mode, noun status event or recording event on Dial', () => {
+    expect(error('<Response>\n  <Dial record="sometimes"><Number>+14155551111</Number></Dial>\n</Response>')).toMatchObject({
+      rule: 'attribute-value',
+      line: 2,
+      column: 3,
+      message: expect.stringContaining('record must be one of do-not-record, record-from-answer'),
+    });
+    expect(error('<Response><Dial>\n<Number statusCallbackEvent="initiated hangup">+14155551111</Number></Dial></Response>')).toMatchObject({
+      line: 2,
+      column: 1,
+      message: expect.stringContaining('statusCallbackEvent may list only initiated, ringing, answered, completed (not hangup)'),
+    });
+    expect(error('<Response><Dial recordingStatusCallbackEvent="started">+14155551111</Dial></Response>')).toMatchObject({ rule: 'attribute-value', line: 1, column: 11 });
+  });
+
   it('refuses what is not LaML at all: another root, broken XML, a DOCTYPE, and a document over 64 kB', () => {
     expect(error('<Document/>')).toMatchObject({ rule: 'root' });
     expect(error('<Response><Say>hi</Response>')).toMatchObject({ rule: 'not-xml', line: 1 });
@@ -134,6 +149,19 @@ describe('LaML into the instruction tree', () => {
     expect(spelled).toMatchObject({ action: null, redirect: false, ringTimeoutMs: 30_000, targets: [{ kind: 'number', address: '+14155552222' }] });
   });
 
+  it('reads Dial record modes, recording events, and each noun’s status callback (completed alone by default) and whisper url', () => {
+    const [answer, ringing, none] = instructions(
+      '<Response><Dial record="record-from-answer" recordingStatusCallback="/rec" recordingStatusCallbackEvent="in-progress completed"><Number statusCallback="/leg" statusCallbackEvent="ringing answered" url="/whisper" method="GET">+14155551111</Number><Sip statusCallback="/sip">sip:bob@example.com</Sip></Dial><Dial record="record-from-ringing-dual">+14155552222</Dial><Dial>+14155553333</Dial></Response>',
+    ) as [DialInstruction, DialInstruction, DialInstruction];
+    expect(answer.recording).toEqual({ source: 'DialVerb', channels: 1, fromRinging: false, callback: { target: { url: 'https://app.example/rec', method: 'POST' }, events: ['in-progress', 'completed'] } });
+    expect(answer.targets).toMatchObject([
+      { progress: { target: { url: 'https://app.example/leg', method: 'POST' }, events: ['ringing', 'answered'] }, whisper: { url: 'https://app.example/whisper', method: 'GET' } },
+      { progress: { target: { url: 'https://app.example/sip' }, events: ['completed'] }, whisper: null },
+    ]);
+    expect(ringing.recording).toEqual({ source: 'DialVerb', channels: 2, fromRinging: true, callback: null });
+    expect(none.recording).toBeNull();
+  });
+
   it('joins a conference through Dial, with the room’s settings', () => {
     expect(instructions('<Response><Dial action="/left"><Conference endConferenceOnExit="true" maxParticipants="10">Room 1</Conference></Dial></Response>')).toMatchObject([
       { kind: 'conference', room: 'Room 1', endOnExit: true, maxMembers: 10, action: { url: 'https://app.example/left' }, source: { element: 'Conference' } },
@@ -150,6 +178,7 @@ describe('LaML into the instruction tree', () => {
       finishOnKey: '1234567890*#',
       playBeep: false,
       callback: { url: 'https://app.example/rec', method: 'POST' },
+      callbackEvents: ['completed'],
     });
   });
 

@@ -11,8 +11,10 @@ export interface CallRecorder {
   ringing(session: CallSession): Promise<void>;
   answered(session: CallSession): Promise<void>;
   ended(session: CallSession, hangup: Hangup): Promise<void>;
-  /** Background work that starts with the answer (time limit, machine detection). */
+  /** Background work that starts with the answer (time limit, machine detection, a whole-call recording). */
   onAnswer(session: CallSession, script: FarEndScript): void;
+  /** Machine detection the first document waits for (LaML `AsyncAmd=false`); at once without it. */
+  awaitVerdict(session: CallSession, script: FarEndScript): Promise<void>;
 }
 
 /** Elements that run before an inbound call is answered (Plivo answers when media is needed). */
@@ -29,7 +31,10 @@ export async function liveCall(session: CallSession, services: CallServices, rec
     await recorder.ended(session, unanswered);
     return;
   }
-  if (session.call.direction === 'outbound') await answer(session, script, recorder);
+  if (session.call.direction === 'outbound') {
+    await answer(session, script, recorder);
+    await recorder.awaitVerdict(session, script);
+  }
   const end = await runApplication(session, services, recorder, script);
   await recorder.ended(session, end);
 }

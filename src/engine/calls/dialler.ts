@@ -3,6 +3,7 @@ import { BRIDGE_TALK_MS, CARRIER_NO_ANSWER_MS, DEFAULT_AUDIO_MS, speechDurationM
 import { hangupCauseInfo, type Hangup } from '../../domain/hangup-causes.js';
 import type { DialInstruction, DialTarget, Instruction } from '../../domain/instructions.js';
 import { endCall, OUTBOUND_RATE, type PlivoCall } from '../../domain/plivo-call.js';
+import { startBackgroundRecording, type StopRecording } from './background-recording.js';
 import type { CallEngine } from './call-engine.js';
 import type { CallSession } from './call-session.js';
 import type { CallServices, DialEvent, DialResult } from './verb.js';
@@ -22,6 +23,7 @@ interface Leg {
  */
 export async function dialTargets(engine: CallEngine, services: CallServices, aLeg: CallSession, dial: DialInstruction): Promise<DialResult> {
   const start = aLeg.now();
+  const ringingRecording = dial.recording?.fromRinging ? await startBackgroundRecording(aLeg, services, dial.recording) : null;
   const legs = dial.targets.map((target) => startLeg(engine, aLeg, dial, target, start));
   // What the caller hears while the targets ring: requested like a document; its audio only passes time.
   if (dial.dialMusic) await services.fetchDocument(aLeg, 'action', { url: dial.dialMusic, method: 'POST' }, services.params.document(aLeg));
@@ -52,8 +54,8 @@ export async function dialTargets(engine: CallEngine, services: CallServices, aL
   for (const leg of legs) {
     if (leg !== winner && leg.session.call.endedAt === null) await endLeg(engine, leg, aLegHungUp ? { code: 1000, source: 'Caller' } : { code: 9000, source: 'Plivo' });
   }
-  if (!winner) return unanswered(legs, aLegHungUp, start + (dial.ringTimeoutMs ?? CARRIER_NO_ANSWER_MS) <= aLeg.now());
-  return bridge(engine, services, aLeg, dial, winner);
+  if (!winner) return { ...unanswered(legs, aLegHungUp, start + (dial.ringTimeoutMs ?? CARRIER_NO_ANSWER_MS) <= aLeg.now()), ...(await stopped(ringingRecording)) };
+  return bridge(engine, services, aLeg, dial, winner, ringingRecording);
 }
 
 function startLeg(engine: CallEngine, aLeg: CallSession, dial: DialInstruction, target: DialTarget, now: number): Leg {
@@ -133,7 +135,12 @@ function unanswered(legs: readonly Leg[], cancelled: boolean, timedOut: boolean)
   return { status, rang: legs.some((leg) => leg.script.outcome !== 'failed'), hangupCause: first ? hangupCauseInfo(first.code).legacy : 'NORMAL_CLEARING', bLegUuid: null };
 }
 
-async function bridge(engine: CallEngine, services: CallServices, aLeg: CallSession, dial: DialInstruction, winner: Leg): Promise<DialResult> {
+/** The Dial's recording (`record`), stopped: for the action's `RecordingUrl`… */
+async function stopped(stop: StopRecording | null): Promise<Pick<DialResult, 'recording'>> {
+  return stop ? { recording: await stop() } : {};
+}
+
+async function bridge(engine: CallEngine, services: CallServices, aLeg: CallSession, dial: DialInstruction, winner: Leg, ringingRecording: StopRecording | null): Promise<DialResult> {
   const b = winner.session;
   b.call = { ...b.call, status: 'in-progress', answeredAt: aLeg.now() };
   const confirmed = await confirm(services, aLeg, dial, winner);
@@ -144,8 +151,9 @@ async function bridge(engine: CallEngine, services: CallServices, aLeg: CallSess
     engine.release(b);
     await engine.save(b.call, b.timeline);
     await event(services, aLeg, dial, b, { action: 'hangup', durationS: 0, hangup });
-    return { status: confirmed === 'caller-left' ? 'cancel' : 'failed', rang: true, hangupCause: hangupCauseInfo(hangup.code).legacy, bLegUuid: null };
+    return { status: confirmed === 'caller-left' ? 'cancel' : 'failed', rang: true, hangupCause: hangupCauseInfo(hangup.code).legacy, bLegUuid: null, ...(await stopped(ringingRecording)) };
   }
+  const recording = ringingRecording ?? (dial.recording ? await startBackgroundRecording(aLeg, services, dial.recording) : null);
   const answeredAt = aLeg.now();
   aLeg.note('dial', `${b.call.to} answered; bridged`, { bLegUuid: b.uuid });
   await event(services, aLeg, dial, b, { action: 'answer' });
@@ -169,7 +177,7 @@ async function bridge(engine: CallEngine, services: CallServices, aLeg: CallSess
   await engine.save(b.call, b.timeline);
   const durationS = Math.round((aLeg.now() - answeredAt) / 1000);
   await event(services, aLeg, dial, b, { action: 'hangup', durationS, hangup });
-  return { status: 'completed', rang: true, hangupCause: hangupCauseInfo(hangup.code).legacy, bLegUuid: b.uuid, durationS };
+  return { status: 'completed', rang: true, hangupCause: hangupCauseInfo(hangup.code).legacy, bLegUuid: b.uuid, durationS, ...(await stopped(recording)) };
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { CallbackParams } from '../../domain/callback.js';
-import { lamlCallParams } from '../../domain/laml-call.js';
+import { lamlCallParams, recordingParams } from '../../domain/laml-call.js';
 import type { CallSession } from './call-session.js';
 import type { DialResult, VoiceParams } from './verb.js';
 
@@ -8,7 +8,8 @@ import type { DialResult, VoiceParams } from './verb.js';
  * `SpeechResult`/`Confidence` from Gather, `RecordingUrl`… from Record, `DialCallStatus`… from Dial.
  */
 export const lamlVoiceParams: VoiceParams = {
-  answer: (session) => standard(session),
+  // Blocking machine detection's verdict rides on the first document request (laml.md §3.5).
+  answer: (session) => ({ ...standard(session), ...answeredBy(session) }),
   document: (session) => standard(session),
 
   collect(session, result) {
@@ -37,10 +38,10 @@ export const lamlVoiceParams: VoiceParams = {
       CallSid: session.uuid,
       RecordingSid: recording.id,
       RecordingUrl: recording.url,
-      RecordingStatus: 'completed',
+      RecordingStatus: recording.status,
       RecordingDuration: durationS,
-      RecordingChannels: '1',
-      RecordingSource: 'RecordVerb',
+      RecordingChannels: String(recording.channels),
+      RecordingSource: recording.source,
     };
   },
 
@@ -48,6 +49,7 @@ export const lamlVoiceParams: VoiceParams = {
     const params: Record<string, string> = { ...standard(session), DialCallStatus: dialCallStatus(dial) };
     if (dial.bLegUuid) params.DialCallSid = dial.bLegUuid;
     params.DialCallDuration = String(dial.durationS ?? 0);
+    if (dial.recording) Object.assign(params, recordingParams(dial.recording.id, dial.recording.url, dial.recording.durationMs));
     return params;
   },
 
@@ -57,9 +59,14 @@ export const lamlVoiceParams: VoiceParams = {
 
   conferenceAction: (session, _room, result) => ({ ...standard(session), DialCallStatus: 'answered', ConferenceSid: result.conferenceUuid }),
 
-  // laml.md §3.5: `AnsweredBy` on the asynchronous detection callback.
-  machineDetected: (session) => ({ ...standard(session), AnsweredBy: 'machine_start' }),
+  // laml.md §3.5: Twilio's asynchronous detection callback, `AsyncAmdStatusCallback`.
+  machineDetected: (session) => ({ AccountSid: session.call.accountId, CallSid: session.uuid, ...answeredBy(session) }),
 };
+
+function answeredBy(session: CallSession): Record<string, string> {
+  const detected = session.call.answeredBy;
+  return detected ? { AnsweredBy: detected.verdict, MachineDetectionDuration: String(detected.afterMs) } : {};
+}
 
 function standard(session: CallSession): Record<string, string> {
   return lamlCallParams(session.call);

@@ -1,6 +1,7 @@
 import type { CallbackParams } from '../../domain/callback.js';
 import type { DocumentRole, Hangup } from '../../domain/hangup-causes.js';
-import type { ConferenceInstruction, DialInstruction, Instruction, SendMessageInstruction, UrlTarget } from '../../domain/instructions.js';
+import type { ConferenceInstruction, DialInstruction, Instruction, RecordingSource, SendMessageInstruction, UrlTarget } from '../../domain/instructions.js';
+import type { RecordingStatus } from '../../domain/recording.js';
 import type { CallSession } from './call-session.js';
 
 /** A document the call can run: its instructions and the URL that gave them. */
@@ -52,6 +53,18 @@ export interface RecordingResult {
   readonly endMs: number;
   /** The key that stopped it, or ''. */
   readonly digits: string;
+  readonly status: RecordingStatus;
+  readonly source: RecordingSource;
+  readonly channels: 1 | 2;
+}
+
+/** How a stored recording is described besides its audio. */
+export interface RecordingDescription {
+  /** A recording announced earlier (a whole-call one's) whose audio is now known. */
+  readonly id?: string;
+  readonly status?: RecordingStatus;
+  readonly source?: RecordingSource;
+  readonly channels?: 1 | 2;
 }
 
 export interface DialResult {
@@ -61,6 +74,8 @@ export interface DialResult {
   readonly bLegUuid: string | null;
   /** Seconds the bridge lasted; 0 when nobody answered. */
   readonly durationS?: number;
+  /** The Dial's recording of the bridge (`record`), once it stopped. */
+  readonly recording?: RecordingResult;
 }
 
 export interface DialEvent {
@@ -99,10 +114,10 @@ export interface CallServices {
   /** `from`/`to` may be '' (LaML `<Sms>`): this call's own number and its far end. */
   sendMessage(session: CallSession, message: SendMessageInstruction): Promise<string[]>;
   /**
-   * Store a recording as real audio, with its record; `id` to fill one announced earlier. `in-progress`
-   * announces a recording that goes on in the background (whole-call).
+   * Store a recording as real audio, with its record; `described.id` to fill one announced earlier.
+   * `in-progress` announces a recording that goes on in the background (whole-call).
    */
-  saveRecording(session: CallSession, durationMs: number, format: 'mp3' | 'wav', id?: string, status?: 'in-progress' | 'completed'): Promise<{ id: string; url: string }>;
+  saveRecording(session: CallSession, durationMs: number, format: 'mp3' | 'wav', described?: RecordingDescription): Promise<{ id: string; url: string }>;
   /** Ring the targets of a Dial from this call; resolves when the bridge ends. */
   dial(session: CallSession, request: DialInstruction): Promise<DialResult>;
   /** Null when the room is full (the call carries on). */
