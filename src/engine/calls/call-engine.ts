@@ -526,9 +526,15 @@ export class CallEngine {
     };
   }
 
-  /** Store a call that another call drives (a B leg) as it is now. */
-  async save(call: PlivoCall, timeline?: readonly CallEvent[]): Promise<void> {
-    await this.deps.store.commit({ resources: [resourceOf(call, timeline)] });
+  /**
+   * A change of a call another call drives (a B leg): stored with the notifications its dialect says it
+   * causes (a LaML noun's `statusCallback`), or, when it causes none, only once the leg has ended.
+   */
+  async legChanged(session: CallSession, change: CallChange): Promise<void> {
+    const { call, callbacks } = this.changes(session.call, change);
+    session.call = call;
+    if (change !== 'ended' && callbacks.length === 0) return;
+    await this.deps.callbacks.commitChange({ resources: [resourceOf(call, change === 'ended' ? session.timeline : undefined)], callbacks });
   }
 
   private async load(uuid: string): Promise<StoredCall | null> {

@@ -96,16 +96,7 @@ async function runApplication(session: CallSession, services: CallServices, reco
   const first = await services.fetchDocument(session, 'answer', call.answerUrl, services.params.answer(session));
   if (!first.ok) return session.hangupRequested ?? first.hangup;
   let document: LoadedDocument = first.document;
-  const contextOf = (bargeIn: boolean): VerbContext => {
-    const context: VerbContext = {
-      session,
-      services,
-      bargeIn,
-      runAll: (instructions, options) => runInstructions(instructions, options ? contextOf(options.bargeIn) : context, recorder, script),
-    };
-    return context;
-  };
-  const context = contextOf(false);
+  const context = verbContext(session, services, () => answer(session, script, recorder));
   for (;;) {
     const outcome = await context.runAll(document.instructions);
     if (outcome.next === 'document') {
@@ -127,11 +118,40 @@ async function runApplication(session: CallSession, services: CallServices, reco
   }
 }
 
-async function runInstructions(instructions: readonly Instruction[], context: VerbContext, recorder: CallRecorder, script: FarEndScript): Promise<VerbOutcome> {
+/**
+ * A document on a call that is answered and has no runner of its own (a Dial's callee hearing its
+ * whisper `url`): the documents its actions and Redirects return run in turn. `continue` when the
+ * last one ran out, `end` when it hung up.
+ */
+export async function runAnswered(session: CallSession, services: CallServices, first: LoadedDocument): Promise<VerbOutcome> {
+  const context = verbContext(session, services, () => Promise.resolve());
+  let document = first;
+  for (;;) {
+    const outcome = await context.runAll(document.instructions);
+    if (outcome.next !== 'document') return outcome;
+    document = outcome.document;
+  }
+}
+
+/** What runners get; `answer` answers the call before the first instruction that needs media. */
+function verbContext(session: CallSession, services: CallServices, answer: () => Promise<void>): VerbContext {
+  const contextOf = (bargeIn: boolean): VerbContext => {
+    const context: VerbContext = {
+      session,
+      services,
+      bargeIn,
+      runAll: (instructions, options) => runInstructions(instructions, options ? contextOf(options.bargeIn) : context, answer),
+    };
+    return context;
+  };
+  return contextOf(false);
+}
+
+async function runInstructions(instructions: readonly Instruction[], context: VerbContext, answer: () => Promise<void>): Promise<VerbOutcome> {
   const { session } = context;
   for (const instruction of instructions) {
     if (session.interrupted) return HUNG_UP;
-    if (session.call.answeredAt === null && !BEFORE_ANSWER.has(instruction.kind)) await answer(session, script, recorder);
+    if (session.call.answeredAt === null && !BEFORE_ANSWER.has(instruction.kind)) await answer();
     const { element, line, column } = instruction.source;
     session.note('instruction', `<${element}> (line ${line}, column ${column})`, { element, line, column });
     const outcome = await runnerFor(instruction)(instruction, context);
