@@ -190,6 +190,9 @@ export interface RecordInstruction extends Base {
   readonly callback: UrlTarget | null;
 }
 
+/** What a conference's status callback may ask for (LaML `statusCallbackEvent`, laml.md §6.1). */
+export type ConferenceStatusEvent = 'start' | 'end' | 'join' | 'leave' | 'mute' | 'hold' | 'speaker';
+
 export interface ConferenceInstruction extends Base {
   readonly kind: 'conference';
   readonly room: string;
@@ -201,7 +204,12 @@ export interface ConferenceInstruction extends Base {
   readonly timeLimitMs: number;
   readonly action: UrlTarget | null;
   readonly redirect: boolean;
+  /** Each entry and exit of this member (Plivo `callbackUrl`). */
   readonly callback: UrlTarget | null;
+  /** The room's own events (LaML `statusCallback`): the first member's settings count for the room. */
+  readonly statusCallback: { readonly target: UrlTarget; readonly events: readonly ConferenceStatusEvent[] } | null;
+  /** What a member hears until the room starts (LaML `waitUrl`): requested, its audio passing time. */
+  readonly waitUrl: UrlTarget | null;
   readonly hangupOnStar: boolean;
 }
 

@@ -1,6 +1,8 @@
 import {
   RECORDING_EVENTS,
   type CallProgressEvent,
+  type ConferenceInstruction,
+  type ConferenceStatusEvent,
   type DialInstruction,
   type DialTarget,
   type InputKind,
@@ -149,6 +151,8 @@ class Reader {
         action,
         redirect: true,
         callback: null,
+        statusCallback: conferenceStatusCallback(room),
+        waitUrl: room.text('waitUrl', '') === '' ? null : room.target('waitUrl', 'waitMethod'),
         hangupOnStar: attr.flag('hangupOnStar', false),
       };
     }
@@ -201,6 +205,14 @@ function eventsOf<E extends string>(value: string, allowed: readonly E[]): E[] {
 /** `recordingStatusCallbackEvent`: `completed` alone unless others are listed (laml.md §4). */
 function recordingEvents(attr: ElementAttributes): RecordingEvent[] {
   return eventsOf(attr.text('recordingStatusCallbackEvent', 'completed'), RECORDING_EVENTS);
+}
+
+const CONFERENCE_EVENTS: readonly ConferenceStatusEvent[] = ['start', 'end', 'join', 'leave', 'mute', 'hold', 'speaker'];
+
+/** `<Conference statusCallback statusCallbackEvent>`: no events listed, none sent (Twilio's default). */
+function conferenceStatusCallback(attr: ElementAttributes): ConferenceInstruction['statusCallback'] {
+  const target = attr.target('statusCallback', 'statusCallbackMethod');
+  return target ? { target, events: eventsOf(attr.text('statusCallbackEvent', ''), CONFERENCE_EVENTS) } : null;
 }
 
 function recordingCallback(attr: ElementAttributes): RecordingCallback | null {

@@ -155,6 +155,8 @@ function instructionOf(element: XmlElement): Instruction {
         action: attr.target('action', 'method'),
         redirect: attr.flag('redirect', true),
         callback: attr.target('callbackUrl', 'callbackMethod'),
+        statusCallback: null,
+        waitUrl: null,
         hangupOnStar: attr.flag('hangupOnStar', false),
       };
     default:

@@ -164,8 +164,17 @@ describe('LaML into the instruction tree', () => {
 
   it('joins a conference through Dial, with the room’s settings', () => {
     expect(instructions('<Response><Dial action="/left"><Conference endConferenceOnExit="true" maxParticipants="10">Room 1</Conference></Dial></Response>')).toMatchObject([
-      { kind: 'conference', room: 'Room 1', endOnExit: true, maxMembers: 10, action: { url: 'https://app.example/left' }, source: { element: 'Conference' } },
+      { kind: 'conference', room: 'Room 1', endOnExit: true, maxMembers: 10, action: { url: 'https://app.example/left' }, source: { element: 'Conference' }, statusCallback: null, waitUrl: null },
     ]);
+    expect(instructions('<Response><Dial><Conference statusCallback="/events" statusCallbackMethod="GET" statusCallbackEvent="join leave start" waitUrl="/wait" waitMethod="GET">R</Conference></Dial></Response>')).toMatchObject([
+      { statusCallback: { target: { url: 'https://app.example/events', method: 'GET' }, events: ['start', 'join', 'leave'] }, waitUrl: { url: 'https://app.example/wait', method: 'GET' } },
+    ]);
+    expect(error('<Response><Dial>\n  <Conference statusCallbackEvent="join exit">R</Conference></Dial></Response>')).toMatchObject({
+      rule: 'attribute-value',
+      line: 2,
+      column: 3,
+      message: expect.stringContaining('statusCallbackEvent may list only start, end, join, leave, mute, hold, speaker (not exit)'),
+    });
   });
 
   it('records up to an hour by default, any key ending it, the action defaulting to the document', () => {

@@ -30,7 +30,7 @@ export interface CallServicesDeps {
 export function callServices(deps: CallServicesDeps): (engine: CallEngine) => CallServices {
   return (engine) => {
     const params = dialectParams(deps.dialects);
-    const conferences = new Conferences(engine, { callbacks: deps.callbacks, params });
+    const conferences = new Conferences(engine, { callbacks: deps.callbacks, params, services: () => services });
     const services: CallServices = {
       params,
 

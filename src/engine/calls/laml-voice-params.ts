@@ -1,5 +1,5 @@
 import type { CallbackParams } from '../../domain/callback.js';
-import { lamlCallParams, recordingParams } from '../../domain/laml-call.js';
+import { lamlCallParams, recordingParams, rfc2822 } from '../../domain/laml-call.js';
 import type { CallSession } from './call-session.js';
 import type { DialResult, VoiceParams } from './verb.js';
 
@@ -55,13 +55,29 @@ export const lamlVoiceParams: VoiceParams = {
 
   dialEvent: (session) => standard(session),
 
-  conferenceEvent: (session, event) => ({ ...standard(session), ConferenceSid: event.conferenceUuid, FriendlyName: event.room }),
+  // The room's status callback (laml.md §6.1, SignalWire's Conference noun): the member whose call caused
+  // the event, its settings, and the room's own SequenceNumber.
+  conferenceEvent: (session, event) => ({
+    ...standard(session),
+    ConferenceSid: event.conferenceUuid,
+    FriendlyName: event.room,
+    StatusCallbackEvent: CONFERENCE_EVENT_NAMES[event.action],
+    Timestamp: rfc2822(session.now()),
+    SequenceNumber: String(event.sequence),
+    Muted: String(event.muted),
+    Hold: 'false',
+    Coaching: 'false',
+    EndConferenceOnExit: String(event.endOnExit),
+    StartConferenceOnEnter: String(event.startOnEnter),
+  }),
 
   conferenceAction: (session, _room, result) => ({ ...standard(session), DialCallStatus: 'answered', ConferenceSid: result.conferenceUuid }),
 
   // laml.md §3.5: Twilio's asynchronous detection callback, `AsyncAmdStatusCallback`.
   machineDetected: (session) => ({ AccountSid: session.call.accountId, CallSid: session.uuid, ...answeredBy(session) }),
 };
+
+const CONFERENCE_EVENT_NAMES = { enter: 'participant-join', exit: 'participant-leave', start: 'conference-start', end: 'conference-end' } as const;
 
 function answeredBy(session: CallSession): Record<string, string> {
   const detected = session.call.answeredBy;

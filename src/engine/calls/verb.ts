@@ -95,11 +95,17 @@ export interface ConferenceResult {
   readonly memberId: string;
 }
 
+/** Something that happened in a room, told from the member whose call caused it. */
 export interface ConferenceEvent {
-  readonly action: 'enter' | 'exit';
+  readonly action: 'enter' | 'exit' | 'start' | 'end';
   readonly room: string;
   readonly conferenceUuid: string;
   readonly memberId: string;
+  /** Counted per room, from 0, over the events its status callback was sent (LaML `SequenceNumber`). */
+  readonly sequence: number;
+  readonly muted: boolean;
+  readonly startOnEnter: boolean;
+  readonly endOnExit: boolean;
 }
 
 /** What a runner may ask of the engine. */
