@@ -213,6 +213,35 @@ export interface ConferenceInstruction extends Base {
   readonly hangupOnStar: boolean;
 }
 
+/** LaML `<Enqueue>`: wait in a named queue until a `<Dial><Queue>` bridges the call, or it leaves. */
+export interface EnqueueInstruction extends Base {
+  readonly kind: 'enqueue';
+  readonly queue: string;
+  /** Requested when the call leaves the queue (`QueueResult`…); without it the next verb runs. */
+  readonly action: UrlTarget | null;
+  /** What the caller hears while waiting, requested again each time it ends; null: silence. */
+  readonly waitUrl: UrlTarget | null;
+}
+
+/** LaML `<Leave>`: in a queue's wait document, leave the queue. */
+export interface LeaveInstruction extends Base {
+  readonly kind: 'leave';
+}
+
+/** LaML `<Dial><Queue>`: bridge the call waiting longest in the named queue. */
+export interface DequeueInstruction extends Base {
+  readonly kind: 'dequeue';
+  readonly queue: string;
+  /** Requested about the dequeued caller before the bridge (the Queue noun's `url`); it hears it. */
+  readonly url: UrlTarget | null;
+  readonly action: UrlTarget | null;
+  readonly redirect: boolean;
+  /** How long to wait for a caller when the queue is empty. */
+  readonly waitMs: number;
+  readonly timeLimitMs: number;
+  readonly hangupOnStar: boolean;
+}
+
 /** An element the engine knows but does not simulate (Plivo `Stream`, `MultiPartyCall`): noted and skipped. */
 export interface UnsimulatedInstruction extends Base {
   readonly kind: 'unsimulated';
@@ -231,6 +260,9 @@ export type Instruction =
   | DialInstruction
   | RecordInstruction
   | ConferenceInstruction
+  | EnqueueInstruction
+  | LeaveInstruction
+  | DequeueInstruction
   | UnsimulatedInstruction;
 
 export type InstructionKind = Instruction['kind'];

@@ -115,6 +115,10 @@ class Reader {
           },
         ];
       }
+      case 'Enqueue':
+        return [{ kind: 'enqueue', source, queue: element.text.trim(), action: attr.target('action', 'method'), waitUrl: attr.target('waitUrl', 'waitUrlMethod') }];
+      case 'Leave':
+        return [{ kind: 'leave', source }];
       case 'Sms':
       case 'Message':
         return [
@@ -153,6 +157,20 @@ class Reader {
         callback: null,
         statusCallback: conferenceStatusCallback(room),
         waitUrl: room.text('waitUrl', '') === '' ? null : room.target('waitUrl', 'waitMethod'),
+        hangupOnStar: attr.flag('hangupOnStar', false),
+      };
+    }
+    const queue = element.children.find((child) => child.name === 'Queue');
+    if (queue) {
+      return {
+        kind: 'dequeue',
+        source: { element: 'Queue', line: queue.line, column: queue.column },
+        queue: queue.text.trim(),
+        url: new ElementAttributes(queue, this.resolve).target('url', 'method'),
+        action,
+        redirect: action !== null,
+        waitMs: attr.int('timeout', 30) * SECOND,
+        timeLimitMs: attr.int('timeLimit', 14_400) * SECOND,
         hangupOnStar: attr.flag('hangupOnStar', false),
       };
     }

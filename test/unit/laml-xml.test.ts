@@ -198,11 +198,17 @@ describe('LaML into the instruction tree', () => {
     ]);
   });
 
-  it('keeps Enqueue, Leave and Connect as verbs that are noted and skipped', () => {
-    expect(instructions('<Response><Enqueue>support</Enqueue><Leave/><Connect><Stream url="wss://x.example/s"/></Connect></Response>').map((i) => [i.kind, i.source.element])).toEqual([
-      ['unsimulated', 'Enqueue'],
-      ['unsimulated', 'Leave'],
-      ['unsimulated', 'Connect'],
+  it('reads Enqueue, Leave and Dial Queue; keeps Connect as a verb that is noted and skipped', () => {
+    expect(instructions('<Response><Enqueue action="/left" waitUrl="/hold" waitUrlMethod="GET">support</Enqueue><Leave/><Dial action="/done" timeout="10"><Queue url="/hello">support</Queue></Dial><Connect><Stream url="wss://x.example/s"/></Connect></Response>')).toMatchObject([
+      { kind: 'enqueue', queue: 'support', action: { url: 'https://app.example/left', method: 'POST' }, waitUrl: { url: 'https://app.example/hold', method: 'GET' } },
+      { kind: 'leave' },
+      { kind: 'dequeue', queue: 'support', url: { url: 'https://app.example/hello' }, action: { url: 'https://app.example/done' }, redirect: true, waitMs: 10_000, source: { element: 'Queue' } },
+      { kind: 'unsimulated', source: { element: 'Connect' } },
     ]);
+  });
+
+  it('refuses an Enqueue without a queue name, or with a bad waitUrlMethod, naming the line and column', () => {
+    expect(error('<Response>\n <Enqueue waitUrl="/hold"></Enqueue></Response>')).toMatchObject({ rule: 'body', line: 2, column: 2, message: expect.stringContaining('the text of <Enqueue> must not be empty') });
+    expect(error('<Response><Enqueue waitUrlMethod="PUT">q</Enqueue></Response>')).toMatchObject({ rule: 'attribute-value', line: 1, column: 11 });
   });
 });

@@ -9,6 +9,7 @@ import { CALL_RESOURCE, type CallEngine } from './call-engine.js';
 import type { CallSession } from './call-session.js';
 import { Conferences } from './conferences.js';
 import { dialTargets } from './dialler.js';
+import { Queues } from './queues.js';
 import type { Recordings } from './recordings.js';
 import type { CallServices, VoiceParams } from './verb.js';
 import { dialectOf, type ReadDocument, type VoiceDialect, type VoiceDialects } from './voice-dialect.js';
@@ -31,6 +32,7 @@ export function callServices(deps: CallServicesDeps): (engine: CallEngine) => Ca
   return (engine) => {
     const params = dialectParams(deps.dialects);
     const conferences = new Conferences(engine, { callbacks: deps.callbacks, params, services: () => services });
+    const queues = new Queues(() => services);
     const services: CallServices = {
       params,
 
@@ -141,6 +143,8 @@ export function callServices(deps: CallServicesDeps): (engine: CallEngine) => Ca
 
       dial: (session, instruction) => dialTargets(engine, services, session, instruction),
       conference: (session, instruction) => conferences.join(session, instruction),
+      enqueue: (session, instruction) => queues.enqueue(session, instruction),
+      dequeue: (session, instruction) => queues.dequeue(session, instruction),
     };
     return services;
   };
@@ -174,6 +178,7 @@ function dialectParams(dialects: VoiceDialects): VoiceParams {
     conferenceEvent: (session, event) => of(session).conferenceEvent(session, event),
     conferenceAction: (session, room, result) => of(session).conferenceAction(session, room, result),
     machineDetected: (session) => of(session).machineDetected(session),
+    queue: (session, event) => of(session).queue(session, event),
   };
 }
 

@@ -240,7 +240,7 @@ async function confirm(services: CallServices, aLeg: CallSession, dial: DialInst
 }
 
 /** How long a prompt document plays: its speech, pauses and audio (a file counted at the default). */
-function playingTimeMs(instructions: readonly Instruction[]): number {
+export function playingTimeMs(instructions: readonly Instruction[]): number {
   let ms = 0;
   for (const instruction of instructions) {
     if (instruction.kind === 'speak') ms += speechDurationMs(instruction.text) * Math.max(1, instruction.loop);

@@ -1,7 +1,7 @@
 import type { CallbackParams } from '../../domain/callback.js';
 import { lamlCallParams, recordingParams, rfc2822 } from '../../domain/laml-call.js';
 import type { CallSession } from './call-session.js';
-import type { DialResult, VoiceParams } from './verb.js';
+import type { DialResult, QueueEvent, VoiceParams } from './verb.js';
 
 /**
  * What LaML verbs send on top of the call's standard set (laml.md §3.1, §6.1): `Digits` or
@@ -75,7 +75,22 @@ export const lamlVoiceParams: VoiceParams = {
 
   // laml.md §3.5: Twilio's asynchronous detection callback, `AsyncAmdStatusCallback`.
   machineDetected: (session) => ({ AccountSid: session.call.accountId, CallSid: session.uuid, ...answeredBy(session) }),
+
+  queue: queueParams,
 };
+
+/** laml.md §6.1: `<Enqueue waitUrl>`, its `action`, and the `<Queue url>` of the Dial that dequeues. */
+function queueParams(session: CallSession, event: QueueEvent): CallbackParams {
+  const params: Record<string, string> = { ...standard(session), QueueSid: event.queueUuid, QueueTime: String(Math.round(event.waitedMs / 1000)) };
+  switch (event.kind) {
+    case 'wait':
+      return { ...params, QueuePosition: String(event.position), AvgQueueTime: String(Math.round(event.averageWaitMs / 1000)), CurrentQueueSize: String(event.size) };
+    case 'left':
+      return { ...params, QueueResult: event.result };
+    case 'dequeued':
+      return { ...params, DequeingCallSid: event.dequeuedBy };
+  }
+}
 
 const CONFERENCE_EVENT_NAMES = { enter: 'participant-join', exit: 'participant-leave', start: 'conference-start', end: 'conference-end' } as const;
 

@@ -1,6 +1,15 @@
 import type { CallbackParams } from '../../domain/callback.js';
 import type { DocumentRole, Hangup } from '../../domain/hangup-causes.js';
-import type { ConferenceInstruction, DialInstruction, Instruction, RecordingSource, SendMessageInstruction, UrlTarget } from '../../domain/instructions.js';
+import type {
+  ConferenceInstruction,
+  DequeueInstruction,
+  DialInstruction,
+  EnqueueInstruction,
+  Instruction,
+  RecordingSource,
+  SendMessageInstruction,
+  UrlTarget,
+} from '../../domain/instructions.js';
 import type { RecordingStatus } from '../../domain/recording.js';
 import type { CallSession } from './call-session.js';
 
@@ -43,6 +52,27 @@ export interface VoiceParams {
   conferenceAction(session: CallSession, room: string, result: ConferenceResult): CallbackParams;
   /** The answering-machine result, to the call's machine detection URL. */
   machineDetected(session: CallSession): CallbackParams;
+  /** A queue's requests about a caller: its wait document, the Enqueue action, the Queue noun's url. */
+  queue(session: CallSession, event: QueueEvent): CallbackParams;
+}
+
+/** How a call left a queue (LaML `QueueResult`, laml.md §6.1). */
+export type QueueResult = 'bridged' | 'hangup' | 'leave';
+
+export type QueueEvent =
+  /** Requesting the wait document: where the caller stands. */
+  | { readonly kind: 'wait'; readonly queueUuid: string; readonly position: number; readonly waitedMs: number; readonly averageWaitMs: number; readonly size: number }
+  /** The caller left the queue. */
+  | { readonly kind: 'left'; readonly queueUuid: string; readonly result: QueueResult; readonly waitedMs: number }
+  /** Another call took the caller out of the queue (`DequeingCallSid`). */
+  | { readonly kind: 'dequeued'; readonly queueUuid: string; readonly dequeuedBy: string; readonly waitedMs: number };
+
+/** How a call's wait in a queue ended; `byDocument` when its wait document hung it up. */
+export interface QueueExit {
+  readonly result: QueueResult;
+  readonly queueUuid: string;
+  readonly waitedMs: number;
+  readonly byDocument: boolean;
 }
 
 export interface RecordingResult {
@@ -128,6 +158,10 @@ export interface CallServices {
   dial(session: CallSession, request: DialInstruction): Promise<DialResult>;
   /** Null when the room is full (the call carries on). */
   conference(session: CallSession, request: ConferenceInstruction): Promise<ConferenceResult | null>;
+  /** Wait in the queue until bridged (and the bridge ends), hung up, or the wait document leaves. */
+  enqueue(session: CallSession, request: EnqueueInstruction): Promise<QueueExit>;
+  /** Bridge the caller waiting longest; resolves when the bridge ends (`bLegUuid` is the caller). */
+  dequeue(session: CallSession, request: DequeueInstruction): Promise<DialResult>;
 }
 
 export interface VerbContext {
