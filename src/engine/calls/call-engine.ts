@@ -263,8 +263,8 @@ export class CallEngine {
       await this.services.saveRecording(session, endMs - startMs, 'wav', { id: recording.id, source: 'StartCallRecordingAPI' });
       session.note('recording', `API recording ended: ${Math.round((endMs - startMs) / 1000)} s`, { recordingId: recording.id });
       if (callback) {
-        const finished = { ...recording, durationMs: endMs - startMs, startMs, endMs, digits: '', status: 'completed', source: 'StartCallRecordingAPI', channels: 1 } as const;
-        const params = this.services.params.record(session, finished, false);
+        const ended = { ...recording, durationMs: endMs - startMs, startMs, endMs, digits: '', status: 'completed', source: 'StartCallRecordingAPI', channels: 1 } as const;
+        const params = this.services.params.record(session, ended, false);
         await this.services.notify(session, callback, params);
       }
     };
