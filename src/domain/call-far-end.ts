@@ -42,6 +42,25 @@ export function audioDurationMs(contentType: string | null, bytes: number | null
   return DEFAULT_AUDIO_MS;
 }
 
+/** Who answered, as LaML's detection reports it (`AnsweredBy`, laml.md §3.5). */
+export type AnsweredBy = 'human' | 'machine_start' | 'machine_end_beep' | 'machine_end_silence' | 'machine_end_other' | 'fax' | 'unknown';
+
+/** How long machine detection listens before it knows a person, a machine's first words, the beep ending a greeting. */
+export const HUMAN_DETECTED_MS = 2_000;
+export const MACHINE_DETECTED_MS = 3_000;
+export const GREETING_END_MS = 8_000;
+
+/**
+ * What LaML's machine detection concludes about the far end, and when: a person at once, a machine
+ * from its first words, or (`DetectMessageEnd`) at the beep that ends its greeting; `unknown` when the
+ * detection's time runs out first.
+ */
+export function machineVerdict(script: FarEndScript, untilMessageEnd: boolean, timeoutMs: number): { readonly verdict: AnsweredBy; readonly afterMs: number } {
+  const machine = script.outcome === 'answer' && script.machine;
+  const [verdict, afterMs]: [AnsweredBy, number] = !machine ? ['human', HUMAN_DETECTED_MS] : untilMessageEnd ? ['machine_end_beep', GREETING_END_MS] : ['machine_start', MACHINE_DETECTED_MS];
+  return afterMs <= timeoutMs ? { verdict, afterMs } : { verdict: 'unknown', afterMs: timeoutMs };
+}
+
 const MAGIC: ReadonlyArray<readonly [prefix: string, script: FarEndScript]> = [
   ['1555100', { outcome: 'busy', ringMs: 1_000 }],
   ['1555101', { outcome: 'no-answer' }],

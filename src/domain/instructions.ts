@@ -21,6 +21,29 @@ export interface UrlTarget {
   readonly method: HttpMethod;
 }
 
+/** Recording status callback events (laml.md §4): `completed` alone unless others are asked for. */
+export type RecordingEvent = 'in-progress' | 'completed' | 'absent' | 'failed';
+export const RECORDING_EVENTS: readonly RecordingEvent[] = ['in-progress', 'completed', 'absent', 'failed'];
+
+/** What started a recording, as `RecordingSource` names it (Twilio's names, docs/laml.md). */
+export type RecordingSource = 'RecordVerb' | 'DialVerb' | 'OutboundAPI' | 'StartCallRecordingAPI';
+
+/** A recording's status callback and the events it asked for. */
+export interface RecordingCallback {
+  readonly target: UrlTarget;
+  readonly events: readonly RecordingEvent[];
+}
+
+/** A recording that runs in the background while the call goes on (LaML `Record=true`, `<Dial record>`). */
+export interface BackgroundRecording {
+  readonly source: RecordingSource;
+  readonly channels: 1 | 2;
+  readonly callback: RecordingCallback | null;
+}
+
+/** The progress of a call a status callback may ask for (LaML `statusCallbackEvent`, laml.md §3.3). */
+export type CallProgressEvent = 'initiated' | 'ringing' | 'answered' | 'completed';
+
 interface Base {
   readonly source: InstructionSource;
 }
@@ -119,6 +142,10 @@ export interface DialTarget {
   readonly address: string;
   /** Keys sent to the callee once it answers. */
   readonly sendDigits: string;
+  /** The leg's own progress events (LaML noun `statusCallback`), or null. */
+  readonly progress: { readonly target: UrlTarget; readonly events: readonly CallProgressEvent[] } | null;
+  /** A document run on the callee once it answers, before the bridge (LaML noun `url`): a whisper. */
+  readonly whisper: UrlTarget | null;
 }
 
 export interface DialInstruction extends Base {
@@ -141,6 +168,8 @@ export interface DialInstruction extends Base {
   /** A URL whose document the caller hears while the targets ring (Plivo `dialMusic`); null: ringback. */
   readonly dialMusic: string | null;
   readonly hangupOnStar: boolean;
+  /** Record the bridge (LaML `record`): from the answer, or from the first ring. */
+  readonly recording: (BackgroundRecording & { readonly fromRinging: boolean }) | null;
 }
 
 export interface RecordInstruction extends Base {
@@ -154,10 +183,15 @@ export interface RecordInstruction extends Base {
   readonly finishOnKey: string;
   readonly playBeep: boolean;
   readonly fileFormat: 'mp3' | 'wav';
+  /** The events `callback` hears of (Plivo: `completed` alone). */
+  readonly callbackEvents: readonly RecordingEvent[];
   /** Record the whole call from here in the background (Plivo `recordSession`). */
   readonly wholeCall: boolean;
   readonly callback: UrlTarget | null;
 }
+
+/** What a conference's status callback may ask for (LaML `statusCallbackEvent`, laml.md §6.1). */
+export type ConferenceStatusEvent = 'start' | 'end' | 'join' | 'leave' | 'mute' | 'hold' | 'speaker';
 
 export interface ConferenceInstruction extends Base {
   readonly kind: 'conference';
@@ -170,7 +204,41 @@ export interface ConferenceInstruction extends Base {
   readonly timeLimitMs: number;
   readonly action: UrlTarget | null;
   readonly redirect: boolean;
+  /** Each entry and exit of this member (Plivo `callbackUrl`). */
   readonly callback: UrlTarget | null;
+  /** The room's own events (LaML `statusCallback`): the first member's settings count for the room. */
+  readonly statusCallback: { readonly target: UrlTarget; readonly events: readonly ConferenceStatusEvent[] } | null;
+  /** What a member hears until the room starts (LaML `waitUrl`): requested, its audio passing time. */
+  readonly waitUrl: UrlTarget | null;
+  readonly hangupOnStar: boolean;
+}
+
+/** LaML `<Enqueue>`: wait in a named queue until a `<Dial><Queue>` bridges the call, or it leaves. */
+export interface EnqueueInstruction extends Base {
+  readonly kind: 'enqueue';
+  readonly queue: string;
+  /** Requested when the call leaves the queue (`QueueResult`…); without it the next verb runs. */
+  readonly action: UrlTarget | null;
+  /** What the caller hears while waiting, requested again each time it ends; null: silence. */
+  readonly waitUrl: UrlTarget | null;
+}
+
+/** LaML `<Leave>`: in a queue's wait document, leave the queue. */
+export interface LeaveInstruction extends Base {
+  readonly kind: 'leave';
+}
+
+/** LaML `<Dial><Queue>`: bridge the call waiting longest in the named queue. */
+export interface DequeueInstruction extends Base {
+  readonly kind: 'dequeue';
+  readonly queue: string;
+  /** Requested about the dequeued caller before the bridge (the Queue noun's `url`); it hears it. */
+  readonly url: UrlTarget | null;
+  readonly action: UrlTarget | null;
+  readonly redirect: boolean;
+  /** How long to wait for a caller when the queue is empty. */
+  readonly waitMs: number;
+  readonly timeLimitMs: number;
   readonly hangupOnStar: boolean;
 }
 
@@ -192,6 +260,9 @@ export type Instruction =
   | DialInstruction
   | RecordInstruction
   | ConferenceInstruction
+  | EnqueueInstruction
+  | LeaveInstruction
+  | DequeueInstruction
   | UnsimulatedInstruction;
 
 export type InstructionKind = Instruction['kind'];

@@ -71,6 +71,11 @@ export function lamlCallParams(call: PlivoCall): Record<string, string> {
   return params;
 }
 
+/** A recording named on a Dial action or a recorded call's status callback (laml.md §3.3, §6.1). */
+export function recordingParams(id: string, url: string, durationMs: number): Record<string, string> {
+  return { RecordingUrl: url, RecordingSid: id, RecordingDuration: String(Math.round(durationMs / 1000)) };
+}
+
 const EVENT_OF_CHANGE = { initiated: 'initiated', ringing: 'ringing', answered: 'answered', ended: 'completed' } as const;
 
 /**
@@ -94,6 +99,7 @@ export function lamlStatusCallback(
   };
   if (event === 'initiated') params.CallStatus = 'initiated';
   if (event === 'completed') params.CallDuration = String(durationSeconds(call));
+  if (event === 'completed' && call.recorded) Object.assign(params, recordingParams(call.recorded.id, call.recorded.url, call.recorded.durationMs));
   const counted: PlivoCall = { ...call, laml: { ...settings, nextSequenceNumber: settings.nextSequenceNumber + 1 } };
   return { call: counted, callback: { target: settings.statusCallback, params } };
 }
@@ -141,7 +147,7 @@ export function lamlCallRecord(call: PlivoCall): Record<string, unknown> {
     price: null,
     price_unit: 'USD',
     direction: lamlDirection(call),
-    answered_by: null,
+    answered_by: call.answeredBy?.verdict ?? null,
     api_version: call.laml?.apiVersion ?? LAML_API_VERSION,
     forwarded_from: null,
     caller_name: call.callerName || null,

@@ -1,6 +1,7 @@
 import type { CallbackParams } from './callback.js';
 import { hangupCauseInfo, type Hangup } from './hangup-causes.js';
-import type { UrlTarget } from './instructions.js';
+import type { AnsweredBy } from './call-far-end.js';
+import type { BackgroundRecording, UrlTarget } from './instructions.js';
 import type { LamlCallSettings } from './laml-call.js';
 
 /**
@@ -22,6 +23,19 @@ export interface MachineDetection {
   readonly mode: 'true' | 'hangup';
   readonly timeMs: number;
   readonly url: UrlTarget | null;
+  /**
+   * LaML's detection (`MachineDetection`): every call gets a verdict (`AnsweredBy`) as soon as it is
+   * known, not only machines at `timeMs`; `blocking` holds the first document back for it, and
+   * `untilMessageEnd` reports a machine once its greeting ends (laml.md §3.5).
+   */
+  readonly verdicts?: { readonly untilMessageEnd: boolean; readonly blocking: boolean };
+}
+
+/** A recording of the whole call (`Record=true`) as it ended, for the call's own status callback. */
+export interface CallRecordingOutcome {
+  readonly id: string;
+  readonly url: string;
+  readonly durationMs: number;
 }
 
 export interface PlivoCall {
@@ -45,6 +59,12 @@ export interface PlivoCall {
   readonly ringUrl: UrlTarget | null;
   readonly hangupUrl: UrlTarget | null;
   readonly machineDetection: MachineDetection | null;
+  /** The verdict of machine detection once it has one, and how long it listened. */
+  readonly answeredBy?: { readonly verdict: AnsweredBy; readonly afterMs: number };
+  /** Record the whole call from its answer (LaML `Record=true`). */
+  readonly recordCall?: BackgroundRecording;
+  /** That recording, once it ended. */
+  readonly recorded?: CallRecordingOutcome;
   readonly timeLimitMs: number;
   readonly ringTimeoutMs: number;
   readonly hangupOnRingMs: number | null;

@@ -1,4 +1,16 @@
-import type { DialTarget, InputKind, Instruction, InstructionSource } from '../domain/instructions.js';
+import {
+  RECORDING_EVENTS,
+  type CallProgressEvent,
+  type ConferenceInstruction,
+  type ConferenceStatusEvent,
+  type DialInstruction,
+  type DialTarget,
+  type InputKind,
+  type Instruction,
+  type InstructionSource,
+  type RecordingCallback,
+  type RecordingEvent,
+} from '../domain/instructions.js';
 import { ElementAttributes } from './attributes.js';
 import type { XmlElement } from './element-tree.js';
 import type { XmlProblem } from './element-specs.js';
@@ -99,9 +111,14 @@ class Reader {
             fileFormat: 'wav',
             wholeCall: false,
             callback: attr.target('recordingStatusCallback', 'recordingStatusCallbackMethod'),
+            callbackEvents: recordingEvents(attr),
           },
         ];
       }
+      case 'Enqueue':
+        return [{ kind: 'enqueue', source, queue: element.text.trim(), action: attr.target('action', 'method'), waitUrl: attr.target('waitUrl', 'waitUrlMethod') }];
+      case 'Leave':
+        return [{ kind: 'leave', source }];
       case 'Sms':
       case 'Message':
         return [
@@ -138,12 +155,28 @@ class Reader {
         action,
         redirect: true,
         callback: null,
+        statusCallback: conferenceStatusCallback(room),
+        waitUrl: room.text('waitUrl', '') === '' ? null : room.target('waitUrl', 'waitMethod'),
+        hangupOnStar: attr.flag('hangupOnStar', false),
+      };
+    }
+    const queue = element.children.find((child) => child.name === 'Queue');
+    if (queue) {
+      return {
+        kind: 'dequeue',
+        source: { element: 'Queue', line: queue.line, column: queue.column },
+        queue: queue.text.trim(),
+        url: new ElementAttributes(queue, this.resolve).target('url', 'method'),
+        action,
+        redirect: action !== null,
+        waitMs: attr.int('timeout', 30) * SECOND,
+        timeLimitMs: attr.int('timeLimit', 14_400) * SECOND,
         hangupOnStar: attr.flag('hangupOnStar', false),
       };
     }
     const nouns = element.children.filter((child) => child.name === 'Number' || child.name === 'Sip');
     const spelled = element.text.trim();
-    const targets: DialTarget[] = nouns.length > 0 ? nouns.map(dialTargetOf) : spelled ? [{ kind: 'number', address: spelled, sendDigits: '' }] : [];
+    const targets: DialTarget[] = nouns.length > 0 ? nouns.map((noun) => this.dialTarget(noun)) : spelled ? [{ kind: 'number', address: spelled, sendDigits: '', progress: null, whisper: null }] : [];
     return {
       kind: 'dial',
       source,
@@ -160,12 +193,56 @@ class Reader {
       confirmTimeoutMs: 0,
       dialMusic: null,
       hangupOnStar: attr.flag('hangupOnStar', false),
+      recording: dialRecording(attr),
+    };
+  }
+
+  /** `<Number>`/`<Sip>` with their own status callback (`completed` alone by default) and whisper `url`. */
+  private dialTarget(element: XmlElement): DialTarget {
+    const noun = new ElementAttributes(element, this.resolve);
+    const statusCallback = noun.target('statusCallback', 'statusCallbackMethod');
+    const events = eventsOf(noun.text('statusCallbackEvent', 'completed'), CALL_PROGRESS_EVENTS);
+    return {
+      kind: element.name === 'Sip' ? 'sip' : 'number',
+      address: element.text.trim(),
+      sendDigits: element.attributes.sendDigits ?? '',
+      progress: statusCallback ? { target: statusCallback, events } : null,
+      whisper: noun.target('url', 'method'),
     };
   }
 }
 
-function dialTargetOf(element: XmlElement): DialTarget {
-  return { kind: element.name === 'Sip' ? 'sip' : 'number', address: element.text.trim(), sendDigits: element.attributes.sendDigits ?? '' };
+const CALL_PROGRESS_EVENTS: readonly CallProgressEvent[] = ['initiated', 'ringing', 'answered', 'completed'];
+
+/** The listed names of `allowed`, in the order `allowed` gives them; the parser checked the list. */
+function eventsOf<E extends string>(value: string, allowed: readonly E[]): E[] {
+  const names = value.split(/[\s,]+/);
+  return allowed.filter((event) => names.includes(event));
+}
+
+/** `recordingStatusCallbackEvent`: `completed` alone unless others are listed (laml.md §4). */
+function recordingEvents(attr: ElementAttributes): RecordingEvent[] {
+  return eventsOf(attr.text('recordingStatusCallbackEvent', 'completed'), RECORDING_EVENTS);
+}
+
+const CONFERENCE_EVENTS: readonly ConferenceStatusEvent[] = ['start', 'end', 'join', 'leave', 'mute', 'hold', 'speaker'];
+
+/** `<Conference statusCallback statusCallbackEvent>`: no events listed, none sent (Twilio's default). */
+function conferenceStatusCallback(attr: ElementAttributes): ConferenceInstruction['statusCallback'] {
+  const target = attr.target('statusCallback', 'statusCallbackMethod');
+  return target ? { target, events: eventsOf(attr.text('statusCallbackEvent', ''), CONFERENCE_EVENTS) } : null;
+}
+
+function recordingCallback(attr: ElementAttributes): RecordingCallback | null {
+  const target = attr.target('recordingStatusCallback', 'recordingStatusCallbackMethod');
+  return target ? { target, events: recordingEvents(attr) } : null;
+}
+
+/** `<Dial record>`: `record-from-answer`, `record-from-ringing`, either `-dual` (two channels). */
+function dialRecording(attr: ElementAttributes): DialInstruction['recording'] {
+  const mode = attr.text('record', 'do-not-record');
+  if (mode === 'do-not-record') return null;
+  return { source: 'DialVerb', channels: mode.endsWith('-dual') ? 2 : 1, fromRinging: mode.startsWith('record-from-ringing'), callback: recordingCallback(attr) };
 }
 
 /** The words of a Say, SSML tags dropped: what the far end hears. */

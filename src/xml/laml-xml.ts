@@ -36,12 +36,12 @@ const recordingCallback = {
 const nounCallback = { url, method, statusCallback: url, statusCallbackMethod: method, statusCallbackEvent: CALL_EVENTS };
 
 /** Verbs that are parsed and checked but not simulated: the call notes them and goes on. */
-export const UNSIMULATED_VERBS = ['Enqueue', 'Leave', 'Connect', 'Start', 'Stop', 'Refer', 'Pay', 'Echo', 'Denoise'] as const;
+export const UNSIMULATED_VERBS = ['Connect', 'Start', 'Stop', 'Refer', 'Pay', 'Echo', 'Denoise'] as const;
 const LOOSE: ElementSpec = { children: [], attributes: {}, passThrough: new Set(['Stream', 'Room', 'VirtualAgent', 'AI', 'Sip', 'Parameter', 'Prompt', 'Siprec', 'Transcription']) };
 
 const ELEMENTS: Readonly<Record<string, ElementSpec>> = {
   Response: {
-    children: ['Say', 'Play', 'Pause', 'Gather', 'Record', 'Dial', 'Redirect', 'Hangup', 'Reject', 'Sms', 'Message', ...UNSIMULATED_VERBS],
+    children: ['Say', 'Play', 'Pause', 'Gather', 'Record', 'Dial', 'Redirect', 'Hangup', 'Reject', 'Sms', 'Message', 'Enqueue', 'Leave', ...UNSIMULATED_VERBS],
     attributes: {},
   },
   Say: { children: [], passThrough: SSML, attributes: { voice: text, language: text, loop: integer(0, 1000) } },
@@ -136,6 +136,9 @@ const ELEMENTS: Readonly<Record<string, ElementSpec>> = {
     },
   },
   Queue: { children: [], attributes: { url, method }, body: nonEmpty },
+  // 14204 on SignalWire: an Enqueue needs a queue name (laml.md §6.2).
+  Enqueue: { children: [], attributes: { action: url, method, waitUrl: url, waitUrlMethod: method, workflowSid: text }, body: nonEmpty },
+  Leave: { children: [], attributes: {} },
   Verto: { children: [], attributes: { ...nounCallback }, body: nonEmpty },
   Redirect: { children: [], attributes: { method }, body: url },
   Hangup: { children: [], attributes: {} },

@@ -123,6 +123,7 @@ function instructionOf(element: XmlElement): Instruction {
         confirmTimeoutMs: attr.int('confirmTimeout', 120) * SECOND,
         dialMusic: element.attributes.dialMusic && element.attributes.dialMusic !== 'real' ? element.attributes.dialMusic : null,
         hangupOnStar: attr.flag('hangupOnStar', false),
+        recording: null,
       };
     case 'Record':
       return {
@@ -135,6 +136,8 @@ function instructionOf(element: XmlElement): Instruction {
         finishOnKey: finishKey(attr.text('finishOnKey', '#')),
         playBeep: attr.flag('playBeep', true),
         fileFormat: element.attributes.fileFormat === 'wav' ? 'wav' : 'mp3',
+        // Plivo's callbackUrl hears of every finished recording, however short.
+        callbackEvents: ['completed', 'absent'],
         wholeCall: attr.flag('recordSession', false) || attr.flag('startOnDialAnswer', false),
         callback: attr.target('callbackUrl', 'callbackMethod'),
       };
@@ -152,6 +155,8 @@ function instructionOf(element: XmlElement): Instruction {
         action: attr.target('action', 'method'),
         redirect: attr.flag('redirect', true),
         callback: attr.target('callbackUrl', 'callbackMethod'),
+        statusCallback: null,
+        waitUrl: null,
         hangupOnStar: attr.flag('hangupOnStar', false),
       };
     default:
@@ -164,6 +169,8 @@ function dialTargetOf(element: XmlElement): DialTarget {
     kind: element.name === 'User' ? 'sip' : 'number',
     address: element.text.trim(),
     sendDigits: element.attributes.sendDigits ?? '',
+    progress: null,
+    whisper: null,
   };
 }
 

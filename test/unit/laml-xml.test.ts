@@ -68,6 +68,21 @@ describe('LaML validation', () => {
     expect(error('<Response><Dial><Sip>alice@example.com</Sip></Dial></Response>')).toMatchObject({ rule: 'body' });
   });
 
+  it('names the line and column of a bad recording mode, noun status event or recording event on Dial', () => {
+    expect(error('<Response>\n  <Dial record="sometimes"><Number>+14155551111</Number></Dial>\n</Response>')).toMatchObject({
+      rule: 'attribute-value',
+      line: 2,
+      column: 3,
+      message: expect.stringContaining('record must be one of do-not-record, record-from-answer'),
+    });
+    expect(error('<Response><Dial>\n<Number statusCallbackEvent="initiated hangup">+14155551111</Number></Dial></Response>')).toMatchObject({
+      line: 2,
+      column: 1,
+      message: expect.stringContaining('statusCallbackEvent may list only initiated, ringing, answered, completed (not hangup)'),
+    });
+    expect(error('<Response><Dial recordingStatusCallbackEvent="started">+14155551111</Dial></Response>')).toMatchObject({ rule: 'attribute-value', line: 1, column: 11 });
+  });
+
   it('refuses what is not LaML at all: another root, broken XML, a DOCTYPE, and a document over 64 kB', () => {
     expect(error('<Document/>')).toMatchObject({ rule: 'root' });
     expect(error('<Response><Say>hi</Response>')).toMatchObject({ rule: 'not-xml', line: 1 });
@@ -134,10 +149,32 @@ describe('LaML into the instruction tree', () => {
     expect(spelled).toMatchObject({ action: null, redirect: false, ringTimeoutMs: 30_000, targets: [{ kind: 'number', address: '+14155552222' }] });
   });
 
+  it('reads Dial record modes, recording events, and each noun’s status callback (completed alone by default) and whisper url', () => {
+    const [answer, ringing, none] = instructions(
+      '<Response><Dial record="record-from-answer" recordingStatusCallback="/rec" recordingStatusCallbackEvent="in-progress completed"><Number statusCallback="/leg" statusCallbackEvent="ringing answered" url="/whisper" method="GET">+14155551111</Number><Sip statusCallback="/sip">sip:bob@example.com</Sip></Dial><Dial record="record-from-ringing-dual">+14155552222</Dial><Dial>+14155553333</Dial></Response>',
+    ) as [DialInstruction, DialInstruction, DialInstruction];
+    expect(answer.recording).toEqual({ source: 'DialVerb', channels: 1, fromRinging: false, callback: { target: { url: 'https://app.example/rec', method: 'POST' }, events: ['in-progress', 'completed'] } });
+    expect(answer.targets).toMatchObject([
+      { progress: { target: { url: 'https://app.example/leg', method: 'POST' }, events: ['ringing', 'answered'] }, whisper: { url: 'https://app.example/whisper', method: 'GET' } },
+      { progress: { target: { url: 'https://app.example/sip' }, events: ['completed'] }, whisper: null },
+    ]);
+    expect(ringing.recording).toEqual({ source: 'DialVerb', channels: 2, fromRinging: true, callback: null });
+    expect(none.recording).toBeNull();
+  });
+
   it('joins a conference through Dial, with the room’s settings', () => {
     expect(instructions('<Response><Dial action="/left"><Conference endConferenceOnExit="true" maxParticipants="10">Room 1</Conference></Dial></Response>')).toMatchObject([
-      { kind: 'conference', room: 'Room 1', endOnExit: true, maxMembers: 10, action: { url: 'https://app.example/left' }, source: { element: 'Conference' } },
+      { kind: 'conference', room: 'Room 1', endOnExit: true, maxMembers: 10, action: { url: 'https://app.example/left' }, source: { element: 'Conference' }, statusCallback: null, waitUrl: null },
     ]);
+    expect(instructions('<Response><Dial><Conference statusCallback="/events" statusCallbackMethod="GET" statusCallbackEvent="join leave start" waitUrl="/wait" waitMethod="GET">R</Conference></Dial></Response>')).toMatchObject([
+      { statusCallback: { target: { url: 'https://app.example/events', method: 'GET' }, events: ['start', 'join', 'leave'] }, waitUrl: { url: 'https://app.example/wait', method: 'GET' } },
+    ]);
+    expect(error('<Response><Dial>\n  <Conference statusCallbackEvent="join exit">R</Conference></Dial></Response>')).toMatchObject({
+      rule: 'attribute-value',
+      line: 2,
+      column: 3,
+      message: expect.stringContaining('statusCallbackEvent may list only start, end, join, leave, mute, hold, speaker (not exit)'),
+    });
   });
 
   it('records up to an hour by default, any key ending it, the action defaulting to the document', () => {
@@ -150,6 +187,7 @@ describe('LaML into the instruction tree', () => {
       finishOnKey: '1234567890*#',
       playBeep: false,
       callback: { url: 'https://app.example/rec', method: 'POST' },
+      callbackEvents: ['completed'],
     });
   });
 
@@ -160,11 +198,17 @@ describe('LaML into the instruction tree', () => {
     ]);
   });
 
-  it('keeps Enqueue, Leave and Connect as verbs that are noted and skipped', () => {
-    expect(instructions('<Response><Enqueue>support</Enqueue><Leave/><Connect><Stream url="wss://x.example/s"/></Connect></Response>').map((i) => [i.kind, i.source.element])).toEqual([
-      ['unsimulated', 'Enqueue'],
-      ['unsimulated', 'Leave'],
-      ['unsimulated', 'Connect'],
+  it('reads Enqueue, Leave and Dial Queue; keeps Connect as a verb that is noted and skipped', () => {
+    expect(instructions('<Response><Enqueue action="/left" waitUrl="/hold" waitUrlMethod="GET">support</Enqueue><Leave/><Dial action="/done" timeout="10"><Queue url="/hello">support</Queue></Dial><Connect><Stream url="wss://x.example/s"/></Connect></Response>')).toMatchObject([
+      { kind: 'enqueue', queue: 'support', action: { url: 'https://app.example/left', method: 'POST' }, waitUrl: { url: 'https://app.example/hold', method: 'GET' } },
+      { kind: 'leave' },
+      { kind: 'dequeue', queue: 'support', url: { url: 'https://app.example/hello' }, action: { url: 'https://app.example/done' }, redirect: true, waitMs: 10_000, source: { element: 'Queue' } },
+      { kind: 'unsimulated', source: { element: 'Connect' } },
     ]);
+  });
+
+  it('refuses an Enqueue without a queue name, or with a bad waitUrlMethod, naming the line and column', () => {
+    expect(error('<Response>\n <Enqueue waitUrl="/hold"></Enqueue></Response>')).toMatchObject({ rule: 'body', line: 2, column: 2, message: expect.stringContaining('the text of <Enqueue> must not be empty') });
+    expect(error('<Response><Enqueue waitUrlMethod="PUT">q</Enqueue></Response>')).toMatchObject({ rule: 'attribute-value', line: 1, column: 11 });
   });
 });

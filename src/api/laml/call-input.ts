@@ -3,6 +3,8 @@ import { isE164 } from '../../domain/phone-numbers.js';
 import type { CallStatus } from '../../domain/plivo-call.js';
 import type { NewOutboundCall } from '../../engine/calls/call-engine.js';
 import { LamlApiError } from './errors.js';
+import { RECORDING_EVENTS, type BackgroundRecording, type RecordingEvent } from '../../domain/instructions.js';
+import type { MachineDetection } from '../../domain/plivo-call.js';
 import { all, flag, method, optional, target, wholeNumber, type Form } from './params.js';
 
 /**
@@ -36,7 +38,6 @@ export function parseCreateCall(accountId: string, parentAuthId: string, form: F
   if (unknown.length > 0) {
     throw new LamlApiError(400, 21626, `StatusCallbackEvent ${unknown.join(', ')} is not one of initiated, ringing, answered, completed${IGNORED_STATUS_EVENTS.length ? `, ${IGNORED_STATUS_EVENTS.join(', ')}` : ''}`);
   }
-  flag(form, 'Record');
   return {
     inlineDocument,
     call: {
@@ -57,12 +58,52 @@ export function parseCreateCall(accountId: string, parentAuthId: string, form: F
       fallbackUrl: target(form, 'FallbackUrl', 'FallbackMethod', 21205),
       ringUrl: null,
       hangupUrl: null,
-      machineDetection: null,
+      machineDetection: machineDetection(form),
+      ...(flag(form, 'Record') ? { recordCall: recordCall(form) } : {}),
       timeLimitMs: wholeNumber(form, 'TimeLimit', 14_400, 1, 86_400, 10000) * 1000,
       ringTimeoutMs: wholeNumber(form, 'Timeout', 60, 1, 600, 21208) * 1000,
       hangupOnRingMs: null,
     },
   };
+}
+
+/**
+ * `Record=true`: the whole call from its answer, `RecordingSource=OutboundAPI` (laml.md §1.2, §4).
+ * `RecordingTrack` is checked and otherwise ignored: the simulated recording has one track either way.
+ */
+function recordCall(form: Form): BackgroundRecording {
+  const statusCallback = target(form, 'RecordingStatusCallback', 'RecordingStatusCallbackMethod', 21205);
+  const channels = oneOf(form, 'RecordingChannels', ['mono', 'dual'], 'mono', 10000);
+  oneOf(form, 'RecordingTrack', ['inbound', 'outbound', 'both'], 'both', 10000);
+  return { source: 'OutboundAPI', channels: channels === 'dual' ? 2 : 1, callback: statusCallback ? { target: statusCallback, events: recordingEvents(form) } : null };
+}
+
+/** `RecordingStatusCallbackEvent`: repeated keys or space-separated, `completed` alone by default. */
+function recordingEvents(form: Form): RecordingEvent[] {
+  const names = all(form, 'RecordingStatusCallbackEvent').flatMap((value) => value.split(/[\s,]+/)).filter(Boolean);
+  const unknown = names.filter((name) => !RECORDING_EVENTS.includes(name as RecordingEvent));
+  if (unknown.length > 0) throw new LamlApiError(400, 21626, `RecordingStatusCallbackEvent ${unknown.join(', ')} is not one of ${RECORDING_EVENTS.join(', ')}`);
+  return names.length === 0 ? ['completed'] : RECORDING_EVENTS.filter((event) => names.includes(event));
+}
+
+/**
+ * `MachineDetection=Enable|DetectMessageEnd` (laml.md §3.5): the verdict rides on the `Url` request,
+ * or with `AsyncAmd=true` goes to `AsyncAmdStatusCallback` while the document runs.
+ */
+function machineDetection(form: Form): MachineDetection | null {
+  const mode = oneOf(form, 'MachineDetection', ['Enable', 'DetectMessageEnd', 'none'], 'none', 21234);
+  if (mode === 'none') return null;
+  const timeMs = wholeNumber(form, 'MachineDetectionTimeout', 30, 1, 120, 21234) * 1000;
+  const blocking = !flag(form, 'AsyncAmd');
+  const url = target(form, 'AsyncAmdStatusCallback', 'AsyncAmdStatusCallbackMethod', 21262);
+  if (!blocking && !url) throw new LamlApiError(400, 21262, 'AsyncAmd=true needs an AsyncAmdStatusCallback URL');
+  return { mode: 'true', timeMs, url: blocking ? null : url, verdicts: { untilMessageEnd: mode === 'DetectMessageEnd', blocking } };
+}
+
+function oneOf<T extends string>(form: Form, name: string, allowed: readonly T[], fallback: T, code: number): T {
+  const value = optional(form, name) ?? fallback;
+  if (!allowed.includes(value as T)) throw new LamlApiError(400, code, `${name} must be one of ${allowed.join(', ')}, not ${value}`);
+  return value as T;
 }
 
 /** Stands for an inline document where a call's answer URL is kept (docs/laml.md). */

@@ -3,11 +3,12 @@ import type { Logger } from 'pino';
 import type { CallbackService, EnqueueRequest } from '../../delivery/callback-service.js';
 import type { CallbackParams } from '../../domain/callback.js';
 import type { Clock } from '../../domain/clock.js';
-import { farEndScript, type FarEndScript } from '../../domain/call-far-end.js';
+import { farEndScript, machineVerdict, type AnsweredBy, type FarEndScript } from '../../domain/call-far-end.js';
 import { scenarioScript } from '../../domain/scenario.js';
 import { playScenario, Scenarios } from './scenarios.js';
 import type { Hangup } from '../../domain/hangup-causes.js';
-import type { UrlTarget } from '../../domain/instructions.js';
+import type { BackgroundRecording, UrlTarget } from '../../domain/instructions.js';
+import { startBackgroundRecording } from './background-recording.js';
 import { endCall, INBOUND_RATE, isFinal, OUTBOUND_RATE, type CallStatus, type MachineDetection, type PlivoCall } from '../../domain/plivo-call.js';
 import type { ResourceWrite, Store } from '../../store/ports.js';
 import type { OwnershipPort } from '../node-ownership.js';
@@ -40,6 +41,7 @@ export type NewOutboundCall = Pick<
   | 'ringUrl'
   | 'hangupUrl'
   | 'machineDetection'
+  | 'recordCall'
   | 'timeLimitMs'
   | 'ringTimeoutMs'
   | 'hangupOnRingMs'
@@ -108,6 +110,7 @@ export class CallEngine {
       answered: (session) => this.answered(session),
       ended: (session, hangup) => this.ended(session, hangup),
       onAnswer: (session, script) => this.onAnswer(session, script),
+      awaitVerdict: (session, script) => this.awaitVerdict(session, script),
     };
   }
 
@@ -145,13 +148,11 @@ export class CallEngine {
   }
 
   /**
-   * A B leg (a call another call drives): owned like any call and stored as it starts ringing, so
-   * every node's live list shows it and a node taking over this one's calls ends it; registered for
-   * live control, and run by `driver`.
+   * A B leg (a call another call drives): owned like any call, registered for live control, and run by
+   * `driver`, which reports its changes (`legChanged`).
    */
   async startDriven(call: PlivoCall, driver: CallSession): Promise<CallSession> {
     await this.deps.ownership?.own([call.uuid], 'call');
-    await this.save(call);
     const session = this.session(call);
     session.drivenBy(driver);
     this.live.set(call.uuid, session);
@@ -161,7 +162,7 @@ export class CallEngine {
   /** A driven call is answered (bridged) at `at`, and stored so. */
   async answerDriven(session: CallSession, at: number): Promise<void> {
     session.call = { ...session.call, status: 'in-progress', answeredAt: at };
-    await this.save(session.call);
+    await this.legChanged(session, 'answered');
   }
 
   /** A driven call ends: stored with its timeline, then no longer this node's. */
@@ -169,7 +170,7 @@ export class CallEngine {
     session.call = endCall(session.call, hangup, session.now());
     session.note('hangup', `B leg ended: ${hangup.code} (${hangup.source})`, { code: hangup.code, source: hangup.source });
     this.live.delete(session.uuid);
-    await this.save(session.call, session.timeline);
+    await this.legChanged(session, 'ended');
     this.deps.ownership?.disown(session.uuid);
   }
 
@@ -273,17 +274,18 @@ export class CallEngine {
   async startRecording(accountId: string, uuid: string, callback: UrlTarget | null): Promise<{ id: string; url: string } | null> {
     const session = this.answeredSession(accountId, uuid);
     if (!session) return null;
-    const recording = await this.services.saveRecording(session, 0, 'wav');
+    const recording = await this.services.saveRecording(session, 0, 'wav', { status: 'in-progress', source: 'StartCallRecordingAPI' });
     const startMs = this.deps.clock.now();
     let finished = false;
     const finish = async (): Promise<void> => {
       if (finished) return;
       finished = true;
       const endMs = this.deps.clock.now();
-      await this.services.saveRecording(session, endMs - startMs, 'wav', recording.id);
+      await this.services.saveRecording(session, endMs - startMs, 'wav', { id: recording.id, source: 'StartCallRecordingAPI' });
       session.note('recording', `API recording ended: ${Math.round((endMs - startMs) / 1000)} s`, { recordingId: recording.id });
       if (callback) {
-        const params = this.services.params.record(session, { ...recording, durationMs: endMs - startMs, startMs, endMs, digits: '' }, false);
+        const ended = { ...recording, durationMs: endMs - startMs, startMs, endMs, digits: '', status: 'completed', source: 'StartCallRecordingAPI', channels: 1 } as const;
+        const params = this.services.params.record(session, ended, false);
         await this.services.notify(session, callback, params);
       }
     };
@@ -463,22 +465,61 @@ export class CallEngine {
       session.note('hangup', `time limit of ${call.timeLimitMs / 1000} s reached`);
       session.requestHangup({ code: 6000, source: 'Plivo' });
     });
+    if (call.recordCall) this.recordCall(session, call.recordCall);
     const detection = call.machineDetection;
-    if (!detection) return;
-    const machine = script.outcome === 'answer' && script.machine;
-    session.schedule(detection.timeMs, () => {
-      session.note('far-end', machine ? 'machine detected' : 'no machine detected');
-      if (!machine) return;
-      this.activity.begin();
-      this.machineDetected(session, detection)
-        .catch((error: unknown) => this.deps.logger.error({ err: error, callUuid: call.uuid }, 'could not report machine detection'))
-        .finally(() => this.activity.end());
+    if (!detection || detection.verdicts?.blocking) return;
+    const { verdict, afterMs } = verdictOf(script, detection);
+    session.schedule(afterMs, () => {
+      this.decided(session, verdict, afterMs);
+      // Plivo's URL hears of machines only; LaML's of every verdict (laml.md §3.5).
+      if (!isMachine(verdict) && !detection.verdicts) return;
+      this.inBackground(call.uuid, 'could not report machine detection', () => this.machineDetected(session, detection, verdict));
     });
   }
 
-  private async machineDetected(session: CallSession, detection: MachineDetection): Promise<void> {
+  /** LaML's blocking detection (`AsyncAmd=false`): the first document waits for the verdict it carries. */
+  private async awaitVerdict(session: CallSession, script: FarEndScript): Promise<void> {
+    const detection = session.call.machineDetection;
+    if (!detection?.verdicts?.blocking) return;
+    const { verdict, afterMs } = verdictOf(script, detection);
+    if ((await session.wait(afterMs)) === 'hangup') return;
+    this.decided(session, verdict, afterMs);
+  }
+
+  private decided(session: CallSession, verdict: AnsweredBy, afterMs: number): void {
+    session.call = { ...session.call, answeredBy: { verdict, afterMs } };
+    session.note('far-end', isMachine(verdict) ? 'machine detected' : 'no machine detected', { answeredBy: verdict, afterMs });
+  }
+
+  private async machineDetected(session: CallSession, detection: MachineDetection, verdict: AnsweredBy): Promise<void> {
     if (detection.url) await this.deps.callbacks.enqueue(this.notification(session.call, detection.url, this.services.params.machineDetected(session)));
-    if (detection.mode === 'hangup') session.requestHangup({ code: 9100, source: 'Plivo' });
+    if (detection.mode === 'hangup' && isMachine(verdict)) session.requestHangup({ code: 9100, source: 'Plivo' });
+  }
+
+  /**
+   * `Record=true`: the whole call from its answer; the call's own completed status callback names it.
+   * The end hook is set at once, so a call that ends while the recording is being stored still stops it.
+   */
+  private recordCall(session: CallSession, request: BackgroundRecording): void {
+    const started = startBackgroundRecording(session, this.services, request).catch((error: unknown) => {
+      this.deps.logger.error({ err: error, callUuid: session.uuid }, 'could not record the call');
+      return null;
+    });
+    this.inBackground(session.uuid, 'could not record the call', async () => void (await started));
+    session.atEnd(async () => {
+      const stop = await started;
+      if (!stop) return;
+      const recording = await stop();
+      session.call = { ...session.call, recorded: { id: recording.id, url: recording.url, durationMs: recording.durationMs } };
+    });
+  }
+
+  /** Work a timer starts for a live call, counted so the virtual clock waits for it. */
+  private inBackground(callUuid: string, what: string, work: () => Promise<void>): void {
+    this.activity.begin();
+    work()
+      .catch((error: unknown) => this.deps.logger.error({ err: error, callUuid }, what))
+      .finally(() => this.activity.end());
   }
 
   private async ended(session: CallSession, hangup: Hangup): Promise<void> {
@@ -506,9 +547,17 @@ export class CallEngine {
     };
   }
 
-  /** Store a call that another call drives (a B leg) as it is now: it has no callbacks of its own. */
-  private async save(call: PlivoCall, timeline?: readonly CallEvent[]): Promise<void> {
-    await this.deps.store.commit({ resources: [resourceOf(call, timeline)] });
+  /**
+   * A change of a call another call drives (a B leg), stored with the notifications its dialect says it
+   * causes (a LaML noun's `statusCallback`). Every change but the first is stored even when it causes
+   * none, so every node's live list shows the leg and a node taking over this one's calls ends it; a
+   * leg that fails at once is stored when it ends.
+   */
+  async legChanged(session: CallSession, change: CallChange): Promise<void> {
+    const { call, callbacks } = this.changes(session.call, change);
+    session.call = call;
+    if (change === 'initiated' && callbacks.length === 0) return;
+    await this.deps.callbacks.commitChange({ resources: [resourceOf(call, change === 'ended' ? session.timeline : undefined)], callbacks });
   }
 
   private async load(uuid: string): Promise<StoredCall | null> {
@@ -520,4 +569,12 @@ export class CallEngine {
 function resourceOf(call: PlivoCall, timeline?: readonly CallEvent[]): ResourceWrite {
   const state: StoredCall = timeline ? { ...call, timeline } : call;
   return { type: CALL_RESOURCE, id: call.uuid, accountId: call.accountId, state, updatedAt: call.endedAt ?? call.answeredAt ?? call.initiatedAt };
+}
+
+const isMachine = (verdict: AnsweredBy): boolean => verdict.startsWith('machine');
+
+/** LaML's detection decides as soon as it can; Plivo's reports at its `machine_detection_time`. */
+function verdictOf(script: FarEndScript, detection: MachineDetection): { readonly verdict: AnsweredBy; readonly afterMs: number } {
+  if (detection.verdicts) return machineVerdict(script, detection.verdicts.untilMessageEnd, detection.timeMs);
+  return { verdict: script.outcome === 'answer' && script.machine ? 'machine_start' : 'human', afterMs: detection.timeMs };
 }

@@ -11,8 +11,10 @@ export interface CallRecorder {
   ringing(session: CallSession): Promise<void>;
   answered(session: CallSession): Promise<void>;
   ended(session: CallSession, hangup: Hangup): Promise<void>;
-  /** Background work that starts with the answer (time limit, machine detection). */
+  /** Background work that starts with the answer (time limit, machine detection, a whole-call recording). */
   onAnswer(session: CallSession, script: FarEndScript): void;
+  /** Machine detection the first document waits for (LaML `AsyncAmd=false`); at once without it. */
+  awaitVerdict(session: CallSession, script: FarEndScript): Promise<void>;
 }
 
 /** Elements that run before an inbound call is answered (Plivo answers when media is needed). */
@@ -29,7 +31,10 @@ export async function liveCall(session: CallSession, services: CallServices, rec
     await recorder.ended(session, unanswered);
     return;
   }
-  if (session.call.direction === 'outbound') await answer(session, script, recorder);
+  if (session.call.direction === 'outbound') {
+    await answer(session, script, recorder);
+    await recorder.awaitVerdict(session, script);
+  }
   const end = await runApplication(session, services, recorder, script);
   await recorder.ended(session, end);
 }
@@ -91,16 +96,7 @@ async function runApplication(session: CallSession, services: CallServices, reco
   const first = await services.fetchDocument(session, 'answer', call.answerUrl, services.params.answer(session));
   if (!first.ok) return session.hangupRequested ?? first.hangup;
   let document: LoadedDocument = first.document;
-  const contextOf = (bargeIn: boolean): VerbContext => {
-    const context: VerbContext = {
-      session,
-      services,
-      bargeIn,
-      runAll: (instructions, options) => runInstructions(instructions, options ? contextOf(options.bargeIn) : context, recorder, script),
-    };
-    return context;
-  };
-  const context = contextOf(false);
+  const context = verbContext(session, services, () => answer(session, script, recorder));
   for (;;) {
     const outcome = await context.runAll(document.instructions);
     if (outcome.next === 'document') {
@@ -122,11 +118,40 @@ async function runApplication(session: CallSession, services: CallServices, reco
   }
 }
 
-async function runInstructions(instructions: readonly Instruction[], context: VerbContext, recorder: CallRecorder, script: FarEndScript): Promise<VerbOutcome> {
+/**
+ * A document on a call that is answered and has no runner of its own (a Dial's callee hearing its
+ * whisper `url`): the documents its actions and Redirects return run in turn. `continue` when the
+ * last one ran out, `end` when it hung up.
+ */
+export async function runAnswered(session: CallSession, services: CallServices, first: LoadedDocument): Promise<VerbOutcome> {
+  const context = verbContext(session, services, () => Promise.resolve());
+  let document = first;
+  for (;;) {
+    const outcome = await context.runAll(document.instructions);
+    if (outcome.next !== 'document') return outcome;
+    document = outcome.document;
+  }
+}
+
+/** What runners get; `answer` answers the call before the first instruction that needs media. */
+function verbContext(session: CallSession, services: CallServices, answer: () => Promise<void>): VerbContext {
+  const contextOf = (bargeIn: boolean): VerbContext => {
+    const context: VerbContext = {
+      session,
+      services,
+      bargeIn,
+      runAll: (instructions, options) => runInstructions(instructions, options ? contextOf(options.bargeIn) : context, answer),
+    };
+    return context;
+  };
+  return contextOf(false);
+}
+
+async function runInstructions(instructions: readonly Instruction[], context: VerbContext, answer: () => Promise<void>): Promise<VerbOutcome> {
   const { session } = context;
   for (const instruction of instructions) {
     if (session.interrupted) return HUNG_UP;
-    if (session.call.answeredAt === null && !BEFORE_ANSWER.has(instruction.kind)) await answer(session, script, recorder);
+    if (session.call.answeredAt === null && !BEFORE_ANSWER.has(instruction.kind)) await answer();
     const { element, line, column } = instruction.source;
     session.note('instruction', `<${element}> (line ${line}, column ${column})`, { element, line, column });
     const outcome = await runnerFor(instruction)(instruction, context);

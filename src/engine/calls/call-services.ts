@@ -9,6 +9,7 @@ import { CALL_RESOURCE, type CallEngine } from './call-engine.js';
 import type { CallSession } from './call-session.js';
 import { Conferences } from './conferences.js';
 import { dialTargets } from './dialler.js';
+import { Queues } from './queues.js';
 import type { Recordings } from './recordings.js';
 import type { CallServices, VoiceParams } from './verb.js';
 import { dialectOf, type ReadDocument, type VoiceDialect, type VoiceDialects } from './voice-dialect.js';
@@ -30,7 +31,8 @@ export interface CallServicesDeps {
 export function callServices(deps: CallServicesDeps): (engine: CallEngine) => CallServices {
   return (engine) => {
     const params = dialectParams(deps.dialects);
-    const conferences = new Conferences(engine, { callbacks: deps.callbacks, params });
+    const conferences = new Conferences(engine, { callbacks: deps.callbacks, params, services: () => services });
+    const queues = new Queues(() => services);
     const services: CallServices = {
       params,
 
@@ -120,16 +122,29 @@ export function callServices(deps: CallServicesDeps): (engine: CallEngine) => Ca
         return sent.map((m) => m.uuid);
       },
 
-      async saveRecording(session, durationMs, _format, id, status = 'completed') {
-        const saved = await deps.recordings.save(durationMs, id);
+      async saveRecording(session, durationMs, _format, described = {}) {
+        const saved = await deps.recordings.save(durationMs, described.id);
         const now = session.now();
-        const record: StoredRecording = { id: saved, accountId: session.call.accountId, callUuid: session.uuid, status, durationMs, startedAt: now - durationMs, updatedAt: now };
+        const { source, channels, status = 'completed' } = described;
+        const record: StoredRecording = {
+          id: saved,
+          accountId: session.call.accountId,
+          callUuid: session.uuid,
+          status,
+          durationMs,
+          startedAt: now - durationMs,
+          updatedAt: now,
+          ...(source ? { source } : {}),
+          ...(channels ? { channels } : {}),
+        };
         await deps.callbacks.commitChange({ resources: [{ type: RECORDING_RESOURCE, id: saved, accountId: record.accountId, state: record, updatedAt: now }], callbacks: [] });
         return { id: saved, url: dialectOf(deps.dialects, session.call).recordingUrl(deps.publicUrl(), session.call.accountId, saved) };
       },
 
       dial: (session, instruction) => dialTargets(engine, services, session, instruction),
       conference: (session, instruction) => conferences.join(session, instruction),
+      enqueue: (session, instruction) => queues.enqueue(session, instruction),
+      dequeue: (session, instruction) => queues.dequeue(session, instruction),
     };
     return services;
   };
@@ -163,6 +178,7 @@ function dialectParams(dialects: VoiceDialects): VoiceParams {
     conferenceEvent: (session, event) => of(session).conferenceEvent(session, event),
     conferenceAction: (session, room, result) => of(session).conferenceAction(session, room, result),
     machineDetected: (session) => of(session).machineDetected(session),
+    queue: (session, event) => of(session).queue(session, event),
   };
 }
 

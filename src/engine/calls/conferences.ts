@@ -1,35 +1,45 @@
 import { randomUUID } from 'node:crypto';
-import type { ConferenceInstruction } from '../../domain/instructions.js';
+import type { ConferenceInstruction, ConferenceStatusEvent } from '../../domain/instructions.js';
 import type { CallEngine } from './call-engine.js';
 import type { CallSession } from './call-session.js';
-import type { ConferenceResult, VoiceParams } from './verb.js';
+import type { CallServices, ConferenceEvent, ConferenceResult, VoiceParams } from './verb.js';
 import type { CallbackService } from '../../delivery/callback-service.js';
 
 interface Room {
   readonly uuid: string;
   readonly members: Map<string, CallSession>;
   nextMember: number;
+  /** Whether the room has started: two members, one of them with startConferenceOnEnter. */
+  started: boolean;
   ended: boolean;
+  /** The first member's status callback (laml.md §6.1), and the `SequenceNumber` of its next event. */
+  readonly statusCallback: ConferenceInstruction['statusCallback'];
+  nextSequence: number;
 }
+
+/** The status callback events a room's changes are, by the name `statusCallbackEvent` lists them. */
+const STATUS_EVENT_OF = { enter: 'join', exit: 'leave', start: 'start', end: 'end' } as const satisfies Record<ConferenceEvent['action'], ConferenceStatusEvent>;
 
 /**
  * Conference rooms across the live calls of this process, by account and name. A member stays until
  * its call hangs up, the room's time limit, * with hangupOnStar, or a member with endConferenceOnExit
- * leaves. Each entry and exit goes to the member's callbackUrl.
+ * leaves. A room starts once it holds two members, one of them with startConferenceOnEnter; until then
+ * a member hears its waitUrl. It ends when its last member leaves. Each entry and exit goes to the
+ * member's callbackUrl (Plivo); the room's events to the status callback its first member gave (LaML).
  */
 export class Conferences {
   private readonly rooms = new Map<string, Room>();
 
   constructor(
     private readonly engine: CallEngine,
-    private readonly deps: { readonly callbacks: CallbackService; readonly params: VoiceParams },
+    private readonly deps: { readonly callbacks: CallbackService; readonly params: VoiceParams; readonly services: () => CallServices },
   ) {}
 
   async join(session: CallSession, conference: ConferenceInstruction): Promise<ConferenceResult | null> {
     const key = `${session.call.accountId}\u0000${conference.room}`;
     let room = this.rooms.get(key);
     if (!room || room.ended) {
-      room = { uuid: randomUUID(), members: new Map(), nextMember: 0, ended: false };
+      room = { uuid: randomUUID(), members: new Map(), nextMember: 0, started: false, ended: false, statusCallback: conference.statusCallback, nextSequence: 0 };
       this.rooms.set(key, room);
     }
     if (room.members.size >= conference.maxMembers) {
@@ -40,6 +50,11 @@ export class Conferences {
     room.members.set(memberId, session);
     session.note('instruction', `entered conference ${conference.room} as member ${memberId}`, { conferenceUuid: room.uuid, memberId });
     await this.event(session, conference, room, memberId, 'enter');
+    if (!room.started && conference.startOnEnter && room.members.size >= 2) {
+      room.started = true;
+      await this.event(session, conference, room, memberId, 'start');
+    }
+    if (!room.started && conference.waitUrl) await this.deps.services().fetchDocument(session, 'action', conference.waitUrl, this.deps.params.document(session));
 
     const leaveAt = session.now() + conference.timeLimitMs;
     let hungUp = false;
@@ -60,15 +75,31 @@ export class Conferences {
       room.ended = true;
       for (const member of room.members.values()) member.poke();
     }
-    if (room.members.size === 0) this.rooms.delete(key);
+    const last = room.members.size === 0;
+    if (last) this.rooms.delete(key);
     session.note('instruction', `left conference ${conference.room}`, { conferenceUuid: room.uuid, memberId });
     await this.event(session, conference, room, memberId, 'exit');
+    if (last && room.started) await this.event(session, conference, room, memberId, 'end');
     return { hungUp, conferenceUuid: room.uuid, memberId };
   }
 
-  private async event(session: CallSession, conference: ConferenceInstruction, room: Room, memberId: string, action: 'enter' | 'exit'): Promise<void> {
-    if (!conference.callback) return;
-    const params = this.deps.params.conferenceEvent(session, { action, room: conference.room, conferenceUuid: room.uuid, memberId });
-    await this.deps.callbacks.enqueue(this.engine.notification(session.call, conference.callback, params));
+  /** To the member's own callback (entries and exits), and to the room's status callback if it asked. */
+  private async event(session: CallSession, conference: ConferenceInstruction, room: Room, memberId: string, action: ConferenceEvent['action']): Promise<void> {
+    const status = room.statusCallback;
+    const toRoom = status?.events.includes(STATUS_EVENT_OF[action]) ? status.target : null;
+    const toMember = action === 'enter' || action === 'exit' ? conference.callback : null;
+    if (!toRoom && !toMember) return;
+    const event: ConferenceEvent = {
+      action,
+      room: conference.room,
+      conferenceUuid: room.uuid,
+      memberId,
+      sequence: toRoom ? room.nextSequence++ : room.nextSequence,
+      muted: conference.muted,
+      startOnEnter: conference.startOnEnter,
+      endOnExit: conference.endOnExit,
+    };
+    const params = this.deps.params.conferenceEvent(session, event);
+    for (const target of [toMember, toRoom]) if (target) await this.deps.callbacks.enqueue(this.engine.notification(session.call, target, params));
   }
 }

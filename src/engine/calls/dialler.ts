@@ -3,12 +3,15 @@ import { BRIDGE_TALK_MS, CARRIER_NO_ANSWER_MS, DEFAULT_AUDIO_MS, speechDurationM
 import { hangupCauseInfo, type Hangup } from '../../domain/hangup-causes.js';
 import type { DialInstruction, DialTarget, Instruction } from '../../domain/instructions.js';
 import { OUTBOUND_RATE, type PlivoCall } from '../../domain/plivo-call.js';
+import { startBackgroundRecording, type StopRecording } from './background-recording.js';
+import { runAnswered } from './call-lifecycle.js';
 import type { CallEngine } from './call-engine.js';
 import type { CallSession } from './call-session.js';
 import type { CallServices, DialEvent, DialResult } from './verb.js';
 
 interface Leg {
   readonly session: CallSession;
+  readonly target: DialTarget;
   readonly script: FarEndScript;
   /** Clock time the far end decides (answers, is busy…); null: never by itself. */
   readonly decidesAt: number | null;
@@ -22,7 +25,9 @@ interface Leg {
  */
 export async function dialTargets(engine: CallEngine, services: CallServices, aLeg: CallSession, dial: DialInstruction): Promise<DialResult> {
   const start = aLeg.now();
-  const legs = await Promise.all(dial.targets.map((target) => startLeg(engine, aLeg, dial, target, start)));
+  const ringingRecording = dial.recording?.fromRinging ? await startBackgroundRecording(aLeg, services, dial.recording) : null;
+  const legs: Leg[] = [];
+  for (const target of dial.targets) legs.push(await startLeg(engine, aLeg, dial, target, start));
   // What the caller hears while the targets ring: requested like a document; its audio only passes time.
   if (dial.dialMusic) await services.fetchDocument(aLeg, 'action', { url: dial.dialMusic, method: 'POST' }, services.params.document(aLeg));
   const ringLimit = start + (dial.ringTimeoutMs ?? CARRIER_NO_ANSWER_MS);
@@ -52,16 +57,18 @@ export async function dialTargets(engine: CallEngine, services: CallServices, aL
   for (const leg of legs) {
     if (leg !== winner && leg.session.call.endedAt === null) await engine.endDriven(leg.session, aLegHungUp ? { code: 1000, source: 'Caller' } : { code: 9000, source: 'Plivo' });
   }
-  if (!winner) return unanswered(legs, aLegHungUp, start + (dial.ringTimeoutMs ?? CARRIER_NO_ANSWER_MS) <= aLeg.now());
-  return bridge(engine, services, aLeg, dial, winner);
+  if (!winner) return { ...unanswered(legs, aLegHungUp, start + (dial.ringTimeoutMs ?? CARRIER_NO_ANSWER_MS) <= aLeg.now()), ...(await stopped(ringingRecording)) };
+  return bridge(engine, services, aLeg, dial, winner, ringingRecording);
 }
 
 async function startLeg(engine: CallEngine, aLeg: CallSession, dial: DialInstruction, target: DialTarget, now: number): Promise<Leg> {
   const uuid = randomUUID();
   const a = aLeg.call;
   const call: PlivoCall = {
-    // A B leg speaks its A leg's dialect; its notifications are the Dial's, not its own.
+    // A B leg speaks its A leg's dialect; its notifications are the Dial's, unless its noun asked for
+    // its own progress (a LaML `<Number statusCallback>`: the leg's own StatusCallback settings).
     ...(a.dialect ? { dialect: a.dialect } : {}),
+    ...(target.progress && a.laml ? { laml: { ...a.laml, statusCallback: target.progress.target, statusCallbackEvents: target.progress.events, nextSequenceNumber: 0 } } : {}),
     uuid,
     requestUuid: uuid,
     accountId: a.accountId,
@@ -90,8 +97,10 @@ async function startLeg(engine: CallEngine, aLeg: CallSession, dial: DialInstruc
   const session = await engine.startDriven(call, aLeg);
   aLeg.note('dial', `dialling ${target.address} (B leg ${uuid})`, { bLegUuid: uuid, to: target.address });
   const script = engine.farEndFor(target.address);
+  await engine.legChanged(session, 'initiated');
+  if (script.outcome !== 'failed') await engine.legChanged(session, 'ringing');
   const decidesAt = script.outcome === 'failed' ? now : script.outcome === 'no-answer' ? null : now + script.ringMs;
-  return { session, script, decidesAt };
+  return { session, target, script, decidesAt };
 }
 
 /** What a ringing leg does now: answers, ends with a cause, or keeps ringing (null). Live control first. */
@@ -122,16 +131,31 @@ function unanswered(legs: readonly Leg[], cancelled: boolean, timedOut: boolean)
   return { status, rang: legs.some((leg) => leg.script.outcome !== 'failed'), hangupCause: first ? hangupCauseInfo(first.code).legacy : 'NORMAL_CLEARING', bLegUuid: null };
 }
 
-async function bridge(engine: CallEngine, services: CallServices, aLeg: CallSession, dial: DialInstruction, winner: Leg): Promise<DialResult> {
+/** The Dial's recording (`record`), stopped: for the action's `RecordingUrl`… */
+async function stopped(stop: StopRecording | null): Promise<Pick<DialResult, 'recording'>> {
+  return stop ? { recording: await stop() } : {};
+}
+
+/** How a screened callee who is not bridged ends, and what the Dial reports (LaML whisper: laml.md §6.1). */
+const NOT_BRIDGED = {
+  'caller-left': { hangup: { code: 1000, source: 'Caller' }, status: 'cancel' },
+  refused: { hangup: { code: 9110, source: 'Plivo' }, status: 'failed' },
+  // Undocumented: a whisper that hangs up declines the call, as if nobody had answered.
+  declined: { hangup: { code: 4000, source: 'Callee' }, status: 'no-answer' },
+} as const satisfies Record<string, { hangup: Hangup; status: DialResult['status'] }>;
+
+async function bridge(engine: CallEngine, services: CallServices, aLeg: CallSession, dial: DialInstruction, winner: Leg, ringingRecording: StopRecording | null): Promise<DialResult> {
   const b = winner.session;
   await engine.answerDriven(b, aLeg.now());
   const confirmed = await confirm(services, aLeg, dial, winner);
-  if (confirmed !== 'confirmed') {
-    const hangup: Hangup = confirmed === 'caller-left' ? { code: 1000, source: 'Caller' } : { code: 9110, source: 'Plivo' };
+  const screened = confirmed === 'confirmed' ? await whisper(services, winner) : confirmed;
+  if (screened !== 'confirmed') {
+    const { hangup, status } = NOT_BRIDGED[screened];
     await engine.endDriven(b, hangup);
     await event(services, aLeg, dial, b, { action: 'hangup', durationS: 0, hangup });
-    return { status: confirmed === 'caller-left' ? 'cancel' : 'failed', rang: true, hangupCause: hangupCauseInfo(hangup.code).legacy, bLegUuid: null };
+    return { status, rang: true, hangupCause: hangupCauseInfo(hangup.code).legacy, bLegUuid: null, ...(await stopped(ringingRecording)) };
   }
+  const recording = ringingRecording ?? (dial.recording ? await startBackgroundRecording(aLeg, services, dial.recording) : null);
   const answeredAt = aLeg.now();
   aLeg.note('dial', `${b.call.to} answered; bridged`, { bLegUuid: b.uuid });
   await event(services, aLeg, dial, b, { action: 'answer' });
@@ -152,7 +176,27 @@ async function bridge(engine: CallEngine, services: CallServices, aLeg: CallSess
   await engine.endDriven(b, hangup);
   const durationS = Math.round((aLeg.now() - answeredAt) / 1000);
   await event(services, aLeg, dial, b, { action: 'hangup', durationS, hangup });
-  return { status: 'completed', rang: true, hangupCause: hangupCauseInfo(hangup.code).legacy, bLegUuid: b.uuid, durationS };
+  return { status: 'completed', rang: true, hangupCause: hangupCauseInfo(hangup.code).legacy, bLegUuid: b.uuid, durationS, ...(await stopped(recording)) };
+}
+
+/**
+ * A noun's `url` (laml.md §6.1): the callee's document runs after the answer and before the bridge,
+ * while the caller still hears ringing; it may screen the call, and one that hangs up declines it. It
+ * may not Dial (Twilio's `<Number url>`): such a document declines the call too.
+ */
+async function whisper(services: CallServices, leg: Leg): Promise<'confirmed' | 'declined'> {
+  const target = leg.target.whisper;
+  if (!target) return 'confirmed';
+  const b = leg.session;
+  const fetched = await services.fetchDocument(b, 'action', target, services.params.document(b));
+  if (!fetched.ok) return 'declined';
+  const dialling = fetched.document.instructions.find((instruction) => instruction.kind === 'dial' || instruction.kind === 'conference');
+  if (dialling) {
+    b.note('error', `the whisper document may not <${dialling.source.element}> (line ${dialling.source.line}, column ${dialling.source.column}); the call is declined`);
+    return 'declined';
+  }
+  const outcome = await runAnswered(b, services, fetched.document);
+  return outcome.next === 'end' || b.interrupted ? 'declined' : 'confirmed';
 }
 
 /**
@@ -184,7 +228,7 @@ async function confirm(services: CallServices, aLeg: CallSession, dial: DialInst
 }
 
 /** How long a prompt document plays: its speech, pauses and audio (a file counted at the default). */
-function playingTimeMs(instructions: readonly Instruction[]): number {
+export function playingTimeMs(instructions: readonly Instruction[]): number {
   let ms = 0;
   for (const instruction of instructions) {
     if (instruction.kind === 'speak') ms += speechDurationMs(instruction.text) * Math.max(1, instruction.loop);

@@ -1,14 +1,15 @@
 import type { CallbackParams } from '../../domain/callback.js';
-import { lamlCallParams } from '../../domain/laml-call.js';
+import { lamlCallParams, recordingParams, rfc2822 } from '../../domain/laml-call.js';
 import type { CallSession } from './call-session.js';
-import type { DialResult, VoiceParams } from './verb.js';
+import type { DialResult, QueueEvent, VoiceParams } from './verb.js';
 
 /**
  * What LaML verbs send on top of the call's standard set (laml.md §3.1, §6.1): `Digits` or
  * `SpeechResult`/`Confidence` from Gather, `RecordingUrl`… from Record, `DialCallStatus`… from Dial.
  */
 export const lamlVoiceParams: VoiceParams = {
-  answer: (session) => standard(session),
+  // Blocking machine detection's verdict rides on the first document request (laml.md §3.5).
+  answer: (session) => ({ ...standard(session), ...answeredBy(session) }),
   document: (session) => standard(session),
 
   collect(session, result) {
@@ -37,10 +38,10 @@ export const lamlVoiceParams: VoiceParams = {
       CallSid: session.uuid,
       RecordingSid: recording.id,
       RecordingUrl: recording.url,
-      RecordingStatus: 'completed',
+      RecordingStatus: recording.status,
       RecordingDuration: durationS,
-      RecordingChannels: '1',
-      RecordingSource: 'RecordVerb',
+      RecordingChannels: String(recording.channels),
+      RecordingSource: recording.source,
     };
   },
 
@@ -48,18 +49,55 @@ export const lamlVoiceParams: VoiceParams = {
     const params: Record<string, string> = { ...standard(session), DialCallStatus: dialCallStatus(dial) };
     if (dial.bLegUuid) params.DialCallSid = dial.bLegUuid;
     params.DialCallDuration = String(dial.durationS ?? 0);
+    if (dial.recording) Object.assign(params, recordingParams(dial.recording.id, dial.recording.url, dial.recording.durationMs));
     return params;
   },
 
   dialEvent: (session) => standard(session),
 
-  conferenceEvent: (session, event) => ({ ...standard(session), ConferenceSid: event.conferenceUuid, FriendlyName: event.room }),
+  // The room's status callback (laml.md §6.1, SignalWire's Conference noun): the member whose call caused
+  // the event, its settings, and the room's own SequenceNumber.
+  conferenceEvent: (session, event) => ({
+    ...standard(session),
+    ConferenceSid: event.conferenceUuid,
+    FriendlyName: event.room,
+    StatusCallbackEvent: CONFERENCE_EVENT_NAMES[event.action],
+    Timestamp: rfc2822(session.now()),
+    SequenceNumber: String(event.sequence),
+    Muted: String(event.muted),
+    Hold: 'false',
+    Coaching: 'false',
+    EndConferenceOnExit: String(event.endOnExit),
+    StartConferenceOnEnter: String(event.startOnEnter),
+  }),
 
   conferenceAction: (session, _room, result) => ({ ...standard(session), DialCallStatus: 'answered', ConferenceSid: result.conferenceUuid }),
 
-  // laml.md §3.5: `AnsweredBy` on the asynchronous detection callback.
-  machineDetected: (session) => ({ ...standard(session), AnsweredBy: 'machine_start' }),
+  // laml.md §3.5: Twilio's asynchronous detection callback, `AsyncAmdStatusCallback`.
+  machineDetected: (session) => ({ AccountSid: session.call.accountId, CallSid: session.uuid, ...answeredBy(session) }),
+
+  queue: queueParams,
 };
+
+/** laml.md §6.1: `<Enqueue waitUrl>`, its `action`, and the `<Queue url>` of the Dial that dequeues. */
+function queueParams(session: CallSession, event: QueueEvent): CallbackParams {
+  const params: Record<string, string> = { ...standard(session), QueueSid: event.queueUuid, QueueTime: String(Math.round(event.waitedMs / 1000)) };
+  switch (event.kind) {
+    case 'wait':
+      return { ...params, QueuePosition: String(event.position), AvgQueueTime: String(Math.round(event.averageWaitMs / 1000)), CurrentQueueSize: String(event.size) };
+    case 'left':
+      return { ...params, QueueResult: event.result };
+    case 'dequeued':
+      return { ...params, DequeingCallSid: event.dequeuedBy };
+  }
+}
+
+const CONFERENCE_EVENT_NAMES = { enter: 'participant-join', exit: 'participant-leave', start: 'conference-start', end: 'conference-end' } as const;
+
+function answeredBy(session: CallSession): Record<string, string> {
+  const detected = session.call.answeredBy;
+  return detected ? { AnsweredBy: detected.verdict, MachineDetectionDuration: String(detected.afterMs) } : {};
+}
 
 function standard(session: CallSession): Record<string, string> {
   return lamlCallParams(session.call);

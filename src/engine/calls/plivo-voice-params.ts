@@ -107,6 +107,9 @@ export const plivoVoiceParams: VoiceParams = {
     Event: 'MachineDetection',
     Machine: 'true',
   }),
+
+  // Plivo XML has no queues: its documents never ask. The call's standard set, should one.
+  queue: (session) => callParams(session.call, 'Redirect'),
 };
 
 /** Only `DialHangup` is named in Plivo's docs; the others follow its pattern. */

@@ -1,6 +1,16 @@
 import type { CallbackParams } from '../../domain/callback.js';
 import type { DocumentRole, Hangup } from '../../domain/hangup-causes.js';
-import type { ConferenceInstruction, DialInstruction, Instruction, SendMessageInstruction, UrlTarget } from '../../domain/instructions.js';
+import type {
+  ConferenceInstruction,
+  DequeueInstruction,
+  DialInstruction,
+  EnqueueInstruction,
+  Instruction,
+  RecordingSource,
+  SendMessageInstruction,
+  UrlTarget,
+} from '../../domain/instructions.js';
+import type { RecordingStatus } from '../../domain/recording.js';
 import type { CallSession } from './call-session.js';
 
 /** A document the call can run: its instructions and the URL that gave them. */
@@ -42,6 +52,27 @@ export interface VoiceParams {
   conferenceAction(session: CallSession, room: string, result: ConferenceResult): CallbackParams;
   /** The answering-machine result, to the call's machine detection URL. */
   machineDetected(session: CallSession): CallbackParams;
+  /** A queue's requests about a caller: its wait document, the Enqueue action, the Queue noun's url. */
+  queue(session: CallSession, event: QueueEvent): CallbackParams;
+}
+
+/** How a call left a queue (LaML `QueueResult`, laml.md §6.1). */
+export type QueueResult = 'bridged' | 'hangup' | 'leave';
+
+export type QueueEvent =
+  /** Requesting the wait document: where the caller stands. */
+  | { readonly kind: 'wait'; readonly queueUuid: string; readonly position: number; readonly waitedMs: number; readonly averageWaitMs: number; readonly size: number }
+  /** The caller left the queue. */
+  | { readonly kind: 'left'; readonly queueUuid: string; readonly result: QueueResult; readonly waitedMs: number }
+  /** Another call took the caller out of the queue (`DequeingCallSid`). */
+  | { readonly kind: 'dequeued'; readonly queueUuid: string; readonly dequeuedBy: string; readonly waitedMs: number };
+
+/** How a call's wait in a queue ended; `byDocument` when its wait document hung it up. */
+export interface QueueExit {
+  readonly result: QueueResult;
+  readonly queueUuid: string;
+  readonly waitedMs: number;
+  readonly byDocument: boolean;
 }
 
 export interface RecordingResult {
@@ -52,6 +83,18 @@ export interface RecordingResult {
   readonly endMs: number;
   /** The key that stopped it, or ''. */
   readonly digits: string;
+  readonly status: RecordingStatus;
+  readonly source: RecordingSource;
+  readonly channels: 1 | 2;
+}
+
+/** How a stored recording is described besides its audio. */
+export interface RecordingDescription {
+  /** A recording announced earlier (a whole-call one's) whose audio is now known. */
+  readonly id?: string;
+  readonly status?: RecordingStatus;
+  readonly source?: RecordingSource;
+  readonly channels?: 1 | 2;
 }
 
 export interface DialResult {
@@ -61,6 +104,8 @@ export interface DialResult {
   readonly bLegUuid: string | null;
   /** Seconds the bridge lasted; 0 when nobody answered. */
   readonly durationS?: number;
+  /** The Dial's recording of the bridge (`record`), once it stopped. */
+  readonly recording?: RecordingResult;
 }
 
 export interface DialEvent {
@@ -80,11 +125,17 @@ export interface ConferenceResult {
   readonly memberId: string;
 }
 
+/** Something that happened in a room, told from the member whose call caused it. */
 export interface ConferenceEvent {
-  readonly action: 'enter' | 'exit';
+  readonly action: 'enter' | 'exit' | 'start' | 'end';
   readonly room: string;
   readonly conferenceUuid: string;
   readonly memberId: string;
+  /** Counted per room, from 0, over the events its status callback was sent (LaML `SequenceNumber`). */
+  readonly sequence: number;
+  readonly muted: boolean;
+  readonly startOnEnter: boolean;
+  readonly endOnExit: boolean;
 }
 
 /** What a runner may ask of the engine. */
@@ -99,14 +150,18 @@ export interface CallServices {
   /** `from`/`to` may be '' (LaML `<Sms>`): this call's own number and its far end. */
   sendMessage(session: CallSession, message: SendMessageInstruction): Promise<string[]>;
   /**
-   * Store a recording as real audio, with its record; `id` to fill one announced earlier. `in-progress`
-   * announces a recording that goes on in the background (whole-call).
+   * Store a recording as real audio, with its record; `described.id` to fill one announced earlier.
+   * `in-progress` announces a recording that goes on in the background (whole-call).
    */
-  saveRecording(session: CallSession, durationMs: number, format: 'mp3' | 'wav', id?: string, status?: 'in-progress' | 'completed'): Promise<{ id: string; url: string }>;
+  saveRecording(session: CallSession, durationMs: number, format: 'mp3' | 'wav', described?: RecordingDescription): Promise<{ id: string; url: string }>;
   /** Ring the targets of a Dial from this call; resolves when the bridge ends. */
   dial(session: CallSession, request: DialInstruction): Promise<DialResult>;
   /** Null when the room is full (the call carries on). */
   conference(session: CallSession, request: ConferenceInstruction): Promise<ConferenceResult | null>;
+  /** Wait in the queue until bridged (and the bridge ends), hung up, or the wait document leaves. */
+  enqueue(session: CallSession, request: EnqueueInstruction): Promise<QueueExit>;
+  /** Bridge the caller waiting longest; resolves when the bridge ends (`bLegUuid` is the caller). */
+  dequeue(session: CallSession, request: DequeueInstruction): Promise<DialResult>;
 }
 
 export interface VerbContext {

@@ -7,6 +7,7 @@ import { hangup } from './hangup.js';
 import { pause } from './pause.js';
 import { play } from './play.js';
 import { preAnswer } from './pre-answer.js';
+import { dequeue, enqueue, leave } from './queue.js';
 import { record } from './record.js';
 import { redirect } from './redirect.js';
 import { sendDigits } from './send-digits.js';
@@ -30,6 +31,9 @@ const RUNNERS: Runners = {
   dial,
   record,
   conference,
+  enqueue,
+  leave,
+  dequeue,
   unsimulated,
 };
 

@@ -1,5 +1,7 @@
 import { FAR_END_TALK_MS } from '../../../domain/call-far-end.js';
-import type { RecordInstruction } from '../../../domain/instructions.js';
+import type { RecordingCallback, RecordInstruction } from '../../../domain/instructions.js';
+import { finishedRecordingStatus } from '../../../domain/recording.js';
+import { reportRecording } from '../background-recording.js';
 import { CONTINUE, HUNG_UP, type RecordingResult, type VerbContext, type VerbOutcome, type VerbRunner } from '../verb.js';
 import { requestAction } from './action.js';
 
@@ -12,7 +14,9 @@ import { requestAction } from './action.js';
 export const record: VerbRunner<RecordInstruction> = async (instruction, context) => {
   if (instruction.wholeCall) return recordWholeCall(instruction, context);
   const { session, services } = context;
+  const callback = recordingCallback(instruction);
   const startMs = session.now();
+  const announced = await announce(context, instruction, callback);
   const stopAt = startMs + Math.min(instruction.maxLengthMs, FAR_END_TALK_MS + instruction.silenceTimeoutMs);
   let digits = '';
   let hungUp = false;
@@ -32,10 +36,11 @@ export const record: VerbRunner<RecordInstruction> = async (instruction, context
     }
   }
   const endMs = session.now();
-  const saved = await services.saveRecording(session, endMs - startMs, instruction.fileFormat);
-  const recording: RecordingResult = { ...saved, durationMs: endMs - startMs, startMs, endMs, digits };
+  const status = finishedRecordingStatus(endMs - startMs);
+  const saved = await services.saveRecording(session, endMs - startMs, instruction.fileFormat, { ...(announced ? { id: announced } : {}), status, source: 'RecordVerb', channels: 1 });
+  const recording: RecordingResult = { ...saved, durationMs: endMs - startMs, startMs, endMs, digits, status, source: 'RecordVerb', channels: 1 };
   session.note('recording', `recorded ${Math.round(recording.durationMs / 1000)} s`, { recordingId: saved.id, recordUrl: saved.url });
-  if (instruction.callback) await services.notify(session, instruction.callback, services.params.record(session, recording, false));
+  await reportRecording(session, services, callback, recording);
   if (hungUp) return HUNG_UP;
   if (!instruction.action) return CONTINUE;
   return requestAction(context, instruction.action, instruction.redirect, services.params.record(session, recording, true));
@@ -49,16 +54,33 @@ export const record: VerbRunner<RecordInstruction> = async (instruction, context
 async function recordWholeCall(instruction: RecordInstruction, context: VerbContext): Promise<VerbOutcome> {
   const { session, services } = context;
   const startMs = session.now();
-  const pending = await services.saveRecording(session, 0, instruction.fileFormat, undefined, 'in-progress');
+  const pending = await services.saveRecording(session, 0, instruction.fileFormat, { status: 'in-progress' });
   session.note('recording', 'recording the rest of the call', { recordingId: pending.id });
   session.atEnd(async () => {
     const endMs = session.now();
-    const saved = await services.saveRecording(session, endMs - startMs, instruction.fileFormat, pending.id);
-    const recording: RecordingResult = { ...saved, durationMs: endMs - startMs, startMs, endMs, digits: '' };
+    const saved = await services.saveRecording(session, endMs - startMs, instruction.fileFormat, { id: pending.id });
+    const recording: RecordingResult = { ...saved, durationMs: endMs - startMs, startMs, endMs, digits: '', status: 'completed', source: 'RecordVerb', channels: 1 };
     session.note('recording', `recorded the call: ${Math.round(recording.durationMs / 1000)} s`, { recordingId: saved.id, recordUrl: saved.url });
     if (instruction.callback) await services.notify(session, instruction.callback, services.params.record(session, recording, false));
   });
   if (!instruction.action) return CONTINUE;
-  const params = { ...services.params.record(session, { ...pending, durationMs: -1, startMs: -1, endMs: -1, digits: '' }, true), RecordingDuration: '-1' };
+  const params = { ...services.params.record(session, { ...pending, durationMs: -1, startMs: -1, endMs: -1, digits: '', status: 'in-progress', source: 'RecordVerb', channels: 1 }, true), RecordingDuration: '-1' };
   return requestAction(context, instruction.action, false, params);
+}
+
+function recordingCallback(instruction: RecordInstruction): RecordingCallback | null {
+  return instruction.callback ? { target: instruction.callback, events: instruction.callbackEvents } : null;
+}
+
+/**
+ * A recording whose callback asked for `in-progress` is stored and announced as it starts; the id it
+ * was given, or null when nobody asked.
+ */
+async function announce(context: VerbContext, instruction: RecordInstruction, callback: RecordingCallback | null): Promise<string | null> {
+  if (!callback?.events.includes('in-progress')) return null;
+  const { session, services } = context;
+  const now = session.now();
+  const pending = await services.saveRecording(session, 0, instruction.fileFormat, { status: 'in-progress', source: 'RecordVerb', channels: 1 });
+  await reportRecording(session, services, callback, { ...pending, durationMs: 0, startMs: now, endMs: now, digits: '', status: 'in-progress', source: 'RecordVerb', channels: 1 });
+  return pending.id;
 }
