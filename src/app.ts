@@ -156,9 +156,6 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
   });
   const applications = new Applications({ store, clock });
   const numbers = new Numbers({ store, clock, applications });
-  const messages = new MessageService({ store, clock, callbacks, logger: logger.child({ component: 'plivo-messages' }) });
-  messagesRef.current = messages;
-  if (virtualClock) virtualClock.addSettler(() => messages.idle());
   const documents = new DocumentFetcher({
     store,
     clock,
@@ -170,6 +167,9 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
     recordBodyBytes: config.attemptBodyLimit,
     userAgent,
   });
+  const messages = new MessageService({ store, clock, callbacks, documents, logger: logger.child({ component: 'plivo-messages' }) });
+  messagesRef.current = messages;
+  if (virtualClock) virtualClock.addSettler(() => messages.idle());
   // The address is known once the server listens; RecordUrls handed out before that use the config.
   let publicUrl = `http://${config.host}:${config.port}`;
   const recordings = new Recordings(config.data === ':memory:' ? null : join(config.data, 'recordings'));
