@@ -66,13 +66,19 @@ export async function lamlSmsFigure(input: DialectFigureInput): Promise<DialectF
   input.log(`laml-sms: ${integer(messages)} SMS through each REST API with all their status callbacks, 64 requests in flight; Plivo, LaML, LaML, Plivo`);
   const run = async (door: FrontDoor): Promise<MessagingResult> => {
     const result = await messagingFigure(door, { receiver, messages, concurrency: 64, timeoutMs: input.timeoutFor(messages * door.callbacksPerMessage) });
-    input.log(`  ${door.dialect}: ${integer(result.messagesPerSecond)} messages/s end to end (${integer(result.callbacksPerSecond)} callbacks/s); messages API ${integer(result.apiRequestsPerSecond)} requests/s`);
+    input.log(
+      `  ${door.dialect}: ${integer(result.messagesPerSecond)} messages/s end to end (${integer(result.callbacksPerSecond)} callbacks/s), ` +
+        `${result.cpuMsPerMessage.toFixed(2)} ms of CPU per message; messages API ${integer(result.apiRequestsPerSecond)} requests/s`,
+    );
     return result;
   };
   const runs = await inBothOrders(run);
   const plivo = best(runs, 'plivo', (result) => result.messagesPerSecond);
   const laml = best(runs, 'laml', (result) => result.messagesPerSecond);
   const rate = laml.messagesPerSecond / plivo.messagesPerSecond;
+  const plivoCpu = best(runs, 'plivo', (result) => -result.cpuMsPerMessage).cpuMsPerMessage;
+  const lamlCpu = best(runs, 'laml', (result) => -result.cpuMsPerMessage).cpuMsPerMessage;
+  const cpu = lamlCpu / plivoCpu;
   const api = laml.apiRequestsPerSecond / plivo.apiRequestsPerSecond;
   return {
     plivo,
@@ -80,6 +86,16 @@ export async function lamlSmsFigure(input: DialectFigureInput): Promise<DialectF
     runs,
     rows: [
       { figure: 'LaML SMS end to end (messages/s)', hookline: integer(laml.messagesPerSecond), baseline: `Plivo ${integer(plivo.messagesPerSecond)}`, ratio: rate, target: TARGET, met: withinTarget(rate) },
+      { figure: 'LaML SMS CPU per message', hookline: ms(lamlCpu), baseline: `Plivo ${ms(plivoCpu)}`, ratio: cpu, target: TARGET, met: withinTarget(cpu) },
+      // LaML reports `sent` as `sending` and `sent`: four callbacks a message to Plivo's three.
+      {
+        figure: 'LaML SMS CPU per status callback',
+        hookline: ms(lamlCpu / LAML_DOOR.callbacksPerMessage),
+        baseline: `Plivo ${ms(plivoCpu / PLIVO_DOOR.callbacksPerMessage)}`,
+        ratio: cpu * (PLIVO_DOOR.callbacksPerMessage / LAML_DOOR.callbacksPerMessage),
+        target: '',
+        met: null,
+      },
       { figure: 'LaML POST Messages (requests/s)', hookline: integer(laml.apiRequestsPerSecond), baseline: `Plivo ${integer(plivo.apiRequestsPerSecond)}`, ratio: api, target: '', met: null },
     ],
   };

@@ -17,6 +17,8 @@ export interface MessagingResult {
   /** `GET /hookline/v1/health` on the same server, same concurrency: the server's bare request rate. */
   readonly bareRequestsPerSecond: number;
   readonly apiRatio: number;
+  /** This process's CPU (user + system) from the first POST to the last callback, per message: the engine's, and the POSTs' client. */
+  readonly cpuMsPerMessage: number;
 }
 
 /**
@@ -38,10 +40,12 @@ export async function messagingFigure(
     const bare = await timed(options.messages, options.concurrency, () => restRequest(pool, health));
     const { reached } = await options.receiver.expect(callbacks, { timeoutMs: options.timeoutMs });
     const startedAt = sharedNow();
+    const cpuStart = process.cpuUsage();
     const api = await timed(options.messages, options.concurrency, (i) => restRequest(pool, door.sendMessage(5_000_000 + i, options.receiver.url)));
     await engine.app.virtualClock?.advance(3000);
     const done = await reached;
     const endToEndMs = done.at - startedAt;
+    const cpu = process.cpuUsage(cpuStart);
     return {
       dialect: door.dialect,
       messages: options.messages,
@@ -51,6 +55,7 @@ export async function messagingFigure(
       apiRequestsPerSecond: (options.messages / api) * 1000,
       bareRequestsPerSecond: (options.messages / bare) * 1000,
       apiRatio: bare / api,
+      cpuMsPerMessage: (cpu.user + cpu.system) / 1000 / options.messages,
     };
   } finally {
     await pool.close();
