@@ -11,7 +11,7 @@ export interface FrontDoor {
   readonly account: string;
   /** Send one SMS to the `n`-th bench number, its status callbacks to `statusUrl`. */
   sendMessage(n: number, statusUrl: string): RestRequest;
-  /** Status callbacks one delivered SMS causes (LaML reports `sent` as `sending` and `sent`). */
+  /** Status callbacks one delivered SMS causes (Plivo's queued, sent, delivered; LaML's sending, sent, delivered). */
   readonly callbacksPerMessage: number;
   /** Place one call to the `n`-th bench number, run by the IVR application at `appUrl`. */
   placeCall(n: number, appUrl: string): RestRequest;
@@ -49,7 +49,7 @@ export const PLIVO_DOOR: FrontDoor = {
 export const LAML_DOOR: FrontDoor = {
   dialect: 'laml',
   account: `${LAML_PROJECT}:${LAML_TOKEN}`,
-  callbacksPerMessage: 4,
+  callbacksPerMessage: 3,
   sendMessage: (n, statusUrl) => ({
     method: 'POST',
     path: `/2010-04-01/Accounts/${LAML_PROJECT}/Messages.json`,

@@ -157,7 +157,7 @@ describe('LaML messaging documents', () => {
     const [mms] = await replies(signalwire);
     expect(mms).toMatchObject({ from: NUMBER, to: '+14155550111', body: 'Your picture', numMedia: 2, status: 'sent' });
     const statuses = requestsTo(appServer.requests, '/status');
-    expect(statuses.map((received) => received.params.MessageStatus).sort()).toEqual(['queued', 'sending', 'sent']);
+    expect(statuses.map((received) => received.params.MessageStatus).sort()).toEqual(['sending', 'sent']);
     expect(statuses[0]!.params).toMatchObject({
       MessageSid: mms!.sid,
       NumMedia: '2',

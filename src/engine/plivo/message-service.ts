@@ -201,7 +201,7 @@ export class MessageService {
     for (const step of reply.steps) if (step.kind === 'send') await this.sendReply(inbound, step.message);
   }
 
-  /** One message an app's answer asks for, from the number it came in on; null when `to` is not E.164. */
+  /** One message an app's answer asks for, sent as the account's; null when `to` is not E.164. */
   private async sendReply(inbound: PlivoMessage, message: OutgoingReply): Promise<PlivoMessage | null> {
     if (!message.to.every(isE164)) {
       this.deps.logger.warn({ messageUuid: inbound.uuid, to: message.to }, 'a <Message> of the reply is to a number that is not E.164; it was not sent');
