@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export const FIGURES = ['throughput', 'bullmq', 'latency', 'scale', 'plivo', 'voice', 'postgres', 'inspector'] as const;
+export const FIGURES = ['throughput', 'bullmq', 'latency', 'scale', 'plivo', 'voice', 'postgres', 'laml-voice', 'laml-sms', 'inspector'] as const;
 export type Figure = (typeof FIGURES)[number];
 
 export interface BenchOptions {
@@ -14,9 +14,9 @@ export interface BenchOptions {
   readonly seconds: number;
   /** Scale figure: callbacks scheduled an hour ahead. */
   readonly scheduled: number;
-  /** Plivo figure: messages sent through the API. */
+  /** Plivo and laml-sms figures: messages sent through the API. */
   readonly messages: number;
-  /** Voice figure: IVR calls placed at once, and calls held live for the memory figure. */
+  /** Voice and laml-voice figures: IVR calls placed at once; voice: calls held live for the memory figure. */
   readonly calls: number;
   readonly liveCalls: number;
   /** Inspector figure: deliveries stored before the page loads, and seconds of streaming. */
@@ -31,8 +31,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --rate N           latency and postgres latency: callbacks per second (default 1000)
   --seconds N        latency: measured seconds, after a short warm-up (default 10)
   --scheduled N      scale: callbacks scheduled an hour ahead (default 1000000)
-  --messages N       plivo: SMS sent through POST Message/, each with 3 status callbacks (default 10000)
-  --calls N          voice: calls placed at once, each a 5-document IVR with a Dial (default 2000)
+  --messages N       plivo, laml-sms: SMS sent through the messages API, with all their status callbacks (default 10000)
+  --calls N          voice, laml-voice: calls placed at once, each a 5-document IVR with a Dial (default 2000)
   --live-calls N     voice: calls held live to measure memory per call (default 10000)
   --stored N         inspector: deliveries stored before the page first loads (default 10000)
   --stream-seconds N inspector: seconds of 1,000 events/s streamed to the page (default 5)`;

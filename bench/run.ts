@@ -9,8 +9,10 @@ import { parseOptions, USAGE, type BenchOptions } from './options.js';
 import type { RawTarget } from './raw-undici.js';
 import { ReceiverClient } from './receiver-client.js';
 import { integer, machine, mb, ms, printTable, writeResults, type Row } from './report.js';
-import { plivoMessagingFigure } from './plivo-messaging.js';
-import { plivoVoiceFigure } from './plivo-voice.js';
+import { PLIVO_DOOR } from './front-doors.js';
+import { lamlSmsFigure, lamlVoiceFigure, type DialectFigure } from './laml.js';
+import { messagingFigure } from './messaging.js';
+import { plivoVoiceFigure } from './voice.js';
 import { scaleFigure } from './scale.js';
 import { rawThroughput, throughputFigure } from './throughput.js';
 import { BENCH_POSTGRES, postgresLatency, postgresReachable, postgresThroughput, type PostgresThroughputResult } from './postgres.js';
@@ -176,7 +178,7 @@ async function scale(context: Context): Promise<void> {
 async function plivo(context: Context): Promise<void> {
   const { options } = context;
   log(`plivo: ${integer(options.messages)} SMS through POST Message/, each with queued, sent and delivered callbacks, 64 requests in flight`);
-  const result = await plivoMessagingFigure({ receiver: needReceiver(context), messages: options.messages, concurrency: 64, timeoutMs: timeoutFor(options.messages * 3) });
+  const result = await messagingFigure(PLIVO_DOOR, { receiver: needReceiver(context), messages: options.messages, concurrency: 64, timeoutMs: timeoutFor(options.messages * 3) });
   log(`  end to end ${integer(result.messagesPerSecond)} messages/s (${integer(result.callbacksPerSecond)} callbacks/s) in ${ms(result.endToEndMs)}`);
   log(`  POST Message/ ${integer(result.apiRequestsPerSecond)} requests/s; GET /hookline/v1/health ${integer(result.bareRequestsPerSecond)} requests/s`);
   context.figures.plivo = result;
@@ -310,7 +312,28 @@ async function inspector(context: Context): Promise<void> {
   );
 }
 
-const RUNNERS = { throughput, bullmq, latency, scale, plivo, voice, postgres, inspector } as const;
+
+/** A LaML figure (bench/laml.ts): its rows and everything it measured go into the run's results. */
+function dialectFigure(name: string, figure: typeof lamlVoiceFigure | typeof lamlSmsFigure): (context: Context) => Promise<void> {
+  return async (context) => {
+    const result: DialectFigure<unknown> = await figure({ options: context.options, receiver: context.receiver, log, timeoutFor });
+    context.figures[name] = result;
+    context.rows.push(...result.rows);
+  };
+}
+
+const RUNNERS = {
+  throughput,
+  bullmq,
+  latency,
+  scale,
+  plivo,
+  voice,
+  postgres,
+  'laml-voice': dialectFigure('lamlVoice', lamlVoiceFigure),
+  'laml-sms': dialectFigure('lamlSms', lamlSmsFigure),
+  inspector,
+} as const;
 
 async function main(): Promise<number> {
   let parsed: BenchOptions | 'help';
@@ -327,7 +350,7 @@ async function main(): Promise<number> {
   const options = parsed;
   const defaults = engineDefaults();
   const startedAt = new Date();
-  const needsReceiver = options.only.some((figure) => figure !== 'scale' && figure !== 'voice');
+  const needsReceiver = options.only.some((figure) => figure !== 'scale' && figure !== 'voice' && figure !== 'laml-voice');
   const receiver = needsReceiver ? await ReceiverClient.start() : null;
   const context: Context = {
     options,

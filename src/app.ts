@@ -179,10 +179,6 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
           logger: logger.child({ component: 'ownership' }),
         })
       : null;
-  const messages = new MessageService({ store, clock, callbacks, logger: logger.child({ component: 'plivo-messages' }), ...(ownership ? { ownership } : {}) });
-  engines.messages = messages;
-  messagesRef.current = messages;
-  if (virtualClock) virtualClock.addSettler(() => messages.idle());
   const documents = new DocumentFetcher({
     store,
     clock,
@@ -194,6 +190,10 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
     recordBodyBytes: config.attemptBodyLimit,
     userAgent,
   });
+  const messages = new MessageService({ store, clock, callbacks, documents, logger: logger.child({ component: 'plivo-messages' }), ...(ownership ? { ownership } : {}) });
+  engines.messages = messages;
+  messagesRef.current = messages;
+  if (virtualClock) virtualClock.addSettler(() => messages.idle());
   if (config.scenarios) for (const scenario of await loadScenarioFile(config.scenarios)) scenarios.put(scenario);
   const dialects = { plivo: plivoDialect, laml: lamlDialect };
   const calls = new CallEngine({

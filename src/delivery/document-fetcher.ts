@@ -21,8 +21,11 @@ export interface DocumentTarget {
   readonly method: HttpMethod;
 }
 
-/** What the caller says of a 2xx body: a document it can run, or why not (invalid XML…). */
-export type BodyVerdict = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+/**
+ * What the caller says of a 2xx body: a document it can run, or why not (invalid XML, a Content-Type
+ * that is no document…), with the dialect's own code for the refusal when it names one (LaML 12300).
+ */
+export type BodyVerdict = { readonly ok: true } | { readonly ok: false; readonly reason: string; readonly code?: string };
 
 export interface DocumentRequest {
   readonly accountId: string;
@@ -48,7 +51,7 @@ export interface DocumentFailure {
   readonly url: string;
   readonly deliveryId: string;
   /** The last attempt's outcome; `rejected` when a 2xx body was refused by `accept`. */
-  readonly outcome: AttemptOutcome | { readonly kind: 'rejected'; readonly status: number; readonly reason: string };
+  readonly outcome: AttemptOutcome | { readonly kind: 'rejected'; readonly status: number; readonly reason: string; readonly code?: string };
 }
 
 export type DocumentResult =
@@ -189,7 +192,7 @@ export class DocumentFetcher {
           deliveryId: delivery.id,
           outcome:
             sent.outcome.kind === 'success' && !verdict.ok
-              ? { kind: 'rejected', status: sent.outcome.status, reason: verdict.reason }
+              ? { kind: 'rejected', status: sent.outcome.status, reason: verdict.reason, ...(verdict.code ? { code: verdict.code } : {}) }
               : sent.outcome,
         };
       }

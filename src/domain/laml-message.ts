@@ -77,10 +77,16 @@ export function lamlFarEndScript(destination: string, type: MessageType): FarEnd
 /**
  * The `MessageStatus` values a move to `status` reports, in order: `sent` is reported as `sending`
  * then `sent`, the sequence SignalWire documents (laml.md §5.2); an inbound message reports nothing.
+ * Nor does a new message's `queued`: callbacks report a change of status, and `queued` is where a
+ * message starts. SignalWire's status callback is sent "when the status of an SMS/MMS message
+ * changes"; Twilio says it outright: "a status callback request is not sent for the initial status
+ * of a newly created Message resource" (Outbound Message Status in Status Callbacks), for REST and
+ * TwiML-made messages alike. The API's answer to the create already says `queued`.
  */
 export function lamlCallbackStatuses(status: MessageStatus): readonly string[] {
   switch (status) {
     case 'received':
+    case 'queued':
       return [];
     case 'sent':
       return ['sending', 'sent'];

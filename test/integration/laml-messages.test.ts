@@ -22,7 +22,7 @@ const statusesOf = (requests: readonly ReceivedRequest[]): string[] => requests.
 const createRaw = (app: RunningApp, fields: Array<[string, string]>) => postForm(app, `/api/laml/2010-04-01/Accounts/${PROJECT}/Messages`, fields);
 
 describe('LaML messages', () => {
-  it('sends an SMS for the twilio SDK: queued, then sending, sent and delivered on the clock, each status callback signed', async () => {
+  it('sends an SMS for the twilio SDK: queued with no callback for the status it starts in, then sending, sent and delivered on the clock, each status callback signed', async () => {
     const { app, appServer, twilio, signalwire } = await setUp();
     const made = await twilio.messages.create({ to: TO, from: FROM, body: 'Hello from hookline', statusCallback: appServer.url('/sms-status') });
     expect(made).toMatchObject({ status: 'queued', direction: 'outbound-api', to: TO, from: FROM, body: 'Hello from hookline', accountSid: PROJECT, apiVersion: '2010-04-01', numSegments: 1, numMedia: 0, dateSent: null, price: null, priceUnit: 'USD' });
@@ -32,7 +32,7 @@ describe('LaML messages', () => {
     expect(made.subresourceUris.media).toBe(`/api/laml/2010-04-01/Accounts/${PROJECT}/Messages/${made.sid}/Media.json`);
 
     await advance(app, 3_000);
-    expect([...statusesOf(appServer.requests)].sort()).toEqual(['delivered', 'queued', 'sending', 'sent']);
+    expect([...statusesOf(appServer.requests)].sort()).toEqual(['delivered', 'sending', 'sent']);
     const delivered = appServer.requests.find((received) => received.params.MessageStatus === 'delivered')!;
     expect(delivered.params).toEqual({
       MessageSid: made.sid,
@@ -67,9 +67,9 @@ describe('LaML messages', () => {
     const failed = await signalwire.messages.create({ to: FAILED_900, from: FROM, body: 'hi', statusCallback: appServer.url('/failed') });
     await advance(app, 3_000);
     const to = (path: string) => appServer.requests.filter((received) => received.url === path);
-    expect(statusesOf(to('/failed'))).toEqual(['queued', 'failed']);
-    expect(to('/failed')[1]!.params.ErrorCode).toBe('30002');
-    expect([...statusesOf(to('/undelivered'))].sort()).toEqual(['queued', 'sending', 'sent', 'undelivered']);
+    expect(statusesOf(to('/failed'))).toEqual(['failed']);
+    expect(to('/failed')[0]!.params.ErrorCode).toBe('30002');
+    expect([...statusesOf(to('/undelivered'))].sort()).toEqual(['sending', 'sent', 'undelivered']);
     const report = to('/undelivered').find((received) => received.params.MessageStatus === 'undelivered')!;
     expect(report.params.ErrorCode).toBe('30003');
     expect(to('/undelivered').find((received) => received.params.MessageStatus === 'sent')!.params.ErrorCode).toBeUndefined();
@@ -82,7 +82,7 @@ describe('LaML messages', () => {
     const made = await twilio.messages.create({ to: TO, from: FROM, body: 'look', mediaUrl: ['https://media.example/cat.jpg', 'https://media.example/dog.png'], statusCallback: appServer.url('/mms') });
     expect(made.numMedia).toBe(2);
     await advance(app, 60_000);
-    expect([...statusesOf(appServer.requests)].sort()).toEqual(['queued', 'sending', 'sent']);
+    expect([...statusesOf(appServer.requests)].sort()).toEqual(['sending', 'sent']);
     expect(appServer.requests[0]!.params).toMatchObject({ NumMedia: '2', MediaUrl0: 'https://media.example/cat.jpg', MediaContentType0: 'image/jpeg', MediaUrl1: 'https://media.example/dog.png', MediaContentType1: 'image/png' });
     expect((await twilio.messages(made.sid).fetch()).status).toBe('sent');
   });
@@ -93,7 +93,7 @@ describe('LaML messages', () => {
     const moved = await app.control('POST', `/messages/${made.sid}/status`, { status: 'undelivered', errorCode: 30005 });
     expect(moved.status).toBe(200);
     await advance(app, 10_000);
-    expect([...statusesOf(appServer.requests)].sort()).toEqual(['queued', 'sending', 'sent', 'undelivered']);
+    expect([...statusesOf(appServer.requests)].sort()).toEqual(['sending', 'sent', 'undelivered']);
     expect(appServer.requests.find((received) => received.params.MessageStatus === 'undelivered')!.params.ErrorCode).toBe('30005');
     expect(await signalwire.messages(made.sid).fetch()).toMatchObject({ status: 'undelivered', errorCode: 30005, errorMessage: 'Unknown destination handset' });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { advance, laml, lamlSetUp, requestsTo, OTHER, OTHER_TOKEN, postForm, PROJECT, refusal, TOKEN } from '../support/laml-project.js';
+import { advance, inboundSmsParams, laml, lamlSetUp, requestsTo, OTHER, OTHER_TOKEN, postForm, PROJECT, refusal, TOKEN } from '../support/laml-project.js';
 import { signalwireClient, signedForBoth } from '../support/laml-sdk.js';
 import type { ReceivedRequest, Reply } from '../support/receiver.js';
 import { useRig } from '../support/rig.js';
@@ -70,25 +70,13 @@ describe('LaML IncomingPhoneNumbers', () => {
 
     const [asked] = requestsTo(appServer.requests, '/sms');
     const sid = inbound.body.messageUuid;
-    expect(asked!.params).toEqual({
-      MessageSid: sid,
-      SmsSid: sid,
-      SmsMessageSid: sid,
-      SmsStatus: 'received',
-      AccountSid: PROJECT,
-      From: PHONE,
-      To: NUMBER,
-      Body: 'Hello there',
-      NumMedia: '0',
-      NumSegments: '1',
-      ApiVersion: '2010-04-01',
-    });
+    expect(asked!.params).toEqual(inboundSmsParams(sid, { from: PHONE, to: NUMBER, body: 'Hello there' }));
     await advance(app, 3_000); // the reply leaves and is delivered on its own clock
     const reply = (await signalwire.messages.list()).find((message) => message.direction === 'outbound-reply');
     expect(reply).toMatchObject({ from: NUMBER, to: PHONE, body: 'Thanks, we got it' });
     expect(await signalwire.messages(sid).fetch()).toMatchObject({ direction: 'inbound', status: 'received', from: PHONE, to: NUMBER });
     const replyStatuses = requestsTo(appServer.requests, '/reply-status');
-    expect(replyStatuses.map((received) => received.params.MessageStatus).sort()).toEqual(['delivered', 'queued', 'sending', 'sent']);
+    expect(replyStatuses.map((received) => received.params.MessageStatus).sort()).toEqual(['delivered', 'sending', 'sent']);
     expect(replyStatuses[0]!.params.MessageSid).toBe(reply!.sid);
     for (const received of appServer.requests) expect(signedForBoth(TOKEN, received), `${received.url} is signed`).toEqual({ signalwire: true, twilio: true });
   });
@@ -113,6 +101,23 @@ describe('LaML IncomingPhoneNumbers', () => {
     expect(statuses.map((received) => received.params.CallStatus)).toEqual(['completed']);
     expect(statuses[0]!.params).toMatchObject({ CallSid: inbound.body.uuid, Direction: 'inbound', SequenceNumber: '0' });
     expect((await signalwire.calls(inbound.body.uuid).fetch()).direction).toBe('inbound');
+    for (const received of appServer.requests) expect(signedForBoth(TOKEN, received), `${received.url} is signed`).toEqual({ signalwire: true, twilio: true });
+  });
+
+  it('rings an inbound call into the VoiceFallbackUrl with ErrorCode and ErrorUrl when the VoiceUrl fails', async () => {
+    const { app, appServer, signalwire } = await setUp({ '/voice': () => ({ status: 503 }), '/voice-fallback': () => laml('<Hangup/>') });
+    await signalwire.incomingPhoneNumbers.create({ phoneNumber: NUMBER, voiceUrl: appServer.url('/voice'), voiceFallbackUrl: appServer.url('/voice-fallback'), voiceFallbackMethod: 'GET' });
+    const inbound = await app.control<{ uuid: string }>('POST', '/inbound/calls', { from: PHONE, to: NUMBER });
+    await advance(app, 30_000);
+    const [fallback] = requestsTo(appServer.requests, '/voice-fallback');
+    expect(fallback!.method).toBe('GET');
+    expect(fallback!.params).toEqual({
+      ...requestsTo(appServer.requests, '/voice')[0]!.params,
+      CallSid: inbound.body.uuid,
+      Direction: 'inbound',
+      ErrorCode: '11217',
+      ErrorUrl: appServer.url('/voice'),
+    });
     for (const received of appServer.requests) expect(signedForBoth(TOKEN, received), `${received.url} is signed`).toEqual({ signalwire: true, twilio: true });
   });
 

@@ -60,3 +60,18 @@ export const laml = (body: string): Reply => ({ status: 200, body: `<?xml versio
 export function requestsTo(requests: readonly ReceivedRequest[], path: string): ReceivedRequest[] {
   return requests.filter((received) => received.url.split('?')[0] === path);
 }
+
+/** What a number's SmsUrl receives for a text from `from` to `to` (laml.md §5.1): one segment, no media. */
+export const inboundSmsParams = (sid: string, text: { from: string; to: string; body: string }) => ({
+  MessageSid: sid,
+  SmsSid: sid,
+  SmsMessageSid: sid,
+  SmsStatus: 'received',
+  AccountSid: PROJECT,
+  From: text.from,
+  To: text.to,
+  Body: text.body,
+  NumMedia: '0',
+  NumSegments: '1',
+  ApiVersion: '2010-04-01',
+});

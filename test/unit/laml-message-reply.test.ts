@@ -7,14 +7,14 @@ const read = (body: string) => parseLamlMessageReply(body, INBOUND, SMS_URL);
 
 describe('a LaML answer to an inbound message', () => {
   it('sends nothing for an empty body or an empty Response', () => {
-    expect(read('')).toEqual({ ok: true, messages: [], warnings: [] });
-    expect(read('<Response/>')).toEqual({ ok: true, messages: [], warnings: [] });
+    expect(read('')).toEqual({ ok: true, verbs: [], warnings: [] });
+    expect(read('<Response/>')).toEqual({ ok: true, verbs: [], warnings: [] });
   });
 
   it('defaults to the sender and from the number that received it', () => {
     expect(read('<Response><Message>Thanks</Message></Response>')).toEqual({
       ok: true,
-      messages: [{ to: INBOUND.from, from: INBOUND.to, text: 'Thanks', mediaUrls: [], statusCallback: null }],
+      verbs: [{ kind: 'message', to: INBOUND.from, from: INBOUND.to, text: 'Thanks', mediaUrls: [], statusCallback: null, action: null }],
       warnings: [],
     });
   });
@@ -23,14 +23,30 @@ describe('a LaML answer to an inbound message', () => {
     const reply = read('<Response><Message to="+14155550100" statusCallback="status"><Body>Hello </Body><Body>there</Body><Media>/pics/a.png</Media></Message></Response>');
     expect(reply).toMatchObject({
       ok: true,
-      messages: [{ to: '+14155550100', text: 'Hello there', mediaUrls: ['https://app.example/pics/a.png'], statusCallback: { url: 'https://app.example/sms/status', method: 'POST' } }],
+      verbs: [{ kind: 'message', to: '+14155550100', text: 'Hello there', mediaUrls: ['https://app.example/pics/a.png'], statusCallback: { url: 'https://app.example/sms/status', method: 'POST' } }],
     });
   });
 
-  it('notes action and Redirect as not simulated', () => {
-    const reply = read('<Response><Message action="/after">One</Message><Redirect>/next</Redirect><Message>Two</Message></Response>');
-    expect(reply.ok && reply.messages.map((message) => message.text)).toEqual(['One']);
-    expect(reply.ok && reply.warnings).toHaveLength(2);
+  it('takes to, from, action and method, and drops what follows a <Message action> with a warning', () => {
+    const reply = read('<Response><Message to="+14155550101" from="+14155550102" action="/after" method="GET">One</Message><Redirect>/next</Redirect><Message>Two</Message></Response>');
+    expect(reply).toEqual({
+      ok: true,
+      verbs: [{ kind: 'message', to: '+14155550101', from: '+14155550102', text: 'One', mediaUrls: [], statusCallback: null, action: { url: 'https://app.example/after', method: 'GET' } }],
+      warnings: ['line 1, column 11: control passes on at this <Message action>; the 2 verb(s) after it never run'],
+    });
+  });
+
+  it('reads a <Redirect> with its method, resolved against the document, as the last verb that runs', () => {
+    expect(read('<Response><Message>First</Message><Redirect method="GET">next?step=2</Redirect><Message>Never</Message></Response>')).toEqual({
+      ok: true,
+      verbs: [
+        { kind: 'message', to: INBOUND.from, from: INBOUND.to, text: 'First', mediaUrls: [], statusCallback: null, action: null },
+        { kind: 'redirect', target: { url: 'https://app.example/sms/next?step=2', method: 'GET' } },
+      ],
+      warnings: ['line 1, column 35: control passes on at this <Redirect>; the 1 verb(s) after it never run'],
+    });
+    expect(read('<Response><Redirect method="PUT">/x</Redirect></Response>')).toMatchObject({ ok: false, reason: expect.stringContaining('not GET or POST') });
+    expect(read('<Response><Redirect/></Response>')).toMatchObject({ ok: false, reason: expect.stringContaining('<Redirect> has no URL') });
   });
 
   it('refuses what is not a messaging reply, naming line and column', () => {

@@ -50,14 +50,16 @@ export function callServices(deps: CallServicesDeps): (engine: CallEngine) => Ca
           fallback: role === 'answer' ? call.fallbackUrl : null,
           fallbackParams: (failure) => dialect.fallbackParams(failure),
           resource: `${CALL_RESOURCE}:${call.uuid}`,
-          accept(body, _contentType, url) {
-            read = dialect.readDocument(body, url);
-            return read.ok ? { ok: true } : { ok: false, reason: read.reason };
+          accept(body, contentType, url) {
+            read = dialect.readDocument(body, url, contentType);
+            return read.ok ? { ok: true } : read;
           },
         });
         if (fetched.ok) {
           const document = read as ReadDocument | null;
           if (!document?.ok) throw new Error(`the document from ${fetched.url} was accepted without being read`);
+          // The timeline says why the fallback was needed, as it does when both fail.
+          if (fetched.targetFailure) noteFailure(session, role, fetched.targetFailure, 'answer URL', dialect.documentFailure(role, fetched.targetFailure).code);
           session.note('document', `${role} document from ${fetched.url}${fetched.usedFallback ? ' (fallback)' : ''}`, {
             role,
             url: fetched.url,
@@ -152,7 +154,7 @@ export function callServices(deps: CallServicesDeps): (engine: CallEngine) => Ca
 
 /** The document given with the request: read as a fetched one would be, its failure named the same way. */
 function readInline(session: CallSession, dialect: VoiceDialect, body: string): ReturnType<CallServices['fetchDocument']> {
-  const read = dialect.readDocument(body, session.call.answerUrl.url);
+  const read = dialect.readDocument(body, session.call.answerUrl.url, null);
   if (read.ok) {
     session.note('document', 'answer document given with the request', { role: 'answer', instructions: read.instructions.length });
     for (const warning of read.warnings) session.note('warning', warning);
@@ -184,7 +186,7 @@ function dialectParams(dialects: VoiceDialects): VoiceParams {
 
 function noteFailure(session: CallSession, role: string, failure: DocumentFailure, label: string, code: string | null): void {
   const outcome = failure.outcome;
-  const why = outcome.kind === 'rejected' ? `invalid XML: ${outcome.reason}` : describeOutcome(outcome);
+  const why = outcome.kind === 'rejected' && !outcome.code ? `invalid XML: ${outcome.reason}` : describeOutcome(outcome);
   const data: Record<string, unknown> = { url: failure.url, deliveryId: failure.deliveryId, role };
   if (code) data.errorCode = code;
   session.note('error', `${role === 'answer' ? label : `${role} URL`} ${failure.url} failed: ${why}${code ? ` (error ${code})` : ''}`, data);

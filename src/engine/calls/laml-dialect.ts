@@ -1,9 +1,11 @@
 import type { DocumentFailure } from '../../delivery/document-fetcher.js';
 import { lamlStatusCallback } from '../../domain/laml-call.js';
+import { INVALID_CONTENT_TYPE, invalidContentType, lamlBodyKind } from '../../domain/laml-content-type.js';
+import type { Instruction, InstructionSource } from '../../domain/instructions.js';
 import { lamlRecordingPath } from '../../domain/laml-recording.js';
 import { readLamlDocument } from '../../xml/laml-instructions.js';
 import { lamlVoiceParams } from './laml-voice-params.js';
-import { documentFailureHangup, type VoiceDialect } from './voice-dialect.js';
+import { documentFailureHangup, type ReadDocument, type VoiceDialect } from './voice-dialect.js';
 
 /**
  * SignalWire's LaML (Twilio-compatible): LaML documents under the `laml-document` policy (no retry,
@@ -19,10 +21,7 @@ export const lamlDialect: VoiceDialect = {
   // The Recordings resource, which serves the WAV without credentials, as SignalWire's media (laml.md §1.4).
   recordingUrl: (publicUrl, accountId, recordingId) => `${publicUrl}${lamlRecordingPath(accountId, recordingId)}`,
 
-  readDocument(body, documentUrl) {
-    const read = readLamlDocument(body, documentUrl);
-    return read.ok ? read : { ok: false, reason: read.error.message };
-  },
+  readDocument: readLamlResponse,
 
   fallbackParams: (failure) => ({ ErrorCode: lamlErrorCode(failure), ErrorUrl: failure.url }),
 
@@ -39,7 +38,7 @@ export const lamlDialect: VoiceDialect = {
 export function lamlErrorCode(failure: DocumentFailure): string {
   switch (failure.outcome.kind) {
     case 'rejected':
-      return '12100';
+      return failure.outcome.code ?? '12100';
     case 'response-too-large':
       return '11750';
     case 'too-many-redirects':
@@ -48,5 +47,33 @@ export function lamlErrorCode(failure: DocumentFailure): string {
       return '11217';
     default:
       return '11200';
+  }
+}
+
+/** Where the instructions of a response that is not a document come from, for the timeline. */
+const WHOLE_RESPONSE: Omit<InstructionSource, 'element'> = { line: 1, column: 1 };
+
+/**
+ * A voice response as its Content-Type makes it (domain/laml-content-type.ts): a document is read as
+ * LaML; audio is played and the call hung up; plain text is said and the call hung up (Twilio's
+ * "Your Response"); anything else is refused with 12300.
+ */
+function readLamlResponse(body: string, documentUrl: string, contentType: string | null): ReadDocument {
+  const hangUp: Instruction = { kind: 'hangup', source: { element: 'Hangup', ...WHOLE_RESPONSE }, reason: null, scheduleMs: null };
+  switch (lamlBodyKind(contentType, body)) {
+    case 'laml': {
+      const read = readLamlDocument(body, documentUrl);
+      return read.ok ? read : { ok: false, reason: read.error.message };
+    }
+    case 'audio':
+      return { ok: true, instructions: [{ kind: 'play', source: { element: 'Play', ...WHOLE_RESPONSE }, url: documentUrl, loop: 1 }, hangUp], warnings: [] };
+    case 'text':
+      return {
+        ok: true,
+        instructions: [{ kind: 'speak', source: { element: 'Say', ...WHOLE_RESPONSE }, text: body.trim(), voice: 'woman', language: 'en-US', loop: 1 }, hangUp],
+        warnings: [],
+      };
+    case 'unsupported':
+      return { ok: false, reason: invalidContentType(contentType), code: INVALID_CONTENT_TYPE };
   }
 }

@@ -15,10 +15,10 @@ export interface CallNotification {
   readonly params: CallbackParams;
 }
 
-/** A document body as a dialect reads it: its instructions, or why it cannot run. */
+/** A document body as a dialect reads it: its instructions, or why it cannot run (and the dialect's code for that). */
 export type ReadDocument =
   | { readonly ok: true; readonly instructions: readonly Instruction[]; readonly warnings: readonly string[] }
-  | { readonly ok: false; readonly reason: string };
+  | { readonly ok: false; readonly reason: string; readonly code?: string };
 
 /**
  * Everything about a call that depends on the front door that made it. The lifecycle, the session and
@@ -37,8 +37,11 @@ export interface VoiceDialect {
   readonly params: VoiceParams;
   /** Where the app downloads a recording (`RecordUrl`, `RecordingUrl`). */
   recordingUrl(publicUrl: string, accountId: string, recordingId: string): string;
-  /** Parse and check a document; `documentUrl` is where it came from (relative URLs, default actions). */
-  readDocument(body: string, documentUrl: string): ReadDocument;
+  /**
+   * Parse and check a document; `documentUrl` is where it came from (relative URLs, default actions),
+   * `contentType` what its response said it is (null for a document given inline).
+   */
+  readDocument(body: string, documentUrl: string, contentType: string | null): ReadDocument;
   /** What the fallback request adds, from how the first URL failed (LaML `ErrorCode`, `ErrorUrl`). */
   fallbackParams(failure: DocumentFailure): CallbackParams;
   /** How a failed document ends the call, and how the dialect names the failure for the timeline. */

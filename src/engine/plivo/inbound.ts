@@ -47,6 +47,7 @@ export class InboundSms {
         accountId: number.accountId,
         messageUrl: smsUrl.url,
         messageMethod: smsUrl.method,
+        fallback: number.laml.smsFallbackUrl,
         laml: lamlMessageSettings('inbound'),
       });
       return { message, dialect: 'laml', appId: null, messageUrl: smsUrl.url };

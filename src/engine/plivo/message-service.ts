@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { CallbackService, EnqueueRequest } from '../../delivery/callback-service.js';
+import type { DocumentFetcher } from '../../delivery/document-fetcher.js';
 import type { HttpMethod } from '../../domain/callback.js';
+import type { UrlTarget } from '../../domain/instructions.js';
 import type { Clock, TimerHandle } from '../../domain/clock.js';
 import type { Attempt, Delivery } from '../../domain/delivery.js';
 import { isE164 } from '../../domain/phone-numbers.js';
@@ -21,7 +23,8 @@ import {
 import type { ResourceWrite, Store } from '../../store/ports.js';
 import { KeyedQueue } from '../keyed-queue.js';
 import type { OwnershipPort } from '../node-ownership.js';
-import { messageDialectOf } from '../messages/message-dialect.js';
+import { runDocumentAnswers } from '../messages/document-answers.js';
+import { messageDialectOf, type OutgoingReply } from '../messages/message-dialect.js';
 import { allResources } from '../resources.js';
 
 export const MESSAGE_RESOURCE = 'message';
@@ -52,6 +55,8 @@ export interface MessageServiceDeps {
   readonly store: Store;
   readonly clock: Clock;
   readonly callbacks: CallbackService;
+  /** Asks for the documents that answer inbound messages of a dialect that answers so (LaML). */
+  readonly documents: Pick<DocumentFetcher, 'fetchDocument'>;
   readonly logger: Logger;
   /**
    * On a shared store: records which node drives each message's far end, so one node plays each
@@ -126,23 +131,34 @@ export class MessageService {
   }
 
   /**
-   * An SMS from a phone to `message.to`, already routed to the application's message_url: stored as
-   * received, with the request to message_url, in one transaction. The app's answer comes back through
-   * `finished`.
+   * An SMS from a phone to `message.to`, already routed to the app's message URL (and its fallback,
+   * for a dialect that has one), stored as received. A dialect whose app is notified stores the request
+   * to the message URL in the same transaction, and its answer comes back through `finished`; one
+   * whose app answers with documents has them asked for at once, one after the other (the virtual
+   * clock waits for them through `idle`).
    */
-  async receive(input: Omit<NewInboundSms, 'uuid' | 'now'>): Promise<PlivoMessage> {
-    const message = receivedSms({ ...input, uuid: randomUUID(), now: this.deps.clock.now() });
+  async receive(input: Omit<NewInboundSms, 'uuid' | 'now'> & { readonly fallback?: UrlTarget | null }): Promise<PlivoMessage> {
+    const { fallback = null, ...sms } = input;
+    const message = receivedSms({ ...sms, uuid: randomUUID(), now: this.deps.clock.now() });
     const dialect = messageDialectOf(message);
+    if (dialect.inboundRequest === 'document') {
+      await this.deps.store.commit({ resources: [resourceOf(message)] });
+      const target = { url: sms.messageUrl, method: sms.messageMethod };
+      void this.queue.run(message.uuid, () => this.answerByDocuments(message, target, fallback)).catch((error: unknown) => {
+        this.deps.logger.error({ err: error, messageUuid: message.uuid }, 'could not ask the app for its answer to an inbound message');
+      });
+      return message;
+    }
     this.awaitingAnswer.add(message.uuid);
     await this.deps.callbacks.commitChange({
       resources: [resourceOf(message)],
       callbacks: [
         {
-          url: input.messageUrl,
-          method: input.messageMethod,
+          url: sms.messageUrl,
+          method: sms.messageMethod,
           params: dialect.inboundParams(message),
           dialect: dialect.signing,
-          accountId: input.accountId,
+          accountId: sms.accountId,
           profile: dialect.inboundProfile,
           resource: `${MESSAGE_RESOURCE}:${message.uuid}`,
         },
@@ -152,6 +168,13 @@ export class MessageService {
       throw error;
     });
     return message;
+  }
+
+  /** The app's documents for an inbound message, then the message delivered (answered) or undelivered. */
+  private async answerByDocuments(inbound: PlivoMessage, target: UrlTarget, fallback: UrlTarget | null): Promise<void> {
+    const deps = { documents: this.deps.documents, logger: this.deps.logger, send: (to: PlivoMessage, reply: OutgoingReply) => this.sendReply(to, reply) };
+    const answered = await runDocumentAnswers(deps, messageDialectOf(inbound), inbound, { target, fallback });
+    await this.deps.store.commit({ resources: [resourceOf(moveMessage(inbound, answered ? 'delivered' : 'undelivered', this.deps.clock.now()))] });
   }
 
   /**
@@ -179,30 +202,35 @@ export class MessageService {
       this.deps.logger.warn({ messageUuid: inbound.uuid }, 'the application’s reply to an inbound message was too long to read; nothing was sent');
       return;
     }
-    const reply = messageDialectOf(inbound).readReply(body, inbound);
+    const reply = messageDialectOf(inbound).readReply(body, null, inbound, inbound.url ?? '');
     if (!reply.ok) {
       this.deps.logger.warn({ messageUuid: inbound.uuid, reason: reply.reason }, 'the application’s reply to an inbound message was refused; nothing was sent');
       return;
     }
     for (const warning of reply.warnings) this.deps.logger.warn({ messageUuid: inbound.uuid }, warning);
-    for (const message of reply.replies) {
-      if (!message.to.every(isE164)) {
-        this.deps.logger.warn({ messageUuid: inbound.uuid, to: message.to }, 'a <Message> of the reply is to a number that is not E.164; it was not sent');
-        continue;
-      }
-      await this.send({
-        accountId: inbound.accountId,
-        from: message.from,
-        to: message.to,
-        text: message.text,
-        type: message.type,
-        ...(message.type === 'mms' ? { mediaUrls: message.mediaUrls } : {}),
-        url: message.callback?.url ?? null,
-        method: message.callback?.method ?? 'POST',
-        log: true,
-        ...(message.laml ? { laml: message.laml } : {}),
-      });
+    // A notified app's answer is one document of messages: nothing in it hands over to another.
+    for (const step of reply.steps) if (step.kind === 'send') await this.sendReply(inbound, step.message);
+  }
+
+  /** One message an app's answer asks for, sent as the account's; null when `to` is not E.164. */
+  private async sendReply(inbound: PlivoMessage, message: OutgoingReply): Promise<PlivoMessage | null> {
+    if (!message.to.every(isE164)) {
+      this.deps.logger.warn({ messageUuid: inbound.uuid, to: message.to }, 'a <Message> of the reply is to a number that is not E.164; it was not sent');
+      return null;
     }
+    const sent = await this.send({
+      accountId: inbound.accountId,
+      from: message.from,
+      to: message.to,
+      text: message.text,
+      type: message.type,
+      ...(message.type === 'mms' ? { mediaUrls: message.mediaUrls } : {}),
+      url: message.callback?.url ?? null,
+      method: message.callback?.method ?? 'POST',
+      log: true,
+      ...(message.laml ? { laml: message.laml } : {}),
+    });
+    return sent[0] ?? null;
   }
 
   /** The message if it belongs to `accountId`. */

@@ -1,8 +1,12 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { Pool } from 'undici';
 import { startEngine } from './engine.js';
+import { PLIVO_DOOR, type FrontDoor } from './front-doors.js';
+import { benchNumber, restRequest, timed } from './rest-client.js';
 
-export interface PlivoVoiceResult {
+export interface IvrResult {
+  readonly dialect: FrontDoor['dialect'];
   readonly calls: number;
   /** First call placed to the last hangup callback at the application. */
   readonly elapsedMs: number;
@@ -11,6 +15,9 @@ export interface PlivoVoiceResult {
   readonly cpuMsPerCall: number;
   /** HTTP requests the application received (documents and notifications). */
   readonly requests: number;
+}
+
+export interface PlivoVoiceResult extends IvrResult {
   readonly live: {
     readonly calls: number;
     readonly rssBeforeMb: number;
@@ -26,46 +33,53 @@ export interface PlivoVoiceResult {
 const gc = (globalThis as { gc?: () => void }).gc;
 
 /**
- * Plivo voice under load, on the virtual clock: `calls` calls placed at once, each running a
- * five-document IVR with a Dial (ten HTTP requests: five documents, ring, hangup and three Dial
- * events) against an application in a child process; then `liveCalls` calls held live on a long
- * `<Wait>` to see what a live call costs in memory.
+ * Plivo voice under load, on the virtual clock: the IVR figure through Plivo's door (`ivrFigure`), then
+ * `liveCalls` calls held live on a long `<Wait>` to see what a live call costs in memory.
  */
 export async function plivoVoiceFigure(options: { readonly calls: number; readonly liveCalls: number; readonly timeoutMs: number }): Promise<PlivoVoiceResult> {
-  const appServer = await startApplication();
+  const appServer = await startApplication(PLIVO_DOOR.dialect);
   try {
     // Memory first, while this process holds nothing else.
     const live = await liveRun(appServer.url, options.liveCalls);
-    const flow = await ivrRun(appServer, options.calls, options.timeoutMs);
+    const flow = await ivrRun(PLIVO_DOOR, appServer, options.calls, options.timeoutMs);
     return { ...flow, live };
   } finally {
     appServer.child.send({ type: 'stop' });
   }
 }
 
-async function ivrRun(appServer: Application, calls: number, timeoutMs: number): Promise<Omit<PlivoVoiceResult, 'live'>> {
-  const engine = await startEngine({ listen: true, overrides: { clock: 'virtual' } });
-  const { app } = engine;
-  const clock = app.virtualClock;
+/**
+ * An IVR under load through one front door, on the virtual clock: `calls` calls placed through its
+ * REST API (64 requests in flight), each running a five-document IVR with a Dial, written in the
+ * door's dialect, against an application in a child process (bench/voice-app-process.ts).
+ */
+export async function ivrFigure(door: FrontDoor, options: { readonly calls: number; readonly timeoutMs: number }): Promise<IvrResult> {
+  const appServer = await startApplication(door.dialect);
+  try {
+    return await ivrRun(door, appServer, options.calls, options.timeoutMs);
+  } finally {
+    appServer.child.send({ type: 'stop' });
+  }
+}
+
+async function ivrRun(door: FrontDoor, appServer: Application, calls: number, timeoutMs: number): Promise<IvrResult> {
+  const engine = await startEngine({ listen: true, overrides: { clock: 'virtual', account: [door.account] } });
+  const clock = engine.app.virtualClock;
   if (!clock) throw new Error('the voice figure runs on the virtual clock');
+  const pool = new Pool(engine.url as string, { connections: 64 });
   try {
     const reached = appServer.expect(calls, timeoutMs);
     const cpuStart = process.cpuUsage();
     const startedAt = performance.now();
-    for (let i = 0; i < calls; i++) {
-      await placeCall(app, 6_000_000 + i, {
-        answerUrl: post(`${appServer.url}/answer`),
-        ringUrl: post(`${appServer.url}/ring`),
-        hangupUrl: post(`${appServer.url}/hangup`),
-      });
-    }
+    await timed(calls, 64, (i) => restRequest(pool, door.placeCall(6_000_000 + i, appServer.url)));
     // About 25 s of call time; the clock settles on every document and callback at each step.
     for (let second = 0; second < 40; second++) await clock.advance(1000);
     const done = await reached;
     const elapsedMs = performance.now() - startedAt;
     const cpu = process.cpuUsage(cpuStart);
-    return { calls, elapsedMs, callsPerSecond: (calls / elapsedMs) * 1000, cpuMsPerCall: (cpu.user + cpu.system) / 1000 / calls, requests: done.requests };
+    return { dialect: door.dialect, calls, elapsedMs, callsPerSecond: (calls / elapsedMs) * 1000, cpuMsPerCall: (cpu.user + cpu.system) / 1000 / calls, requests: done.requests };
   } finally {
+    await pool.close();
     await engine.stop();
   }
 }
@@ -104,13 +118,13 @@ type UrlTarget = { url: string; method: 'POST' };
 
 const post = (url: string): UrlTarget => ({ url, method: 'POST' });
 
-/** One outbound call to the `n`-th bench number, with the URLs the figure gives it. */
+/** One outbound call to the `n`-th bench number, placed on the engine directly (the live-call figure). */
 function placeCall(app: HooklineApp, n: number, urls: { answerUrl: UrlTarget; ringUrl: UrlTarget | null; hangupUrl: UrlTarget | null }): Promise<unknown> {
   return app.calls.dial({
     accountId: app.devAccount.id,
     parentAuthId: app.devAccount.id,
     from: '14155550100',
-    to: `1415${String(n).padStart(7, '0')}`,
+    to: benchNumber(n),
     callerName: '',
     fallbackUrl: null,
     machineDetection: null,
@@ -127,8 +141,8 @@ interface Application {
   expect(hangups: number, timeoutMs: number): Promise<{ hangups: number; requests: number }>;
 }
 
-async function startApplication(): Promise<Application> {
-  const child = fork(fileURLToPath(new URL('./voice-app-process.js', import.meta.url)), { stdio: 'inherit' });
+async function startApplication(dialect: FrontDoor['dialect']): Promise<Application> {
+  const child = fork(fileURLToPath(new URL('./voice-app-process.js', import.meta.url)), [dialect], { stdio: 'inherit' });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (message: { type: string; port: number }) => resolve(message.port));
     child.once('error', reject);
