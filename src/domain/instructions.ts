@@ -1,4 +1,5 @@
 import type { HttpMethod } from './callback.js';
+import type { RecordingFormat } from './recording.js';
 
 /**
  * The instruction tree a call runs: what a Plivo XML or LaML document says, in one shape. Both dialects
@@ -153,7 +154,7 @@ export interface RecordInstruction extends Base {
   /** Any of these keys ends it (Plivo names one, LaML several); '' when none does. */
   readonly finishOnKey: string;
   readonly playBeep: boolean;
-  readonly fileFormat: 'mp3' | 'wav';
+  readonly fileFormat: RecordingFormat;
   /** Record the whole call from here in the background (Plivo `recordSession`). */
   readonly wholeCall: boolean;
   readonly callback: UrlTarget | null;

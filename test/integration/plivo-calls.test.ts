@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunningApp } from '../support/app.js';
+import { readMp3 } from '../support/mp3-frames.js';
 import { plivo, plivoClient } from '../support/plivo-sdk.js';
 import type { ReceivedRequest, Reply } from '../support/receiver.js';
 import { useRig } from '../support/rig.js';
@@ -48,7 +49,7 @@ function validV3(request: ReceivedRequest): boolean {
 }
 
 describe('Plivo voice calls', () => {
-  it('runs an IVR: GetDigits, Dial with its callbackUrl events, Record with a real file, Hangup, then hangup_url', async () => {
+  it('runs an IVR: GetDigits, Dial with its callbackUrl events, Record with a real MP3, Hangup, then hangup_url', async () => {
     const { app, appServer, client } = await setUp({
       '/answer': () => xml(`<GetDigits action="${appServerUrl('/menu')}" numDigits="1" timeout="10"><Speak>Press one for sales</Speak></GetDigits>`),
       '/menu': () => xml(`<Dial action="${appServerUrl('/after-dial')}" callbackUrl="${appServerUrl('/dial-events')}"><Number>14155550111</Number></Dial>`),
@@ -87,11 +88,13 @@ describe('Plivo voice calls', () => {
     await advance(app, 0);
     const recorded = requestsTo(appServer.requests, '/recorded')[0]!;
     expect(recorded.params).toMatchObject({ RecordingDuration: '4', RecordingDurationMs: '4000', Digits: '#' });
+    expect(recorded.params.RecordUrl).toMatch(/\/media\/recordings\/[0-9a-f-]{36}\.mp3$/); // fileFormat defaults to mp3
     const audio = await fetch(recorded.params.RecordUrl!);
-    expect(audio.headers.get('content-type')).toBe('audio/wav');
-    const file = Buffer.from(await audio.arrayBuffer());
-    expect(file.toString('ascii', 0, 4)).toBe('RIFF');
-    expect(file.readUInt32LE(40) / 16_000).toBe(4); // 4 s of 8 kHz 16-bit mono
+    expect(audio.headers.get('content-type')).toBe('audio/mpeg');
+    const mp3 = readMp3(Buffer.from(await audio.arrayBuffer()));
+    expect(mp3).toMatchObject({ sampleRate: 8_000, channels: 1 });
+    expect(mp3.durationMs).toBeGreaterThanOrEqual(4_000); // 4 s, and LAME's encoder delay and padding
+    expect(mp3.durationMs).toBeLessThanOrEqual(4_300);
 
     await advance(app, 5_000); // "Thanks, goodbye", then Hangup
     const hangup = requestsTo(appServer.requests, '/hangup')[0]!;
@@ -274,7 +277,7 @@ describe('Plivo voice calls', () => {
 
   it('records the rest of the call with recordSession: -1 to the action at once, the file to callbackUrl at the end', async () => {
     const { app, appServer, client } = await setUp({
-      '/answer': () => xml(`<Record recordSession="true" action="${appServer.url('/started')}" callbackUrl="${appServer.url('/recording')}"/><Wait length="8"/>`),
+      '/answer': () => xml(`<Record recordSession="true" fileFormat="wav" action="${appServer.url('/started')}" callbackUrl="${appServer.url('/recording')}"/><Wait length="8"/>`),
       '/started': () => xml('<Speak>ignored, redirect is false here</Speak>'),
     });
     await client.calls.create(FROM, TO, appServer.url('/answer'), { hangupUrl: appServer.url('/hangup') });
@@ -285,8 +288,12 @@ describe('Plivo voice calls', () => {
     const recording = requestsTo(appServer.requests, '/recording')[0]!;
     expect(recording.params).toMatchObject({ RecordingID: started.params.RecordingID, RecordingDuration: '8', RecordUrl: started.params.RecordUrl });
     expect(requestsTo(appServer.requests, '/hangup')[0]?.params).toMatchObject({ HangupCauseCode: '4010' });
-    const audio = Buffer.from(await (await fetch(recording.params.RecordUrl!)).arrayBuffer());
-    expect(audio.readUInt32LE(40)).toBe(8 * 16_000);
+    expect(recording.params.RecordUrl).toMatch(/\.wav$/);
+    const download = await fetch(recording.params.RecordUrl!);
+    expect(download.headers.get('content-type')).toBe('audio/x-wav');
+    const audio = Buffer.from(await download.arrayBuffer());
+    expect(audio.toString('ascii', 0, 4)).toBe('RIFF');
+    expect(audio.readUInt32LE(40)).toBe(8 * 16_000); // 8 s of 8 kHz 16-bit mono
   });
 
   it('puts two calls in one conference room, with enter and exit events and the action when a member leaves', async () => {
@@ -328,7 +335,13 @@ describe('Plivo voice calls', () => {
     await advance(app, 6_000);
     await client.calls.stopRecording(uuid);
     await advance(app, 0);
-    expect(requestsTo(appServer.requests, '/api-recording')[0]?.params).toMatchObject({ RecordingID: recording.recordingId, RecordingDuration: '6' });
+    expect(requestsTo(appServer.requests, '/api-recording')[0]?.params).toMatchObject({ RecordingID: recording.recordingId, RecordingDuration: '6', RecordUrl: recording.url });
+    expect(recording.url).toMatch(/\.mp3$/); // file_format defaults to mp3
+    expect((await client.calls.record(uuid, { fileFormat: 'wav' })).url).toMatch(/\.wav$/);
+    await expect(client.calls.record(uuid, { fileFormat: 'ogg' })).rejects.toThrow(/file_format "ogg" is not one of mp3, wav/);
+    const mp3 = readMp3(Buffer.from(await (await fetch(recording.url as string)).arrayBuffer()));
+    expect(mp3.durationMs).toBeGreaterThanOrEqual(6_000);
+    expect(mp3.durationMs).toBeLessThanOrEqual(6_300);
 
     expect(await client.calls.transfer(uuid, { legs: 'aleg', alegUrl: appServer.url('/moved') })).toMatchObject({ message: 'call transfered' });
     await advance(app, 5_000);

@@ -9,6 +9,7 @@ import { playScenario, Scenarios } from './scenarios.js';
 import type { Hangup } from '../../domain/hangup-causes.js';
 import type { UrlTarget } from '../../domain/instructions.js';
 import { endCall, INBOUND_RATE, isFinal, OUTBOUND_RATE, type CallStatus, type MachineDetection, type PlivoCall } from '../../domain/plivo-call.js';
+import type { RecordingFormat } from '../../domain/recording.js';
 import type { ResourceWrite, Store } from '../../store/ports.js';
 import { allResources } from '../resources.js';
 import { liveCall, type CallRecorder } from './call-lifecycle.js';
@@ -247,17 +248,17 @@ export class CallEngine {
    * `POST Record/`: record the rest of the call (until `DELETE Record/` or the hangup); the file and
    * its length go to `callbackUrl`. Null if there is no such answered call.
    */
-  async startRecording(accountId: string, uuid: string, callback: UrlTarget | null): Promise<{ id: string; url: string } | null> {
+  async startRecording(accountId: string, uuid: string, format: RecordingFormat, callback: UrlTarget | null): Promise<{ id: string; url: string } | null> {
     const session = this.answeredSession(accountId, uuid);
     if (!session) return null;
-    const recording = await this.services.saveRecording(session, 0, 'wav');
+    const recording = await this.services.saveRecording(session, 0, format);
     const startMs = this.deps.clock.now();
     let finished = false;
     const finish = async (): Promise<void> => {
       if (finished) return;
       finished = true;
       const endMs = this.deps.clock.now();
-      await this.services.saveRecording(session, endMs - startMs, 'wav', recording.id);
+      await this.services.saveRecording(session, endMs - startMs, format, recording.id);
       session.note('recording', `API recording ended: ${Math.round((endMs - startMs) / 1000)} s`, { recordingId: recording.id });
       if (callback) {
         const params = this.services.params.record(session, { ...recording, durationMs: endMs - startMs, startMs, endMs, digits: '' }, false);

@@ -120,12 +120,12 @@ export function callServices(deps: CallServicesDeps): (engine: CallEngine) => Ca
         return sent.map((m) => m.uuid);
       },
 
-      async saveRecording(session, durationMs, _format, id, status = 'completed') {
+      async saveRecording(session, durationMs, format, id, status = 'completed') {
         const saved = await deps.recordings.save(durationMs, id);
         const now = session.now();
         const record: StoredRecording = { id: saved, accountId: session.call.accountId, callUuid: session.uuid, status, durationMs, startedAt: now - durationMs, updatedAt: now };
         await deps.callbacks.commitChange({ resources: [{ type: RECORDING_RESOURCE, id: saved, accountId: record.accountId, state: record, updatedAt: now }], callbacks: [] });
-        return { id: saved, url: dialectOf(deps.dialects, session.call).recordingUrl(deps.publicUrl(), session.call.accountId, saved) };
+        return { id: saved, url: dialectOf(deps.dialects, session.call).recordingUrl(deps.publicUrl(), session.call.accountId, saved, format) };
       },
 
       dial: (session, instruction) => dialTargets(engine, services, session, instruction),

@@ -1,6 +1,7 @@
 import type { CallbackParams } from '../../domain/callback.js';
 import type { DocumentRole, Hangup } from '../../domain/hangup-causes.js';
 import type { ConferenceInstruction, DialInstruction, Instruction, SendMessageInstruction, UrlTarget } from '../../domain/instructions.js';
+import type { RecordingFormat } from '../../domain/recording.js';
 import type { CallSession } from './call-session.js';
 
 /** A document the call can run: its instructions and the URL that gave them. */
@@ -102,7 +103,7 @@ export interface CallServices {
    * Store a recording as real audio, with its record; `id` to fill one announced earlier. `in-progress`
    * announces a recording that goes on in the background (whole-call).
    */
-  saveRecording(session: CallSession, durationMs: number, format: 'mp3' | 'wav', id?: string, status?: 'in-progress' | 'completed'): Promise<{ id: string; url: string }>;
+  saveRecording(session: CallSession, durationMs: number, format: RecordingFormat, id?: string, status?: 'in-progress' | 'completed'): Promise<{ id: string; url: string }>;
   /** Ring the targets of a Dial from this call; resolves when the bridge ends. */
   dial(session: CallSession, request: DialInstruction): Promise<DialResult>;
   /** Null when the room is full (the call carries on). */
