@@ -45,7 +45,9 @@ function requestsTo(requests: readonly ReceivedRequest[], path: string): Receive
 
 function validV3(request: ReceivedRequest): boolean {
   const h = request.headers;
-  return plivo.validateV3Signature(request.method, request.fullUrl, h['x-plivo-signature-v3-nonce']!, AUTH_TOKEN, h['x-plivo-signature-v3']!, request.params);
+  // A GET carries its parameters in the URL already.
+  const params = request.method === 'GET' ? {} : request.params;
+  return plivo.validateV3Signature(request.method, request.fullUrl, h['x-plivo-signature-v3-nonce']!, AUTH_TOKEN, h['x-plivo-signature-v3']!, params);
 }
 
 describe('Plivo voice calls', () => {
@@ -350,6 +352,70 @@ describe('Plivo voice calls', () => {
     const steps = (await timeline(app, uuid)).events.filter((e) => e.type === 'request').map((e) => e.message);
     expect(steps).toEqual(expect.arrayContaining(['API request: play http://127.0.0.1:1/hold.mp3', 'API request: speak "Please hold"', 'API request: send digits 12#']));
     await expect(client.calls.transfer('00000000-0000-0000-0000-000000000000', { legs: 'aleg', alegUrl: appServer.url('/moved') })).rejects.toThrow();
+  });
+
+  /** A call whose Dial has bridged 14155550111: answered at 3 s, the B leg at 5 s. */
+  async function bridgedCall(routes: Record<string, (request: ReceivedRequest) => Reply>) {
+    const rig = await setUp({
+      '/answer': () => xml(`<Dial action="${rig.appServer.url('/dialed')}" callbackUrl="${rig.appServer.url('/dial-events')}"><Number>14155550111</Number></Dial><Speak>not reached</Speak>`),
+      '/dialed': () => xml('<Wait length="4"/>'),
+      ...routes,
+    });
+    const made = await rig.client.calls.create(FROM, TO, rig.appServer.url('/answer'), { hangupUrl: rig.appServer.url('/hangup') });
+    const uuid = made.requestUuid as string;
+    await advance(rig.app, 5_000);
+    const connected = requestsTo(rig.appServer.requests, '/dial-events').find((r) => r.params.DialAction === 'connected')!;
+    return { ...rig, uuid, bLeg: connected.params.DialBLegUUID! };
+  }
+
+  it('transfers the bridged B leg with legs=bleg: it leaves the bridge and runs bleg_url, the A leg goes on from its Dial', async () => {
+    const { app, appServer, client, uuid, bLeg } = await bridgedCall({ '/b-moved': () => xml('<Speak>You are on your own now</Speak>') });
+    await advance(app, 3_000);
+    expect(await client.calls.transfer(uuid, { legs: 'bleg', blegUrl: appServer.url('/b-moved'), blegMethod: 'GET' })).toMatchObject({ message: 'call transfered' });
+    await advance(app, 0);
+
+    const moved = requestsTo(appServer.requests, '/b-moved');
+    expect(moved).toHaveLength(1);
+    expect(moved[0]).toMatchObject({ method: 'GET' });
+    expect(moved[0]!.params).toMatchObject({ CallUUID: bLeg, CallStatus: 'in-progress', To: '14155550111' });
+    expect(requestsTo(appServer.requests, '/dialed')[0]?.params).toMatchObject({ CallUUID: uuid, DialStatus: 'completed', DialBLegUUID: bLeg });
+    expect(requestsTo(appServer.requests, '/dial-events').map((r) => r.params.DialAction)).toEqual(['answer', 'connected']);
+
+    await advance(app, 3_000); // the B leg's six words take 2.4 s, then its document ends
+    expect(await client.calls.get(bLeg)).toMatchObject({ hangupCauseCode: 4010, parentCallUuid: uuid });
+    expect((await client.calls.getLiveCall(uuid)).callStatus).toBe('in-progress'); // 3 s into its 4 s Wait
+    await advance(app, 1_000);
+    expect(requestsTo(appServer.requests, '/hangup')[0]?.params).toMatchObject({ CallUUID: uuid, HangupCauseCode: '4010' });
+    expect((await timeline(app, bLeg)).events.find((e) => e.type === 'document')?.data).toMatchObject({ role: 'transfer' });
+    for (const request of appServer.requests) expect(validV3(request), `${request.url} is signed`).toBe(true);
+  });
+
+  it('transfers both legs with legs=both: each runs its own document and the Dial action is never asked', async () => {
+    const { app, appServer, client, uuid, bLeg } = await bridgedCall({
+      '/a-moved': () => xml('<Speak>Back to the menu</Speak>'),
+      '/b-moved': () => xml('<Speak>Goodbye from the B leg</Speak><Hangup/>'),
+    });
+    await client.calls.transfer(uuid, { legs: 'both', alegUrl: appServer.url('/a-moved'), blegUrl: appServer.url('/b-moved') });
+    await advance(app, 0);
+    expect(requestsTo(appServer.requests, '/a-moved').map((r) => r.params.CallUUID)).toEqual([uuid]);
+    expect(requestsTo(appServer.requests, '/b-moved').map((r) => r.params.CallUUID)).toEqual([bLeg]);
+    expect(requestsTo(appServer.requests, '/dialed')).toEqual([]);
+    await advance(app, 3_000);
+    expect(requestsTo(appServer.requests, '/hangup')[0]?.params).toMatchObject({ CallUUID: uuid, HangupCauseCode: '4010' });
+    expect(await client.calls.get(bLeg)).toMatchObject({ hangupCauseCode: 4000, hangupSource: 'Answer XML' });
+  });
+
+  it('refuses a B leg transfer without a bridged leg (404) or without bleg_url (400), and moves nothing', async () => {
+    const { app, appServer, client } = await setUp({ '/answer': () => xml('<Wait length="60"/>') });
+    const made = await client.calls.create(FROM, TO, appServer.url('/answer'));
+    const uuid = made.requestUuid as string;
+    await advance(app, 3_000);
+    await expect(client.calls.transfer(uuid, { legs: 'bleg', blegUrl: appServer.url('/b') })).rejects.toThrow(/no bridged B leg/);
+    await expect(client.calls.transfer(uuid, { legs: 'both', alegUrl: appServer.url('/a') })).rejects.toThrow(/bleg_url parameter is missing/);
+    await expect(client.calls.transfer(uuid, { legs: 'cleg', alegUrl: appServer.url('/a') })).rejects.toThrow(/legs "cleg"/);
+    await advance(app, 1_000);
+    expect(requestsTo(appServer.requests, '/a')).toEqual([]);
+    expect((await client.calls.getLiveCall(uuid)).callStatus).toBe('in-progress');
   });
 
   it('keeps other calls running when one gets hostile XML: entity expansion, deep nesting, a huge document', async () => {

@@ -12,7 +12,7 @@ import { endCall, INBOUND_RATE, isFinal, OUTBOUND_RATE, type CallStatus, type Ma
 import type { RecordingFormat } from '../../domain/recording.js';
 import type { ResourceWrite, Store } from '../../store/ports.js';
 import { allResources } from '../resources.js';
-import { liveCall, type CallRecorder } from './call-lifecycle.js';
+import { liveCall, transferredCall, type CallRecorder } from './call-lifecycle.js';
 import { CallActivity, CallSession, type CallEvent, type RingControl } from './call-session.js';
 import type { CallServices } from './verb.js';
 import { dialectOf, type CallChange, type VoiceDialects } from './voice-dialect.js';
@@ -225,12 +225,35 @@ export class CallEngine {
     return session.requestHangup({ code: 1000, source: 'API Request' });
   }
 
-  /** `POST Call/{uuid}/`: run another document on a live, answered call. False if there is none. */
-  transfer(accountId: string, uuid: string, target: UrlTarget): boolean {
+  /**
+   * `POST Call/{uuid}/`: run another document on a live, answered call (`aleg`), on the B leg its Dial
+   * has bridged (`bleg`: the B leg leaves the bridge and runs its own document, the Dial ends), or on
+   * each (plivo.md §1.9). Nothing moves unless every leg asked for is there.
+   */
+  transfer(accountId: string, uuid: string, to: { readonly aleg: UrlTarget | null; readonly bleg: UrlTarget | null }): 'transferred' | 'no-call' | 'no-bridged-leg' {
     const session = this.answeredSession(accountId, uuid);
-    if (!session) return false;
-    session.note('request', `API request: transfer to ${target.url.split('#')[0]}`);
-    return session.requestTransfer(target);
+    if (!session) return 'no-call';
+    const bLeg = session.bridgedLeg;
+    if (to.bleg && (!bLeg || bLeg.interrupted)) return 'no-bridged-leg';
+    if (to.bleg && bLeg) {
+      session.note('request', `API request: transfer the B leg ${bLeg.uuid} to ${to.bleg.url.split('#')[0]}`);
+      bLeg.note('request', `API request: transfer to ${to.bleg.url.split('#')[0]}`);
+      bLeg.requestTransfer(to.bleg);
+    }
+    if (to.aleg) {
+      session.note('request', `API request: transfer to ${to.aleg.url.split('#')[0]}`);
+      session.requestTransfer(to.aleg);
+    }
+    return 'transferred';
+  }
+
+  /**
+   * A B leg that a transfer took out of its bridge: from now on it runs as a call of its own, its
+   * document from `target`, and is stored when it ends (it has no notifications of its own).
+   */
+  runTransferredLeg(session: CallSession, script: FarEndScript, target: UrlTarget): void {
+    session.drivenBy(null);
+    this.run(session, () => transferredCall(session, this.services, this.recorder, script, target));
   }
 
   /**
@@ -379,17 +402,23 @@ export class CallEngine {
       this.answerHooks.set(call.uuid, player.onAnswer);
     }
     const script = scenario ? scenarioScript(scenario) : farEndScript(call.to);
+    this.run(session, () => liveCall(session, this.services, this.recorder, script));
+  }
+
+  /** Run a call's life; a failure inside hookline ends it with 5010, and it leaves the live calls at the end. */
+  private run(session: CallSession, life: () => Promise<void>): void {
+    const uuid = session.uuid;
     this.activity.begin();
-    liveCall(session, this.services, this.recorder, script)
+    life()
       .catch(async (error: unknown) => {
-        this.deps.logger.error({ err: error, callUuid: call.uuid }, 'a call failed inside hookline; it ends with 5010 Internal Error');
+        this.deps.logger.error({ err: error, callUuid: uuid }, 'a call failed inside hookline; it ends with 5010 Internal Error');
         session.note('error', `hookline failed: ${error instanceof Error ? error.message : String(error)}`);
         if (session.call.endedAt === null) await this.ended(session, { code: 5010, source: 'Plivo' }).catch(() => undefined);
       })
       .finally(() => {
-        this.live.delete(call.uuid);
-        this.recordingStops.delete(call.uuid);
-        this.answerHooks.delete(call.uuid);
+        this.live.delete(uuid);
+        this.recordingStops.delete(uuid);
+        this.answerHooks.delete(uuid);
         this.activity.end();
       });
   }

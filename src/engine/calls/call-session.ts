@@ -52,6 +52,8 @@ export class CallSession {
   private poked = false;
   /** The call to wake when this one is controlled (a B leg wakes its A leg, which drives it). */
   private driver: CallSession | null = null;
+  /** The B leg a Dial of this call has bridged, while the bridge lasts (a `bleg` transfer moves it). */
+  bridgedLeg: CallSession | null = null;
 
   constructor(
     public call: PlivoCall,
