@@ -44,12 +44,13 @@ export interface PlayInstruction extends Base {
 
 export interface PauseInstruction extends Base {
   readonly kind: 'pause';
+  /** The longest it lasts. */
   readonly lengthMs: number;
-  /** Plivo `beep`: end early at an answering machine's beep. */
-  readonly untilBeep: boolean;
-  /** Plivo `silence`: end early once the far end is silent. */
-  readonly untilSilence: boolean;
+  /** Plivo `silence` (with `minSilence`) or `beep`: ends early once the far end has been quiet that long, or at its beep. */
+  readonly until: PauseUntil | null;
 }
+
+export type PauseUntil = { readonly kind: 'silence'; readonly minSilenceMs: number } | { readonly kind: 'beep' };
 
 export type InputKind = 'dtmf' | 'speech';
 

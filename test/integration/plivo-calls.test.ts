@@ -14,7 +14,7 @@ const rig = useRig();
 
 interface Timeline {
   call: { status: string; hangupCauseCode: number | null };
-  events: Array<{ type: string; message: string; data?: Record<string, unknown> }>;
+  events: Array<{ at: number; type: string; message: string; data?: Record<string, unknown> }>;
 }
 
 async function setUp(routes: Record<string, (request: ReceivedRequest) => Reply>) {
@@ -416,6 +416,39 @@ describe('Plivo voice calls', () => {
     await advance(app, 1_000);
     expect(requestsTo(appServer.requests, '/a')).toEqual([]);
     expect((await client.calls.getLiveCall(uuid)).callStatus).toBe('in-progress');
+  });
+
+  /** How long after the answer each element of the call started, on the clock, by element name. */
+  async function elementStarts(app: RunningApp, uuid: string): Promise<Array<[string, number]>> {
+    const { events } = await timeline(app, uuid);
+    const answeredAt = events.find((e) => e.type === 'status' && e.data?.status === 'in-progress')!.at;
+    return events.filter((e) => e.type === 'instruction' && e.data?.element).map((e) => [e.data!.element as string, e.at - answeredAt]);
+  }
+
+  it('ends <Wait beep="true"> when an answering machine\'s beep is over, after its greeting; a person never beeps', async () => {
+    const { app, appServer, client } = await setUp({ '/answer': () => xml('<Wait length="30" beep="true"/><Speak>Hello, this is a message for you</Speak>') });
+    const machine = await client.calls.create(FROM, '15551030001', appServer.url('/answer'));
+    const person = await client.calls.create(FROM, TO, appServer.url('/answer'));
+    await advance(app, 3_000 + 8_499);
+    expect((await elementStarts(app, machine.requestUuid as string)).map(([element]) => element)).toEqual(['Wait']);
+    await advance(app, 1);
+    expect(await elementStarts(app, machine.requestUuid as string)).toEqual([['Wait', 0], ['Speak', 8_500]]); // 8 s of greeting, then 0.5 s of beep
+    expect((await timeline(app, machine.requestUuid as string)).events.map((e) => e.message)).toContain('beep heard: the Wait ends');
+    await advance(app, 30_000);
+    expect(await elementStarts(app, person.requestUuid as string)).toEqual([['Wait', 0], ['Speak', 30_000]]);
+  });
+
+  it('ends <Wait silence="true"> once the far end has been quiet for minSilence, and a beep from live control ends <Wait beep>', async () => {
+    const { app, appServer, client } = await setUp({
+      '/answer': (request) => xml(request.params.To === TO ? '<Wait length="10" silence="true" minSilence="2000"/><Speak>Hi</Speak>' : '<Wait length="60" beep="true"/><Speak>Hi</Speak>'),
+    });
+    const quiet = await client.calls.create(FROM, TO, appServer.url('/answer'));
+    const beeped = await client.calls.create(FROM, '14155550198', appServer.url('/answer'));
+    await advance(app, 3_000 + 5_000);
+    expect(await elementStarts(app, quiet.requestUuid as string)).toEqual([['Wait', 0], ['Speak', 3_500]]); // "Hello?" for 1.5 s, then 2 s of silence
+    expect((await app.control('POST', `/calls/${beeped.requestUuid as string}/beep`)).status).toBe(200);
+    await advance(app, 500);
+    expect(await elementStarts(app, beeped.requestUuid as string)).toEqual([['Wait', 0], ['Speak', 5_500]]);
   });
 
   it('keeps other calls running when one gets hostile XML: entity expansion, deep nesting, a huge document', async () => {

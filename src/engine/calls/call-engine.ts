@@ -4,6 +4,7 @@ import type { CallbackService, EnqueueRequest } from '../../delivery/callback-se
 import type { CallbackParams } from '../../domain/callback.js';
 import type { Clock } from '../../domain/clock.js';
 import { farEndScript, type FarEndScript } from '../../domain/call-far-end.js';
+import { answerSounds, beepSound } from '../../domain/far-end-sound.js';
 import { scenarioScript } from '../../domain/scenario.js';
 import { playScenario, Scenarios } from './scenarios.js';
 import type { Hangup } from '../../domain/hangup-causes.js';
@@ -52,6 +53,7 @@ export type NewInboundCall = Pick<PlivoCall, 'accountId' | 'parentAuthId' | 'fro
 export type FarEndAction =
   | { readonly kind: 'digits'; readonly digits: string }
   | { readonly kind: 'speech'; readonly text: string }
+  | { readonly kind: 'beep' }
   | { readonly kind: 'answer' }
   | { readonly kind: 'reject'; readonly hangup: Hangup }
   | { readonly kind: 'hangup' };
@@ -322,9 +324,11 @@ export class CallEngine {
     switch (action.kind) {
       case 'digits':
       case 'speech':
+      case 'beep':
         if (ringing) throw new CallNotLiveError(uuid, 'has not been answered; the far end can answer or reject it');
         if (action.kind === 'digits') session.pressDigits(action.digits);
-        else session.say(action.text);
+        else if (action.kind === 'speech') session.say(action.text);
+        else session.hear(beepSound(session.now()));
         break;
       case 'answer':
       case 'reject': {
@@ -465,6 +469,7 @@ export class CallEngine {
 
   private onAnswer(session: CallSession, script: FarEndScript): void {
     const call = session.call;
+    for (const sound of answerSounds(script, call.direction, this.deps.clock.now())) session.hear(sound);
     this.answerHooks.get(call.uuid)?.();
     session.schedule(call.timeLimitMs, () => {
       session.note('hangup', `time limit of ${call.timeLimitMs / 1000} s reached`);
