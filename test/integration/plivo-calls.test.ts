@@ -337,10 +337,23 @@ describe('Plivo voice calls', () => {
     await advance(app, 6_000);
     await client.calls.stopRecording(uuid);
     await advance(app, 0);
-    expect(requestsTo(appServer.requests, '/api-recording')[0]?.params).toMatchObject({ RecordingID: recording.recordingId, RecordingDuration: '6', RecordUrl: recording.url });
+    // The Record API's own callback set, snake_case, with the start request's api_id.
+    expect(requestsTo(appServer.requests, '/api-recording')[0]?.params).toEqual({
+      api_id: recording.apiId,
+      record_url: recording.url,
+      call_uuid: uuid,
+      recording_id: recording.recordingId,
+      recording_duration: '6',
+      recording_duration_ms: '6000',
+      recording_start_ms: expect.stringMatching(/^\d{13}$/),
+      recording_end_ms: expect.stringMatching(/^\d{13}$/),
+    });
     expect(recording.url).toMatch(/\.mp3$/); // file_format defaults to mp3
     expect((await client.calls.record(uuid, { fileFormat: 'wav' })).url).toMatch(/\.wav$/);
     await expect(client.calls.record(uuid, { fileFormat: 'ogg' })).rejects.toThrow(/file_format "ogg" is not one of mp3, wav/);
+    const limited = await client.calls.record(uuid, { timeLimit: 2, callbackUrl: appServer.url('/limited') });
+    await advance(app, 2_000);
+    expect(requestsTo(appServer.requests, '/limited')[0]?.params).toMatchObject({ recording_id: limited.recordingId, recording_duration: '2' });
     const mp3 = readMp3(Buffer.from(await (await fetch(recording.url as string)).arrayBuffer()));
     expect(mp3.durationMs).toBeGreaterThanOrEqual(6_000);
     expect(mp3.durationMs).toBeLessThanOrEqual(6_300);
@@ -348,7 +361,7 @@ describe('Plivo voice calls', () => {
     expect(await client.calls.transfer(uuid, { legs: 'aleg', alegUrl: appServer.url('/moved') })).toMatchObject({ message: 'call transfered' });
     await advance(app, 5_000);
     expect(requestsTo(appServer.requests, '/moved')[0]?.params).toMatchObject({ CallUUID: uuid, CallStatus: 'in-progress' });
-    expect(requestsTo(appServer.requests, '/hangup')[0]?.params).toMatchObject({ HangupCauseCode: '4000', HangupSource: 'Answer XML', Duration: '7' }); // 6 s recorded, then 1.2 s of speech
+    expect(requestsTo(appServer.requests, '/hangup')[0]?.params).toMatchObject({ HangupCauseCode: '4000', HangupSource: 'Answer XML', Duration: '9' }); // 6 + 2 s recorded, then 1.2 s of speech
     const steps = (await timeline(app, uuid)).events.filter((e) => e.type === 'request').map((e) => e.message);
     expect(steps).toEqual(expect.arrayContaining(['API request: play http://127.0.0.1:1/hold.mp3', 'API request: speak "Please hold"', 'API request: send digits 12#']));
     await expect(client.calls.transfer('00000000-0000-0000-0000-000000000000', { legs: 'aleg', alegUrl: appServer.url('/moved') })).rejects.toThrow();

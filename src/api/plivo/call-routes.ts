@@ -4,7 +4,7 @@ import type { CallEngine } from '../../engine/calls/call-engine.js';
 import { accountOf } from './context.js';
 import { parseCallFilter, parseMakeCall } from './call-input.js';
 import { apiId, PlivoApiError } from './errors.js';
-import { httpUrl, listMeta, optionalChoice, optionalMethod, optionalText, paramsOf, requiredText } from './params.js';
+import { httpUrl, listMeta, optionalChoice, optionalMethod, optionalText, paramsOf, requiredText, wholeNumber } from './params.js';
 
 /**
  * Plivo's voice calls (plivo.md §1): make a call, read call records and live calls, hang up, cancel
@@ -92,11 +92,13 @@ export function callRoutes(instance: FastifyInstance, calls: CallEngine): void {
     const fields = paramsOf(request.body);
     const callbackUrl = optionalText(fields, 'callback_url');
     const callback = callbackUrl ? { url: httpUrl('callback_url', callbackUrl), method: optionalMethod(fields, 'callback_method') ?? 'POST' } : null;
-    // mp3 unless asked for wav, as Plivo's Record API documents.
+    // mp3 unless asked for wav, and 60 s at most unless told otherwise, as Plivo's Record API documents.
     const format = optionalChoice(fields, 'file_format', ['mp3', 'wav']) ?? 'mp3';
-    const recording = await calls.startRecording(accountOf(request).id, request.params.uuid, format, callback);
+    const timeLimitMs = wholeNumber(fields, 'time_limit', 60, 1, 14_400) * 1000;
+    const id = apiId();
+    const recording = await calls.startRecording(accountOf(request).id, request.params.uuid, { format, timeLimitMs, callback, apiId: id });
     if (!recording) throw new PlivoApiError(404, `live call ${request.params.uuid} not found`);
-    return reply.code(202).send({ api_id: apiId(), message: 'call recording started', recording_id: recording.id, url: recording.url });
+    return reply.code(202).send({ api_id: id, message: 'call recording started', recording_id: recording.id, url: recording.url });
   });
 
   instance.delete<{ Params: { uuid: string } }>('/Call/:uuid/Record/', async (request, reply) => {

@@ -49,6 +49,16 @@ export type NewOutboundCall = Pick<
 /** A phone calling a number, routed to its application. */
 export type NewInboundCall = Pick<PlivoCall, 'accountId' | 'parentAuthId' | 'from' | 'to' | 'answerUrl' | 'fallbackUrl' | 'hangupUrl' | 'dialect' | 'laml'>;
 
+/** `POST Call/{uuid}/Record/`, read. */
+export interface ApiRecordingRequest {
+  readonly format: RecordingFormat;
+  /** It stops by itself after this long (`time_limit`). */
+  readonly timeLimitMs: number;
+  readonly callback: UrlTarget | null;
+  /** The start request's `api_id`, which the callback repeats. */
+  readonly apiId: string;
+}
+
 /** Live control of a call by the far end, as the control API offers it. */
 export type FarEndAction =
   | { readonly kind: 'digits'; readonly digits: string }
@@ -270,12 +280,13 @@ export class CallEngine {
   }
 
   /**
-   * `POST Record/`: record the rest of the call (until `DELETE Record/` or the hangup); the file and
-   * its length go to `callbackUrl`. Null if there is no such answered call.
+   * `POST Record/`: record the call until `DELETE Record/`, its time limit or the hangup; the file and
+   * its length go to the callback. Null if there is no such answered call.
    */
-  async startRecording(accountId: string, uuid: string, format: RecordingFormat, callback: UrlTarget | null): Promise<{ id: string; url: string } | null> {
+  async startRecording(accountId: string, uuid: string, request: ApiRecordingRequest): Promise<{ id: string; url: string } | null> {
     const session = this.answeredSession(accountId, uuid);
     if (!session) return null;
+    const { format, callback } = request;
     const recording = await this.services.saveRecording(session, 0, format);
     const startMs = this.deps.clock.now();
     let finished = false;
@@ -286,12 +297,18 @@ export class CallEngine {
       await this.services.saveRecording(session, endMs - startMs, format, recording.id);
       session.note('recording', `API recording ended: ${Math.round((endMs - startMs) / 1000)} s`, { recordingId: recording.id });
       if (callback) {
-        const params = this.services.params.record(session, { ...recording, durationMs: endMs - startMs, startMs, endMs, digits: '' }, false);
+        const params = this.services.params.apiRecording(session, { ...recording, durationMs: endMs - startMs, startMs, endMs, digits: '' }, request.apiId);
         await this.services.notify(session, callback, params);
       }
     };
     this.recordingStops.set(uuid, [...(this.recordingStops.get(uuid) ?? []), finish]);
     session.atEnd(finish);
+    session.schedule(request.timeLimitMs, () => {
+      this.activity.begin();
+      finish()
+        .catch((error: unknown) => this.deps.logger.error({ err: error, callUuid: uuid }, 'could not end an API recording at its time limit'))
+        .finally(() => this.activity.end());
+    });
     session.note('request', 'API request: record the call', { recordingId: recording.id });
     return recording;
   }

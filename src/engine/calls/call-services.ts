@@ -158,6 +158,7 @@ function dialectParams(dialects: VoiceDialects): VoiceParams {
     collect: (session, result, element) => of(session).collect(session, result, element),
     interimSpeech: (session, partial, sequence) => of(session).interimSpeech(session, partial, sequence),
     record: (session, recording, withDigits) => of(session).record(session, recording, withDigits),
+    apiRecording: (session, recording, apiId) => of(session).apiRecording(session, recording, apiId),
     dialAction: (session, dial) => of(session).dialAction(session, dial),
     dialEvent: (session, event) => of(session).dialEvent(session, event),
     conferenceEvent: (session, event) => of(session).conferenceEvent(session, event),

@@ -37,6 +37,8 @@ export interface VoiceParams {
   collect(session: CallSession, result: CollectResult, element: string): CallbackParams;
   interimSpeech(session: CallSession, partial: string, sequence: number): CallbackParams;
   record(session: CallSession, recording: RecordingResult, withDigits: boolean): CallbackParams;
+  /** A recording started through the API, to its callback when it ends; `apiId` is the start request's. */
+  apiRecording(session: CallSession, recording: RecordingResult, apiId: string): CallbackParams;
   dialAction(session: CallSession, dial: DialResult): CallbackParams;
   dialEvent(session: CallSession, dial: DialEvent): CallbackParams;
   conferenceEvent(session: CallSession, event: ConferenceEvent): CallbackParams;
