@@ -8,7 +8,8 @@ import { digitsOf } from './phone-numbers.js';
  */
 
 export type FarEndScript =
-  | { readonly outcome: 'answer'; readonly ringMs: number; readonly machine: boolean }
+  /** `greetingMs`: how long it talks once it answers; the default suits a person or a machine (far-end-sound.ts). */
+  | { readonly outcome: 'answer'; readonly ringMs: number; readonly machine: boolean; readonly greetingMs?: number }
   /** Rings until the carrier gives up: ring_timeout, or the carrier's own limit (3000 No Answer). */
   | { readonly outcome: 'no-answer' }
   | { readonly outcome: 'busy' | 'rejected'; readonly ringMs: number }

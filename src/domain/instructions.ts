@@ -1,4 +1,5 @@
 import type { HttpMethod } from './callback.js';
+import type { RecordingFormat } from './recording.js';
 
 /**
  * The instruction tree a call runs: what a Plivo XML or LaML document says, in one shape. Both dialects
@@ -66,12 +67,13 @@ export interface PlayInstruction extends Base {
 
 export interface PauseInstruction extends Base {
   readonly kind: 'pause';
+  /** The longest it lasts. */
   readonly lengthMs: number;
-  /** Plivo `beep`: end early at an answering machine's beep. */
-  readonly untilBeep: boolean;
-  /** Plivo `silence`: end early once the far end is silent. */
-  readonly untilSilence: boolean;
+  /** Plivo `silence` (with `minSilence`) or `beep`: ends early once the far end has been quiet that long, or at its beep. */
+  readonly until: PauseUntil | null;
 }
+
+export type PauseUntil = { readonly kind: 'silence'; readonly minSilenceMs: number } | { readonly kind: 'beep' };
 
 export type InputKind = 'dtmf' | 'speech';
 
@@ -182,7 +184,7 @@ export interface RecordInstruction extends Base {
   /** Any of these keys ends it (Plivo names one, LaML several); '' when none does. */
   readonly finishOnKey: string;
   readonly playBeep: boolean;
-  readonly fileFormat: 'mp3' | 'wav';
+  readonly fileFormat: RecordingFormat;
   /** The events `callback` hears of (Plivo: `completed` alone). */
   readonly callbackEvents: readonly RecordingEvent[];
   /** Record the whole call from here in the background (Plivo `recordSession`). */

@@ -31,3 +31,13 @@ export function finishedRecordingStatus(durationMs: number): RecordingStatus {
 }
 
 export const RECORDING_RESOURCE = 'recording';
+
+/** The formats a recording is served in: Plivo's `fileFormat`/`file_format`, LaML's media suffix. */
+export type RecordingFormat = 'mp3' | 'wav';
+
+/**
+ * The media types recordings are served with, as Twilio documents them for its Recording media
+ * (`audio/x-wav` without a suffix or with `.wav`, `audio/mpeg` with `.mp3`); Plivo names none, so its
+ * files are served the same way.
+ */
+export const RECORDING_MEDIA_TYPE: Readonly<Record<RecordingFormat, string>> = { mp3: 'audio/mpeg', wav: 'audio/x-wav' };

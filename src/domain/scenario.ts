@@ -15,7 +15,8 @@ export type ScenarioMoment =
   /** When the `occurrence`-th element of this name starts (1 = the first), plus `afterMs`. */
   | { readonly element: string; readonly occurrence: number; readonly afterMs: number };
 
-export type ScenarioAction = { readonly digits: string } | { readonly speech: string } | { readonly hangup: true };
+/** Keys, words (heard as sound for as long as they take to say), a voicemail beep, or the hangup. */
+export type ScenarioAction = { readonly digits: string } | { readonly speech: string } | { readonly beep: true } | { readonly hangup: true };
 
 export interface ScenarioStep {
   readonly at: ScenarioMoment;
@@ -26,17 +27,18 @@ export interface Scenario {
   readonly name: string;
   /** The far end's number: the one called (outbound calls, Dial targets) or the caller (inbound). */
   readonly number: string;
-  readonly answer: { readonly outcome: 'answer' | 'busy' | 'no-answer' | 'failed' | 'rejected'; readonly ringMs: number; readonly machine: boolean };
+  /** `greetingMs`: how long the far end talks once it answers (then a machine beeps); the default when left out. */
+  readonly answer: { readonly outcome: 'answer' | 'busy' | 'no-answer' | 'failed' | 'rejected'; readonly ringMs: number; readonly machine: boolean; readonly greetingMs?: number };
   readonly steps: readonly ScenarioStep[];
   /** Calls it still applies to; null = every call. */
   readonly remaining: number | null;
 }
 
 export function scenarioScript(scenario: Scenario): FarEndScript {
-  const { outcome, ringMs, machine } = scenario.answer;
+  const { outcome, ringMs, machine, greetingMs } = scenario.answer;
   switch (outcome) {
     case 'answer':
-      return { outcome, ringMs, machine };
+      return greetingMs === undefined ? { outcome, ringMs, machine } : { outcome, ringMs, machine, greetingMs };
     case 'busy':
     case 'rejected':
       return { outcome, ringMs };

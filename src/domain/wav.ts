@@ -29,14 +29,41 @@ export function wavRecording(durationMs: number): Buffer {
 
 /** The length of a WAV file from its header, or null when it is not one. */
 export function wavDurationMs(file: Uint8Array): number | null {
+  const found = dataChunk(file);
+  return found && found.byteRate > 0 ? Math.round((found.size / found.byteRate) * 1000) : null;
+}
+
+/** The samples of a 16-bit mono PCM WAV (the kind `wavRecording` writes), or null for anything else. */
+export function wavSamples(file: Uint8Array): { readonly sampleRate: number; readonly samples: Int16Array } | null {
+  const found = dataChunk(file);
+  if (!found || found.format !== 1 || found.channels !== 1 || found.bitsPerSample !== 16) return null;
+  const buffer = Buffer.from(file.buffer, file.byteOffset, file.byteLength);
+  const count = Math.floor(Math.min(found.size, buffer.length - found.offset) / BYTES_PER_SAMPLE);
+  const samples = new Int16Array(count);
+  for (let i = 0; i < count; i++) samples[i] = buffer.readInt16LE(found.offset + i * BYTES_PER_SAMPLE);
+  return { sampleRate: found.sampleRate, samples };
+}
+
+interface DataChunk {
+  readonly format: number;
+  readonly channels: number;
+  readonly sampleRate: number;
+  readonly byteRate: number;
+  readonly bitsPerSample: number;
+  /** Where the samples start in the file, and how many bytes they take. */
+  readonly offset: number;
+  readonly size: number;
+}
+
+function dataChunk(file: Uint8Array): DataChunk | null {
   const buffer = Buffer.from(file.buffer, file.byteOffset, file.byteLength);
   if (buffer.length < HEADER_BYTES || buffer.toString('ascii', 0, 4) !== 'RIFF' || buffer.toString('ascii', 8, 12) !== 'WAVE') return null;
-  const byteRate = buffer.readUInt32LE(28);
+  const header = { format: buffer.readUInt16LE(20), channels: buffer.readUInt16LE(22), sampleRate: buffer.readUInt32LE(24), byteRate: buffer.readUInt32LE(28), bitsPerSample: buffer.readUInt16LE(34) };
   let offset = 12;
   while (offset + 8 <= buffer.length) {
     const id = buffer.toString('ascii', offset, offset + 4);
     const size = buffer.readUInt32LE(offset + 4);
-    if (id === 'data') return byteRate > 0 ? Math.round((size / byteRate) * 1000) : null;
+    if (id === 'data') return { ...header, offset: offset + 8, size };
     offset += 8 + size + (size % 2);
   }
   return null;

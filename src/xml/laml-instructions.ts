@@ -61,7 +61,7 @@ class Reader {
         return played;
       }
       case 'Pause':
-        return [{ kind: 'pause', source, lengthMs: attr.int('length', 1) * SECOND, untilBeep: false, untilSilence: false }];
+        return [{ kind: 'pause', source, lengthMs: attr.int('length', 1) * SECOND, until: null }];
       case 'Gather': {
         const timeoutMs = attr.int('timeout', 5) * SECOND;
         return [

@@ -1,4 +1,4 @@
-import type { DialTarget, InputKind, Instruction, InstructionSource } from '../domain/instructions.js';
+import type { DialTarget, InputKind, Instruction, InstructionSource, PauseUntil } from '../domain/instructions.js';
 import { ElementAttributes as Attributes } from './attributes.js';
 import type { XmlElement } from './element-tree.js';
 import { parsePlivoXml, type PlivoXmlError } from './plivo-xml.js';
@@ -34,8 +34,7 @@ function instructionOf(element: XmlElement): Instruction {
         kind: 'pause',
         source,
         lengthMs: attr.int('length', 1) * SECOND,
-        untilBeep: (element.attributes.beep ?? 'false') !== 'false',
-        untilSilence: attr.flag('silence', false),
+        until: waitUntil(element, attr),
       };
     case 'GetDigits':
       return {
@@ -162,6 +161,17 @@ function instructionOf(element: XmlElement): Instruction {
     default:
       return { kind: 'unsimulated', source };
   }
+}
+
+/**
+ * `silence="true"` ends the Wait after `minSilence` ms of quiet (2000 by default; node-sdk also writes
+ * `min_silence`); `beep` (`true`, or its tuning string) ends it at a voicemail beep and is "only used
+ * when silence and minSilence are false" (Plivo's Wait reference).
+ */
+function waitUntil(element: XmlElement, attr: Attributes): PauseUntil | null {
+  if (attr.flag('silence', false)) return { kind: 'silence', minSilenceMs: attr.int('minSilence', attr.int('min_silence', 2_000)) };
+  const beep = element.attributes.beep ?? 'false';
+  return beep !== 'false' ? { kind: 'beep' } : null;
 }
 
 function dialTargetOf(element: XmlElement): DialTarget {

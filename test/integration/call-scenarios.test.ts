@@ -76,6 +76,36 @@ describe('far-end scenarios', () => {
     expect((await app.control('DELETE', '/scenarios/caller')).status).toBe(204);
   });
 
+  it('scripts the far end\'s sound: a short machine greeting and its beep, words that keep a silence Wait going', async () => {
+    const { app } = await ivr();
+    const appServer = await rig.receiver((request) =>
+      xml(request.params.To === TO ? '<Wait length="30" beep="true"/><Speak>Message</Speak>' : '<Wait length="30" silence="true" minSilence="1000"/><Speak>Hello</Speak>'),
+    );
+    const client = plivoClient(app.url, AUTH_ID, AUTH_TOKEN);
+    await app.control('POST', '/scenarios', { name: 'voicemail', number: `+${TO}`, answer: { machine: true, greetingMs: 3_000 } });
+    await app.control('POST', '/scenarios', {
+      name: 'talker',
+      number: '+14155550188',
+      answer: { greetingMs: 0 },
+      steps: [{ at: { element: 'Wait', afterMs: 500 }, do: { speech: 'sorry who is this again' } }],
+    });
+    const machine = await client.calls.create(FROM, TO, appServer.url('/answer'));
+    const talker = await client.calls.create(FROM, '14155550188', appServer.url('/answer'));
+    await advance(app, 3_000); // both answer
+    await advance(app, 3_499);
+    // When Speak started, after the answer.
+    const speakAt = async (uuid: string) => {
+      const { events } = (await app.control<{ events: Array<{ at: number; data?: { element?: string; status?: string } }> }>('GET', `/calls/${uuid}/timeline`)).body;
+      const speak = events.find((e) => e.data?.element === 'Speak');
+      return speak && speak.at - events.find((e) => e.data?.status === 'in-progress')!.at;
+    };
+    expect(await speakAt(machine.requestUuid as string)).toBeUndefined();
+    expect(await speakAt(talker.requestUuid as string)).toBeUndefined(); // five words from 0.5 s take 2 s: quiet from 2.5 s
+    await advance(app, 1);
+    expect(await speakAt(machine.requestUuid as string)).toBe(3_500); // 3 s of greeting, 0.5 s of beep
+    expect(await speakAt(talker.requestUuid as string)).toBe(3_500); // then 1 s of silence
+  });
+
   it('refuses a scenario with a bad number or step, naming the field', async () => {
     const { app } = await ivr();
     const bad = await app.control<{ error: { field: string } }>('POST', '/scenarios', { name: 'x', number: 'nope' });

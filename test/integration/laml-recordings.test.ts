@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { advance, FROM, laml, lamlSetUp, OTHER, OTHER_TOKEN, PROJECT, refusal, requestsTo, TO } from '../support/laml-project.js';
 import { signalwireClient } from '../support/laml-sdk.js';
+import { readMp3 } from '../support/mp3-frames.js';
 import { useRig } from '../support/rig.js';
 
 const rig = useRig();
@@ -35,10 +36,21 @@ describe('LaML recordings', () => {
       expect(bytes.toString('ascii', 0, 4)).toBe('RIFF');
       expect(bytes.toString('ascii', 8, 12)).toBe('WAVE');
     }
-    const mp3 = await request(`${recordingUrl}.mp3`);
-    expect(mp3.statusCode).toBe(404);
-    expect(await mp3.body.json()).toMatchObject({ code: 20404 });
     const elsewhere = await request(`${app.url}/api/laml/2010-04-01/Accounts/${OTHER}/Recordings/${recordingSid}.wav`);
+    expect(elsewhere.statusCode).toBe(404);
+    await elsewhere.body.dump();
+  });
+
+  it('serves the recording as MP3 at RecordingUrl with .mp3', async () => {
+    const { app, recordingSid, recordingUrl } = await recordedCall();
+    const audio = await request(`${recordingUrl}.mp3`);
+    expect(audio.statusCode).toBe(200);
+    expect(audio.headers['content-type']).toBe('audio/mpeg');
+    const mp3 = readMp3(Buffer.from(await audio.body.arrayBuffer()));
+    expect(mp3).toMatchObject({ sampleRate: 8_000, channels: 1 });
+    expect(mp3.durationMs).toBeGreaterThanOrEqual(4_000); // the 4 s recorded, and LAME's delay and padding
+    expect(mp3.durationMs).toBeLessThanOrEqual(4_300);
+    const elsewhere = await request(`${app.url}/api/laml/2010-04-01/Accounts/${OTHER}/Recordings/${recordingSid}.mp3`);
     expect(elsewhere.statusCode).toBe(404);
     await elsewhere.body.dump();
   });

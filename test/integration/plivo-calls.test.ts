@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunningApp } from '../support/app.js';
+import { readMp3 } from '../support/mp3-frames.js';
 import { plivo, plivoClient } from '../support/plivo-sdk.js';
 import type { ReceivedRequest, Reply } from '../support/receiver.js';
 import { useRig } from '../support/rig.js';
@@ -13,7 +14,7 @@ const rig = useRig();
 
 interface Timeline {
   call: { status: string; hangupCauseCode: number | null };
-  events: Array<{ type: string; message: string; data?: Record<string, unknown> }>;
+  events: Array<{ at: number; type: string; message: string; data?: Record<string, unknown> }>;
 }
 
 async function setUp(routes: Record<string, (request: ReceivedRequest) => Reply>) {
@@ -44,11 +45,13 @@ function requestsTo(requests: readonly ReceivedRequest[], path: string): Receive
 
 function validV3(request: ReceivedRequest): boolean {
   const h = request.headers;
-  return plivo.validateV3Signature(request.method, request.fullUrl, h['x-plivo-signature-v3-nonce']!, AUTH_TOKEN, h['x-plivo-signature-v3']!, request.params);
+  // A GET carries its parameters in the URL already.
+  const params = request.method === 'GET' ? {} : request.params;
+  return plivo.validateV3Signature(request.method, request.fullUrl, h['x-plivo-signature-v3-nonce']!, AUTH_TOKEN, h['x-plivo-signature-v3']!, params);
 }
 
 describe('Plivo voice calls', () => {
-  it('runs an IVR: GetDigits, Dial with its callbackUrl events, Record with a real file, Hangup, then hangup_url', async () => {
+  it('runs an IVR: GetDigits, Dial with its callbackUrl events, Record with a real MP3, Hangup, then hangup_url', async () => {
     const { app, appServer, client } = await setUp({
       '/answer': () => xml(`<GetDigits action="${appServerUrl('/menu')}" numDigits="1" timeout="10"><Speak>Press one for sales</Speak></GetDigits>`),
       '/menu': () => xml(`<Dial action="${appServerUrl('/after-dial')}" callbackUrl="${appServerUrl('/dial-events')}"><Number>14155550111</Number></Dial>`),
@@ -87,11 +90,13 @@ describe('Plivo voice calls', () => {
     await advance(app, 0);
     const recorded = requestsTo(appServer.requests, '/recorded')[0]!;
     expect(recorded.params).toMatchObject({ RecordingDuration: '4', RecordingDurationMs: '4000', Digits: '#' });
+    expect(recorded.params.RecordUrl).toMatch(/\/media\/recordings\/[0-9a-f-]{36}\.mp3$/); // fileFormat defaults to mp3
     const audio = await fetch(recorded.params.RecordUrl!);
-    expect(audio.headers.get('content-type')).toBe('audio/wav');
-    const file = Buffer.from(await audio.arrayBuffer());
-    expect(file.toString('ascii', 0, 4)).toBe('RIFF');
-    expect(file.readUInt32LE(40) / 16_000).toBe(4); // 4 s of 8 kHz 16-bit mono
+    expect(audio.headers.get('content-type')).toBe('audio/mpeg');
+    const mp3 = readMp3(Buffer.from(await audio.arrayBuffer()));
+    expect(mp3).toMatchObject({ sampleRate: 8_000, channels: 1 });
+    expect(mp3.durationMs).toBeGreaterThanOrEqual(4_000); // 4 s, and LAME's encoder delay and padding
+    expect(mp3.durationMs).toBeLessThanOrEqual(4_300);
 
     await advance(app, 5_000); // "Thanks, goodbye", then Hangup
     const hangup = requestsTo(appServer.requests, '/hangup')[0]!;
@@ -274,7 +279,7 @@ describe('Plivo voice calls', () => {
 
   it('records the rest of the call with recordSession: -1 to the action at once, the file to callbackUrl at the end', async () => {
     const { app, appServer, client } = await setUp({
-      '/answer': () => xml(`<Record recordSession="true" action="${appServer.url('/started')}" callbackUrl="${appServer.url('/recording')}"/><Wait length="8"/>`),
+      '/answer': () => xml(`<Record recordSession="true" fileFormat="wav" action="${appServer.url('/started')}" callbackUrl="${appServer.url('/recording')}"/><Wait length="8"/>`),
       '/started': () => xml('<Speak>ignored, redirect is false here</Speak>'),
     });
     await client.calls.create(FROM, TO, appServer.url('/answer'), { hangupUrl: appServer.url('/hangup') });
@@ -285,8 +290,12 @@ describe('Plivo voice calls', () => {
     const recording = requestsTo(appServer.requests, '/recording')[0]!;
     expect(recording.params).toMatchObject({ RecordingID: started.params.RecordingID, RecordingDuration: '8', RecordUrl: started.params.RecordUrl });
     expect(requestsTo(appServer.requests, '/hangup')[0]?.params).toMatchObject({ HangupCauseCode: '4010' });
-    const audio = Buffer.from(await (await fetch(recording.params.RecordUrl!)).arrayBuffer());
-    expect(audio.readUInt32LE(40)).toBe(8 * 16_000);
+    expect(recording.params.RecordUrl).toMatch(/\.wav$/);
+    const download = await fetch(recording.params.RecordUrl!);
+    expect(download.headers.get('content-type')).toBe('audio/x-wav');
+    const audio = Buffer.from(await download.arrayBuffer());
+    expect(audio.toString('ascii', 0, 4)).toBe('RIFF');
+    expect(audio.readUInt32LE(40)).toBe(8 * 16_000); // 8 s of 8 kHz 16-bit mono
   });
 
   it('puts two calls in one conference room, with enter and exit events and the action when a member leaves', async () => {
@@ -328,15 +337,131 @@ describe('Plivo voice calls', () => {
     await advance(app, 6_000);
     await client.calls.stopRecording(uuid);
     await advance(app, 0);
-    expect(requestsTo(appServer.requests, '/api-recording')[0]?.params).toMatchObject({ RecordingID: recording.recordingId, RecordingDuration: '6' });
+    // The Record API's own callback set, snake_case, with the start request's api_id.
+    expect(requestsTo(appServer.requests, '/api-recording')[0]?.params).toEqual({
+      api_id: recording.apiId,
+      record_url: recording.url,
+      call_uuid: uuid,
+      recording_id: recording.recordingId,
+      recording_duration: '6',
+      recording_duration_ms: '6000',
+      recording_start_ms: expect.stringMatching(/^\d{13}$/),
+      recording_end_ms: expect.stringMatching(/^\d{13}$/),
+    });
+    expect(recording.url).toMatch(/\.mp3$/); // file_format defaults to mp3
+    expect((await client.calls.record(uuid, { fileFormat: 'wav' })).url).toMatch(/\.wav$/);
+    await expect(client.calls.record(uuid, { fileFormat: 'ogg' })).rejects.toThrow(/file_format "ogg" is not one of mp3, wav/);
+    const limited = await client.calls.record(uuid, { timeLimit: 2, callbackUrl: appServer.url('/limited') });
+    await advance(app, 2_000);
+    expect(requestsTo(appServer.requests, '/limited')[0]?.params).toMatchObject({ recording_id: limited.recordingId, recording_duration: '2' });
+    const mp3 = readMp3(Buffer.from(await (await fetch(recording.url as string)).arrayBuffer()));
+    expect(mp3.durationMs).toBeGreaterThanOrEqual(6_000);
+    expect(mp3.durationMs).toBeLessThanOrEqual(6_300);
 
     expect(await client.calls.transfer(uuid, { legs: 'aleg', alegUrl: appServer.url('/moved') })).toMatchObject({ message: 'call transfered' });
     await advance(app, 5_000);
     expect(requestsTo(appServer.requests, '/moved')[0]?.params).toMatchObject({ CallUUID: uuid, CallStatus: 'in-progress' });
-    expect(requestsTo(appServer.requests, '/hangup')[0]?.params).toMatchObject({ HangupCauseCode: '4000', HangupSource: 'Answer XML', Duration: '7' }); // 6 s recorded, then 1.2 s of speech
+    expect(requestsTo(appServer.requests, '/hangup')[0]?.params).toMatchObject({ HangupCauseCode: '4000', HangupSource: 'Answer XML', Duration: '9' }); // 6 + 2 s recorded, then 1.2 s of speech
     const steps = (await timeline(app, uuid)).events.filter((e) => e.type === 'request').map((e) => e.message);
     expect(steps).toEqual(expect.arrayContaining(['API request: play http://127.0.0.1:1/hold.mp3', 'API request: speak "Please hold"', 'API request: send digits 12#']));
     await expect(client.calls.transfer('00000000-0000-0000-0000-000000000000', { legs: 'aleg', alegUrl: appServer.url('/moved') })).rejects.toThrow();
+  });
+
+  /** A call whose Dial has bridged 14155550111: answered at 3 s, the B leg at 5 s. */
+  async function bridgedCall(routes: Record<string, (request: ReceivedRequest) => Reply>) {
+    const rig = await setUp({
+      '/answer': () => xml(`<Dial action="${rig.appServer.url('/dialed')}" callbackUrl="${rig.appServer.url('/dial-events')}"><Number>14155550111</Number></Dial><Speak>not reached</Speak>`),
+      '/dialed': () => xml('<Wait length="4"/>'),
+      ...routes,
+    });
+    const made = await rig.client.calls.create(FROM, TO, rig.appServer.url('/answer'), { hangupUrl: rig.appServer.url('/hangup') });
+    const uuid = made.requestUuid as string;
+    await advance(rig.app, 5_000);
+    const connected = requestsTo(rig.appServer.requests, '/dial-events').find((r) => r.params.DialAction === 'connected')!;
+    return { ...rig, uuid, bLeg: connected.params.DialBLegUUID! };
+  }
+
+  it('transfers the bridged B leg with legs=bleg: it leaves the bridge and runs bleg_url, the A leg goes on from its Dial', async () => {
+    const { app, appServer, client, uuid, bLeg } = await bridgedCall({ '/b-moved': () => xml('<Speak>You are on your own now</Speak>') });
+    await advance(app, 3_000);
+    expect(await client.calls.transfer(uuid, { legs: 'bleg', blegUrl: appServer.url('/b-moved'), blegMethod: 'GET' })).toMatchObject({ message: 'call transfered' });
+    await advance(app, 0);
+
+    const moved = requestsTo(appServer.requests, '/b-moved');
+    expect(moved).toHaveLength(1);
+    expect(moved[0]).toMatchObject({ method: 'GET' });
+    expect(moved[0]!.params).toMatchObject({ CallUUID: bLeg, CallStatus: 'in-progress', To: '14155550111' });
+    expect(requestsTo(appServer.requests, '/dialed')[0]?.params).toMatchObject({ CallUUID: uuid, DialStatus: 'completed', DialBLegUUID: bLeg });
+    expect(requestsTo(appServer.requests, '/dial-events').map((r) => r.params.DialAction)).toEqual(['answer', 'connected']);
+
+    await advance(app, 3_000); // the B leg's six words take 2.4 s, then its document ends
+    expect(await client.calls.get(bLeg)).toMatchObject({ hangupCauseCode: 4010, parentCallUuid: uuid });
+    expect((await client.calls.getLiveCall(uuid)).callStatus).toBe('in-progress'); // 3 s into its 4 s Wait
+    await advance(app, 1_000);
+    expect(requestsTo(appServer.requests, '/hangup')[0]?.params).toMatchObject({ CallUUID: uuid, HangupCauseCode: '4010' });
+    expect((await timeline(app, bLeg)).events.find((e) => e.type === 'document')?.data).toMatchObject({ role: 'transfer' });
+    for (const request of appServer.requests) expect(validV3(request), `${request.url} is signed`).toBe(true);
+  });
+
+  it('transfers both legs with legs=both: each runs its own document and the Dial action is never asked', async () => {
+    const { app, appServer, client, uuid, bLeg } = await bridgedCall({
+      '/a-moved': () => xml('<Speak>Back to the menu</Speak>'),
+      '/b-moved': () => xml('<Speak>Goodbye from the B leg</Speak><Hangup/>'),
+    });
+    await client.calls.transfer(uuid, { legs: 'both', alegUrl: appServer.url('/a-moved'), blegUrl: appServer.url('/b-moved') });
+    await advance(app, 0);
+    expect(requestsTo(appServer.requests, '/a-moved').map((r) => r.params.CallUUID)).toEqual([uuid]);
+    expect(requestsTo(appServer.requests, '/b-moved').map((r) => r.params.CallUUID)).toEqual([bLeg]);
+    expect(requestsTo(appServer.requests, '/dialed')).toEqual([]);
+    await advance(app, 3_000);
+    expect(requestsTo(appServer.requests, '/hangup')[0]?.params).toMatchObject({ CallUUID: uuid, HangupCauseCode: '4010' });
+    expect(await client.calls.get(bLeg)).toMatchObject({ hangupCauseCode: 4000, hangupSource: 'Answer XML' });
+  });
+
+  it('refuses a B leg transfer without a bridged leg (404) or without bleg_url (400), and moves nothing', async () => {
+    const { app, appServer, client } = await setUp({ '/answer': () => xml('<Wait length="60"/>') });
+    const made = await client.calls.create(FROM, TO, appServer.url('/answer'));
+    const uuid = made.requestUuid as string;
+    await advance(app, 3_000);
+    await expect(client.calls.transfer(uuid, { legs: 'bleg', blegUrl: appServer.url('/b') })).rejects.toThrow(/no bridged B leg/);
+    await expect(client.calls.transfer(uuid, { legs: 'both', alegUrl: appServer.url('/a') })).rejects.toThrow(/bleg_url parameter is missing/);
+    await expect(client.calls.transfer(uuid, { legs: 'cleg', alegUrl: appServer.url('/a') })).rejects.toThrow(/legs "cleg"/);
+    await advance(app, 1_000);
+    expect(requestsTo(appServer.requests, '/a')).toEqual([]);
+    expect((await client.calls.getLiveCall(uuid)).callStatus).toBe('in-progress');
+  });
+
+  /** How long after the answer each element of the call started, on the clock, by element name. */
+  async function elementStarts(app: RunningApp, uuid: string): Promise<Array<[string, number]>> {
+    const { events } = await timeline(app, uuid);
+    const answeredAt = events.find((e) => e.type === 'status' && e.data?.status === 'in-progress')!.at;
+    return events.filter((e) => e.type === 'instruction' && e.data?.element).map((e) => [e.data!.element as string, e.at - answeredAt]);
+  }
+
+  it('ends <Wait beep="true"> when an answering machine\'s beep is over, after its greeting; a person never beeps', async () => {
+    const { app, appServer, client } = await setUp({ '/answer': () => xml('<Wait length="30" beep="true"/><Speak>Hello, this is a message for you</Speak>') });
+    const machine = await client.calls.create(FROM, '15551030001', appServer.url('/answer'));
+    const person = await client.calls.create(FROM, TO, appServer.url('/answer'));
+    await advance(app, 3_000 + 8_499);
+    expect((await elementStarts(app, machine.requestUuid as string)).map(([element]) => element)).toEqual(['Wait']);
+    await advance(app, 1);
+    expect(await elementStarts(app, machine.requestUuid as string)).toEqual([['Wait', 0], ['Speak', 8_500]]); // 8 s of greeting, then 0.5 s of beep
+    expect((await timeline(app, machine.requestUuid as string)).events.map((e) => e.message)).toContain('beep heard: the Wait ends');
+    await advance(app, 30_000);
+    expect(await elementStarts(app, person.requestUuid as string)).toEqual([['Wait', 0], ['Speak', 30_000]]);
+  });
+
+  it('ends <Wait silence="true"> once the far end has been quiet for minSilence, and a beep from live control ends <Wait beep>', async () => {
+    const { app, appServer, client } = await setUp({
+      '/answer': (request) => xml(request.params.To === TO ? '<Wait length="10" silence="true" minSilence="2000"/><Speak>Hi</Speak>' : '<Wait length="60" beep="true"/><Speak>Hi</Speak>'),
+    });
+    const quiet = await client.calls.create(FROM, TO, appServer.url('/answer'));
+    const beeped = await client.calls.create(FROM, '14155550198', appServer.url('/answer'));
+    await advance(app, 3_000 + 5_000);
+    expect(await elementStarts(app, quiet.requestUuid as string)).toEqual([['Wait', 0], ['Speak', 3_500]]); // "Hello?" for 1.5 s, then 2 s of silence
+    expect((await app.control('POST', `/calls/${beeped.requestUuid as string}/beep`)).status).toBe(200);
+    await advance(app, 500);
+    expect(await elementStarts(app, beeped.requestUuid as string)).toEqual([['Wait', 0], ['Speak', 5_500]]);
   });
 
   it('keeps other calls running when one gets hostile XML: entity expansion, deep nesting, a huge document', async () => {

@@ -123,6 +123,20 @@ describe('Plivo XML as instructions', () => {
     expect(record).toMatchObject({ kind: 'record', maxLengthMs: 60_000, silenceTimeoutMs: 15_000, playBeep: true, fileFormat: 'mp3' });
   });
 
+  it('reads Wait: silence with minSilence (2 s by default, or min_silence) first, else beep', () => {
+    const read = readPlivoDocument(
+      '<Response><Wait silence="true"/><Wait silence="true" minSilence="500" beep="true"/><Wait silence="true" min_silence="700"/><Wait length="9" beep="duration=300,inter_silence=50"/><Wait beep="false"/></Response>',
+    );
+    if (!read.ok) throw new Error(read.error.message);
+    expect(read.instructions.map((i) => i.kind === 'pause' && i.until)).toEqual([
+      { kind: 'silence', minSilenceMs: 2_000 },
+      { kind: 'silence', minSilenceMs: 500 },
+      { kind: 'silence', minSilenceMs: 700 },
+      { kind: 'beep' },
+      null,
+    ]);
+  });
+
   it('reads GetInput’s input types and finishOnKey="none"', () => {
     const read = readPlivoDocument('<Response><GetInput action="http://app/a" inputType="dtmf speech" finishOnKey="none" executionTimeout="20" hints="sales, billing"/></Response>');
     if (!read.ok) throw new Error(read.error.message);

@@ -125,6 +125,13 @@ export function callRoutes(deps: ServerDeps): ControlRoute[] {
       z.strictObject({ text: z.string().min(1).max(1000).describe('What the far end says.') }),
       (body: { text: string }) => ({ kind: 'speech', text: body.text }),
     ),
+    farEnd(
+      'beep',
+      'The far end beeps',
+      'A voicemail beep now: a Plivo `<Wait beep="true">` ends when it is over; any sound breaks a `<Wait silence="true">`.',
+      null,
+      () => ({ kind: 'beep' }),
+    ),
     farEnd('answer', 'The far end answers a ringing call', 'Answers now, whatever the number’s script says.', null, () => ({ kind: 'answer' })),
     farEnd(
       'reject',

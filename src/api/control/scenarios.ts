@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MACHINE_GREETING_MS, PERSON_GREETING_MS } from '../../domain/far-end-sound.js';
 import { E164 } from '../../domain/phone-numbers.js';
 import { DEFAULT_SCENARIO_ANSWER, type Scenario } from '../../domain/scenario.js';
 import { ApiError } from '../errors.js';
@@ -17,7 +18,8 @@ const momentSchema = z.union([
 
 const actionSchema = z.union([
   z.strictObject({ digits: z.string().regex(/^[0-9*#]{1,64}$/, '0-9, * and #').describe('Keys the far end presses.') }),
-  z.strictObject({ speech: z.string().min(1).max(1000).describe('Words the far end says.') }),
+  z.strictObject({ speech: z.string().min(1).max(1000).describe('Words the far end says (sound for as long as they take to say).') }),
+  z.strictObject({ beep: z.literal(true).describe('A voicemail beep: ends a Plivo <Wait beep="true">.') }),
   z.strictObject({ hangup: z.literal(true).describe('The far end hangs up.') }),
 ]);
 
@@ -28,7 +30,14 @@ export const scenarioInputSchema = z.strictObject({
     .strictObject({
       outcome: z.enum(['answer', 'busy', 'no-answer', 'failed', 'rejected']).default('answer'),
       ringMs: z.number().int().min(0).max(600_000).default(DEFAULT_SCENARIO_ANSWER.ringMs),
-      machine: z.boolean().default(false).describe('An answering machine answers (machine detection reports it).'),
+      machine: z.boolean().default(false).describe('An answering machine answers (machine detection reports it, and it beeps after its greeting).'),
+      greetingMs: z
+        .number()
+        .int()
+        .min(0)
+        .max(600_000)
+        .optional()
+        .describe(`How long the far end talks once it answers, before it goes quiet (a machine then beeps); ${PERSON_GREETING_MS} for a person, ${MACHINE_GREETING_MS} for a machine when left out.`),
     })
     .default(DEFAULT_SCENARIO_ANSWER)
     .describe('How the far end answers; answers after 2 s when left out.'),

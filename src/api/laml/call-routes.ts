@@ -59,7 +59,7 @@ export function lamlCallRoutes(instance: FastifyInstance, calls: CallEngine): vo
       if (status === 'completed' && !answered) throw new LamlApiError(400, 10000, `Call ${sid} has not been answered; cancel it with Status=canceled`);
       if (!calls.hangup(account.id, sid)) throw new LamlApiError(400, 10000, `Call ${sid} is no longer live`);
     } else if (redirect) {
-      if (call.answeredAt === null || isFinal(call) || !calls.transfer(account.id, sid, redirect)) throw new LamlApiError(400, 21220, `Call ${sid} is not in progress; only a live call can be redirected`);
+      if (call.answeredAt === null || isFinal(call) || calls.transfer(account.id, sid, { aleg: redirect, bleg: null }) !== 'transferred') throw new LamlApiError(400, 21220, `Call ${sid} is not in progress; only a live call can be redirected`);
     }
     return lamlCallRecord((await calls.get(account.id, sid)) ?? call);
   });

@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { lamlAccountPath } from '../../domain/laml-call.js';
 import { lamlRecordingRecord } from '../../domain/laml-recording.js';
+import { RECORDING_MEDIA_TYPE, type RecordingFormat } from '../../domain/recording.js';
 import type { CallEngine } from '../../engine/calls/call-engine.js';
 import type { RecordingRecords } from '../../engine/calls/recording-records.js';
 import type { Recordings } from '../../engine/calls/recordings.js';
 import { accountOf } from './context.js';
-import { LamlApiError, notFound } from './errors.js';
+import { notFound } from './errors.js';
 import { formOf, listPage, pageOf, sidOf } from './params.js';
 
 export interface LamlRecordingDeps {
@@ -14,7 +15,7 @@ export interface LamlRecordingDeps {
   readonly calls: CallEngine;
 }
 
-/** `Recordings/{sid}` and `Recordings/{sid}.wav`: the audio itself. */
+/** `Recordings/{sid}`, `Recordings/{sid}.wav` and `Recordings/{sid}.mp3`: the audio itself. */
 const MEDIA = /\/Recordings\/([0-9a-f-]{36})(\.wav|\.mp3)?$/;
 
 /**
@@ -27,7 +28,7 @@ export function isRecordingMedia(request: FastifyRequest): boolean {
 
 /**
  * LaML recordings (laml.md §1.4): list the project's or one call's, fetch one (`.json`), and download
- * its audio as the WAV the engine wrote (no extension, or `.wav`).
+ * its audio: WAV with no suffix or `.wav`, MP3 with `.mp3`, as SignalWire and Twilio document it.
  */
 export function lamlRecordingRoutes(instance: FastifyInstance, deps: LamlRecordingDeps): void {
   const page = async (request: FastifyRequest, accountId: string, path: string, callUuid?: string) => {
@@ -61,10 +62,10 @@ export function lamlRecordingRoutes(instance: FastifyInstance, deps: LamlRecordi
       return lamlRecordingRecord(recording);
     }
     const [, sid, extension] = media as unknown as [string, string, string | undefined];
-    if (extension === '.mp3') throw new LamlApiError(404, 20404, `hookline keeps recordings as WAV; download /Recordings/${sid}.wav`);
+    const format: RecordingFormat = extension === '.mp3' ? 'mp3' : 'wav';
     const recording = await deps.records.get(request.params.accountSid, sid);
-    const file = recording ? await deps.files.read(sid) : null;
+    const file = recording ? await deps.files.read(sid, format) : null;
     if (!file) throw notFound('Recordings', sid);
-    return reply.type('audio/x-wav').header('content-length', file.length).send(file);
+    return reply.type(RECORDING_MEDIA_TYPE[format]).header('content-length', file.length).send(file);
   });
 }

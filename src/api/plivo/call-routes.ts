@@ -4,7 +4,7 @@ import type { CallEngine } from '../../engine/calls/call-engine.js';
 import { accountOf } from './context.js';
 import { parseCallFilter, parseMakeCall } from './call-input.js';
 import { apiId, PlivoApiError } from './errors.js';
-import { httpUrl, listMeta, optionalMethod, optionalText, paramsOf, requiredText } from './params.js';
+import { httpUrl, listMeta, optionalChoice, optionalMethod, optionalText, paramsOf, requiredText, wholeNumber } from './params.js';
 
 /**
  * Plivo's voice calls (plivo.md §1): make a call, read call records and live calls, hang up, cancel
@@ -53,13 +53,17 @@ export function callRoutes(instance: FastifyInstance, calls: CallEngine): void {
     return reply.code(204).send();
   });
 
+  // Transfer (plivo.md §1.9): `legs` aleg (the default), bleg (the leg this call's Dial bridged) or both,
+  // each with its URL required and its method POST unless GET.
   instance.post<{ Params: { uuid: string } }>('/Call/:uuid/', async (request, reply) => {
     const fields = paramsOf(request.body);
-    const legs = optionalText(fields, 'legs') ?? 'aleg';
-    if (legs !== 'aleg') throw new PlivoApiError(400, `legs "${legs}": only the A leg (aleg) can be transferred on hookline`);
-    const url = httpUrl('aleg_url', requiredText(fields, 'aleg_url'));
-    const target = { url, method: optionalMethod(fields, 'aleg_method') ?? 'POST' };
-    if (!calls.transfer(accountOf(request).id, request.params.uuid, target)) throw new PlivoApiError(404, `live call ${request.params.uuid} not found`);
+    const legs = optionalChoice(fields, 'legs', ['aleg', 'bleg', 'both']) ?? 'aleg';
+    const target = (leg: 'aleg' | 'bleg') => ({ url: httpUrl(`${leg}_url`, requiredText(fields, `${leg}_url`)), method: optionalMethod(fields, `${leg}_method`) ?? 'POST' });
+    const to = { aleg: legs === 'bleg' ? null : target('aleg'), bleg: legs === 'aleg' ? null : target('bleg') };
+    const uuid = request.params.uuid;
+    const moved = calls.transfer(accountOf(request).id, uuid, to);
+    if (moved === 'no-call') throw new PlivoApiError(404, `live call ${uuid} not found`);
+    if (moved === 'no-bridged-leg') throw new PlivoApiError(404, `call ${uuid} has no bridged B leg to transfer; legs=bleg and legs=both need a connected Dial`);
     return reply.code(202).send({ api_id: apiId(), message: 'call transfered' });
   });
 
@@ -88,9 +92,13 @@ export function callRoutes(instance: FastifyInstance, calls: CallEngine): void {
     const fields = paramsOf(request.body);
     const callbackUrl = optionalText(fields, 'callback_url');
     const callback = callbackUrl ? { url: httpUrl('callback_url', callbackUrl), method: optionalMethod(fields, 'callback_method') ?? 'POST' } : null;
-    const recording = await calls.startRecording(accountOf(request).id, request.params.uuid, callback);
+    // mp3 unless asked for wav, and 60 s at most unless told otherwise, as Plivo's Record API documents.
+    const format = optionalChoice(fields, 'file_format', ['mp3', 'wav']) ?? 'mp3';
+    const timeLimitMs = wholeNumber(fields, 'time_limit', 60, 1, 14_400) * 1000;
+    const id = apiId();
+    const recording = await calls.startRecording(accountOf(request).id, request.params.uuid, { format, timeLimitMs, callback, apiId: id });
     if (!recording) throw new PlivoApiError(404, `live call ${request.params.uuid} not found`);
-    return reply.code(202).send({ api_id: apiId(), message: 'call recording started', recording_id: recording.id, url: recording.url });
+    return reply.code(202).send({ api_id: id, message: 'call recording started', recording_id: recording.id, url: recording.url });
   });
 
   instance.delete<{ Params: { uuid: string } }>('/Call/:uuid/Record/', async (request, reply) => {

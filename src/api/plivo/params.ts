@@ -47,6 +47,14 @@ export function optionalMethod(params: Params, name: string): HttpMethod | undef
   return value;
 }
 
+/** One of `choices`, as given (`file_format`, `legs`…). */
+export function optionalChoice<const C extends string>(params: Params, name: string, choices: readonly C[]): C | undefined {
+  const value = optionalText(params, name);
+  if (value === undefined) return undefined;
+  if ((choices as readonly string[]).includes(value)) return value as C;
+  throw new PlivoApiError(400, `${name} "${value}" is not one of ${choices.join(', ')}`);
+}
+
 /** `value` if it is an absolute http(s) URL; the error names it as `label`. */
 export function httpUrl(label: string, value: string): string {
   const check = checkHttpUrl(value);

@@ -4,16 +4,18 @@ import type { CallbackService, EnqueueRequest } from '../../delivery/callback-se
 import type { CallbackParams } from '../../domain/callback.js';
 import type { Clock } from '../../domain/clock.js';
 import { farEndScript, machineVerdict, type AnsweredBy, type FarEndScript } from '../../domain/call-far-end.js';
+import { answerSounds, beepSound } from '../../domain/far-end-sound.js';
 import { scenarioScript } from '../../domain/scenario.js';
 import { playScenario, Scenarios } from './scenarios.js';
 import type { Hangup } from '../../domain/hangup-causes.js';
 import type { BackgroundRecording, UrlTarget } from '../../domain/instructions.js';
 import { startBackgroundRecording } from './background-recording.js';
 import { endCall, INBOUND_RATE, isFinal, OUTBOUND_RATE, type CallStatus, type MachineDetection, type PlivoCall } from '../../domain/plivo-call.js';
+import type { RecordingFormat } from '../../domain/recording.js';
 import type { ResourceWrite, Store } from '../../store/ports.js';
 import type { OwnershipPort } from '../node-ownership.js';
 import { allResources } from '../resources.js';
-import { liveCall, type CallRecorder } from './call-lifecycle.js';
+import { liveCall, transferredCall, type CallRecorder } from './call-lifecycle.js';
 import { CallActivity, CallSession, type CallEvent, type RingControl } from './call-session.js';
 import type { CallServices } from './verb.js';
 import { dialectOf, type CallChange, type VoiceDialects } from './voice-dialect.js';
@@ -53,10 +55,21 @@ export type NewOutboundCall = Pick<
 /** A phone calling a number, routed to its application. */
 export type NewInboundCall = Pick<PlivoCall, 'accountId' | 'parentAuthId' | 'from' | 'to' | 'answerUrl' | 'fallbackUrl' | 'hangupUrl' | 'dialect' | 'laml'>;
 
+/** `POST Call/{uuid}/Record/`, read. */
+export interface ApiRecordingRequest {
+  readonly format: RecordingFormat;
+  /** It stops by itself after this long (`time_limit`). */
+  readonly timeLimitMs: number;
+  readonly callback: UrlTarget | null;
+  /** The start request's `api_id`, which the callback repeats. */
+  readonly apiId: string;
+}
+
 /** Live control of a call by the far end, as the control API offers it. */
 export type FarEndAction =
   | { readonly kind: 'digits'; readonly digits: string }
   | { readonly kind: 'speech'; readonly text: string }
+  | { readonly kind: 'beep' }
   | { readonly kind: 'answer' }
   | { readonly kind: 'reject'; readonly hangup: Hangup }
   | { readonly kind: 'hangup' };
@@ -248,12 +261,35 @@ export class CallEngine {
     return session.requestHangup({ code: 1000, source: 'API Request' });
   }
 
-  /** `POST Call/{uuid}/`: run another document on a live, answered call. False if there is none. */
-  transfer(accountId: string, uuid: string, target: UrlTarget): boolean {
+  /**
+   * `POST Call/{uuid}/`: run another document on a live, answered call (`aleg`), on the B leg its Dial
+   * has bridged (`bleg`: the B leg leaves the bridge and runs its own document, the Dial ends), or on
+   * each (plivo.md §1.9). Nothing moves unless every leg asked for is there.
+   */
+  transfer(accountId: string, uuid: string, to: { readonly aleg: UrlTarget | null; readonly bleg: UrlTarget | null }): 'transferred' | 'no-call' | 'no-bridged-leg' {
     const session = this.answeredSession(accountId, uuid);
-    if (!session) return false;
-    session.note('request', `API request: transfer to ${target.url.split('#')[0]}`);
-    return session.requestTransfer(target);
+    if (!session) return 'no-call';
+    const bLeg = session.bridgedLeg;
+    if (to.bleg && (!bLeg || bLeg.interrupted)) return 'no-bridged-leg';
+    if (to.bleg && bLeg) {
+      session.note('request', `API request: transfer the B leg ${bLeg.uuid} to ${to.bleg.url.split('#')[0]}`);
+      bLeg.note('request', `API request: transfer to ${to.bleg.url.split('#')[0]}`);
+      bLeg.requestTransfer(to.bleg);
+    }
+    if (to.aleg) {
+      session.note('request', `API request: transfer to ${to.aleg.url.split('#')[0]}`);
+      session.requestTransfer(to.aleg);
+    }
+    return 'transferred';
+  }
+
+  /**
+   * A B leg that a transfer took out of its bridge: from now on it runs as a call of its own, its
+   * document from `target`, and is stored when it ends (it has no notifications of its own).
+   */
+  runTransferredLeg(session: CallSession, script: FarEndScript, target: UrlTarget): void {
+    session.drivenBy(null);
+    this.run(session, () => transferredCall(session, this.services, this.recorder, script, target));
   }
 
   /**
@@ -268,29 +304,36 @@ export class CallEngine {
   }
 
   /**
-   * `POST Record/`: record the rest of the call (until `DELETE Record/` or the hangup); the file and
-   * its length go to `callbackUrl`. Null if there is no such answered call.
+   * `POST Record/`: record the call until `DELETE Record/`, its time limit or the hangup; the file and
+   * its length go to the callback. Null if there is no such answered call.
    */
-  async startRecording(accountId: string, uuid: string, callback: UrlTarget | null): Promise<{ id: string; url: string } | null> {
+  async startRecording(accountId: string, uuid: string, request: ApiRecordingRequest): Promise<{ id: string; url: string } | null> {
     const session = this.answeredSession(accountId, uuid);
     if (!session) return null;
-    const recording = await this.services.saveRecording(session, 0, 'wav', { status: 'in-progress', source: 'StartCallRecordingAPI' });
+    const { format, callback } = request;
+    const recording = await this.services.saveRecording(session, 0, format, { status: 'in-progress', source: 'StartCallRecordingAPI' });
     const startMs = this.deps.clock.now();
     let finished = false;
     const finish = async (): Promise<void> => {
       if (finished) return;
       finished = true;
       const endMs = this.deps.clock.now();
-      await this.services.saveRecording(session, endMs - startMs, 'wav', { id: recording.id, source: 'StartCallRecordingAPI' });
+      await this.services.saveRecording(session, endMs - startMs, format, { id: recording.id, source: 'StartCallRecordingAPI' });
       session.note('recording', `API recording ended: ${Math.round((endMs - startMs) / 1000)} s`, { recordingId: recording.id });
       if (callback) {
         const ended = { ...recording, durationMs: endMs - startMs, startMs, endMs, digits: '', status: 'completed', source: 'StartCallRecordingAPI', channels: 1 } as const;
-        const params = this.services.params.record(session, ended, false);
+        const params = this.services.params.apiRecording(session, ended, request.apiId);
         await this.services.notify(session, callback, params);
       }
     };
     this.recordingStops.set(uuid, [...(this.recordingStops.get(uuid) ?? []), finish]);
     session.atEnd(finish);
+    session.schedule(request.timeLimitMs, () => {
+      this.activity.begin();
+      finish()
+        .catch((error: unknown) => this.deps.logger.error({ err: error, callUuid: uuid }, 'could not end an API recording at its time limit'))
+        .finally(() => this.activity.end());
+    });
     session.note('request', 'API request: record the call', { recordingId: recording.id });
     return recording;
   }
@@ -323,9 +366,11 @@ export class CallEngine {
     switch (action.kind) {
       case 'digits':
       case 'speech':
+      case 'beep':
         if (ringing) throw new CallNotLiveError(uuid, 'has not been answered; the far end can answer or reject it');
         if (action.kind === 'digits') session.pressDigits(action.digits);
-        else session.say(action.text);
+        else if (action.kind === 'speech') session.say(action.text);
+        else session.hear(beepSound(session.now()));
         break;
       case 'answer':
       case 'reject': {
@@ -403,17 +448,23 @@ export class CallEngine {
       this.answerHooks.set(call.uuid, player.onAnswer);
     }
     const script = scenario ? scenarioScript(scenario) : farEndScript(call.to);
+    this.run(session, () => liveCall(session, this.services, this.recorder, script));
+  }
+
+  /** Run a call's life; a failure inside hookline ends it with 5010, and it leaves the live calls at the end. */
+  private run(session: CallSession, life: () => Promise<void>): void {
+    const uuid = session.uuid;
     this.activity.begin();
-    liveCall(session, this.services, this.recorder, script)
+    life()
       .catch(async (error: unknown) => {
-        this.deps.logger.error({ err: error, callUuid: call.uuid }, 'a call failed inside hookline; it ends with 5010 Internal Error');
+        this.deps.logger.error({ err: error, callUuid: uuid }, 'a call failed inside hookline; it ends with 5010 Internal Error');
         session.note('error', `hookline failed: ${error instanceof Error ? error.message : String(error)}`);
         if (session.call.endedAt === null) await this.ended(session, { code: 5010, source: 'Plivo' }).catch(() => undefined);
       })
       .finally(() => {
-        this.live.delete(call.uuid);
-        this.recordingStops.delete(call.uuid);
-        this.answerHooks.delete(call.uuid);
+        this.live.delete(uuid);
+        this.recordingStops.delete(uuid);
+        this.answerHooks.delete(uuid);
         this.activity.end();
       });
   }
@@ -460,6 +511,7 @@ export class CallEngine {
 
   private onAnswer(session: CallSession, script: FarEndScript): void {
     const call = session.call;
+    for (const sound of answerSounds(script, call.direction, this.deps.clock.now())) session.hear(sound);
     this.answerHooks.get(call.uuid)?.();
     session.schedule(call.timeLimitMs, () => {
       session.note('hangup', `time limit of ${call.timeLimitMs / 1000} s reached`);

@@ -1,6 +1,6 @@
 import { CARRIER_NO_ANSWER_MS, SETUP_MS, type FarEndScript } from '../../domain/call-far-end.js';
 import type { Hangup } from '../../domain/hangup-causes.js';
-import type { Instruction } from '../../domain/instructions.js';
+import type { Instruction, UrlTarget } from '../../domain/instructions.js';
 import type { PlivoCall } from '../../domain/plivo-call.js';
 import type { CallSession } from './call-session.js';
 import { CONTINUE, HUNG_UP, type CallServices, type LoadedDocument, type VerbContext, type VerbOutcome } from './verb.js';
@@ -91,9 +91,21 @@ function cancelled(session: CallSession): Hangup {
   return requested.source === 'API Request' ? { code: 1000, source: 'API Request' } : requested;
 }
 
-async function runApplication(session: CallSession, services: CallServices, recorder: CallRecorder, script: FarEndScript): Promise<Hangup> {
+/**
+ * A call already answered and running elsewhere (a Dial's B leg) that a transfer moves to a document of
+ * its own: it runs that document and what follows from it, then ends like any call.
+ */
+export async function transferredCall(session: CallSession, services: CallServices, recorder: CallRecorder, script: FarEndScript, target: UrlTarget): Promise<void> {
+  const end = await runApplication(session, services, recorder, script, target);
+  await recorder.ended(session, end);
+}
+
+/** The answer document (or, for a transferred call, `transferTo`), and each document after it. */
+async function runApplication(session: CallSession, services: CallServices, recorder: CallRecorder, script: FarEndScript, transferTo?: UrlTarget): Promise<Hangup> {
   const call: PlivoCall = session.call;
-  const first = await services.fetchDocument(session, 'answer', call.answerUrl, services.params.answer(session));
+  const first = transferTo
+    ? await services.fetchDocument(session, 'transfer', transferTo, services.params.document(session))
+    : await services.fetchDocument(session, 'answer', call.answerUrl, services.params.answer(session));
   if (!first.ok) return session.hangupRequested ?? first.hangup;
   let document: LoadedDocument = first.document;
   const context = verbContext(session, services, () => answer(session, script, recorder));

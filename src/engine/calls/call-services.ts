@@ -124,7 +124,7 @@ export function callServices(deps: CallServicesDeps): (engine: CallEngine) => Ca
         return sent.map((m) => m.uuid);
       },
 
-      async saveRecording(session, durationMs, _format, described = {}) {
+      async saveRecording(session, durationMs, format, described = {}) {
         const saved = await deps.recordings.save(durationMs, described.id);
         const now = session.now();
         const { source, channels, status = 'completed' } = described;
@@ -140,7 +140,7 @@ export function callServices(deps: CallServicesDeps): (engine: CallEngine) => Ca
           ...(channels ? { channels } : {}),
         };
         await deps.callbacks.commitChange({ resources: [{ type: RECORDING_RESOURCE, id: saved, accountId: record.accountId, state: record, updatedAt: now }], callbacks: [] });
-        return { id: saved, url: dialectOf(deps.dialects, session.call).recordingUrl(deps.publicUrl(), session.call.accountId, saved) };
+        return { id: saved, url: dialectOf(deps.dialects, session.call).recordingUrl(deps.publicUrl(), session.call.accountId, saved, format) };
       },
 
       dial: (session, instruction) => dialTargets(engine, services, session, instruction),
@@ -175,6 +175,7 @@ function dialectParams(dialects: VoiceDialects): VoiceParams {
     collect: (session, result, element) => of(session).collect(session, result, element),
     interimSpeech: (session, partial, sequence) => of(session).interimSpeech(session, partial, sequence),
     record: (session, recording, withDigits) => of(session).record(session, recording, withDigits),
+    apiRecording: (session, recording, apiId) => of(session).apiRecording(session, recording, apiId),
     dialAction: (session, dial) => of(session).dialAction(session, dial),
     dialEvent: (session, event) => of(session).dialEvent(session, event),
     conferenceEvent: (session, event) => of(session).conferenceEvent(session, event),

@@ -1,6 +1,8 @@
 import type { Clock, TimerHandle } from '../../domain/clock.js';
 import type { Hangup } from '../../domain/hangup-causes.js';
 import type { CallEvent } from '../../domain/call-event.js';
+import { speechDurationMs } from '../../domain/call-far-end.js';
+import type { Sound } from '../../domain/far-end-sound.js';
 import type { UrlTarget } from '../../domain/instructions.js';
 import type { PlivoCall } from '../../domain/plivo-call.js';
 
@@ -46,12 +48,15 @@ export class CallSession {
   private hangupRequest: Hangup | null = null;
   private transferRequest: UrlTarget | null = null;
   private ringControl: RingControl | null = null;
-  private waiter: { resolve: (result: WaitResult) => void; timer: TimerHandle | null; wakeOnInput: boolean } | null = null;
+  private waiter: { resolve: (result: WaitResult) => void; timer: TimerHandle | null; wakeOnInput: boolean; wakeOnSound: boolean } | null = null;
+  private readonly heard: Sound[] = [];
   private listeners: Array<(event: CallEvent) => void> = [];
   /** Set when something the call waits on elsewhere (a B leg, a conference room) changed. */
   private poked = false;
   /** The call to wake when this one is controlled (a B leg wakes its A leg, which drives it). */
   private driver: CallSession | null = null;
+  /** The B leg a Dial of this call has bridged, while the bridge lasts (a `bleg` transfer moves it). */
+  bridgedLeg: CallSession | null = null;
 
   constructor(
     public call: PlivoCall,
@@ -96,10 +101,11 @@ export class CallSession {
   }
 
   /**
-   * Wait `ms` of clock time (null: until woken), ending early on a hangup, and on input from the far
-   * end when `wakeOnInput`. The call counts as idle while it waits.
+   * Wait `ms` of clock time (null: until woken), ending early on a hangup, on input from the far end
+   * when `wakeOnInput`, and (as `input`) on new sound from it when `wakeOnSound`. The call counts as
+   * idle while it waits.
    */
-  wait(ms: number | null, wakeOnInput = false): Promise<WaitResult> {
+  wait(ms: number | null, wakeOnInput = false, wakeOnSound = false): Promise<WaitResult> {
     if (this.interrupted) return Promise.resolve('hangup');
     if (wakeOnInput && (this.hasInput() || this.poked)) {
       this.poked = false;
@@ -108,7 +114,7 @@ export class CallSession {
     if (ms !== null && ms <= 0) return Promise.resolve('time');
     return new Promise((resolve) => {
       const timer = ms === null ? null : this.clock.setTimer(this.clock.now() + ms, () => this.wake('time'));
-      this.waiter = { resolve, timer, wakeOnInput };
+      this.waiter = { resolve, timer, wakeOnInput, wakeOnSound };
       this.activity.end();
     });
   }
@@ -136,7 +142,20 @@ export class CallSession {
   say(text: string): void {
     this.pendingSpeech.push(text);
     this.note('far-end', `far end said "${text}"`, { speech: text });
+    this.hear({ startMs: this.now(), endMs: this.now() + speechDurationMs(text), beep: false });
     if (this.waiter?.wakeOnInput) this.wake('input');
+  }
+
+  /** Sound from the far end (now or, for what it does by itself once answered, scheduled ahead). */
+  hear(sound: Sound): void {
+    this.heard.push(sound);
+    if (sound.beep && sound.startMs <= this.now()) this.note('far-end', 'far end beeped');
+    if (this.waiter?.wakeOnSound) this.wake('input');
+  }
+
+  /** What the call hears from the far end, past and scheduled. */
+  get sounds(): readonly Sound[] {
+    return this.heard;
   }
 
   /** While ringing: answer now, or refuse with a cause. Ignored once answered. */

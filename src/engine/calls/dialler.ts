@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BRIDGE_TALK_MS, CARRIER_NO_ANSWER_MS, DEFAULT_AUDIO_MS, speechDurationMs, type FarEndScript } from '../../domain/call-far-end.js';
 import { hangupCauseInfo, type Hangup } from '../../domain/hangup-causes.js';
-import type { DialInstruction, DialTarget, Instruction } from '../../domain/instructions.js';
+import type { DialInstruction, DialTarget, Instruction, UrlTarget } from '../../domain/instructions.js';
 import { OUTBOUND_RATE, type PlivoCall } from '../../domain/plivo-call.js';
 import { startBackgroundRecording, type StopRecording } from './background-recording.js';
 import { runAnswered } from './call-lifecycle.js';
@@ -161,20 +161,18 @@ async function bridge(engine: CallEngine, services: CallServices, aLeg: CallSess
   await event(services, aLeg, dial, b, { action: 'answer' });
   await event(services, aLeg, dial, b, { action: 'connected' });
 
-  const ends = Math.min(answeredAt + BRIDGE_TALK_MS, answeredAt + dial.timeLimitMs);
-  let hangup: Hangup | null = null;
-  while (!hangup) {
-    const waited = await aLeg.wait(ends - aLeg.now(), true);
-    if (waited === 'hangup') hangup = { code: 4000, source: aLeg.call.direction === 'inbound' ? 'Caller' : 'Callee' };
-    else if (waited === 'time') hangup = ends === answeredAt + dial.timeLimitMs ? { code: 6000, source: 'Plivo' } : { code: 4000, source: 'Callee' };
-    else if (b.hangupRequested) hangup = { ...b.hangupRequested, code: 4000 };
-    else {
-      for (let key = aLeg.takeDigit(); key !== null; key = aLeg.takeDigit()) if (key === '*' && dial.hangupOnStar) hangup = { code: 4000, source: 'Caller' };
-      aLeg.clearInput();
-    }
-  }
-  await engine.endDriven(b, hangup);
+  aLeg.bridgedLeg = b;
+  const over = await holdBridge(aLeg, b, dial, answeredAt);
+  aLeg.bridgedLeg = null;
   const durationS = Math.round((aLeg.now() - answeredAt) / 1000);
+  if ('transfer' in over) {
+    // The B leg leaves the bridge alive: no hangup event for it; for the A leg the Dial is over.
+    aLeg.note('dial', `the B leg ${b.uuid} was transferred; the bridge ends`, { bLegUuid: b.uuid });
+    engine.runTransferredLeg(b, winner.script, over.transfer);
+    return { status: 'completed', rang: true, hangupCause: hangupCauseInfo(4000).legacy, bLegUuid: b.uuid, durationS, ...(await stopped(recording)) };
+  }
+  const { hangup } = over;
+  await engine.endDriven(b, hangup);
   await event(services, aLeg, dial, b, { action: 'hangup', durationS, hangup });
   return { status: 'completed', rang: true, hangupCause: hangupCauseInfo(hangup.code).legacy, bLegUuid: b.uuid, durationS, ...(await stopped(recording)) };
 }
@@ -197,6 +195,26 @@ async function whisper(services: CallServices, leg: Leg): Promise<'confirmed' | 
   }
   const outcome = await runAnswered(b, services, fetched.document);
   return outcome.next === 'end' || b.interrupted ? 'declined' : 'confirmed';
+}
+
+/**
+ * The bridge until either side hangs up, the Dial's time limit, `*` with hangupOnStar, or a transfer
+ * moves the B leg elsewhere (checked first: with `legs=both` the A leg is interrupted too).
+ */
+async function holdBridge(aLeg: CallSession, b: CallSession, dial: DialInstruction, answeredAt: number): Promise<{ readonly hangup: Hangup } | { readonly transfer: UrlTarget }> {
+  const ends = Math.min(answeredAt + BRIDGE_TALK_MS, answeredAt + dial.timeLimitMs);
+  for (;;) {
+    const waited = await aLeg.wait(ends - aLeg.now(), true);
+    const transfer = b.takeTransfer();
+    if (transfer) return { transfer };
+    if (waited === 'hangup') return { hangup: { code: 4000, source: aLeg.call.direction === 'inbound' ? 'Caller' : 'Callee' } };
+    if (waited === 'time') return { hangup: ends === answeredAt + dial.timeLimitMs ? { code: 6000, source: 'Plivo' } : { code: 4000, source: 'Callee' } };
+    if (b.hangupRequested) return { hangup: { ...b.hangupRequested, code: 4000 } };
+    let starred = false;
+    for (let key = aLeg.takeDigit(); key !== null; key = aLeg.takeDigit()) if (key === '*' && dial.hangupOnStar) starred = true;
+    aLeg.clearInput();
+    if (starred) return { hangup: { code: 4000, source: 'Caller' } };
+  }
 }
 
 /**

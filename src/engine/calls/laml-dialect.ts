@@ -18,7 +18,8 @@ export const lamlDialect: VoiceDialect = {
   documentProfile: 'laml-document',
   notificationProfile: 'laml-status',
   params: lamlVoiceParams,
-  // The Recordings resource, which serves the WAV without credentials, as SignalWire's media (laml.md §1.4).
+  // The Recordings resource without a suffix, as SignalWire's media (laml.md §1.4): it serves the WAV
+  // without credentials, and the MP3 when the app appends `.mp3`. LaML's <Record> has no format.
   recordingUrl: (publicUrl, accountId, recordingId) => `${publicUrl}${lamlRecordingPath(accountId, recordingId)}`,
 
   readDocument: readLamlResponse,

@@ -45,6 +45,9 @@ export const lamlVoiceParams: VoiceParams = {
     };
   },
 
+  // The recording status set; Twilio names a recording started through its API `StartCallRecordingAPI`.
+  apiRecording: (session, recording) => ({ ...lamlVoiceParams.record(session, recording, false), RecordingSource: 'StartCallRecordingAPI' }),
+
   dialAction: (session, dial) => {
     const params: Record<string, string> = { ...standard(session), DialCallStatus: dialCallStatus(dial) };
     if (dial.bLegUuid) params.DialCallSid = dial.bLegUuid;

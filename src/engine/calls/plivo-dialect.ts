@@ -13,7 +13,8 @@ export const plivoDialect: VoiceDialect = {
   documentProfile: 'plivo-voice',
   notificationProfile: 'plivo-voice',
   params: plivoVoiceParams,
-  recordingUrl: (publicUrl, _accountId, recordingId) => `${publicUrl}/media/recordings/${recordingId}.wav`,
+  // The suffix says the format, as on Plivo's own media URLs (`…/{id}.mp3`, plivo.md §2.3 Record).
+  recordingUrl: (publicUrl, _accountId, recordingId, format) => `${publicUrl}/media/recordings/${recordingId}.${format}`,
 
   readDocument(body) {
     const read = readPlivoDocument(body);

@@ -47,6 +47,19 @@ export const plivoVoiceParams: VoiceParams = {
     return params;
   },
 
+  // The Record API's callback_url gets its own snake_case set (plivo.md §1.9; Plivo's "Start recording
+  // a call" page: api_id, record_url, call_uuid, recording_id, recording_duration(_ms), recording_start_ms, recording_end_ms).
+  apiRecording: (session, recording, apiId) => ({
+    api_id: apiId,
+    record_url: recording.url,
+    call_uuid: session.uuid,
+    recording_id: recording.id,
+    recording_duration: String(Math.round(recording.durationMs / 1000)),
+    recording_duration_ms: String(recording.durationMs),
+    recording_start_ms: String(recording.startMs),
+    recording_end_ms: String(recording.endMs),
+  }),
+
   dialAction: (session, dial) => ({
     ...callParams(session.call, 'Redirect'),
     DialStatus: dial.status,

@@ -1,4 +1,5 @@
 import type { FarEndScript } from '../../domain/call-far-end.js';
+import { beepSound } from '../../domain/far-end-sound.js';
 import { scenarioKey, scenarioScript, type Scenario, type ScenarioAction } from '../../domain/scenario.js';
 import type { CallSession } from './call-session.js';
 
@@ -53,6 +54,7 @@ export function playScenario(session: CallSession, scenario: Scenario): { onAnsw
     session.note('far-end', `scenario ${scenario.name}`);
     if ('digits' in action) session.pressDigits(action.digits);
     else if ('speech' in action) session.say(action.speech);
+    else if ('beep' in action) session.hear(beepSound(session.now()));
     else session.requestHangup({ code: 4000, source: session.call.direction === 'outbound' ? 'Callee' : 'Caller' });
   };
   const later = (ms: number, action: ScenarioAction): void => {

@@ -10,7 +10,7 @@ import type {
   SendMessageInstruction,
   UrlTarget,
 } from '../../domain/instructions.js';
-import type { RecordingStatus } from '../../domain/recording.js';
+import type { RecordingFormat, RecordingStatus } from '../../domain/recording.js';
 import type { CallSession } from './call-session.js';
 
 /** A document the call can run: its instructions and the URL that gave them. */
@@ -46,6 +46,8 @@ export interface VoiceParams {
   collect(session: CallSession, result: CollectResult, element: string): CallbackParams;
   interimSpeech(session: CallSession, partial: string, sequence: number): CallbackParams;
   record(session: CallSession, recording: RecordingResult, withDigits: boolean): CallbackParams;
+  /** A recording started through the API, to its callback when it ends; `apiId` is the start request's. */
+  apiRecording(session: CallSession, recording: RecordingResult, apiId: string): CallbackParams;
   dialAction(session: CallSession, dial: DialResult): CallbackParams;
   dialEvent(session: CallSession, dial: DialEvent): CallbackParams;
   conferenceEvent(session: CallSession, event: ConferenceEvent): CallbackParams;
@@ -153,7 +155,7 @@ export interface CallServices {
    * Store a recording as real audio, with its record; `described.id` to fill one announced earlier.
    * `in-progress` announces a recording that goes on in the background (whole-call).
    */
-  saveRecording(session: CallSession, durationMs: number, format: 'mp3' | 'wav', described?: RecordingDescription): Promise<{ id: string; url: string }>;
+  saveRecording(session: CallSession, durationMs: number, format: RecordingFormat, described?: RecordingDescription): Promise<{ id: string; url: string }>;
   /** Ring the targets of a Dial from this call; resolves when the bridge ends. */
   dial(session: CallSession, request: DialInstruction): Promise<DialResult>;
   /** Null when the room is full (the call carries on). */

@@ -4,6 +4,7 @@ import { documentFailureCause, type DocumentRole, type Hangup } from '../../doma
 import type { Instruction, UrlTarget } from '../../domain/instructions.js';
 import type { PlivoCall, VoiceDialectName } from '../../domain/plivo-call.js';
 import type { PolicyProfile } from '../../domain/policy.js';
+import type { RecordingFormat } from '../../domain/recording.js';
 import type { VoiceParams } from './verb.js';
 
 /** A state change of a call that may cause notifications (ring_url, StatusCallback…). */
@@ -35,8 +36,8 @@ export interface VoiceDialect {
   readonly notificationProfile: PolicyProfile;
   /** What each element's request carries. */
   readonly params: VoiceParams;
-  /** Where the app downloads a recording (`RecordUrl`, `RecordingUrl`). */
-  recordingUrl(publicUrl: string, accountId: string, recordingId: string): string;
+  /** Where the app downloads a recording (`RecordUrl`, `RecordingUrl`) in the format asked for. */
+  recordingUrl(publicUrl: string, accountId: string, recordingId: string, format: RecordingFormat): string;
   /**
    * Parse and check a document; `documentUrl` is where it came from (relative URLs, default actions),
    * `contentType` what its response said it is (null for a document given inline).
