@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { join } from 'node:path';
 import type { NewDelivery } from '../dist/domain/delivery.js';
 import { Outbox } from '../dist/delivery/outbox.js';
@@ -32,6 +33,28 @@ async function settledRssMb(): Promise<number> {
     gc?.();
   }
   return process.memoryUsage.rss() / MB;
+}
+
+/** Longest wait for V8 to give back the young generation of an idle process. */
+const IDLE_LIMIT_MS = 45_000;
+/** Resident young generation (MB) below which V8 has shrunk it: its smallest is 1 MB per semi-space. */
+const SHRUNK_NEW_SPACE_MB = 2;
+
+function newSpaceMb(): number {
+  return (getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.physical_space_size ?? 0) / MB;
+}
+
+/**
+ * RSS of the process left idle until V8 has shrunk its young generation. A burst of allocation (the
+ * fill, or just starting up) grows it to its largest, 2 × 16 MB, and forced collections keep it so:
+ * V8 gives it back only from its memory reducer, which runs some seconds into a quiet spell. A server
+ * holding scheduled callbacks spends most of its time so, and that is its steady RSS.
+ */
+async function idleRssMb(): Promise<{ rssMb: number; waitedMs: number }> {
+  const started = performance.now();
+  while (newSpaceMb() > SHRUNK_NEW_SPACE_MB && performance.now() - started < IDLE_LIMIT_MS) await sleep(500);
+  const waitedMs = performance.now() - started;
+  return { rssMb: await settledRssMb(), waitedMs };
 }
 
 /** Call after `settledRssMb()` (which collects). */
@@ -109,10 +132,13 @@ async function measure(options: ScaleOptions): Promise<ScaleResult> {
   let claimLoaded: ClaimTiming;
   let nextDueAtMs: number;
   let rssLoadedMb: number;
+  let rssEmptyIdle: { rssMb: number; waitedMs: number };
+  let rssLoadedIdle: { rssMb: number; waitedMs: number };
   let memoryLoaded: MemoryBreakdown;
   let databaseFilesMb: Record<string, number>;
   try {
     rssEmptyMb = await settledRssMb();
+    rssEmptyIdle = await idleRssMb();
     const fillStarted = performance.now();
     await fill(loaded, options.scheduled, options.batchSize, loaded.app.clock.now() + HOUR_MS);
     await loaded.app.store.commit({ deliveries: deliveries(loaded, options.due, loaded.app.clock.now()) });
@@ -120,6 +146,7 @@ async function measure(options: ScaleOptions): Promise<ScaleResult> {
     claimLoaded = await timeClaims(loaded, options);
     nextDueAtMs = await timeNextDueAt(loaded);
     rssLoadedMb = await settledRssMb();
+    rssLoadedIdle = await idleRssMb();
     memoryLoaded = memoryBreakdown();
     databaseFilesMb = filesMb(loaded.dataDir);
   } finally {
@@ -140,6 +167,9 @@ async function measure(options: ScaleOptions): Promise<ScaleResult> {
     gcExposed: gc !== undefined,
     rssEmptyMb,
     rssLoadedMb,
+    rssEmptyIdleMb: rssEmptyIdle.rssMb,
+    rssLoadedIdleMb: rssLoadedIdle.rssMb,
+    idleWaitMs: Math.max(rssEmptyIdle.waitedMs, rssLoadedIdle.waitedMs),
     rssClosedMb,
     // resourceUsage reports kilobytes.
     rssPeakMb: process.resourceUsage().maxRSS / 1024,

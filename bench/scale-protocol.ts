@@ -33,7 +33,13 @@ export interface ScaleResult {
   readonly gcExposed: boolean;
   /** RSS of the engine with an empty store, MB. */
   readonly rssEmptyMb: number;
-  /** RSS holding `scheduled` + `due` deliveries, after the claims, collected and settled for 1 s, MB: the figure. */
+  /** The same once idle until V8 has given back its young generation (at most 45 s), MB. */
+  readonly rssEmptyIdleMb: number;
+  /** RSS holding the deliveries once idle the same way, MB: the figure judged against the target. */
+  readonly rssLoadedIdleMb: number;
+  /** The longer of the two idle waits, ms (45,000 means V8 never shrank it). */
+  readonly idleWaitMs: number;
+  /** RSS holding `scheduled` + `due` deliveries, after the claims, collected and settled for 1 s, MB. */
   readonly rssLoadedMb: number;
   /** RSS once that engine is closed and its store gone, MB: what filling left behind in the process. */
   readonly rssClosedMb: number;
