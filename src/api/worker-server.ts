@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { DeliveryMetrics } from '../delivery/metrics.js';
 import type { Store } from '../store/ports.js';
@@ -17,7 +17,11 @@ export interface WorkerServerDeps {
  * `GET /metrics` for Prometheus.
  */
 export async function buildWorkerServer(deps: WorkerServerDeps): Promise<FastifyInstance> {
-  const server = Fastify({ loggerInstance: deps.logger.child({ component: 'worker-http' }) as FastifyBaseLogger, disableRequestLogging: true });
+  const server = Fastify({
+    loggerInstance: deps.logger.child({ component: 'worker-http' }) as FastifyBaseLogger,
+    // A probe every few seconds is not worth a log line.
+    logController: new LogController({ disableRequestLogging: true }),
+  });
   server.get('/health', async (_request, reply) => {
     try {
       const deliveries = await deps.store.deliveries.countByStatus();
