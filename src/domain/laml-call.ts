@@ -68,6 +68,7 @@ export function lamlCallParams(call: PlivoCall): Record<string, string> {
   };
   if (call.parentCallUuid) params.ParentCallSid = call.parentCallUuid;
   if (call.callerName) params.CallerName = call.callerName;
+  if (call.forwardedFrom) params.ForwardedFrom = call.forwardedFrom;
   return params;
 }
 

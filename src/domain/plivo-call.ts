@@ -52,6 +52,8 @@ export interface PlivoCall {
   readonly from: string;
   readonly to: string;
   readonly callerName: string;
+  /** An inbound call's forwarding number, when the carrier passes one on (`ForwardedFrom`). */
+  readonly forwardedFrom?: string;
   readonly answerUrl: UrlTarget;
   /** A document given with the request (LaML `Twiml`/`Laml`): run instead of fetching `answerUrl`. */
   readonly answerDocument?: string;
@@ -152,6 +154,7 @@ export function callParams(call: PlivoCall, event: string): Record<string, strin
     params.ALegRequestUUID = call.requestUuid;
   }
   if (call.callerName) params.CallerName = call.callerName;
+  if (call.forwardedFrom) params.ForwardedFrom = call.forwardedFrom;
   if (call.hangup) Object.assign(params, hangupParams(call));
   return params;
 }

@@ -92,11 +92,11 @@ describe('LaML IncomingPhoneNumbers', () => {
   it('routes an inbound call to the VoiceUrl as an inbound LaML call, with the number’s StatusCallback at the end', async () => {
     const { app, appServer, signalwire } = await setUp({ '/voice': () => laml('<Say>Hello</Say><Hangup/>') });
     await signalwire.incomingPhoneNumbers.create({ phoneNumber: NUMBER, voiceUrl: appServer.url('/voice'), statusCallback: appServer.url('/status') });
-    const inbound = await app.control<{ uuid: string; dialect: string; answerUrl: string }>('POST', '/inbound/calls', { from: PHONE, to: NUMBER });
+    const inbound = await app.control<{ uuid: string; dialect: string; answerUrl: string }>('POST', '/inbound/calls', { from: PHONE, to: NUMBER, forwardedFrom: '+15550107777' });
     expect(inbound).toMatchObject({ status: 202, body: { dialect: 'laml', answerUrl: appServer.url('/voice') } });
     await advance(app, 30_000);
     const [voice] = requestsTo(appServer.requests, '/voice');
-    expect(voice!.params).toMatchObject({ AccountSid: PROJECT, ApiVersion: '2010-04-01', CallSid: inbound.body.uuid, Direction: 'inbound', From: PHONE, To: NUMBER });
+    expect(voice!.params).toMatchObject({ AccountSid: PROJECT, ApiVersion: '2010-04-01', CallSid: inbound.body.uuid, Direction: 'inbound', From: PHONE, To: NUMBER, ForwardedFrom: '+15550107777' });
     const statuses = requestsTo(appServer.requests, '/status');
     expect(statuses.map((received) => received.params.CallStatus)).toEqual(['completed']);
     expect(statuses[0]!.params).toMatchObject({ CallSid: inbound.body.uuid, Direction: 'inbound', SequenceNumber: '0' });

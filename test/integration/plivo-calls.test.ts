@@ -215,18 +215,18 @@ describe('Plivo voice calls', () => {
     const application = await client.applications.create('ivr', { answerUrl: appServer.url('/in/answer'), hangupUrl: appServer.url('/in/hangup') });
     await client.numbers.buy('14155550123', application.appId);
 
-    const rung = await app.control<{ uuid: string; appId: string; direction: string }>('POST', '/inbound/calls', { from: '+14155559999', to: '+14155550123' });
+    const rung = await app.control<{ uuid: string; appId: string; direction: string }>('POST', '/inbound/calls', { from: '+14155559999', to: '+14155550123', forwardedFrom: '+14155550777' });
     expect(rung.status).toBe(202);
     expect(rung.body).toMatchObject({ appId: application.appId, direction: 'inbound' });
     await advance(app, 0);
     const answer = requestsTo(appServer.requests, '/in/answer')[0]!;
-    expect(answer.params).toMatchObject({ Direction: 'inbound', From: '14155559999', To: '14155550123', CallStatus: 'ringing', Event: 'StartApp' });
+    expect(answer.params).toMatchObject({ Direction: 'inbound', From: '14155559999', To: '14155550123', ForwardedFrom: '14155550777', CallStatus: 'ringing', Event: 'StartApp' });
     expect(answer.params.ALegUUID).toBeUndefined();
 
     await advance(app, 5_000);
     expect((await app.control('POST', `/calls/${rung.body.uuid}/hangup`)).status).toBe(200);
     await advance(app, 0);
-    expect(requestsTo(appServer.requests, '/in/hangup')[0]?.params).toMatchObject({ Direction: 'inbound', HangupCauseCode: '4000', HangupSource: 'Caller', Duration: '5', CallStatus: 'completed' });
+    expect(requestsTo(appServer.requests, '/in/hangup')[0]?.params).toMatchObject({ Direction: 'inbound', ForwardedFrom: '14155550777', HangupCauseCode: '4000', HangupSource: 'Caller', Duration: '5', CallStatus: 'completed' });
     expect((await app.control('POST', `/calls/${rung.body.uuid}/digits`, { digits: '1' })).status).toBe(409);
     expect((await app.control('POST', '/inbound/calls', { from: '+14155559999', to: '+14155550000' })).status).toBe(404);
   });

@@ -169,6 +169,7 @@ export function callRoutes(deps: ServerDeps): ControlRoute[] {
       body: z.strictObject({
         from: z.string().regex(E164, 'an E.164 number').describe('The phone calling.'),
         to: z.string().regex(E164, 'an E.164 number').describe('A number an account rents.'),
+        forwardedFrom: z.string().regex(E164, 'an E.164 number').optional().describe('The number that forwarded the call, when a carrier passes one on: sent as ForwardedFrom.'),
       }),
       responses: {
         202: { description: 'The call rings; its answer_url is being requested.', schema: callStateSchema.extend({ appId: z.string().nullable().describe('The Plivo application; null for a LaML-routed number.'), dialect: z.enum(['plivo', 'laml']), answerUrl: z.string() }) },

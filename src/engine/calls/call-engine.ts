@@ -53,7 +53,7 @@ export type NewOutboundCall = Pick<
 >;
 
 /** A phone calling a number, routed to its application. */
-export type NewInboundCall = Pick<PlivoCall, 'accountId' | 'parentAuthId' | 'from' | 'to' | 'answerUrl' | 'fallbackUrl' | 'hangupUrl' | 'dialect' | 'laml'>;
+export type NewInboundCall = Pick<PlivoCall, 'accountId' | 'parentAuthId' | 'from' | 'to' | 'answerUrl' | 'fallbackUrl' | 'hangupUrl' | 'dialect' | 'laml' | 'forwardedFrom'>;
 
 /** `POST Call/{uuid}/Record/`, read. */
 export interface ApiRecordingRequest {

@@ -102,7 +102,7 @@ export class InboundCalls {
    * Throws InputError: 404 when nobody rents `to`, 409 when it leads to no answer_url (a LaML-routed
    * number: no VoiceUrl).
    */
-  async receive(call: { readonly from: string; readonly to: string }): Promise<InboundRoute & { readonly call: PlivoCall; readonly answerUrl: string }> {
+  async receive(call: { readonly from: string; readonly to: string; readonly forwardedFrom?: string | undefined }): Promise<InboundRoute & { readonly call: PlivoCall; readonly answerUrl: string }> {
     const number = await rentedNumber(this.deps.numbers, call.to);
     const account = this.deps.accounts.get(number.accountId);
     const parties = { accountId: number.accountId, parentAuthId: account?.parentId ?? number.accountId };
@@ -111,6 +111,7 @@ export class InboundCalls {
       if (!voiceUrl) throw new InputError(`${e164Of(number.number)} has no VoiceUrl`, 'to', 'set its VoiceUrl with POST …/IncomingPhoneNumbers/{sid}.json', 409, 'no_voice_url');
       const started = await this.deps.calls.receive({
         ...parties,
+        ...(call.forwardedFrom === undefined ? {} : { forwardedFrom: e164Of(digitsOf(call.forwardedFrom)) }),
         from: e164Of(digitsOf(call.from)),
         to: e164Of(number.number),
         answerUrl: voiceUrl,
@@ -135,6 +136,7 @@ export class InboundCalls {
     }
     const started = await this.deps.calls.receive({
       ...parties,
+      ...(call.forwardedFrom === undefined ? {} : { forwardedFrom: digitsOf(call.forwardedFrom) }),
       from: digitsOf(call.from),
       to: number.number,
       answerUrl: { url: answerUrl, method: application.answerMethod },
