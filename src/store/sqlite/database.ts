@@ -22,7 +22,7 @@ import { commitError } from '../commit-error.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { escapeLike, pageLimit, stateFilters } from '../filters.js';
 import { migrate } from './migrations.js';
-import { Leases } from './leases.js';
+import { Leases, type Lease } from './leases.js';
 import { PolicyTable } from './policies.js';
 import * as sql from './queries.js';
 import {
@@ -41,6 +41,9 @@ import {
   type SinkRequestRow,
   type SinkRow,
 } from '../rows.js';
+
+/** A claim being given up: the delivery's id and its lease. */
+type HeldClaim = readonly [string, Pick<Lease, 'seq'>];
 
 export interface SqliteDatabaseOptions {
   /** A file path, or `:memory:` for a throwaway database. */
@@ -101,7 +104,7 @@ export class SqliteDatabase {
   private readonly commitEachTransaction: Database.Transaction<(changeSets: readonly ChangeSet[], policyIds: PolicyIds) => CommitOutcome[]>;
   private readonly recordAttemptsTransaction: Database.Transaction<(results: readonly AttemptResult[], owner: string) => void>;
   private readonly recordAndClaimTransaction: Database.Transaction<(results: readonly AttemptResult[], claim: ClaimRequest) => DispatchTurn>;
-  private readonly requeueTransaction: Database.Transaction<(claims: ReadonlyArray<readonly [string, { readonly seq: number }]>, dueAt: number) => number>;
+  private readonly requeueTransaction: Database.Transaction<(claims: readonly HeldClaim[], dueAt: number) => number>;
   private readonly recordFinishedTransaction: Database.Transaction<(finished: FinishedDelivery, policyId: number) => void>;
   private readonly pruneTransaction: Database.Transaction<(policy: RetentionPolicy, limit: number) => PruneCounts>;
 
@@ -131,7 +134,7 @@ export class SqliteDatabase {
       const tookAll = claim.limit >= 1 && claimed.length < Math.floor(claim.limit);
       return { claimed, nextDueAt: tookAll ? this.nextUnclaimedDueAfter(claim.now) : this.nextDueAt() };
     });
-    this.requeueTransaction = this.db.transaction((claims: ReadonlyArray<readonly [string, { readonly seq: number }]>, dueAt: number) => this.requeue(claims, dueAt));
+    this.requeueTransaction = this.db.transaction((claims: readonly HeldClaim[], dueAt: number) => this.requeue(claims, dueAt));
     this.recordFinishedTransaction = this.db.transaction((finished: FinishedDelivery, policyId: number) => this.writeFinished(finished, policyId));
     this.pruneTransaction = this.db.transaction((policy: RetentionPolicy, limit: number) => this.deleteExpired(policy, limit));
   }
@@ -280,7 +283,8 @@ export class SqliteDatabase {
 
   /** At start: claims a dead run left in the rows (before claims moved to memory) and any in memory. */
   releaseAllLeases(dueAt: number): number {
-    return this.leases.within(() => this.statements.releaseRowLeases.run({ dueAt }).changes + this.requeueTransaction.immediate([...this.leases.entries()], dueAt));
+    const fromRows = this.statements.releaseRowLeases.run({ dueAt }).changes;
+    return fromRows + this.leases.within(() => this.requeueTransaction.immediate([...this.leases.entries()], dueAt));
   }
 
   recordFinished(finished: FinishedDelivery): void {
@@ -443,7 +447,7 @@ export class SqliteDatabase {
   }
 
   /** Claims given up: each row due again at `dueAt`. Counts the rows that were still there. */
-  private requeue(claims: ReadonlyArray<readonly [string, { readonly seq: number }]>, dueAt: number): number {
+  private requeue(claims: readonly HeldClaim[], dueAt: number): number {
     let requeued = 0;
     for (const [id, { seq }] of claims) {
       requeued += this.statements.requeue.run({ seq, dueAt }).changes;
