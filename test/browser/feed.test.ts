@@ -1,3 +1,4 @@
+import type { Route } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { describeInBrowser, screenshot, streamIsLive as live, useInspector } from '../support/browser.js';
 import { useRig } from '../support/rig.js';
@@ -54,6 +55,31 @@ describeInBrowser('the live feed', () => {
     await page.getByLabel('Search id').fill(first.body.id.slice(-12));
     await page.getByTestId('feed-count').getByText('1 of 2 deliveries').waitFor();
     expect(await page.locator('.feed-row').getAttribute('data-delivery-id')).toBe(first.body.id);
+  });
+
+  it('shows the stored deliveries when they and the shell’s health check answer in the same moment', async () => {
+    const hookline = await app({ dispatch: false });
+    await hookline.control('POST', '/callbacks', { url: 'http://127.0.0.1:9/stored', dialect: 'plivo' });
+    const page = await inspector(hookline.url);
+    await page.getByTestId('feed-count').getByText('1 delivery').waitFor();
+
+    // Both answers are held and then given together: the rows reach the feed in the frame right after
+    // the view first renders, which a view that subscribes late never hears of.
+    const held: Array<() => Promise<void>> = [];
+    let release: () => void = () => undefined;
+    const bothHeld = new Promise<void>((resolve) => (release = resolve));
+    const hold = async (route: Route): Promise<void> => {
+      const response = await route.fetch();
+      held.push(() => route.fulfill({ response }));
+      if (held.length === 2) release();
+    };
+    await page.route('**/hookline/v1/health', hold);
+    await page.route('**/hookline/v1/deliveries?*', hold);
+    await page.reload();
+    await bothHeld;
+    await Promise.all(held.map((fulfil) => fulfil()));
+    await page.getByTestId('feed-count').getByText('1 delivery').waitFor();
+    expect(await page.locator('.feed-row .col-url').allTextContents()).toEqual(['http://127.0.0.1:9/stored']);
   });
 
   it('holds events while paused and shows them on resume', async () => {
