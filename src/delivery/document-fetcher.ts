@@ -14,6 +14,8 @@ import { AttemptSender } from './attempt-sender.js';
 import type { DeliveryEvents } from './events.js';
 import type { Sender } from './sender.js';
 
+const EMPTY = Buffer.alloc(0);
+
 /** One URL to fetch a document from. */
 export interface DocumentTarget {
   /** As the user gave it, policy fragment included. */
@@ -58,6 +60,8 @@ export type DocumentResult =
   | {
       readonly ok: true;
       readonly body: string;
+      /** The body as received, for a caller that reads it as something other than text (audio). */
+      readonly bytes: Buffer;
       readonly contentType: string | null;
       /** The response's Content-Length, when it gave one. */
       readonly contentLength: number | null;
@@ -87,7 +91,7 @@ export interface DocumentFetcherDeps {
 }
 
 type SeriesResult =
-  | { readonly ok: true; readonly body: string; readonly contentType: string | null; readonly contentLength: number | null; readonly url: string; readonly deliveryId: string }
+  | { readonly ok: true; readonly body: string; readonly bytes: Buffer; readonly contentType: string | null; readonly contentLength: number | null; readonly url: string; readonly deliveryId: string }
   | { readonly ok: false; readonly failure: DocumentFailure };
 
 /**
@@ -133,7 +137,7 @@ export class DocumentFetcher {
     const attempts: Attempt[] = [];
     const seriesStart = performance.now();
     let failure: DocumentFailure | null = null;
-    let document: { body: string; contentType: string | null; contentLength: number | null } | null = null;
+    let document: { body: string; bytes: Buffer; contentType: string | null; contentLength: number | null } | null = null;
 
     for (let n = 1; ; n++) {
       const remaining = policy.totalTimeoutMs - (performance.now() - seriesStart);
@@ -185,7 +189,7 @@ export class DocumentFetcher {
       }
       if (decision.status === 'succeeded') {
         const length = Number(sent.response?.headers['content-length'] ?? Number.NaN);
-        document = { body: sent.body ?? '', contentType: sent.response?.headers['content-type'] ?? null, contentLength: Number.isFinite(length) ? length : null };
+        document = { body: sent.body ?? '', bytes: sent.bodyBytes ?? EMPTY, contentType: sent.response?.headers['content-type'] ?? null, contentLength: Number.isFinite(length) ? length : null };
       } else {
         failure = {
           url: resolved.wireUrl,

@@ -208,6 +208,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
       request: this.request,
       response: status === null || bytes === null ? null : this.recorded(status, bytes, text),
       body: text,
+      bodyBytes: complete ? bytes : null,
       outcome,
       durationMs: performance.now() - this.startedAt,
       retryAfter: (status === 429 || status === 503) && this.headers ? (this.headers['retry-after'] ?? null) : null,

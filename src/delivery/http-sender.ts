@@ -113,6 +113,7 @@ function invalidUrl(request: OutboundRequest, startedAt: number): SendResult {
     request,
     response: null,
     body: null,
+    bodyBytes: null,
     outcome: { kind: 'refused', detail: `"${request.url}" is not a valid URL` },
     durationMs: performance.now() - startedAt,
     retryAfter: null,

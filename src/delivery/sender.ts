@@ -31,6 +31,8 @@ export interface SendResult {
   readonly response: RecordedResponse | null;
   /** The whole response body up to `maxResponseBytes` (documents need more than the log keeps). */
   readonly body: string | null;
+  /** The same body as bytes, for what is not text (the audio a `<Play>` fetches). */
+  readonly bodyBytes: Buffer | null;
   readonly outcome: AttemptOutcome;
   /** Wall-clock time from start to the outcome. */
   readonly durationMs: number;

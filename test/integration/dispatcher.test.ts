@@ -23,6 +23,7 @@ class RecordingSender implements Sender {
       request: { method: request.method, url: request.url, headers: request.headers, body: request.body },
       response: { status: 200, headers: {}, body: 'ok', bodyTruncated: false },
       body: 'ok',
+      bodyBytes: Buffer.from('ok'),
       outcome: { kind: 'success', status: 200 },
       durationMs: 1,
       retryAfter: null,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunningApp } from '../support/app.js';
+import { encodeMp3 } from '../../src/engine/calls/mp3-encoder.js';
 import { readMp3 } from '../support/mp3-frames.js';
 import { plivo, plivoClient } from '../support/plivo-sdk.js';
 import type { ReceivedRequest, Reply } from '../support/receiver.js';
@@ -519,4 +520,52 @@ describe('Plivo voice calls', () => {
     expect(requestsTo(appServer.requests, '/confirm')).toHaveLength(2);
     expect(requestsTo(appServer.requests, '/music')).toHaveLength(2);
   });
+
+  it('plays each audio file for as long as the file lasts, read from its frames or header whatever the rate and Content-Type', async () => {
+    // 12 s of 8 kHz MP3 at 32 kbps (a size-based 128 kbps guess would say 3 s), served as octet-stream,
+    // then 6 s of 16 kHz WAV (a guess at 8 kHz would say 12 s).
+    const mp3 = await encodeMp3(new Int16Array(8_000 * 12), 8_000);
+    const wav = pcmWav(16_000, 6);
+    const { app, appServer, client } = await setUp({
+      '/answer': () => xml(`<Play>${appServer.url('/hold.mp3')}</Play><Play>${appServer.url('/notice.wav')}</Play>`),
+      '/hold.mp3': () => ({ status: 200, headers: { 'content-type': 'application/octet-stream' }, body: mp3 }),
+      '/notice.wav': () => ({ status: 200, headers: { 'content-type': 'audio/wav' }, body: wav }),
+    });
+    const made = await client.calls.create(FROM, TO, appServer.url('/answer'), { hangupUrl: appServer.url('/hangup') });
+    const uuid = made.requestUuid as string;
+    await advance(app, 3_000); // answered
+    await advance(app, 17_000);
+    expect(requestsTo(appServer.requests, '/hangup')).toEqual([]);
+    await advance(app, 2_000);
+    const hangup = requestsTo(appServer.requests, '/hangup')[0]!;
+    expect(hangup.params).toMatchObject({ HangupCauseCode: '4010' });
+    expect(Number(hangup.params.Duration)).toBeGreaterThanOrEqual(18);
+    expect(Number(hangup.params.Duration)).toBeLessThanOrEqual(19);
+
+    const notes = (await timeline(app, uuid)).events.filter((e) => e.data?.lengthFrom !== undefined);
+    expect(notes.map((e) => e.data?.lengthFrom)).toEqual(['file', 'file']);
+    expect(notes[0]!.message).toContain('MPEG 2.5 Layer 3');
+    expect(Number(notes[0]!.data?.durationMs)).toBeGreaterThanOrEqual(12_000);
+    expect(Number(notes[0]!.data?.durationMs)).toBeLessThan(12_300); // LAME's encoder delay and padding
+    expect(notes[1]!.data?.durationMs).toBe(6_000);
+  });
 });
+
+/** A silent 16-bit mono PCM WAV file. */
+function pcmWav(sampleRate: number, seconds: number): Buffer {
+  const data = sampleRate * 2 * seconds;
+  const file = Buffer.alloc(44 + data);
+  file.write('RIFF', 0, 'latin1');
+  file.writeUInt32LE(36 + data, 4);
+  file.write('WAVEfmt ', 8, 'latin1');
+  file.writeUInt32LE(16, 16);
+  file.writeUInt16LE(1, 20); // PCM
+  file.writeUInt16LE(1, 22); // mono
+  file.writeUInt32LE(sampleRate, 24);
+  file.writeUInt32LE(sampleRate * 2, 28);
+  file.writeUInt16LE(2, 32);
+  file.writeUInt16LE(16, 34);
+  file.write('data', 36, 'latin1');
+  file.writeUInt32LE(data, 40);
+  return file;
+}

@@ -16,7 +16,8 @@ export interface ReceivedRequest {
 
 export interface Reply {
   readonly status?: number;
-  readonly body?: string;
+  /** Text, or bytes as they are (audio). */
+  readonly body?: string | Buffer;
   readonly headers?: Record<string, string>;
   /** Wall-clock wait before answering. */
   readonly delayMs?: number;

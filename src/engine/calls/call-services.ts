@@ -2,7 +2,8 @@ import { lamlMessageSettings } from '../../domain/laml-message.js';
 import { RECORDING_RESOURCE, type StoredRecording } from '../../domain/recording.js';
 import type { CallbackService } from '../../delivery/callback-service.js';
 import type { DocumentFetcher, DocumentFailure } from '../../delivery/document-fetcher.js';
-import { audioDurationMs, DEFAULT_AUDIO_MS } from '../../domain/call-far-end.js';
+import { DEFAULT_AUDIO_MS } from '../../domain/call-far-end.js';
+import { audioLength } from './audio-length.js';
 import { isE164, splitDestinations } from '../../domain/phone-numbers.js';
 import type { MessageService } from '../plivo/message-service.js';
 import { CALL_RESOURCE, type CallEngine } from './call-engine.js';
@@ -94,7 +95,11 @@ export function callServices(deps: CallServicesDeps): (engine: CallEngine) => Ca
           session.note('warning', `audio ${url} could not be fetched; it plays as ${DEFAULT_AUDIO_MS / 1000} s of silence`);
           return DEFAULT_AUDIO_MS;
         }
-        return audioDurationMs(fetched.contentType, fetched.contentLength);
+        const length = await audioLength(fetched.bytes, fetched.contentType, fetched.contentLength);
+        const seconds = (length.ms / 1000).toFixed(1);
+        const how = length.source === 'file' ? `${seconds} s, read from the file (${length.codec ?? 'audio'})` : length.source === 'size' ? `${seconds} s, estimated from its size: the file could not be read as audio` : `${seconds} s, the default: the file could not be read as audio`;
+        session.note(length.source === 'file' ? 'instruction' : 'warning', `audio ${url} plays for ${how}`, { url, durationMs: length.ms, lengthFrom: length.source });
+        return length.ms;
       },
 
       async sendMessage(session, message) {
