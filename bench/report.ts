@@ -32,7 +32,7 @@ export function printTable(rows: readonly Row[]): void {
     row.figure,
     row.hookline,
     row.baseline,
-    row.ratio === null ? '—' : row.ratio.toFixed(2),
+    row.ratio === null ? '—' : ratioText(row.ratio),
     row.target,
     row.met === null ? '' : row.met ? 'met' : 'MISSED',
   ]);
@@ -64,4 +64,13 @@ export function writeResults(report: Record<string, unknown>): string {
   const file = join(dir, `${new Date().toISOString().replaceAll(':', '-')}.json`);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   return file;
+}
+
+/**
+ * Two decimals, or three where rounding lands on a tenth, where the targets sit: 0.4964 prints as
+ * 0.496, not as a 0.50 that the target column then calls missed.
+ */
+function ratioText(ratio: number): string {
+  const two = ratio.toFixed(2);
+  return two.endsWith('0') && Number(two) !== ratio ? ratio.toFixed(3) : two;
 }

@@ -20,10 +20,12 @@ export function workerScriptAvailable(): boolean {
 /**
  * The worker's young generation, capped. What it allocates (decoded messages, rows on their way out)
  * dies young, and under a burst V8 would otherwise grow the young generation to its 32 MB maximum and
- * keep it: with a million callbacks scheduled that was 39 MB of worker heap holding 13 MB of live data,
- * against 17 MB at this cap, for no measurable change in throughput (docs/benchmarks.md).
+ * keep it: with a million callbacks scheduled that was 39 MB of worker heap holding 13 MB of live data.
+ * At 4 MB a commit of 1,000 deliveries outlived the young generation and was collected again as old
+ * data: interleaved throughput runs on a quiet machine took 3–4 % more CPU per callback than at 16 MB
+ * (docs/benchmarks.md), which an idle engine gives back once V8's memory reducer shrinks it.
  */
-const WORKER_YOUNG_GENERATION_MB = 4;
+const WORKER_YOUNG_GENERATION_MB = 16;
 
 /** What a pending answer is for: a database call, or the opening or closing of the database. */
 type Awaited = DatabaseMethod | 'open' | 'close';
