@@ -529,6 +529,17 @@ export function describeStoreContract(name: string, open: () => Promise<Contract
         expect(await store.deliveries.countByStatus()).toEqual(counts({ pending: 2, 'in-flight': 2 }));
       });
 
+      it('after a full claim reports the earliest row left unclaimed, not one another dispatcher holds', async () => {
+        await enqueue({ dueAt: T0 });
+        await claimAll('owner-b', T0);
+        const [next, left] = await enqueue({ dueAt: T0 + 1 }, { dueAt: T0 + 2 });
+
+        const turn = await store.deliveries.recordAndClaim([], { now: T0 + 10, limit: 1, owner: 'owner-a', leaseUntil: WALL });
+
+        expect(turn.claimed.map((d) => d.id)).toEqual([next?.id]);
+        expect(turn.nextDueAt).toBe(left?.dueAt);
+      });
+
       it('with a limit of 0 only records, and with nothing pending reports null', async () => {
         await enqueue({ dueAt: T0 });
         const [claimed] = await claimAll('owner-a', T0);

@@ -155,7 +155,7 @@ describe('SQLite store', () => {
     }
 
     it('claims through the (status, due_at) index alone, never scanning or sorting the deliveries due later', () => {
-      const claim = plan(sql.DUE_SEQS);
+      const claim = plan(sql.DUE_IN_ORDER);
       expect(claim).toContain('USING COVERING INDEX deliveries_by_status_due (status=? AND due_at<?)');
       expect(claim).not.toMatch(/SCAN|TEMP B-TREE/);
       expect(plan(sql.DELIVERIES_BY_SEQ)).toMatch(/SEARCH deliveries USING INTEGER PRIMARY KEY \(rowid=\?\)/);

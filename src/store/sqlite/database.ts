@@ -128,11 +128,11 @@ export class SqliteDatabase {
     );
     this.recordAndClaimTransaction = this.db.transaction((results: readonly AttemptResult[], claim: ClaimRequest) => {
       this.writeAttemptResults(results, claim.owner);
-      const claimed = this.claimRows(claim);
-      // A claim that took fewer than it could took every unclaimed row due by `now`: the next due one
-      // is later, and the claimed rows (all due by then, bar a hand-off or two) need not be read past.
-      const tookAll = claim.limit >= 1 && claimed.length < Math.floor(claim.limit);
-      return { claimed, nextDueAt: tookAll ? this.nextUnclaimedDueAfter(claim.now) : this.nextDueAt() };
+      const { claimed, nextDue } = this.claimRows(claim);
+      if (nextDue !== null) return { claimed, nextDueAt: nextDue };
+      // Every unclaimed row due by `now` was claimed: the next due one is later, and the claimed rows
+      // (all due by then, bar a hand-off or two) need not be read past. No claim at all read nothing.
+      return { claimed, nextDueAt: claim.limit >= 1 ? this.nextUnclaimedDueAfter(claim.now) : this.nextDueAt() };
     });
     this.requeueTransaction = this.db.transaction((claims: readonly HeldClaim[], dueAt: number) => this.requeue(claims, dueAt));
     this.recordFinishedTransaction = this.db.transaction((finished: FinishedDelivery, policyId: number) => this.writeFinished(finished, policyId));
@@ -256,7 +256,7 @@ export class SqliteDatabase {
   // Deliveries
 
   claimDue(opts: ClaimRequest): Delivery[] {
-    return this.leases.within(() => this.claimRows(opts));
+    return this.leases.within(() => this.claimRows(opts).claimed);
   }
 
   recordAttempts(results: readonly AttemptResult[], owner: string): void {
@@ -416,26 +416,35 @@ export class SqliteDatabase {
    * Claims the due deliveries in due order, skipping those already claimed. Row by row this is a read
    * of the claim index and of the rows taken; claiming in the rows was an update of each row and its
    * index entry, the largest single cost of the store's thread (docs/benchmarks.md).
+   *
+   * `nextDue` is the due time of the first unclaimed row the claim left (due by `now`, so the earliest
+   * still pending), read one index entry past the claim; null when none is due by `now`. A full claim
+   * used to learn it by reading the claim index again from its start, past every claimed row.
    */
-  private claimRows(opts: ClaimRequest): Delivery[] {
+  private claimRows(opts: ClaimRequest): { readonly claimed: Delivery[]; readonly nextDue: number | null } {
     // LIMIT -1 means "no limit" to SQLite; a non-positive limit must claim nothing.
-    if (!(opts.limit >= 1)) return [];
+    if (!(opts.limit >= 1)) return { claimed: [], nextDue: null };
     // The claim never reaches SQL, which used to refuse these: refuse them here, before anything is claimed.
     if (typeof opts.owner !== 'string' || !Number.isFinite(opts.leaseUntil)) {
       throw new TypeError(`a claim needs an owner (text) and a lease end (a number), got ${typeof opts.owner} and ${String(opts.leaseUntil)}`);
     }
     const limit = Math.floor(opts.limit);
     const seqs: number[] = [];
-    for (const seq of this.statements.dueSeqs.all({ now: opts.now, limit: limit + this.leases.size })) {
+    let nextDue: number | null = null;
+    // Among `limit + claims + 1` rows at least `limit + 1` are unclaimed, if that many are due.
+    for (const [seq, dueAt] of this.statements.dueInOrder.all({ now: opts.now, limit: limit + this.leases.size + 1 })) {
       if (this.leases.holds(seq)) continue;
+      if (seqs.length === limit) {
+        nextDue = dueAt;
+        break;
+      }
       seqs.push(seq);
-      if (seqs.length === limit) break;
     }
-    if (seqs.length === 0) return [];
+    if (seqs.length === 0) return { claimed: [], nextDue: null };
     const rows = this.statements.deliveriesBySeq.all({ seqs: JSON.stringify(seqs) });
     rows.sort((a, b) => a.due_at - b.due_at || a.seq - b.seq);
     for (const row of rows) this.leases.hold(row.id, { seq: row.seq, owner: opts.owner, until: opts.leaseUntil });
-    return rows.map((row) => this.toDelivery(row));
+    return { claimed: rows.map((row) => this.toDelivery(row)), nextDue };
   }
 
   private nextUnclaimedDueAfter(after: number): number | null {
@@ -579,7 +588,7 @@ function prepareStatements(db: Database.Database) {
     selectResource: prepare<ResourceRow>(sql.SELECT_RESOURCE),
     deleteResource: prepare(sql.DELETE_RESOURCE),
     insertDelivery: prepare(sql.INSERT_DELIVERY),
-    dueSeqs: prepare<number>(sql.DUE_SEQS).pluck(),
+    dueInOrder: prepare<[number, number]>(sql.DUE_IN_ORDER).raw(),
     pendingInDueOrder: prepare<[number, number]>(sql.PENDING_IN_DUE_ORDER).raw(),
     deliveriesBySeq: prepare<DeliveryRow>(sql.DELIVERIES_BY_SEQ),
     countClaimed: prepare<{ count: number }>(sql.COUNT_CLAIMED),

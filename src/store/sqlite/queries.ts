@@ -53,12 +53,12 @@ export const INSERT_DELIVERY = `
     @attemptCount, @roundAttempts, @lastOutcome, @leaseOwner, @leaseUntil, @createdAt, @updatedAt)`;
 
 /**
- * The due pending rows in due order, read off the (status, due_at) index alone (the seq is the rowid,
- * in every index entry). Claimed rows are pending too (their claim is held in memory: leases.ts), so
- * the caller asks for as many more as there are claims and skips those.
+ * The due pending rows in due order, with their due times, read off the (status, due_at) index alone
+ * (the seq is the rowid, in every index entry). Claimed rows are pending too (their claim is held in
+ * memory: leases.ts), so the caller asks for as many more as there are claims and skips those.
  */
-export const DUE_SEQS = `
-  SELECT seq FROM deliveries
+export const DUE_IN_ORDER = `
+  SELECT seq, due_at FROM deliveries
   WHERE status = 'pending' AND due_at <= @now
   ORDER BY due_at, seq
   LIMIT @limit`;
