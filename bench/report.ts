@@ -32,7 +32,7 @@ export function printTable(rows: readonly Row[]): void {
     row.figure,
     row.hookline,
     row.baseline,
-    row.ratio === null ? '—' : ratioText(row.ratio),
+    row.ratio === null ? '—' : row.met === null ? row.ratio.toFixed(2) : ratioText(row.ratio),
     row.target,
     row.met === null ? '' : row.met ? 'met' : 'MISSED',
   ]);
@@ -67,8 +67,8 @@ export function writeResults(report: Record<string, unknown>): string {
 }
 
 /**
- * Two decimals, or three where rounding lands on a tenth, where the targets sit: 0.4964 prints as
- * 0.496, not as a 0.50 that the target column then calls missed.
+ * A judged ratio to two decimals, or three where rounding lands on a tenth, where the targets sit:
+ * 0.4964 prints as 0.496, not as a 0.50 that the target column then calls missed.
  */
 function ratioText(ratio: number): string {
   const two = ratio.toFixed(2);
