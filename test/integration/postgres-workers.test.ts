@@ -88,9 +88,20 @@ describe.skipIf(!available)('hookline worker on a shared PostgreSQL store', () =
     };
     await expect.poll(tally, { timeout: 360_000, interval: 200 }).toBe(CALLBACKS);
     for (const id of ids) expect(received.has(id)).toBe(true);
+    // The dead worker may have sent all it held before it died, so every id can arrive before its leases
+    // run out: the store is done only once the others have reclaimed, resent and recorded them.
+    await expect
+      .poll(() => store.deliveries.countByStatus(), { timeout: 60_000 + 2 * LEASE_MS, interval: 200 })
+      .toEqual({ pending: 0, 'in-flight': 0, succeeded: CALLBACKS, failed: 0 });
+    const reclaimedSoFar = (): number =>
+      workers.slice(1).reduce((sum, w) => sum + [...w.output().matchAll(/"reclaimed":(\d+)/g)].reduce((s, m) => s + Number(m[1]), 0), 0);
+    // Only the dead worker's leases ran out, and the others took every one of them back (the log line
+    // may reach this process a moment after the store shows the resent attempts).
+    await expect.poll(reclaimedSoFar, { timeout: 10_000 }).toBe(orphaned.size);
+    tally();
 
     const duplicates = [...received].filter(([, count]) => count > 1).map(([id]) => id);
-    const reclaimed = workers.slice(1).reduce((sum, w) => sum + [...w.output().matchAll(/"reclaimed":(\d+)/g)].reduce((s, m) => s + Number(m[1]), 0), 0);
+    const reclaimed = reclaimedSoFar();
     console.info(`${CALLBACKS} callbacks, 2 API nodes, 3 workers, one SIGKILLed holding ${orphaned.size}: ${reclaimed} reclaimed, ${duplicates.length} delivered twice`);
     // Every duplicate is a delivery the dead worker held: it sent it and did not live to record it. It
     // held at most a turn's claim: its concurrency, the attempts on the wire plus those finished and
@@ -98,9 +109,7 @@ describe.skipIf(!available)('hookline worker on a shared PostgreSQL store', () =
     for (const id of duplicates) expect(orphaned.has(id), `${id} was delivered twice but the killed worker did not hold it`).toBe(true);
     expect(orphaned.size).toBeLessThanOrEqual(2 * CONCURRENCY);
     expect(duplicates.every((id) => received.get(id) === 2)).toBe(true);
-    // Only the dead worker's leases ran out, and the others took every one of them back.
     expect(reclaimed).toBe(orphaned.size);
-    await expect.poll(() => store.deliveries.countByStatus(), { timeout: 10_000 }).toEqual({ pending: 0, 'in-flight': 0, succeeded: CALLBACKS, failed: 0 });
   }, 720_000);
 
   it('serves its health and Prometheus metrics', async () => {
