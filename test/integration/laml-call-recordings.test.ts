@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunningApp } from '../support/app.js';
 import { signedForBoth } from '../support/laml-sdk.js';
-import { advance, FROM, laml, lamlSetUp, PROJECT, postForm, refusal, requestsTo, TO, TOKEN } from '../support/laml-project.js';
+import { advance, FROM, laml, lamlSetUp, PROJECT, postForm, refusal, requestsTo, TO, SIGNING_KEY } from '../support/laml-project.js';
 import type { ReceivedRequest, Reply } from '../support/receiver.js';
 import { useRig } from '../support/rig.js';
 
@@ -11,7 +11,7 @@ const createRaw = (app: RunningApp, fields: Array<[string, string]>) => postForm
 
 /** Every request the app server got is signed for both SDKs' validators. */
 function expectSigned(requests: readonly ReceivedRequest[]): void {
-  for (const received of requests) expect(signedForBoth(TOKEN, received), `${received.url} is signed`).toEqual({ signalwire: true, twilio: true });
+  for (const received of requests) expect(signedForBoth(SIGNING_KEY, received), `${received.url} is signed`).toEqual({ signalwire: true, twilio: true });
 }
 
 describe('LaML recordings and their status callbacks', () => {

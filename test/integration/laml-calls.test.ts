@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import type { RunningApp } from '../support/app.js';
 import { signalwireClient, signedForBoth } from '../support/laml-sdk.js';
-import { advance, FROM, laml, lamlSetUp, requestsTo, OTHER, OTHER_TOKEN, postForm, PROJECT, refusal, TO, TOKEN } from '../support/laml-project.js';
+import { advance, FROM, laml, lamlSetUp, requestsTo, OTHER, OTHER_TOKEN, postForm, PROJECT, refusal, TO, TOKEN, SIGNING_KEY } from '../support/laml-project.js';
 import type { ReceivedRequest, Reply } from '../support/receiver.js';
 import { useRig } from '../support/rig.js';
 
@@ -74,7 +74,7 @@ describe('LaML calls', () => {
     expect(completed).toMatchObject({ CallSid: sid, AccountSid: PROJECT, CallbackSource: 'call-progress-events', Direction: 'outbound-api', ApiVersion: '2010-04-01' });
     expect(completed.CallDuration).toBe('17'); // 12 s of Dial, 4 s of Record, 1 s of goodbye
     expect(completed.Timestamp).toMatch(/^\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} \+0000$/);
-    for (const received of appServer.requests) expect(signedForBoth(TOKEN, received), `${received.url} is signed`).toEqual({ signalwire: true, twilio: true });
+    for (const received of appServer.requests) expect(signedForBoth(SIGNING_KEY, received), `${received.url} is signed`).toEqual({ signalwire: true, twilio: true });
 
     const fetched = await signalwire.calls(sid).fetch();
     expect(fetched).toMatchObject({ sid, status: 'completed', direction: 'outbound-api' });
@@ -130,7 +130,7 @@ describe('LaML calls', () => {
     await advance(app, 0);
     expect((await twilio.calls(made.sid).fetch()).status).toBe('completed');
     expect(requestsTo(appServer.requests, '/status').map((r) => r.params.CallStatus)).toEqual(['completed']);
-    for (const received of appServer.requests) expect(signedForBoth(TOKEN, received), `${received.url} is signed`).toEqual({ signalwire: true, twilio: true });
+    for (const received of appServer.requests) expect(signedForBoth(SIGNING_KEY, received), `${received.url} is signed`).toEqual({ signalwire: true, twilio: true });
   });
 
   it('pages through calls with PageSize and next_page_uri', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { signedForBoth } from '../support/laml-sdk.js';
-import { advance, FROM, laml, lamlSetUp, PROJECT, requestsTo, TO, TOKEN } from '../support/laml-project.js';
+import { advance, FROM, laml, lamlSetUp, PROJECT, requestsTo, TO, SIGNING_KEY } from '../support/laml-project.js';
 import type { ReceivedRequest } from '../support/receiver.js';
 import { useRig } from '../support/rig.js';
 
@@ -70,7 +70,7 @@ describe('LaML conferences', () => {
     expect(new Set(events().map((r) => r.params.ConferenceSid))).toEqual(new Set([conferenceSid]));
     expect(requestsTo(appServer.requests, '/ignored')).toEqual([]);
     expect((await twilio.calls(guest.sid).fetch()).status).toBe('completed');
-    for (const received of appServer.requests) expect(signedForBoth(TOKEN, received), `${received.url} is signed`).toEqual({ signalwire: true, twilio: true });
+    for (const received of appServer.requests) expect(signedForBoth(SIGNING_KEY, received), `${received.url} is signed`).toEqual({ signalwire: true, twilio: true });
   });
 
   it('sends no conference events unless statusCallbackEvent lists them, and never starts a room of one', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { advance, FROM, laml, lamlSetUp, requestsTo, TO, TOKEN } from '../support/laml-project.js';
+import { advance, FROM, laml, lamlSetUp, requestsTo, TO, SIGNING_KEY } from '../support/laml-project.js';
 import { signedForBoth } from '../support/laml-sdk.js';
 import type { ReceivedRequest, Reply } from '../support/receiver.js';
 import { useRig } from '../support/rig.js';
@@ -28,7 +28,7 @@ describe('the Content-Type of a LaML voice document', () => {
     const error = body.events.find((event) => event.type === 'error');
     expect(error?.data).toMatchObject({ errorCode: '12300', url: appServer.url('/voice') });
     expect(error?.message).toContain('Content-Type "application/json"');
-    for (const received of appServer.requests) expect(signedForBoth(TOKEN, received)).toEqual({ signalwire: true, twilio: true });
+    for (const received of appServer.requests) expect(signedForBoth(SIGNING_KEY, received)).toEqual({ signalwire: true, twilio: true });
   });
 
   it('ends a call whose only document is an image, naming 12300 on its timeline', async () => {

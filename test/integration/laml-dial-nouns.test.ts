@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { signedForBoth } from '../support/laml-sdk.js';
-import { advance, FROM, laml, lamlSetUp, PROJECT, postForm, requestsTo, TO, TOKEN } from '../support/laml-project.js';
+import { advance, FROM, laml, lamlSetUp, PROJECT, postForm, requestsTo, TO, SIGNING_KEY } from '../support/laml-project.js';
 import type { ReceivedRequest, Reply } from '../support/receiver.js';
 import { useRig } from '../support/rig.js';
 
@@ -19,7 +19,7 @@ function inSequence(requests: readonly ReceivedRequest[], path: string): Receive
 }
 
 function expectSigned(requests: readonly ReceivedRequest[]): void {
-  for (const received of requests) expect(signedForBoth(TOKEN, received), `${received.url} is signed`).toEqual({ signalwire: true, twilio: true });
+  for (const received of requests) expect(signedForBoth(SIGNING_KEY, received), `${received.url} is signed`).toEqual({ signalwire: true, twilio: true });
 }
 
 describe('LaML Dial nouns: their status callbacks and whisper url', () => {

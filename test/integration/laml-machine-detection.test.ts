@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { signedForBoth } from '../support/laml-sdk.js';
-import { advance, FROM, laml, lamlSetUp, PROJECT, refusal, requestsTo, TO, TOKEN } from '../support/laml-project.js';
+import { advance, FROM, laml, lamlSetUp, PROJECT, refusal, requestsTo, TO, SIGNING_KEY } from '../support/laml-project.js';
 import { useRig } from '../support/rig.js';
 
 const rig = useRig();
@@ -38,7 +38,7 @@ describe('LaML answering machine detection', () => {
     await advance(app, 3_000);
     expect(answers().get(greeting.sid)).toMatchObject({ AnsweredBy: 'machine_end_beep', MachineDetectionDuration: '8000' });
     expect((await twilio.calls(machine.sid).fetch()) as unknown).toMatchObject({ answeredBy: 'machine_start' });
-    for (const received of appServer.requests) expect(signedForBoth(TOKEN, received), `${received.url} is signed`).toEqual({ signalwire: true, twilio: true });
+    for (const received of appServer.requests) expect(signedForBoth(SIGNING_KEY, received), `${received.url} is signed`).toEqual({ signalwire: true, twilio: true });
   });
 
   it('runs the document at once with AsyncAmd and posts the verdict to AsyncAmdStatusCallback', async () => {
@@ -59,7 +59,7 @@ describe('LaML answering machine detection', () => {
     await advance(app, 3_000);
     const amd = requestsTo(appServer.requests, '/amd');
     expect(amd.map((r) => r.params)).toEqual([{ AccountSid: PROJECT, CallSid: made.sid, AnsweredBy: 'machine_start', MachineDetectionDuration: '3000' }]);
-    expect(signedForBoth(TOKEN, amd[0]!)).toEqual({ signalwire: true, twilio: true });
+    expect(signedForBoth(SIGNING_KEY, amd[0]!)).toEqual({ signalwire: true, twilio: true });
     await advance(app, 10_000);
   });
 

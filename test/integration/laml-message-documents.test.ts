@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunningApp } from '../support/app.js';
-import { advance, inboundSmsParams, laml, lamlSetUp, PROJECT, requestsTo, TOKEN } from '../support/laml-project.js';
+import { advance, inboundSmsParams, laml, lamlSetUp, PROJECT, requestsTo, SIGNING_KEY } from '../support/laml-project.js';
 import { signedForBoth, type LamlClient } from '../support/laml-sdk.js';
 import type { ReceivedRequest, Reply } from '../support/receiver.js';
 import { useRig } from '../support/rig.js';
@@ -30,7 +30,7 @@ async function replies(client: LamlClient) {
 }
 
 const expectAllSigned = (requests: readonly ReceivedRequest[]) => {
-  for (const received of requests) expect(signedForBoth(TOKEN, received), `${received.url} is signed`).toEqual({ signalwire: true, twilio: true });
+  for (const received of requests) expect(signedForBoth(SIGNING_KEY, received), `${received.url} is signed`).toEqual({ signalwire: true, twilio: true });
 };
 
 describe('LaML messaging documents', () => {

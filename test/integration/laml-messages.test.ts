@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunningApp } from '../support/app.js';
 import { signalwireClient, signedForBoth, twilioClient } from '../support/laml-sdk.js';
-import { advance, FROM, LAML_ACCOUNTS, OTHER, OTHER_TOKEN, postForm, PROJECT, refusal, TO, TOKEN } from '../support/laml-project.js';
+import { advance, FROM, LAML_ACCOUNTS, OTHER, OTHER_TOKEN, postForm, PROJECT, refusal, TO, TOKEN, SIGNING_KEY } from '../support/laml-project.js';
 import type { ReceivedRequest } from '../support/receiver.js';
 import { useRig } from '../support/rig.js';
 
@@ -48,7 +48,7 @@ describe('LaML messages', () => {
       NumSegments: '1',
       ApiVersion: '2010-04-01',
     });
-    for (const received of appServer.requests) expect(signedForBoth(TOKEN, received), `${received.params.MessageStatus} is signed`).toEqual({ signalwire: true, twilio: true });
+    for (const received of appServer.requests) expect(signedForBoth(SIGNING_KEY, received), `${received.params.MessageStatus} is signed`).toEqual({ signalwire: true, twilio: true });
 
     const fetched = await signalwire.messages(made.sid).fetch();
     expect(fetched).toMatchObject({ sid: made.sid, status: 'delivered', errorCode: null, price: 0.005 });

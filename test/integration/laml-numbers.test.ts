@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { advance, inboundSmsParams, laml, lamlSetUp, requestsTo, OTHER, OTHER_TOKEN, postForm, PROJECT, refusal, TOKEN } from '../support/laml-project.js';
+import { advance, inboundSmsParams, laml, lamlSetUp, requestsTo, OTHER, OTHER_TOKEN, postForm, PROJECT, refusal, SIGNING_KEY } from '../support/laml-project.js';
 import { signalwireClient, signedForBoth } from '../support/laml-sdk.js';
 import type { ReceivedRequest, Reply } from '../support/receiver.js';
 import { useRig } from '../support/rig.js';
@@ -78,7 +78,7 @@ describe('LaML IncomingPhoneNumbers', () => {
     const replyStatuses = requestsTo(appServer.requests, '/reply-status');
     expect(replyStatuses.map((received) => received.params.MessageStatus).sort()).toEqual(['delivered', 'sending', 'sent']);
     expect(replyStatuses[0]!.params.MessageSid).toBe(reply!.sid);
-    for (const received of appServer.requests) expect(signedForBoth(TOKEN, received), `${received.url} is signed`).toEqual({ signalwire: true, twilio: true });
+    for (const received of appServer.requests) expect(signedForBoth(SIGNING_KEY, received), `${received.url} is signed`).toEqual({ signalwire: true, twilio: true });
   });
 
   it('routes an inbound MMS with its media as MediaUrl0…', async () => {
@@ -101,7 +101,7 @@ describe('LaML IncomingPhoneNumbers', () => {
     expect(statuses.map((received) => received.params.CallStatus)).toEqual(['completed']);
     expect(statuses[0]!.params).toMatchObject({ CallSid: inbound.body.uuid, Direction: 'inbound', SequenceNumber: '0' });
     expect((await signalwire.calls(inbound.body.uuid).fetch()).direction).toBe('inbound');
-    for (const received of appServer.requests) expect(signedForBoth(TOKEN, received), `${received.url} is signed`).toEqual({ signalwire: true, twilio: true });
+    for (const received of appServer.requests) expect(signedForBoth(SIGNING_KEY, received), `${received.url} is signed`).toEqual({ signalwire: true, twilio: true });
   });
 
   it('rings an inbound call into the VoiceFallbackUrl with ErrorCode and ErrorUrl when the VoiceUrl fails', async () => {
@@ -118,7 +118,7 @@ describe('LaML IncomingPhoneNumbers', () => {
       ErrorCode: '11217',
       ErrorUrl: appServer.url('/voice'),
     });
-    for (const received of appServer.requests) expect(signedForBoth(TOKEN, received), `${received.url} is signed`).toEqual({ signalwire: true, twilio: true });
+    for (const received of appServer.requests) expect(signedForBoth(SIGNING_KEY, received), `${received.url} is signed`).toEqual({ signalwire: true, twilio: true });
   });
 
   it('answers 409 for traffic to a LaML number without the URL it needs, and hands a number back to Plivo routing when Plivo points it at an application', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { signedForBoth } from '../support/laml-sdk.js';
-import { advance, FROM, laml, lamlSetUp, PROJECT, requestsTo, TO, TOKEN } from '../support/laml-project.js';
+import { advance, FROM, laml, lamlSetUp, PROJECT, requestsTo, TO, SIGNING_KEY } from '../support/laml-project.js';
 import type { ReceivedRequest } from '../support/receiver.js';
 import { useRig } from '../support/rig.js';
 
@@ -9,7 +9,7 @@ const SECOND_CALLER = '+14155550197';
 const AGENT = '+14155550198';
 
 function expectSigned(requests: readonly ReceivedRequest[]): void {
-  for (const received of requests) expect(signedForBoth(TOKEN, received), `${received.url} is signed`).toEqual({ signalwire: true, twilio: true });
+  for (const received of requests) expect(signedForBoth(SIGNING_KEY, received), `${received.url} is signed`).toEqual({ signalwire: true, twilio: true });
 }
 
 describe('LaML queues', () => {

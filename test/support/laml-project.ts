@@ -8,6 +8,8 @@ import type { useRig } from './rig.js';
 /** Two LaML projects with SignalWire-shaped ids, and the numbers the LaML tests use. */
 export const PROJECT = 'b3877c40-da60-4998-90ad-b792e98472af';
 export const TOKEN = 'PSKlamltokenlamltokenlamltoken0001';
+/** The key LaML webhooks to `PROJECT`'s app are signed with. */
+export const SIGNING_KEY = TOKEN;
 export const OTHER = '6bfbbe86-a901-4197-8759-2a0de1fa319d';
 export const OTHER_TOKEN = 'PSKothertokenothertokenothertoken01';
 export const FROM = '+14155550100';
