@@ -67,28 +67,6 @@ describeInBrowser('the call view', () => {
     await page.locator(`tr[data-call-status="completed"]`, { hasText: uuid }).waitFor();
   });
 
-  it('makes a call from the send panel like an SDK would, refusing a missing number next to its field', async () => {
-    const app = await rig.app({ clock: 'virtual', account: [`${ACCOUNT}:${TOKEN}`] });
-    const appServer = await rig.receiver(() => xml(`  <GetDigits action="${appServer.url('/menu')}" numDigits="1" timeout="30">\n    <Speak>Press one</Speak>\n  </GetDigits>`));
-    const page = await browser.open(app.url, {}, '#/send');
-    await page.getByLabel('Auth ID').fill(ACCOUNT);
-    await page.getByLabel('Auth token').fill(TOKEN);
-    const form = page.getByRole('form', { name: 'Make a call' });
-    await form.getByLabel('To').fill('14155550199');
-    await form.getByLabel('Answer URL').fill(appServer.url('/answer'));
-    await form.getByRole('button', { name: 'Make a call' }).click();
-    await page.locator('#make-call-from-error').getByText('from parameter is missing').waitFor();
-    await expect(form.getByLabel('From').getAttribute('aria-invalid')).resolves.toBe('true');
-
-    await form.getByLabel('From').fill('14155550100');
-    await form.getByRole('button', { name: 'Make a call' }).click();
-    await form.getByRole('status').getByRole('link').click();
-    await page.getByRole('list', { name: 'Call timeline' }).getByText('API request').first().waitFor();
-    await advance(app, 3_000);
-    await page.getByRole('list', { name: 'Call timeline' }).getByText('<GetDigits> (line 3, column 3)').waitFor();
-    await screenshot(page, 'call-from-send-panel');
-  });
-
   it('simulates an inbound SMS from the send panel, showing why a number nobody rents is refused next to it', async () => {
     const app = await rig.app({ clock: 'virtual', account: [`${ACCOUNT}:${TOKEN}`] });
     const page = await browser.open(app.url, {}, '#/send');

@@ -58,30 +58,6 @@ describeInBrowser('the delivery detail', () => {
     await expect(verdict.textContent()).resolves.toContain('X-Twilio-Signature matches');
   });
 
-  it('shows a failed attempt with the response body, and a replay that succeeds as a new attempt', async () => {
-    const receiver = await rig.receiver((_request, index) => (index === 0 ? { status: 503, body: 'down for maintenance' } : { status: 204 }));
-    const app = await rig.app();
-    // A voice URL whose fragment asks for no retries, so the first failure is final.
-    const id = await queue(app, { url: `${receiver.url('/hangup')}#rc=0`, dialect: 'plivo', profile: 'plivo-voice', params: { CallUUID: 'c-1' } });
-    await receiver.waitFor(1);
-    const page = await browser.open(app.url, {}, `#/deliveries/${id}`);
-
-    const first = page.locator('[data-attempt="1"]');
-    await first.getByText('HTTP 503').waitFor();
-    await expect(first.getByTestId('response-body').textContent()).resolves.toBe('down for maintenance');
-    await expect(page.getByRole('row', { name: /^rc/ }).textContent()).resolves.toContain('fragment');
-    await page.locator('.badge', { hasText: 'failed' }).waitFor();
-    await screenshot(page, 'delivery-failed');
-
-    await page.getByRole('button', { name: 'Replay' }).click();
-    const second = page.locator('[data-attempt="2"]');
-    await second.getByText('HTTP 204').waitFor();
-    await page.locator('.badge', { hasText: 'succeeded' }).waitFor();
-    expect(receiver.requests).toHaveLength(2);
-    expect(receiver.requests[1]!.headers['x-hookline-attempt']).toBe('2');
-    await screenshot(page, 'delivery-replayed');
-  });
-
   it('shows an answer document as the call engine read it, and the line, column and rule where a refused one breaks', async () => {
     const app = await rig.app({ clock: 'virtual', account: [`${ACCOUNT}:${TOKEN}`] });
     const documents = ['<Response>\n  <GetDigits action="http://127.0.0.1:9/menu" numDigits="1">\n    <Speak>Press one</Speak>\n  </GetDigits>\n</Response>', '<Response>\n  <Speak>hi</Speak>\n  <Speak><Play>http://127.0.0.1:9/a.mp3</Play></Speak>\n</Response>'];
@@ -111,20 +87,5 @@ describeInBrowser('the delivery detail', () => {
     await expect(page.locator('.numbered-body [aria-current="location"]').textContent()).resolves.toContain('<Speak><Play>');
     await error.scrollIntoViewIfNeeded();
     await screenshot(page, 'delivery-document-error');
-  });
-
-  it('fires a due retry when the virtual clock is advanced to it', async () => {
-    const receiver = await rig.receiver((_request, index) => ({ status: index === 0 ? 500 : 200 }));
-    const app = await rig.app({ clock: 'virtual' });
-    const id = await queue(app, { url: receiver.url('/status'), dialect: 'plivo', params: { MessageUUID: 'm-7', Status: 'sent' } });
-    await app.control('POST', '/clock/advance', { ms: 0 });
-    await receiver.waitFor(1);
-    const page = await browser.open(app.url, {}, `#/deliveries/${id}`);
-
-    await page.locator('[data-attempt="1"]').getByText('next attempt at').waitFor();
-    await page.getByRole('button', { name: /Next due \(\+1 min\)/ }).click();
-    await page.locator('[data-attempt="2"]').getByText('HTTP 200').waitFor();
-    expect(receiver.requests).toHaveLength(2);
-    await screenshot(page, 'delivery-retry-on-clock');
   });
 });

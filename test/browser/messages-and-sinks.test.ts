@@ -18,24 +18,6 @@ describeInBrowser('the message view', () => {
     return { app, receiver, uuid: sent.messageUuid[0]! };
   }
 
-  it('fails a message from the far-end controls, and its failed status callback appears', async () => {
-    const { app, receiver, uuid } = await queuedMessage();
-    const page = await browser.open(app.url, {}, `#/messages/${uuid}`);
-    await expect(page.getByTestId('message-status').textContent()).resolves.toBe('queued');
-
-    await page.getByLabel('Error code (undelivered, failed)').fill('30');
-    await page.getByRole('button', { name: 'Fail' }).click();
-    await page.getByTestId('message-status').getByText('failed').waitFor();
-    await page.locator('tr[data-callback-status="failed"]').waitFor();
-    await page.getByRole('list', { name: 'Status timeline' }).getByText('error 30').waitFor();
-
-    await app.control('POST', '/clock/advance', { ms: 0 });
-    await receiver.waitFor(2);
-    expect(receiver.requests.map((request) => request.params.Status)).toContain('failed');
-    expect(receiver.requests.find((request) => request.params.Status === 'failed')?.params.ErrorCode).toBe('30');
-    await screenshot(page, 'message-failed');
-  });
-
   it("shows the API's error next to the error code field and leaves the message as it was", async () => {
     const { app, uuid } = await queuedMessage();
     const page = await browser.open(app.url, {}, `#/messages/${uuid}`);

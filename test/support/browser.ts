@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, type TestContext } from 'vitest';
 import { CHROMIUM_PATH as CHROMIUM } from './chromium-path.js';
 
 const ARGS = [
@@ -51,8 +51,20 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false });
 }
 
+/** `calls--makes-a-call-from-the-send-panel-end`: the test file and the test's name, safe as a file name. */
+export function endShotName(context: Pick<TestContext, 'task'>, page: number): string {
+  const file = basename(context.task.file?.name ?? 'browser').replace(/\.test\.ts$/, '');
+  const test = context.task.name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .slice(0, 80)
+    .replace(/^-|-$/g, '');
+  return `${file}--${test}${page === 0 ? '' : `-${page + 1}`}-end`;
+}
+
 /**
- * One Chromium for a test file and a fresh context per page; each test ends by checking that the page
+ * One Chromium for a test file and a fresh context per page; each test ends with a screenshot of every
+ * page it opened (`<file>--<test>-end.png`, pass or fail, for a reviewer) and by checking that the pages
  * threw nothing. Call inside `describeInBrowser`.
  */
 export function useInspector(): { open(baseUrl: string, options?: Parameters<typeof openPage>[1], hash?: string): Promise<Page> } {
@@ -62,7 +74,10 @@ export function useInspector(): { open(baseUrl: string, options?: Parameters<typ
     browser = await launchBrowser();
   });
   afterAll(async () => browser?.close());
-  afterEach(async () => {
+  afterEach(async (test) => {
+    const pages = (browser?.contexts() ?? []).flatMap((context) => context.pages());
+    // A page that crashed or hangs must not hide the test's own verdict behind a screenshot timeout.
+    await Promise.all(pages.map((page, index) => screenshot(page, endShotName(test, index)).catch(() => undefined)));
     for (const context of browser?.contexts() ?? []) await context.close();
     const thrown = errors.flat();
     errors = [];
