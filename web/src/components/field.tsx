@@ -10,11 +10,12 @@ interface InputFieldProps {
   type?: 'text' | 'password' | 'number' | 'search';
   placeholder?: string;
   autoFocus?: boolean;
+  disabled?: boolean;
   class?: string;
 }
 
 /** A labelled input with its error in place. */
-export function InputField({ id, label, value, onInput, error = null, type = 'text', placeholder, autoFocus, class: className }: InputFieldProps) {
+export function InputField({ id, label, value, onInput, error = null, type = 'text', placeholder, autoFocus, disabled, class: className }: InputFieldProps) {
   const errorId = `${id}-error`;
   return (
     <div class={`field${className ? ` ${className}` : ''}`}>
@@ -26,6 +27,7 @@ export function InputField({ id, label, value, onInput, error = null, type = 'te
         placeholder={placeholder}
         autoComplete="off"
         autoFocus={autoFocus}
+        disabled={disabled}
         onInput={(e) => onInput(e.currentTarget.value)}
         aria-invalid={error !== null}
         aria-describedby={error !== null ? errorId : undefined}

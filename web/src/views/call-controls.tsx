@@ -26,9 +26,27 @@ function Refusal({ error }: { error: ApiError | null }) {
 }
 
 /**
- * The far end of a live call, by hand (POST /calls/{uuid}/…). Every control stays available while the
- * call lives and the API decides: it knows the call's state at the moment of the request, the page may
- * be a step behind, and its refusal shows next to the control that was used.
+ * Which far-end controls the call can take in its state, as the call engine decides: answer and reject
+ * while an outbound call rings (an inbound call's far end is the caller, who has nothing to answer);
+ * keys and words once answered; hang up once answered, or while an inbound call rings (the caller gives
+ * up). A call still being set up takes none.
+ */
+export function availableControls(call: Pick<CallSummary, 'status' | 'direction'>): ReadonlySet<Control> {
+  if (call.status === 'in-progress') return new Set<Control>(['keypad', 'speech', 'hangup']);
+  if (call.status !== 'ringing') return new Set();
+  return new Set<Control>(call.direction === 'outbound' ? ['ringing'] : ['hangup']);
+}
+
+function stateNotice(call: CallSummary): string {
+  if (call.status === 'in-progress') return 'press keys, speak or hang up.';
+  if (call.status === 'ringing') return call.direction === 'outbound' ? 'answer or reject it.' : 'the caller can hang up before the app answers.';
+  return 'wait for it to ring (move the clock on).';
+}
+
+/**
+ * The far end of a live call, by hand (POST /calls/{uuid}/…). Only the controls the call's state allows
+ * are enabled; the API still decides (the page may be a step behind the call) and its refusal shows next
+ * to the control that was used.
  */
 export function CallControls({ call, onActed }: { call: CallSummary; onActed: () => void }) {
   const [phrase, setPhrase] = useState('');
@@ -53,6 +71,8 @@ export function CallControls({ call, onActed }: { call: CallSummary; onActed: ()
     }
   };
   const errorAt = (control: Control): ApiError | null => (refused?.control === control ? refused.error : null);
+  const allowed = availableControls(call);
+  const off = (control: Control): boolean => busy || !allowed.has(control);
 
   const press = async (key: string): Promise<void> => {
     if (await act('keypad', 'digits', { digits: key })) setPressed((keys) => `${keys}${key}`.slice(-32));
@@ -65,14 +85,14 @@ export function CallControls({ call, onActed }: { call: CallSummary; onActed: ()
     <section class="far-end call-controls" aria-labelledby="call-far-end-title">
       <h2 id="call-far-end-title">Far end</h2>
       <p class="notice">
-        The call is <strong>{call.status}</strong>: {call.status === 'in-progress' ? 'press keys, speak or hang up.' : 'answer or reject it, or hang up.'}
+        The call is <strong data-testid="far-end-status">{call.status}</strong>: {stateNotice(call)}
       </p>
       <div class="call-controls-grid">
         <fieldset class="keypad-group">
           <legend>Keypad</legend>
           <div class="keypad" role="group" aria-label="Keypad">
             {KEYS.map((key) => (
-              <button key={key} type="button" disabled={busy} onClick={() => void press(key)} aria-label={`Press ${key}`}>
+              <button key={key} type="button" disabled={off('keypad')} onClick={() => void press(key)} aria-label={`Press ${key}`}>
                 {key}
               </button>
             ))}
@@ -91,8 +111,8 @@ export function CallControls({ call, onActed }: { call: CallSummary; onActed: ()
             void say();
           }}
         >
-          <InputField id="call-phrase" label="Phrase" value={phrase} onInput={setPhrase} placeholder="I'd like to speak to sales" class="grow" error={errorAt('speech')?.message ?? null} />
-          <button type="submit" disabled={busy || phrase.trim() === ''}>
+          <InputField id="call-phrase" label="Phrase" value={phrase} onInput={setPhrase} placeholder="I'd like to speak to sales" class="grow" disabled={!allowed.has('speech')} error={errorAt('speech')?.message ?? null} />
+          <button type="submit" disabled={off('speech') || phrase.trim() === ''}>
             Say
           </button>
         </form>
@@ -100,12 +120,12 @@ export function CallControls({ call, onActed }: { call: CallSummary; onActed: ()
         <fieldset>
           <legend>Ringing</legend>
           <div class="form-row">
-            <button type="button" disabled={busy} onClick={() => void act('ringing', 'answer')}>
+            <button type="button" disabled={off('ringing')} onClick={() => void act('ringing', 'answer')}>
               Answer
             </button>
             <div class="field">
               <label for="call-reject-cause">Reject as</label>
-              <select id="call-reject-cause" value={cause} onChange={(e) => setCause(e.currentTarget.value as RejectCause)}>
+              <select id="call-reject-cause" disabled={off('ringing')} value={cause} onChange={(e) => setCause(e.currentTarget.value as RejectCause)}>
                 {CAUSES.map(([value, label]) => (
                   <option key={value} value={value}>
                     {label}
@@ -113,7 +133,7 @@ export function CallControls({ call, onActed }: { call: CallSummary; onActed: ()
                 ))}
               </select>
             </div>
-            <button type="button" disabled={busy} onClick={() => void act('ringing', 'reject', { cause })}>
+            <button type="button" disabled={off('ringing')} onClick={() => void act('ringing', 'reject', { cause })}>
               Reject
             </button>
           </div>
@@ -121,7 +141,7 @@ export function CallControls({ call, onActed }: { call: CallSummary; onActed: ()
         </fieldset>
 
         <div>
-          <button type="button" class="danger" disabled={busy} onClick={() => void act('hangup', 'hangup')}>
+          <button type="button" class="danger" disabled={off('hangup')} onClick={() => void act('hangup', 'hangup')}>
             Hang up
           </button>
           <Refusal error={errorAt('hangup')} />
