@@ -57,6 +57,21 @@ describeInBrowser('the live feed', () => {
     expect(await page.locator('.feed-row').getAttribute('data-delivery-id')).toBe(first.body.id);
   });
 
+  it('narrows the feed to one account', async () => {
+    const [first, second] = ['MAHOOKLINEFEEDFIRST01', 'MAHOOKLINEFEEDSECOND1'];
+    const hookline = await app({ dispatch: false, account: [`${first}:feedfirsttokenfeedfirsttokenfeedfirst01`, `${second}:feedsecondtokenfeedsecondtokenfeedsecon`] });
+    await hookline.control('POST', '/callbacks', { url: 'http://127.0.0.1:9/first', dialect: 'plivo', accountId: first });
+    await hookline.control('POST', '/callbacks', { url: 'http://127.0.0.1:9/second', dialect: 'plivo', accountId: second });
+    const page = await inspector(hookline.url);
+    await page.getByTestId('feed-count').getByText('2 deliveries').waitFor();
+
+    await page.getByLabel('Account').fill(second);
+    await page.getByTestId('feed-count').getByText('1 of 2 deliveries').waitFor();
+    expect(await page.locator('.feed-row .col-url').allTextContents()).toEqual(['http://127.0.0.1:9/second']);
+    await page.getByLabel('Account').fill('MAHOOKLINENOBODY00001');
+    await page.getByText('No delivery matches these filters.').waitFor();
+  });
+
   it('shows the stored deliveries when they and the shell’s health check answer in the same moment', async () => {
     const hookline = await app({ dispatch: false });
     await hookline.control('POST', '/callbacks', { url: 'http://127.0.0.1:9/stored', dialect: 'plivo' });

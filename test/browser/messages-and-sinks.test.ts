@@ -18,6 +18,50 @@ describeInBrowser('the message view', () => {
     return { app, receiver, uuid: sent.messageUuid[0]! };
   }
 
+  it('delivers a message and marks another undelivered with its error code, each status callback appearing with it', async () => {
+    const { app, receiver, uuid } = await queuedMessage();
+    const page = await browser.open(app.url, {}, `#/messages/${uuid}`);
+    await page.getByRole('button', { name: 'Mark sent' }).click();
+    await page.getByTestId('message-status').getByText('sent').waitFor();
+    await page.getByRole('button', { name: 'Deliver', exact: true }).click();
+    await page.getByTestId('message-status').getByText('delivered').waitFor();
+    await page.locator('tr[data-callback-status="delivered"]').waitFor();
+    await page.getByText('The message is final (delivered); the network moves it no further.').waitFor();
+    await expect(page.getByRole('button', { name: 'Fail' }).isDisabled()).resolves.toBe(true);
+
+    const other = await plivoClient(app.url, ACCOUNT, TOKEN).messages.create({ src: '+14155550100', dst: '+14155550102', text: 'Second', url: receiver.url('/sms-status') });
+    await page.goto(`${app.url}/#/messages/${other.messageUuid[0]!}`);
+    await page.getByLabel('Error code (undelivered, failed)').fill('30');
+    await page.getByRole('button', { name: 'Mark undelivered' }).click();
+    await page.getByTestId('message-status').getByText('undelivered').waitFor();
+    await page.locator('tr[data-callback-status="undelivered"]').waitFor();
+    await page.getByRole('list', { name: 'Status timeline' }).getByText('error 30').waitFor();
+
+    await app.control('POST', '/clock/advance', { ms: 0 });
+    await expect.poll(() => receiver.requests.map((request) => `${request.params.MessageUUID}:${request.params.Status}`)).toEqual(
+      expect.arrayContaining([`${uuid}:sent`, `${uuid}:delivered`, `${other.messageUuid[0]!}:undelivered`]),
+    );
+  });
+
+  it("receives an SMS from the send panel into the rented number's application, and leads to the message", async () => {
+    const app = await rig.app({ clock: 'virtual', account: [`${ACCOUNT}:${TOKEN}`] });
+    const appServer = await rig.receiver();
+    const client = plivoClient(app.url, ACCOUNT, TOKEN);
+    const application = await client.applications.create('sms', { messageUrl: appServer.url('/sms-in') });
+    await client.numbers.buy('14155550123', application.appId);
+
+    const page = await browser.open(app.url, {}, '#/send');
+    const form = page.getByRole('form', { name: 'Receive an SMS' });
+    await form.getByLabel('From (a phone)').fill('+14155559999');
+    await form.getByLabel('To (a rented number)').fill('+14155550123');
+    await form.getByLabel('Text').fill('STOP');
+    await form.getByRole('button', { name: 'Receive an SMS' }).click();
+    await form.getByRole('status').getByRole('link').click();
+    await page.getByRole('row', { name: /^direction/ }).getByText('inbound').waitFor();
+    await app.control('POST', '/clock/advance', { ms: 0 });
+    await expect.poll(() => appServer.requests[0]?.params).toMatchObject({ From: '14155559999', To: '14155550123', Text: 'STOP' });
+  });
+
   it("shows the API's error next to the error code field and leaves the message as it was", async () => {
     const { app, uuid } = await queuedMessage();
     const page = await browser.open(app.url, {}, `#/messages/${uuid}`);
