@@ -60,7 +60,6 @@ describeInBrowser('keyboard, narrow windows and dark mode', () => {
     await page.locator('.feed-row').click();
     await page.getByRole('heading', { level: 2, name: 'Attempt #1' }).waitFor();
     expect(await overflowsSideways(page)).toBe(false);
-    await screenshot(page, 'delivery-narrow-dark');
   });
 
   it('fits the send panel and a refused document into a narrow dark window, focus visible on the verify forms', async () => {
@@ -86,6 +85,5 @@ describeInBrowser('keyboard, narrow windows and dark mode', () => {
     await error.getByText('loop must be a whole number', { exact: false }).waitFor();
     expect(await overflowsSideways(page)).toBe(false);
     await error.scrollIntoViewIfNeeded();
-    await screenshot(page, 'document-error-narrow-dark');
   });
 });

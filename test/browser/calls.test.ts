@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import type { RunningApp } from '../support/app.js';
-import { describeInBrowser, screenshot, useInspector } from '../support/browser.js';
+import { describeInBrowser, useInspector } from '../support/browser.js';
 import { plivoClient } from '../support/plivo-sdk.js';
 import type { ReceivedRequest, Reply } from '../support/receiver.js';
 import { useRig } from '../support/rig.js';
@@ -179,6 +179,5 @@ describeInBrowser('the call view', () => {
     await page.locator('#inbound-sms-to-error').getByText('no account rents +14155550123').waitFor();
     await expect(form.getByLabel('To (a rented number)').getAttribute('aria-invalid')).resolves.toBe('true');
     await expect(form.getByRole('status').count()).resolves.toBe(0);
-    await screenshot(page, 'send-panel-refused');
   });
 });

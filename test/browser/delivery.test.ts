@@ -37,7 +37,6 @@ describeInBrowser('the delivery detail', () => {
       '<Response>\n  <Message dst="+14155550100">thanks</Message>\n  <Speak><![CDATA[1 < 2]]></Speak>\n</Response>',
     );
     await expect(attempt.getByTestId('curl-command').textContent()).resolves.toContain(`-H 'X-Plivo-Signature-V3-Nonce: ${nonce}'`);
-    await screenshot(page, 'delivery-detail');
   });
 
   it("verifies the signature with the account's token and rejects another", async () => {
@@ -86,6 +85,5 @@ describeInBrowser('the delivery detail', () => {
     await page.locator('[data-attempt="1"].attempt-failed').getByText('document refused').waitFor();
     await expect(page.locator('.numbered-body [aria-current="location"]').textContent()).resolves.toContain('<Speak><Play>');
     await error.scrollIntoViewIfNeeded();
-    await screenshot(page, 'delivery-document-error');
   });
 });

@@ -1,6 +1,6 @@
 import type { Route } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { describeInBrowser, screenshot, streamIsLive as live, useInspector } from '../support/browser.js';
+import { describeInBrowser, streamIsLive as live, useInspector } from '../support/browser.js';
 import { useRig } from '../support/rig.js';
 
 describeInBrowser('the live feed', () => {
@@ -22,7 +22,6 @@ describeInBrowser('the live feed', () => {
     expect(await row.locator('.col-method').textContent()).toBe('POST');
     expect(await row.locator('.col-code').textContent()).toBe('200');
     expect(await row.locator('.col-attempt').textContent()).toBe('#1');
-    await screenshot(page, 'feed-live-delivery');
   });
 
   it('narrows the feed by URL, message id, status and dialect, and finds a delivery by its id', async () => {
@@ -126,7 +125,6 @@ describeInBrowser('the live feed', () => {
     expect(rendered).toBeGreaterThan(0);
     expect(rendered).toBeLessThanOrEqual(40);
     expect(await page.locator('.feed-row .col-url').first().textContent()).toBe(`http://127.0.0.1:9/burst/${total - 1}`);
-    await screenshot(page, 'feed-burst');
   });
 
   it('shows the newest stored deliveries at first and older ones on demand', async () => {

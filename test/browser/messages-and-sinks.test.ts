@@ -73,7 +73,6 @@ describeInBrowser('the message view', () => {
     await expect(fieldError.textContent()).resolves.toContain('not a documented SMS error code');
     await expect(page.getByLabel('Error code (undelivered, failed)').getAttribute('aria-invalid')).resolves.toBe('true');
     await expect(page.getByTestId('message-status').textContent()).resolves.toBe('queued');
-    await screenshot(page, 'message-rejected-error-code');
   });
 
   it('shows how a long text splits into the units it is billed as', async () => {

@@ -43,6 +43,5 @@ describeInBrowser('Verify in the send panel', () => {
     await check.getByRole('status').getByText('session validated successfully.').waitFor();
     const session = await app.control<{ status: string }>('GET', `/verify/sessions/${sessionUuid}`);
     expect(session.body.status).toBe('verified');
-    await screenshot(page, 'verify-validated');
   });
 });
