@@ -22,13 +22,14 @@ const pathOf = (request: ReceivedRequest): string => request.url.split('?')[0] ?
  */
 describeInBrowser('the inspector against a spawned hookline serve', () => {
   const rig = useRig();
-  const browser = useInspector();
   const servers: ServeProcess[] = [];
   const dataDirs: string[] = [];
+  // Registered before the inspector's, so it runs after it (hooks unwind): the end screenshot still sees a live server.
   afterEach(async () => {
     await killAll(servers);
     for (const dir of dataDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
+  const browser = useInspector();
 
   async function serve(): Promise<{ url: string; control: Control }> {
     const data = mkdtempSync(join(tmpdir(), 'hookline-serve-flows-'));
