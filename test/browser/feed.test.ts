@@ -56,11 +56,11 @@ describeInBrowser('the live feed', () => {
     expect(await page.locator('.feed-row').getAttribute('data-delivery-id')).toBe(first.body.id);
   });
 
-  it('narrows the feed to one account', async () => {
+  it('narrows the feed to one account, and to one call by its id', async () => {
     const [first, second] = ['MAHOOKLINEFEEDFIRST01', 'MAHOOKLINEFEEDSECOND1'];
     const hookline = await app({ dispatch: false, account: [`${first}:feedfirsttokenfeedfirsttokenfeedfirst01`, `${second}:feedsecondtokenfeedsecondtokenfeedsecon`] });
-    await hookline.control('POST', '/callbacks', { url: 'http://127.0.0.1:9/first', dialect: 'plivo', accountId: first });
-    await hookline.control('POST', '/callbacks', { url: 'http://127.0.0.1:9/second', dialect: 'plivo', accountId: second });
+    await hookline.control('POST', '/callbacks', { url: 'http://127.0.0.1:9/first', dialect: 'plivo', accountId: first, params: { CallUUID: 'call-first' } });
+    await hookline.control('POST', '/callbacks', { url: 'http://127.0.0.1:9/second', dialect: 'plivo', accountId: second, params: { CallUUID: 'call-second' } });
     const page = await inspector(hookline.url);
     await page.getByTestId('feed-count').getByText('2 deliveries').waitFor();
 
@@ -69,6 +69,11 @@ describeInBrowser('the live feed', () => {
     expect(await page.locator('.feed-row .col-url').allTextContents()).toEqual(['http://127.0.0.1:9/second']);
     await page.getByLabel('Account').fill('MAHOOKLINENOBODY00001');
     await page.getByText('No delivery matches these filters.').waitFor();
+
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await page.getByLabel('Message or call id').fill('call-first');
+    await page.getByTestId('feed-count').getByText('1 of 2 deliveries').waitFor();
+    expect(await page.locator('.feed-row .col-url').allTextContents()).toEqual(['http://127.0.0.1:9/first']);
   });
 
   it('shows the stored deliveries when they and the shell’s health check answer in the same moment', async () => {
