@@ -148,8 +148,13 @@ describeInBrowser('the call view', () => {
 
   it('rings an inbound call from the send panel into the number’s application: only the caller’s hang up while it rings', async () => {
     const app = await rig.app({ clock: 'virtual', account: [`${ACCOUNT}:${TOKEN}`] });
-    // The app takes its time, so the call rings (in wall time) while its answer document loads.
-    const appServer = await rig.receiver(() => ({ ...xml('  <Speak>Welcome</Speak>\n  <Wait length="30"/>'), delayMs: 2_500 }));
+    // The app answers only when the test lets it, so the call rings while its answer document loads.
+    let answer: () => void = () => undefined;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    const appServer = await rig.receiver(async () => {
+      await answered;
+      return xml('  <Speak>Welcome</Speak>\n  <Wait length="30"/>');
+    });
     const client = plivoClient(app.url, ACCOUNT, TOKEN);
     const application = await client.applications.create('ivr', { answerUrl: appServer.url('/in/answer') });
     await client.numbers.buy('14155550123', application.appId);
@@ -163,6 +168,7 @@ describeInBrowser('the call view', () => {
     await page.getByTestId('far-end-status').getByText('ringing').waitFor();
     await expect.poll(() => enabledControls(page)).toEqual(['Hang up']);
 
+    answer();
     await page.getByTestId('far-end-status').getByText('in-progress').waitFor();
     await expect.poll(() => appServer.requests[0]?.params).toMatchObject({ Direction: 'inbound', From: '14155559999', To: '14155550123' });
     await page.getByRole('list', { name: 'Call timeline' }).getByText('<Speak> (line 3, column 3)').waitFor();
