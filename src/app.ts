@@ -9,7 +9,7 @@ import { buildWorkerServer } from './api/worker-server.js';
 import { RealClock } from './clock/real-clock.js';
 import { VirtualClock } from './clock/virtual-clock.js';
 import type { HooklineConfig } from './config/schema.js';
-import { parseAccountSpec } from './config/accounts.js';
+import { parseAccountSpec, type AccountSpec } from './config/accounts.js';
 import type { Clock } from './domain/clock.js';
 import type { PolicySettings } from './domain/fragment-policy.js';
 import { AccountDirectory } from './delivery/account-directory.js';
@@ -356,7 +356,9 @@ async function makeClock(config: HooklineConfig, store: Store): Promise<{ clock:
 
 /** Accounts from `--account`, stored so their deliveries survive a restart; then everything stored. */
 async function ensureAccounts(config: HooklineConfig, store: Store, clock: Clock): Promise<Account[]> {
-  for (const spec of config.account.map(parseAccountSpec)) {
+  const specs = config.account.map(parseAccountSpec);
+  refuseSharedProjects(specs);
+  for (const spec of specs) {
     const existing = await store.accounts.get(spec.authId);
     await store.accounts.put({
       id: spec.authId,
@@ -370,6 +372,18 @@ async function ensureAccounts(config: HooklineConfig, store: Store, clock: Clock
     });
   }
   return store.accounts.list();
+}
+
+/** A LaML request names its project by id: two accounts with one would answer for each other. */
+function refuseSharedProjects(specs: readonly AccountSpec[]): void {
+  const owners = new Map<string, string>();
+  for (const spec of specs) {
+    const project = spec.lamlProjectId ?? (isUuid(spec.authId) ? spec.authId : null);
+    if (project === null) continue;
+    const other = owners.get(project);
+    if (other !== undefined) throw new Error(`--account: ${other} and ${spec.authId} both have the LaML project id ${project}; give each account a project id of its own`);
+    owners.set(project, spec.authId);
+  }
 }
 
 async function devAccountOf(config: HooklineConfig, store: Store, accounts: AccountDirectory): Promise<Account> {

@@ -1,6 +1,9 @@
 import { rmSync } from 'node:fs';
+import { pino } from 'pino';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.js';
+import { configSchema } from '../../src/config/schema.js';
 import { advance, AUTH_ID, FROM, lamlSetUp, OTHER, PROJECT, SIGNING_KEY, TO, TOKEN } from '../support/laml-project.js';
 import { signalwireClient, signedForBoth, twilioClient } from '../support/laml-sdk.js';
 import { plivoClient } from '../support/plivo-sdk.js';
@@ -101,6 +104,13 @@ describe('LaML identity: project id and signing key', () => {
     ]);
     expect(await listAccounts(again)).toEqual(before);
     rmSync(first.dataDir, { recursive: true, force: true });
+  });
+
+  it('refuses to start with two accounts given one project id, naming both', async () => {
+    const config = configSchema.parse({ data: ':memory:', account: [`MAFIRST:one:${PROJECT}`, `MASECOND:two:${PROJECT}:${SIGNING_KEY}`] });
+    await expect(createApp(config, { logger: pino({ level: 'silent' }) })).rejects.toThrow(
+      `--account: MAFIRST and MASECOND both have the LaML project id ${PROJECT}; give each account a project id of its own`,
+    );
   });
 
   it('lists every account with its Plivo and LaML credentials, sub-accounts with their own identity', async () => {
