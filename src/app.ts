@@ -9,6 +9,7 @@ import { buildWorkerServer } from './api/worker-server.js';
 import { RealClock } from './clock/real-clock.js';
 import { VirtualClock } from './clock/virtual-clock.js';
 import type { HooklineConfig } from './config/schema.js';
+import { parseAccountSpec, type AccountSpec } from './config/accounts.js';
 import type { Clock } from './domain/clock.js';
 import type { PolicySettings } from './domain/fragment-policy.js';
 import { AccountDirectory } from './delivery/account-directory.js';
@@ -39,7 +40,7 @@ import { openPostgresStore } from './store/postgres/index.js';
 import { openSqliteStore } from './store/sqlite/index.js';
 import type { Account, Store } from './store/ports.js';
 import { VERSION } from './version.js';
-import { newAuthToken, randomAlphanumeric } from './domain/ids.js';
+import { isUuid, newAuthToken, newSigningKey, newUuid, randomAlphanumeric } from './domain/ids.js';
 
 /**
  * `serve`: the carrier APIs, the control API, the sink and the inspector, and (unless --no-dispatch)
@@ -136,6 +137,7 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
         concurrency: config.concurrency,
         recordBodyBytes: config.attemptBodyLimit,
         userAgent,
+        twilioSignature: config.twilioSignature,
         owner: `hookline-${process.pid}-${randomBytes(4).toString('hex')}`,
         leaseMs: config.deliveryLease,
         onFinished: (delivery, attempt, status) => messagesRef.current?.finished(delivery, attempt, status),
@@ -189,6 +191,7 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
     policySettings,
     recordBodyBytes: config.attemptBodyLimit,
     userAgent,
+    twilioSignature: config.twilioSignature,
   });
   const messages = new MessageService({ store, clock, callbacks, documents, logger: logger.child({ component: 'plivo-messages' }), ...(ownership ? { ownership } : {}) });
   engines.messages = messages;
@@ -203,7 +206,15 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
     callbacks,
     logger: logger.child({ component: 'plivo-calls' }),
     dialects,
-    services: callServices({ documents, callbacks, messages, recordings, dialects, publicUrl: () => publicUrl }),
+    services: callServices({
+      documents,
+      callbacks,
+      messages,
+      recordings,
+      dialects,
+      publicUrl: () => publicUrl,
+      lamlAccountSid: (accountId) => accounts.get(accountId)?.lamlProjectId ?? accountId,
+    }),
     publish: (accountId, callUuid, event) => events.publish({ type: 'call', accountId, callUuid, event }),
     ...(ownership ? { ownership } : {}),
   });
@@ -345,30 +356,47 @@ async function makeClock(config: HooklineConfig, store: Store): Promise<{ clock:
 
 /** Accounts from `--account`, stored so their deliveries survive a restart; then everything stored. */
 async function ensureAccounts(config: HooklineConfig, store: Store, clock: Clock): Promise<Account[]> {
-  for (const spec of config.account) {
-    const colon = spec.indexOf(':');
-    const id = spec.slice(0, colon);
-    const existing = await store.accounts.get(id);
+  const specs = config.account.map(parseAccountSpec);
+  refuseSharedProjects(specs);
+  for (const spec of specs) {
+    const existing = await store.accounts.get(spec.authId);
     await store.accounts.put({
-      id,
-      authToken: spec.slice(colon + 1),
+      id: spec.authId,
+      authToken: spec.authToken,
+      // What was given wins; else what was stored, so a project keeps its id and key across restarts.
+      lamlProjectId: spec.lamlProjectId ?? (isUuid(spec.authId) ? spec.authId : (existing?.lamlProjectId ?? newUuid())),
+      signingKey: spec.signingKey ?? existing?.signingKey ?? newSigningKey(),
       parentId: existing?.parentId ?? null,
-      name: existing?.name ?? id,
+      name: existing?.name ?? spec.authId,
       createdAt: existing?.createdAt ?? clock.now(),
     });
   }
   return store.accounts.list();
 }
 
+/** A LaML request names its project by id: two accounts with one would answer for each other. */
+function refuseSharedProjects(specs: readonly AccountSpec[]): void {
+  const owners = new Map<string, string>();
+  for (const spec of specs) {
+    const project = spec.lamlProjectId ?? (isUuid(spec.authId) ? spec.authId : null);
+    if (project === null) continue;
+    const other = owners.get(project);
+    if (other !== undefined) throw new Error(`--account: ${other} and ${spec.authId} both have the LaML project id ${project}; give each account a project id of its own`);
+    owners.set(project, spec.authId);
+  }
+}
+
 async function devAccountOf(config: HooklineConfig, store: Store, accounts: AccountDirectory): Promise<Account> {
   const firstConfigured = config.account[0];
-  if (firstConfigured) return accounts.get(firstConfigured.slice(0, firstConfigured.indexOf(':'))) as Account;
+  if (firstConfigured) return accounts.get(parseAccountSpec(firstConfigured).authId) as Account;
   const storedId = await store.meta.get(DEV_ACCOUNT_KEY);
   const stored = storedId ? accounts.get(storedId) : undefined;
   if (stored) return stored;
   const account: Account = {
     id: `MA${randomAlphanumeric(18)}`,
     authToken: newAuthToken(),
+    lamlProjectId: newUuid(),
+    signingKey: newSigningKey(),
     parentId: null,
     name: 'dev',
     createdAt: Date.now(),

@@ -151,6 +151,7 @@ export function buildOpenApiDocument(routes: readonly ControlRoute[], version: s
         'Every error has the shape {error: {code, message, field, fix}}.',
     },
     tags: [
+      { name: 'accounts', description: 'The accounts and their credentials.' },
       { name: 'callbacks', description: 'Queue notification callbacks.' },
       { name: 'deliveries', description: 'Every callback hookline sent or will send, with its attempts.' },
       { name: 'clock', description: 'The clock, and moving virtual time.' },

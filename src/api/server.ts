@@ -6,6 +6,7 @@ import type { DeliveryEvents } from '../delivery/events.js';
 import type { Clock } from '../domain/clock.js';
 import type { Store } from '../store/ports.js';
 import { corsPolicy, registerPreflight, requireControlToken } from './control/access.js';
+import { accountRoutes } from './control/accounts.js';
 import { callbackRoutes } from './control/callbacks.js';
 import { clockRoutes } from './control/clock.js';
 import { deliveryRoutes } from './control/deliveries.js';
@@ -88,6 +89,7 @@ class QuietRequestLog extends LogController {
 
 function controlRoutes(deps: ServerDeps, streams: EventStreams): ControlRoute[] {
   const routes = [
+    ...accountRoutes(deps),
     ...callbackRoutes(deps),
     ...deliveryRoutes(deps),
     ...clockRoutes(deps),

@@ -1,13 +1,23 @@
 import { resolve } from 'node:path';
 import type { Colors } from './colors.js';
 
+/** One account's credentials, in both dialects' words. */
+export interface BannerAccount {
+  readonly authId: string;
+  readonly authToken: string;
+  /** The LaML `AccountSid` (Basic-auth user name with the auth token). */
+  readonly lamlProjectId: string;
+  /** What LaML webhooks are signed with. */
+  readonly signingKey: string;
+}
+
 export interface BannerInfo {
   readonly version: string;
   /** What `listen()` returned. */
   readonly url: string;
   readonly host: string;
-  readonly authId: string;
-  readonly authToken: string;
+  /** The dev account first, then the other main accounts. */
+  readonly accounts: readonly [BannerAccount, ...BannerAccount[]];
   readonly data: string;
   /** The PostgreSQL store, as shown (no password); null for the embedded one in `data`. */
   readonly store?: string | null;
@@ -30,15 +40,15 @@ export function localBaseUrl(url: string): string {
 /** What `hookline serve` prints once it is listening: where everything lives and how to sign in. */
 export function renderBanner(info: BannerInfo, palette: Colors): string {
   const base = localBaseUrl(info.url);
+  const dev = info.accounts[0];
   const rows: Array<[string, string]> = [
     ['Inspector', `${base}/`],
     ['Control API', `${base}/hookline/v1`],
     ['OpenAPI', `${base}/hookline/v1/openapi.json`],
-    ['Plivo API', `${base}/v1/Account/${info.authId}/`],
-    ['LaML API', `${base}/api/laml/2010-04-01/Accounts/${info.authId}`],
+    ['Plivo API', `${base}/v1/Account/${dev.authId}/`],
+    ['LaML API', `${base}/api/laml/2010-04-01/Accounts/${dev.lamlProjectId}`],
     ['Sink', `${base}/sink/<name>`],
-    ['Auth ID', info.authId],
-    ['Auth token', info.authToken],
+    ...info.accounts.flatMap(accountRows),
     info.store ? ['Store', info.store] : ['Data', dataText(info.data)],
     ['Clock', clockText(info, base)],
   ];
@@ -48,6 +58,19 @@ export function renderBanner(info: BannerInfo, palette: Colors): string {
   const width = Math.max(...rows.map(([label]) => label.length)) + 2;
   const lines = rows.map(([label, value]) => `  ${palette.dim(label.padEnd(width))}${value}`);
   return [`${palette.bold(`hookline ${info.version}`)} is running at ${palette.cyan(base)}`, '', ...lines, '', palette.dim('Stop with Ctrl-C.'), ''].join('\n') + '\n';
+}
+
+/**
+ * Plivo's credentials, then the same account's as a LaML project: SDKs sign in with the project id and
+ * the auth token, and webhooks are validated with the signing key.
+ */
+function accountRows(account: BannerAccount): Array<[string, string]> {
+  return [
+    ['Auth ID', account.authId],
+    ['Auth token', account.authToken],
+    ['LaML project', account.lamlProjectId],
+    ['Signing key', `${account.signingKey}  (validates LaML webhooks)`],
+  ];
 }
 
 function dataText(data: string): string {

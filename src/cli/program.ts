@@ -141,7 +141,7 @@ function addSign(program: Command, io: CliIo, run: Runner): void {
     .requiredOption('--url <URL>', 'the callback URL (for GET the params are merged into its query, as hookline sends them)')
     .option('--method <GET|POST>', 'HTTP method', 'POST')
     .option('--param <NAME=VALUE>', 'a callback parameter (repeatable)', collect, [] as string[])
-    .requiredOption('--token <TOKEN>', "the account's auth token (the signing key)")
+    .requiredOption('--token <TOKEN>', "the key: the account's auth token (plivo, standard) or its LaML signing key (PSK_…)")
     .option('--main-token <TOKEN>', "the main account's token, for Plivo's -Ma- headers (default: --token)")
     .option('--nonce <DIGITS>', 'Plivo nonce (default: a fresh 20-digit one)')
     .option('--id <ID>', 'Standard Webhooks webhook-id (default: a fresh UUID)')
@@ -165,7 +165,7 @@ function addVerify(program: Command, io: CliIo, run: Runner): void {
     .option('--method <GET|POST>', 'HTTP method', 'POST')
     .option('--param <NAME=VALUE>', 'a form parameter of the body (repeatable)', collect, [] as string[])
     .option('--header <"Name: value">', 'a received header (repeatable)', collect, [] as string[])
-    .requiredOption('--token <TOKEN>', "the account's auth token (the signing key)")
+    .requiredOption('--token <TOKEN>', "the key: the account's auth token (plivo, standard) or its LaML signing key (PSK_…)")
     .option('--main-token <TOKEN>', "the main account's token, for Plivo's -Ma- headers (default: --token)")
     .option('--body <BODY>', 'the raw body (Standard Webhooks, LaML bodySHA256); a form body also stands in for --param')
     .option('--now <SECONDS>', 'check the Standard Webhooks timestamp against this time instead of now');

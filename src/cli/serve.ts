@@ -2,8 +2,9 @@ import { createApp, type AppRole, type HooklineApp } from '../app.js';
 import { ConfigError, loadConfig, type RawSetting } from '../config/load.js';
 import type { HooklineConfig } from '../config/schema.js';
 import { describeTarget, targetOf } from '../store/postgres/index.js';
+import type { Account } from '../store/ports.js';
 import { VERSION } from '../version.js';
-import { renderBanner } from './banner.js';
+import { renderBanner, type BannerAccount } from './banner.js';
 import { colors } from './colors.js';
 import type { CliIo } from './io.js';
 import { createLogger } from './logger.js';
@@ -73,8 +74,7 @@ export async function serve(input: ServeInput, io: CliIo): Promise<CommandResult
         version: VERSION,
         url,
         host: config.host,
-        authId: app.devAccount.id,
-        authToken: app.devAccount.authToken,
+        accounts: bannerAccounts(app.devAccount, app.accounts.list()),
         data: config.data,
         store: config.store === undefined ? null : storeText(config.store),
         clock: config.clock,
@@ -86,6 +86,12 @@ export async function serve(input: ServeInput, io: CliIo): Promise<CommandResult
     ),
   );
   return { exitCode: 0, running: stopped };
+}
+
+/** The dev account, then every other main account (sub-accounts are the API's business). */
+function bannerAccounts(dev: Account, all: readonly Account[]): [BannerAccount, ...BannerAccount[]] {
+  const shown = (account: Account): BannerAccount => ({ authId: account.id, authToken: account.authToken, lamlProjectId: account.lamlProjectId, signingKey: account.signingKey });
+  return [shown(dev), ...all.filter((account) => account.id !== dev.id && account.parentId === null).map(shown)];
 }
 
 /** Where the store is, without the password. */

@@ -4,11 +4,16 @@ import { describeFields, type ConfigField } from './fields.js';
 /** pino's levels, least severe last, plus `silent`. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** Parts of `--account` after the auth id, none holding a colon or a comma (which separates accounts). */
+const SECRET = '[^\\s,:]+';
+const UUID = '[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}';
+
 /**
- * An account given on the command line. The id is a Plivo auth id (`MA…`) or a LaML project id (a
- * UUID); the token may not hold a comma, which separates accounts in HOOKLINE_ACCOUNT.
+ * An account given on the command line: `AUTH_ID:AUTH_TOKEN[:PROJECT_ID[:SIGNING_KEY]]`. The auth id
+ * is a Plivo one (`MA…`) or, in the older two-part form, a LaML project id (a UUID) standing for both.
+ * PROJECT_ID must be a UUID, as SignalWire's are (laml.md §1.1). Read into parts by config/accounts.ts.
  */
-const ACCOUNT_SPEC = /^[A-Za-z0-9][A-Za-z0-9_-]*:[^\s,]+$/;
+export const ACCOUNT_SPEC = new RegExp(`^([A-Za-z0-9][A-Za-z0-9_-]*):(${SECRET})(?::(${UUID})(?::(${SECRET}))?)?$`);
 
 /**
  * Every hookline setting, in the order `--help` and docs/configuration.md list them. Each carries its
@@ -71,12 +76,12 @@ export const configSchema = z.strictObject({
     .default(1)
     .describe('Speed-up factor for the real clock, for demos: 60 turns a 60 s retry into 1 s. The virtual clock ignores it.'),
   account: z
-    .array(z.string().regex(ACCOUNT_SPEC).describe('AUTH_ID:AUTH_TOKEN'))
+    .array(z.string().regex(ACCOUNT_SPEC).describe('AUTH_ID:AUTH_TOKEN[:PROJECT_ID[:SIGNING_KEY]] with PROJECT_ID a UUID'))
     .default([])
     .describe(
-      'An account as AUTH_ID:AUTH_TOKEN, stored so its deliveries survive a restart; repeat the flag (or separate with commas) for several. The first is the dev account; with none, a dev account is created once and kept in the data directory.',
+      'An account as AUTH_ID:AUTH_TOKEN[:PROJECT_ID[:SIGNING_KEY]], stored so its deliveries survive a restart; repeat the flag (or separate with commas) for several. PROJECT_ID (a UUID) is its LaML project id, the `AccountSid` of the LaML API; SIGNING_KEY (`PSK_…`) signs its LaML webhooks. Either left out is generated once and kept; an AUTH_ID that is a UUID is its own project id. The first account is the dev account; with none, a dev account is created once and kept in the data directory.',
     )
-    .meta({ placeholder: 'AUTH_ID:AUTH_TOKEN' }),
+    .meta({ placeholder: 'AUTH_ID:AUTH_TOKEN[:PROJECT_ID[:SIGNING_KEY]]' }),
   scenarios: z
     .string()
     .min(1)
@@ -106,6 +111,12 @@ export const configSchema = z.strictObject({
       'Addresses or CIDR ranges strict mode lets through anyway (e.g. `10.0.0.0/8` for receivers on a private network); repeat or separate with commas.',
     )
     .meta({ placeholder: 'CIDR' }),
+  twilioSignature: z
+    .boolean()
+    .default(true)
+    .describe(
+      'Send `X-Twilio-Signature` on LaML webhooks besides `X-SignalWire-Signature` (the same value), for twilio-node\'s middleware, which reads only the former. Whether SignalWire sends it is unconfirmed; `--no-twilio-signature` sends only `X-SignalWire-Signature`.',
+    ),
   dispatch: z
     .boolean()
     .default(true)

@@ -23,6 +23,8 @@ export interface AttemptSenderDeps {
   readonly userAgent: string;
   /** Response bytes kept per attempt in the log. */
   readonly recordBodyBytes: number;
+  /** LaML webhooks carry `X-Twilio-Signature` too (config `twilioSignature`); default true. */
+  readonly twilioSignature?: boolean;
 }
 
 /**
@@ -37,9 +39,9 @@ export class AttemptSender {
    * left of `tt`, so the last attempt cannot run past it.
    */
   send(target: AttemptTarget, attemptNumber: number, startedAt: number, budgetMs = target.policy.totalTimeoutMs): Promise<SendResult> {
-    const { sender, accounts, userAgent, recordBodyBytes } = this.deps;
+    const { sender, accounts, userAgent, recordBodyBytes, twilioSignature = true } = this.deps;
     // An account deleted after its callback was queued still gets its callback, unsigned.
-    const credentials = accounts.credentials(target.accountId) ?? { authToken: '', mainAuthToken: '' };
+    const keys = accounts.signingKeys(target.accountId, target.dialect) ?? { key: '', mainKey: '' };
     const request = buildOutboundRequest({
       deliveryId: target.deliveryId,
       attemptNumber,
@@ -47,8 +49,9 @@ export class AttemptSender {
       method: target.method,
       wireUrl: target.wireUrl,
       params: target.params,
-      authToken: credentials.authToken,
-      mainAuthToken: credentials.mainAuthToken,
+      authToken: keys.key,
+      mainAuthToken: keys.mainKey,
+      twilioSignature,
       nonce: newNonce(),
       timestampSeconds: Math.floor(startedAt / 1000),
       userAgent,

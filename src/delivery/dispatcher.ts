@@ -23,6 +23,8 @@ export interface DispatcherOptions {
   /** Response bytes kept per attempt in the log. */
   readonly recordBodyBytes: number;
   readonly userAgent: string;
+  /** LaML webhooks carry `X-Twilio-Signature` too; default true. */
+  readonly twilioSignature?: boolean;
   /** Names this dispatcher's leases. */
   readonly owner: string;
   /**

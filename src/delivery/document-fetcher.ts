@@ -88,6 +88,8 @@ export interface DocumentFetcherDeps {
   readonly policySettings: PolicySettings;
   readonly recordBodyBytes: number;
   readonly userAgent: string;
+  /** LaML webhooks carry `X-Twilio-Signature` too; default true. */
+  readonly twilioSignature?: boolean;
 }
 
 type SeriesResult =
@@ -116,8 +118,9 @@ export class DocumentFetcher {
     return { ok: false, target: first.failure, fallback: second.failure };
   }
 
-  private async fetchSeries(request: DocumentRequest, target: DocumentTarget, params: CallbackParams): Promise<SeriesResult> {
+  private async fetchSeries(request: DocumentRequest, target: DocumentTarget, given: CallbackParams): Promise<SeriesResult> {
     const { clock } = this.deps;
+    const params = this.deps.accounts.dialectParams(request.dialect, request.accountId, given);
     const resolved = resolveCallbackUrl(target.url, request.profile, this.deps.policySettings);
     const { policy } = resolved;
     const delivery: NewDelivery = {

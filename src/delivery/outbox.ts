@@ -142,7 +142,7 @@ export class Outbox implements CallbackService {
       kind: 'notification',
       url: request.url,
       method: request.method,
-      params: request.params,
+      params: this.deps.accounts.dialectParams(request.dialect, accountId, request.params),
       policy: resolved.policy,
       warnings: resolved.warnings,
       resource: request.resource ?? null,

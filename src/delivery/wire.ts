@@ -11,8 +11,11 @@ export interface WireInput {
   /** The callback URL with its fragment already removed; may have its own query. */
   wireUrl: string;
   params: CallbackParams;
+  /** The key the dialect signs with (SignInput.authToken). */
   authToken: string;
   mainAuthToken: string;
+  /** LaML: send `X-Twilio-Signature` too (default true). */
+  twilioSignature?: boolean;
   nonce: string;
   timestampSeconds: number;
   userAgent: string;
@@ -45,6 +48,7 @@ export function buildOutboundRequest(input: WireInput): OutboundRequest {
     body: body ?? '',
     authToken: input.authToken,
     mainAuthToken: input.mainAuthToken,
+    twilioSignature: input.twilioSignature,
     nonce: input.nonce,
     deliveryId: input.deliveryId,
     timestampSeconds: input.timestampSeconds,

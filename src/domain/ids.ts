@@ -39,6 +39,7 @@ export function newNonce(): string {
 }
 
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+const BASE62 = `${ALPHANUMERIC}abcdefghijklmnopqrstuvwxyz`;
 
 /**
  * Upper-case letters and digits, the alphabet of Plivo auth ids (`MA…`, `SA…` + 18) and, with lower
@@ -58,5 +59,17 @@ export function randomAlphanumeric(length: number, alphabet: string = ALPHANUMER
 
 /** A new Plivo auth token: 40 letters (both cases) and digits. */
 export function newAuthToken(): string {
-  return randomAlphanumeric(40, `${ALPHANUMERIC}abcdefghijklmnopqrstuvwxyz`);
+  return randomAlphanumeric(40, BASE62);
+}
+
+/** A new LaML project Signing Key: `PSK_` and 24 letters and digits, as SignalWire's (laml.md §7.6). */
+export function newSigningKey(): string {
+  return `PSK_${randomAlphanumeric(24, BASE62)}`;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether `text` is a UUID in its canonical 8-4-4-4-12 form, as a SignalWire Project ID is. */
+export function isUuid(text: string): boolean {
+  return UUID.test(text);
 }

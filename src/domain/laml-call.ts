@@ -124,13 +124,16 @@ function formatted(number: string): string {
   return nanp ? `(${nanp[1]}) ${nanp[2]}-${nanp[3]}` : number;
 }
 
-/** A call as `GET …/Calls/{CallSid}.json` shows it (laml.md §1.2, SW-OAS `CallResponse`). */
-export function lamlCallRecord(call: PlivoCall): Record<string, unknown> {
-  const uri = `${lamlAccountPath(call.accountId)}/Calls/${call.uuid}`;
+/**
+ * A call as `GET …/Calls/{CallSid}.json` shows it (laml.md §1.2, SW-OAS `CallResponse`), in the project
+ * `accountSid` (the account's LaML project id).
+ */
+export function lamlCallRecord(call: PlivoCall, accountSid: string): Record<string, unknown> {
+  const uri = `${lamlAccountPath(accountSid)}/Calls/${call.uuid}`;
   const status = lamlCallStatus(call);
   return {
     sid: call.uuid,
-    account_sid: call.accountId,
+    account_sid: accountSid,
     date_created: rfc2822(call.initiatedAt),
     date_updated: rfc2822(call.endedAt ?? call.answeredAt ?? call.initiatedAt),
     parent_call_sid: call.parentCallUuid,

@@ -154,14 +154,14 @@ function lamlMessageStatus(message: PlivoMessage): string {
   return message.direction === 'inbound' ? 'received' : message.status;
 }
 
-/** A message as `GET …/Messages/{MessageSid}.json` shows it (laml.md §1.3, SW-OAS `MessageResponse`). */
-export function lamlMessageRecord(message: PlivoMessage): Record<string, unknown> {
-  const uri = `${lamlAccountPath(message.accountId)}/Messages/${message.uuid}`;
+/** A message as `GET …/Messages/{MessageSid}.json` shows it in the project `accountSid` (laml.md §1.3, SW-OAS `MessageResponse`). */
+export function lamlMessageRecord(message: PlivoMessage, accountSid: string): Record<string, unknown> {
+  const uri = `${lamlAccountPath(accountSid)}/Messages/${message.uuid}`;
   const errorCode = lamlErrorCode(message.errorCode);
   const charged = message.sentAt !== null || message.direction === 'inbound';
   return {
     sid: message.uuid,
-    account_sid: message.accountId,
+    account_sid: accountSid,
     api_version: message.laml?.apiVersion ?? LAML_API_VERSION,
     body: message.text,
     num_segments: message.units,

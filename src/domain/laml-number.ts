@@ -34,11 +34,11 @@ export function defaultFriendlyName(digits: string): string {
 }
 
 /** A number as `GET …/IncomingPhoneNumbers/{sid}.json` shows it (SW-OAS `IncomingPhoneNumberResponse`). */
-export function lamlNumberRecord(accountId: string, digits: string, settings: LamlNumberSettings): Record<string, unknown> {
-  const uri = `${lamlAccountPath(accountId)}/IncomingPhoneNumbers/${settings.sid}`;
+export function lamlNumberRecord(accountSid: string, digits: string, settings: LamlNumberSettings): Record<string, unknown> {
+  const uri = `${lamlAccountPath(accountSid)}/IncomingPhoneNumbers/${settings.sid}`;
   return {
     sid: settings.sid,
-    account_sid: accountId,
+    account_sid: accountSid,
     friendly_name: settings.friendlyName,
     phone_number: e164Of(digits),
     voice_url: settings.voiceUrl?.url ?? null,

@@ -2,16 +2,16 @@ import { LAML_API_VERSION, lamlAccountPath, rfc2822 } from './laml-call.js';
 import type { StoredRecording } from './recording.js';
 
 /** Where a LaML recording is shown and downloaded: `RecordingUrl` with no extension (laml.md §1.4, §4). */
-export function lamlRecordingPath(accountId: string, id: string): string {
-  return `${lamlAccountPath(accountId)}/Recordings/${id}`;
+export function lamlRecordingPath(accountSid: string, id: string): string {
+  return `${lamlAccountPath(accountSid)}/Recordings/${id}`;
 }
 
-/** A recording as `GET …/Recordings/{RecordingSid}.json` shows it (SW-OAS `RecordingResponse`). */
-export function lamlRecordingRecord(recording: StoredRecording): Record<string, unknown> {
-  const path = lamlRecordingPath(recording.accountId, recording.id);
+/** A recording as `GET …/Recordings/{RecordingSid}.json` shows it in the project `accountSid` (SW-OAS `RecordingResponse`). */
+export function lamlRecordingRecord(recording: StoredRecording, accountSid: string): Record<string, unknown> {
+  const path = lamlRecordingPath(accountSid, recording.id);
   return {
     sid: recording.id,
-    account_sid: recording.accountId,
+    account_sid: accountSid,
     api_version: LAML_API_VERSION,
     call_sid: recording.callUuid,
     conference_sid: null,

@@ -13,10 +13,12 @@ export interface SignInput {
   params: CallbackParams;
   /** Raw body as sent ('' for GET). */
   body: string;
-  /** The account's token. */
+  /** The key: the account's auth token (Plivo, Standard Webhooks) or its project's signing key (LaML). */
   authToken: string;
   /** The main account's token (the same as authToken for a main account). */
   mainAuthToken: string;
+  /** LaML: also send `X-Twilio-Signature` (default true). */
+  twilioSignature?: boolean;
   /** 20-digit nonce (Plivo). */
   nonce: string;
   /** Standard Webhooks `webhook-id`. */
@@ -60,12 +62,12 @@ function plivoHeaders(input: SignInput): Record<string, string> {
 
 /**
  * SignalWire always sends `X-SignalWire-Signature`; whether it also sends `X-Twilio-Signature` is
- * UNCONFIRMED (laml.md §2.1). Both go out, with the same value, because twilio-node's middleware reads
- * only the Twilio header.
+ * UNCONFIRMED (laml.md §2.1). Both go out by default, with the same value, because twilio-node's
+ * middleware reads only the Twilio header; `twilioSignature: false` sends SignalWire's alone.
  */
 function lamlHeaders(input: SignInput): Record<string, string> {
   const signature = hmacBase64('sha1', input.authToken, lamlSignedString(input.url, input.method === 'GET' ? null : input.params, 'as-received'));
-  return { 'X-SignalWire-Signature': signature, 'X-Twilio-Signature': signature };
+  return input.twilioSignature === false ? { 'X-SignalWire-Signature': signature } : { 'X-SignalWire-Signature': signature, 'X-Twilio-Signature': signature };
 }
 
 /** The delivery id is the `webhook-id`: the spec wants it stable across retries so receivers can de-duplicate. */

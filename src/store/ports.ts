@@ -7,10 +7,17 @@ import type { Attempt, Delivery, DeliveryStatus, NewDelivery } from '../domain/d
  */
 
 export interface Account {
-  /** Plivo auth id (`MA…`/`SA…`) or LaML project id; the Basic-auth user name. */
+  /** Plivo auth id (`MA…`/`SA…`), or a UUID given with `--account`; the Basic-auth user name. */
   readonly id: string;
-  /** Basic-auth password; also the signing key for V2/V3, LaML and Standard Webhooks. */
+  /** Basic-auth password; also the signing key for Plivo V2/V3 and Standard Webhooks. */
   readonly authToken: string;
+  /**
+   * The account as a LaML project: its Project ID (a UUID), SignalWire's `AccountSid` in paths,
+   * Basic auth and webhooks (laml.md §1.1). The id itself when that is a UUID given without one.
+   */
+  readonly lamlProjectId: string;
+  /** The project's Signing Key (`PSK_…`) that LaML webhooks are signed with; not the API token (laml.md §7.1). */
+  readonly signingKey: string;
   /** The main account of a sub-account, else null. Its token signs the `-Ma-` headers. */
   readonly parentId: string | null;
   readonly name: string;

@@ -17,6 +17,8 @@ type FlagColumn = number | boolean;
 export interface AccountRow {
   id: string;
   auth_token: string;
+  laml_project_id: string;
+  signing_key: string;
   parent_id: string | null;
   name: string;
   created_at: number;
@@ -90,7 +92,16 @@ export interface SinkRequestRow {
 }
 
 export function toAccount(row: AccountRow): Account {
-  return { id: row.id, authToken: row.auth_token, parentId: row.parent_id, name: row.name, createdAt: row.created_at, enabled: flag(row.enabled) };
+  return {
+    id: row.id,
+    authToken: row.auth_token,
+    lamlProjectId: row.laml_project_id,
+    signingKey: row.signing_key,
+    parentId: row.parent_id,
+    name: row.name,
+    createdAt: row.created_at,
+    enabled: flag(row.enabled),
+  };
 }
 
 export function toResource(row: ResourceRow): StoredResource {

@@ -362,7 +362,8 @@ describe('hookline tail', () => {
 describe('hookline serve (in-process)', () => {
   it('prints where everything lives, then drains and stops on SIGTERM', async () => {
     const captured = captureIo();
-    const result = await runCli(['serve', '--port', '0', '--data', ':memory:', '--log-level', 'silent', '--clock', 'virtual', '--account', 'MABANNER:banner-token'], captured.io);
+    const account = 'MABANNER:banner-token:0f8e4d2c-7b6a-4c1d-9e8f-1a2b3c4d5e6f:PSK_bannerSigningKey0000001';
+    const result = await runCli(['serve', '--port', '0', '--data', ':memory:', '--log-level', 'silent', '--clock', 'virtual', '--account', account], captured.io);
     expect(result.exitCode).toBe(0);
     const banner = captured.stdout();
     const base = /http:\/\/127\.0\.0\.1:(\d+)/.exec(banner)?.[0] as string;
@@ -372,9 +373,10 @@ describe('hookline serve (in-process)', () => {
       `${base}/hookline/v1\n`,
       `${base}/hookline/v1/openapi.json`,
       `${base}/v1/Account/MABANNER/`,
-      `${base}/api/laml/2010-04-01/Accounts/MABANNER`,
+      `${base}/api/laml/2010-04-01/Accounts/0f8e4d2c-7b6a-4c1d-9e8f-1a2b3c4d5e6f\n`,
       `${base}/sink/<name>`,
       'banner-token',
+      'PSK_bannerSigningKey0000001',
       ':memory:',
       'virtual',
     ]) {

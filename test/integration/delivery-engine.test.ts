@@ -71,7 +71,7 @@ describe('notification callbacks on the wire', () => {
     expect(plivo.validateV3Signature('GET', request!.fullUrl, h['x-plivo-signature-v3-nonce']!, token, h['x-plivo-signature-v3']!, {})).toBe(true);
   });
 
-  it('signs LaML callbacks so twilio.validateRequest accepts them, POST and GET', async () => {
+  it('signs LaML callbacks with the dev project\'s signing key so twilio.validateRequest accepts them, POST and GET', async () => {
     const app = await rig.app();
     const sink = await receiver();
     const params = { CallSid: 'c0ffee00-0000-4000-8000-000000000001', CallStatus: 'completed', From: '+14155550100', To: '+14155550199' };
@@ -79,12 +79,13 @@ describe('notification callbacks on the wire', () => {
     await enqueue(app, { url: sink.url('/status-get?x=1'), method: 'GET', params, dialect: 'laml' });
     await sink.waitFor(2);
 
-    const token = app.app.devAccount.authToken;
+    const key = app.app.devAccount.signingKey;
     const post = sink.requests.find((r) => r.method === 'POST')!;
     const get = sink.requests.find((r) => r.method === 'GET')!;
-    expect(twilio.validateRequest(token, post.headers['x-twilio-signature']!, post.fullUrl, post.params)).toBe(true);
+    expect(twilio.validateRequest(key, post.headers['x-twilio-signature']!, post.fullUrl, post.params)).toBe(true);
     expect(post.headers['x-signalwire-signature']).toBe(post.headers['x-twilio-signature']);
-    expect(twilio.validateRequest(token, get.headers['x-twilio-signature']!, get.fullUrl, {})).toBe(true);
+    expect(twilio.validateRequest(key, get.headers['x-twilio-signature']!, get.fullUrl, {})).toBe(true);
+    expect(twilio.validateRequest(app.app.devAccount.authToken, post.headers['x-twilio-signature']!, post.fullUrl, post.params)).toBe(false);
   });
 });
 

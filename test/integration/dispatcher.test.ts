@@ -11,7 +11,7 @@ import { SsrfGuard } from '../../src/delivery/ssrf-guard.js';
 import type { Account, DeliveryStore, Store } from '../../src/store/ports.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 
-const ACCOUNT: Account = { id: 'MAWAKEUPTEST000000000', authToken: 'token', parentId: null, name: 'test', createdAt: 0 };
+const ACCOUNT: Account = { id: 'MAWAKEUPTEST000000000', authToken: 'token', lamlProjectId: '11111111-2222-4333-8444-555555555555', signingKey: 'PSK_testkeytestkeytestkey0', parentId: null, name: 'test', createdAt: 0 };
 
 /** Answers every request 200 at once and remembers it. */
 class RecordingSender implements Sender {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { advance, inboundSmsParams, laml, lamlSetUp, requestsTo, OTHER, OTHER_TOKEN, postForm, PROJECT, refusal, SIGNING_KEY } from '../support/laml-project.js';
+import { advance, AUTH_ID, inboundSmsParams, laml, lamlSetUp, requestsTo, OTHER, OTHER_TOKEN, postForm, PROJECT, refusal, SIGNING_KEY } from '../support/laml-project.js';
 import { signalwireClient, signedForBoth } from '../support/laml-sdk.js';
 import type { ReceivedRequest, Reply } from '../support/receiver.js';
 import { useRig } from '../support/rig.js';
@@ -125,7 +125,7 @@ describe('LaML IncomingPhoneNumbers', () => {
     const { app, signalwire } = await setUp();
     await signalwire.incomingPhoneNumbers.create({ phoneNumber: NUMBER, voiceUrl: 'https://app.example/voice' });
     expect(await app.control('POST', '/inbound/messages', { from: PHONE, to: NUMBER, text: 'hi' })).toMatchObject({ status: 409 });
-    expect((await app.control('POST', '/numbers', { accountId: PROJECT, number: NUMBER })).status).toBe(201);
+    expect((await app.control('POST', '/numbers', { accountId: AUTH_ID, number: NUMBER })).status).toBe(201);
     expect(await signalwire.incomingPhoneNumbers.list()).toEqual([]);
   });
 });

@@ -11,7 +11,7 @@ import { MESSAGE_RESOURCE, MessageService } from '../../src/engine/plivo/message
 import type { Account, Store } from '../../src/store/ports.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 
-const ACCOUNT: Account = { id: 'MAMESSAGESERVICE0001', authToken: 'token', parentId: null, name: 'test', createdAt: 0 };
+const ACCOUNT: Account = { id: 'MAMESSAGESERVICE0001', authToken: 'token', lamlProjectId: '11111111-2222-4333-8444-555555555555', signingKey: 'PSK_testkeytestkeytestkey0', parentId: null, name: 'test', createdAt: 0 };
 
 describe('the far end of Plivo messages', () => {
   let store: Store | undefined;

@@ -9,7 +9,7 @@ import { SsrfGuard, type SsrfMode } from '../../src/delivery/ssrf-guard.js';
 import type { Account, Store } from '../../src/store/ports.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 
-const ACCOUNT: Account = { id: 'MAOUTBOXTEST000000000', authToken: 'token', parentId: null, name: 'test', createdAt: 0 };
+const ACCOUNT: Account = { id: 'MAOUTBOXTEST000000000', authToken: 'token', lamlProjectId: '11111111-2222-4333-8444-555555555555', signingKey: 'PSK_testkeytestkeytestkey0', parentId: null, name: 'test', createdAt: 0 };
 
 describe('outbox', () => {
   let store: Store | undefined;

@@ -860,8 +860,8 @@ export function describeStoreContract(name: string, open: () => Promise<Contract
       });
 
       it('stores accounts, replacing by id', async () => {
-        const main = { id: 'MAXXXXXXXXXXXXXXXXXX', authToken: 'token-1', parentId: null, name: 'main', createdAt: T0, enabled: true };
-        const sub = { id: 'SAYYYYYYYYYYYYYYYYYY', authToken: 'token-2', parentId: main.id, name: 'sub', createdAt: T0 + 1, enabled: false };
+        const main = { id: 'MAXXXXXXXXXXXXXXXXXX', authToken: 'token-1', ...laml(1), parentId: null, name: 'main', createdAt: T0, enabled: true };
+        const sub = { id: 'SAYYYYYYYYYYYYYYYYYY', authToken: 'token-2', ...laml(2), parentId: main.id, name: 'sub', createdAt: T0 + 1, enabled: false };
         await store.accounts.put(main);
         await store.accounts.put(sub);
         await store.accounts.put({ ...main, authToken: 'token-rotated' });
@@ -871,13 +871,21 @@ export function describeStoreContract(name: string, open: () => Promise<Contract
         expect((await store.accounts.list()).sort((x, y) => x.id.localeCompare(y.id))).toEqual([{ ...main, authToken: 'token-rotated' }, sub]);
       });
 
+      it('keeps an account\'s LaML project id and signing key, and a new key replacing the old', async () => {
+        const account = { id: 'MAXXXXXXXXXXXXXXXXXX', authToken: 't', ...laml(3), parentId: null, name: 'main', createdAt: T0, enabled: true };
+        await store.accounts.put(account);
+        await store.accounts.put({ ...account, signingKey: 'PSK_rotatedrotatedrotated0' });
+
+        expect(await store.accounts.get(account.id)).toMatchObject({ lamlProjectId: account.lamlProjectId, signingKey: 'PSK_rotatedrotatedrotated0' });
+      });
+
       it('reads an account stored without `enabled` as enabled', async () => {
-        await store.accounts.put({ id: 'MAZZZZZZZZZZZZZZZZZZ', authToken: 't', parentId: null, name: 'old', createdAt: T0 });
+        await store.accounts.put({ id: 'MAZZZZZZZZZZZZZZZZZZ', authToken: 't', ...laml(4), parentId: null, name: 'old', createdAt: T0 });
         expect((await store.accounts.get('MAZZZZZZZZZZZZZZZZZZ'))?.enabled).toBe(true);
       });
 
       it('deletes an account, saying whether it existed', async () => {
-        await store.accounts.put({ id: 'SAZZZZZZZZZZZZZZZZZZ', authToken: 't', parentId: null, name: 'gone', createdAt: T0 });
+        await store.accounts.put({ id: 'SAZZZZZZZZZZZZZZZZZZ', authToken: 't', ...laml(5), parentId: null, name: 'gone', createdAt: T0 });
         expect(await store.accounts.delete('SAZZZZZZZZZZZZZZZZZZ')).toBe(true);
         expect(await store.accounts.delete('SAZZZZZZZZZZZZZZZZZZ')).toBe(false);
         expect(await store.accounts.get('SAZZZZZZZZZZZZZZZZZZ')).toBeNull();
@@ -908,7 +916,7 @@ export function describeStoreContract(name: string, open: () => Promise<Contract
         const [d] = await enqueue({});
         await store.commit({ resources: [{ type: 'message', id: 'm1', accountId: ACCOUNT, state: { status: 'sent' }, updatedAt: T0 }] });
         const attempt = await attemptOnce(must(d, 'd'), { status: 'succeeded' }, SUCCESS);
-        const account = { id: ACCOUNT, authToken: 't', parentId: null, name: 'dev', createdAt: T0, enabled: true };
+        const account = { id: ACCOUNT, authToken: 't', ...laml(6), parentId: null, name: 'dev', createdAt: T0, enabled: true };
         await store.accounts.put(account);
         await store.sinks.configure('demo', { status: 200, delayMs: 0, body: 'ok', headers: {} });
         await store.meta.set('virtual-clock.now', '123');
@@ -1082,4 +1090,9 @@ function counts(partial: Partial<Record<DeliveryStatus, number>>): Record<Delive
 function must<T>(value: T | null | undefined, what: string): T {
   if (value === null || value === undefined) throw new Error(`expected ${what} to exist`);
   return value;
+}
+
+/** A LaML project id and signing key, distinct per `n`. */
+function laml(n: number): { lamlProjectId: string; signingKey: string } {
+  return { lamlProjectId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`, signingKey: `PSK_contractkey${String(n).padStart(9, '0')}` };
 }

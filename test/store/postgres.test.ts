@@ -193,6 +193,25 @@ describe.skipIf(!available)('PostgreSQL store', () => {
       expect(await owners.adoptOrphans('node-b', 6000, 10)).toEqual([{ uuid: 'call-1', kind: 'call' }]);
     });
 
+    it('gives each account stored before LaML identities a project id and signing key, once', async () => {
+      const { url } = await testDatabase();
+      await onDatabase(url, async (client) => {
+        await migrate(client, 'the test database', MIGRATIONS.slice(0, 3));
+        await client.query(`INSERT INTO accounts (id, auth_token, parent_id, name, created_at) VALUES ('MAOLDOLDOLDOLDOLDOLD', 't', NULL, 'old', 0), ('b3877c40-da60-4998-90ad-b792e98472af', 't', NULL, 'old', 0)`);
+      });
+
+      const first = await open(url);
+      const plivo = await first.accounts.get('MAOLDOLDOLDOLDOLDOLD');
+      const project = await first.accounts.get('b3877c40-da60-4998-90ad-b792e98472af');
+      const again = await open(url);
+
+      expect(plivo?.lamlProjectId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(plivo?.signingKey).toMatch(/^PSK_[0-9A-F]{24}$/);
+      expect(project).toMatchObject({ lamlProjectId: 'b3877c40-da60-4998-90ad-b792e98472af', signingKey: expect.stringMatching(/^PSK_/) });
+      expect(project?.signingKey).not.toBe(plivo?.signingKey);
+      expect(await again.accounts.list()).toEqual(expect.arrayContaining([plivo, project]));
+    });
+
     it('lets a node that leaves have its calls taken over at once', async () => {
       const { url } = await testDatabase();
       const { owners } = await open(url);

@@ -112,6 +112,29 @@ describe('SQLite store', () => {
       expect(rawConnection(path).prepare('SELECT count(*) FROM policies').pluck().get()).toBe(2);
     });
 
+    it('gives each account stored before LaML identities a project id and signing key, once', async () => {
+      const path = dbPath();
+      const v4 = rawConnection(path);
+      migrate(v4, path, MIGRATIONS.slice(0, 4));
+      const insert = v4.prepare(`INSERT INTO accounts (id, auth_token, parent_id, name, created_at) VALUES (?, 'token', NULL, 'old', 0)`);
+      insert.run('MAOLDOLDOLDOLDOLDOLD');
+      insert.run('b3877c40-da60-4998-90ad-b792e98472af');
+      v4.close();
+
+      const first = await openSqliteStore({ path, mode: 'inline' });
+      const plivo = await first.accounts.get('MAOLDOLDOLDOLDOLDOLD');
+      const project = await first.accounts.get('b3877c40-da60-4998-90ad-b792e98472af');
+      await first.close();
+      const again = await openSqliteStore({ path, mode: 'inline' });
+      cleanups.push(() => again.close());
+
+      expect(plivo?.lamlProjectId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(plivo?.signingKey).toMatch(/^PSK_[0-9A-F]{24}$/);
+      expect(project).toMatchObject({ lamlProjectId: 'b3877c40-da60-4998-90ad-b792e98472af', signingKey: expect.stringMatching(/^PSK_/) });
+      expect(project?.signingKey).not.toBe(plivo?.signingKey);
+      expect(await again.accounts.list()).toEqual(expect.arrayContaining([plivo, project]));
+    });
+
     it('applies only the migrations a database lacks', () => {
       const raw = new Database(':memory:');
       cleanups.push(() => raw.close());

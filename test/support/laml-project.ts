@@ -5,18 +5,25 @@ import { signalwireClient, twilioClient, type SdkError } from './laml-sdk.js';
 import type { ReceivedRequest, Reply } from './receiver.js';
 import type { useRig } from './rig.js';
 
-/** Two LaML projects with SignalWire-shaped ids, and the numbers the LaML tests use. */
+/**
+ * Two accounts as LaML projects, each with a Plivo-style auth id that is not its project id and a
+ * signing key that is not its token, so every LaML test shows which one SignalWire puts where: the
+ * project id in paths, Basic auth and `AccountSid`; the token as the Basic password; the key on webhooks.
+ */
+export const AUTH_ID = 'MALAMLPROJECTAUTH001';
 export const PROJECT = 'b3877c40-da60-4998-90ad-b792e98472af';
-export const TOKEN = 'PSKlamltokenlamltokenlamltoken0001';
-/** The key LaML webhooks to `PROJECT`'s app are signed with. */
-export const SIGNING_KEY = TOKEN;
+export const TOKEN = 'lamltokenlamltokenlamltokenlamltoken0001';
+/** The key LaML webhooks to `PROJECT`'s app are signed with (not `TOKEN`). */
+export const SIGNING_KEY = 'PSK_V3bF8oyeRNpJWGoRWHNYQMUU';
+export const OTHER_AUTH_ID = 'MALAMLPROJECTAUTH002';
 export const OTHER = '6bfbbe86-a901-4197-8759-2a0de1fa319d';
-export const OTHER_TOKEN = 'PSKothertokenothertokenothertoken01';
+export const OTHER_TOKEN = 'othertokenothertokenothertokenothertok01';
+export const OTHER_SIGNING_KEY = 'PSK_7TruNcSNTxp4zNrykMj4EPzF';
 export const FROM = '+14155550100';
 export const TO = '+14155550199';
 
-/** `--account` values for both projects. */
-export const LAML_ACCOUNTS = [`${PROJECT}:${TOKEN}`, `${OTHER}:${OTHER_TOKEN}`];
+/** `--account` values for both projects: AUTH_ID:AUTH_TOKEN:PROJECT_ID:SIGNING_KEY. */
+export const LAML_ACCOUNTS = [`${AUTH_ID}:${TOKEN}:${PROJECT}:${SIGNING_KEY}`, `${OTHER_AUTH_ID}:${OTHER_TOKEN}:${OTHER}:${OTHER_SIGNING_KEY}`];
 
 export async function advance(app: RunningApp, ms: number): Promise<void> {
   expect((await app.control('POST', '/clock/advance', { ms })).status).toBe(200);

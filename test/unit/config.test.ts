@@ -7,6 +7,7 @@ import type { CliIo } from '../../src/cli/io.js';
 import { renderConfigurationDoc } from '../../src/config/docs.js';
 import { ConfigError, loadConfig } from '../../src/config/load.js';
 import { configFields, configSchema } from '../../src/config/schema.js';
+import { parseAccountSpec } from '../../src/config/accounts.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -45,6 +46,7 @@ describe('config schema', () => {
       account: [],
       ssrf: 'dev',
       ssrfAllow: [],
+      twilioSignature: true,
       dispatch: true,
       deliveryLease: 120000,
       nodeLease: 15000,
@@ -66,6 +68,7 @@ describe('config schema', () => {
     expect(names.statusRetryDelays).toEqual(['--status-retry-delays', 'HOOKLINE_STATUS_RETRY_DELAYS']);
     expect(names.connectionsPerOrigin).toEqual(['--connections-per-origin', 'HOOKLINE_CONNECTIONS_PER_ORIGIN']);
     expect(names.dispatch).toEqual(['--no-dispatch', 'HOOKLINE_DISPATCH']);
+    expect(names.twilioSignature).toEqual(['--no-twilio-signature', 'HOOKLINE_TWILIO_SIGNATURE']);
     expect(configFields.map((field) => field.key)).toEqual(Object.keys(configSchema.shape));
   });
 
@@ -76,7 +79,7 @@ describe('config schema', () => {
     expect(expected.clock).toBe('one of real, virtual');
     expect(expected.dispatch).toBe('true or false');
     expect(expected.statusRetryDelays).toBe('a comma-separated list of numbers ≥ 0');
-    expect(expected.account).toBe('a comma-separated list of AUTH_ID:AUTH_TOKEN');
+    expect(expected.account).toBe('a comma-separated list of AUTH_ID:AUTH_TOKEN[:PROJECT_ID[:SIGNING_KEY]] with PROJECT_ID a UUID');
   });
 });
 
@@ -130,6 +133,18 @@ describe('loadConfig coercion', () => {
     expect(config.account).toEqual(['MAONE:tok1', 'MATWO:tok2', 'MATHREE:tok3']);
   });
 
+  it('reads an account with its LaML project id and signing key into its four parts', () => {
+    const [spec] = loadConfig({ env: { HOOKLINE_ACCOUNT: 'MAONE:tok1:b3877c40-da60-4998-90ad-b792e98472af:PSK_V3bF8oyeRNpJWGoRWHNYQMUU' } }).account;
+    expect(parseAccountSpec(spec as string)).toEqual({
+      authId: 'MAONE',
+      authToken: 'tok1',
+      lamlProjectId: 'b3877c40-da60-4998-90ad-b792e98472af',
+      signingKey: 'PSK_V3bF8oyeRNpJWGoRWHNYQMUU',
+    });
+    expect(parseAccountSpec('MATWO:tok2:6bfbbe86-a901-4197-8759-2a0de1fa319d')).toMatchObject({ lamlProjectId: '6bfbbe86-a901-4197-8759-2a0de1fa319d', signingKey: null });
+    expect(parseAccountSpec('b3877c40-da60-4998-90ad-b792e98472af:tok3')).toMatchObject({ authId: 'b3877c40-da60-4998-90ad-b792e98472af', lamlProjectId: null });
+  });
+
   it('reads booleans from the environment in their usual spellings', () => {
     expect(loadConfig({ env: { HOOKLINE_DISPATCH: 'false' } }).dispatch).toBe(false);
     expect(loadConfig({ env: { HOOKLINE_DISPATCH: 'off' } }).dispatch).toBe(false);
@@ -180,7 +195,13 @@ describe('loadConfig errors', () => {
 
   it('rejects an account without a token', () => {
     expect(loadError(() => loadConfig({ flags: { account: ['MAONE'] } }))).toContain(
-      '--account / HOOKLINE_ACCOUNT: expected a comma-separated list of AUTH_ID:AUTH_TOKEN, got "MAONE"',
+      '--account / HOOKLINE_ACCOUNT: expected a comma-separated list of AUTH_ID:AUTH_TOKEN[:PROJECT_ID[:SIGNING_KEY]] with PROJECT_ID a UUID, got "MAONE"',
+    );
+  });
+
+  it('rejects an account whose project id is not a UUID, saying it must be one', () => {
+    expect(loadError(() => loadConfig({ flags: { account: ['MAONE:tok1:my-project:PSK_x'] } }))).toBe(
+      '--account / HOOKLINE_ACCOUNT: expected a comma-separated list of AUTH_ID:AUTH_TOKEN[:PROJECT_ID[:SIGNING_KEY]] with PROJECT_ID a UUID, got "MAONE:tok1:my-project:PSK_x" (from --account)',
     );
   });
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { lamlAccountPath, lamlCallRecord } from '../../domain/laml-call.js';
+import { lamlAccountPath, lamlCallRecord, lamlCallStatus } from '../../domain/laml-call.js';
 import { isFinal } from '../../domain/plivo-call.js';
 import type { CallEngine } from '../../engine/calls/call-engine.js';
 import { accountOf } from './context.js';
@@ -17,7 +17,7 @@ export function lamlCallRoutes(instance: FastifyInstance, calls: CallEngine): vo
       const account = accountOf(request);
       const { call, inlineDocument } = parseCreateCall(account.id, account.parentId ?? account.id, formOf(request.body));
       const made = await calls.dial(inlineDocument === null ? call : { ...call, answerDocument: inlineDocument });
-      return reply.code(201).send(lamlCallRecord(made));
+      return reply.code(201).send(lamlCallRecord(made, account.lamlProjectId));
     });
 
     instance.get(path, async (request) => {
@@ -30,17 +30,18 @@ export function lamlCallRoutes(instance: FastifyInstance, calls: CallEngine): vo
       const { calls: found, total } = await calls.list(account.id, { ...(status ? { status } : {}), ...(to ? { to } : {}), ...(from ? { from } : {}) }, { limit: pageSize, offset: page * pageSize });
       const filters = new URLSearchParams({ ...(to ? { To: to } : {}), ...(from ? { From: from } : {}), ...(optional(query, 'Status') ? { Status: optional(query, 'Status') as string } : {}) }).toString();
       return {
-        ...listPage(`${lamlAccountPath(account.id)}/Calls.json`, { page, pageSize, total, count: found.length }, filters),
-        calls: found.map(lamlCallRecord),
+        ...listPage(`${lamlAccountPath(account.lamlProjectId)}/Calls.json`, { page, pageSize, total, count: found.length }, filters),
+        calls: found.map((call) => lamlCallRecord(call, account.lamlProjectId)),
       };
     });
   }
 
   instance.get<{ Params: { sid: string } }>('/Calls/:sid', async (request) => {
+    const account = accountOf(request);
     const sid = sidOf(request.params.sid);
-    const call = await calls.get(accountOf(request).id, sid);
+    const call = await calls.get(account.id, sid);
     if (!call) throw notFound('Calls', sid);
-    return lamlCallRecord(call);
+    return lamlCallRecord(call, account.lamlProjectId);
   });
 
   instance.post<{ Params: { sid: string } }>('/Calls/:sid', async (request) => {
@@ -55,12 +56,12 @@ export function lamlCallRoutes(instance: FastifyInstance, calls: CallEngine): vo
       if (status !== 'completed' && status !== 'canceled') throw new LamlApiError(400, 10000, `Status must be completed or canceled, not ${status}`);
       // laml.md §1.2: canceled only before the answer, completed only after it.
       const answered = call.answeredAt !== null;
-      if (isFinal(call) || (status === 'canceled' && answered)) throw new LamlApiError(400, 10000, `Call ${sid} is ${lamlCallRecord(call).status as string}; it cannot be ${status}`);
+      if (isFinal(call) || (status === 'canceled' && answered)) throw new LamlApiError(400, 10000, `Call ${sid} is ${lamlCallStatus(call)}; it cannot be ${status}`);
       if (status === 'completed' && !answered) throw new LamlApiError(400, 10000, `Call ${sid} has not been answered; cancel it with Status=canceled`);
       if (!calls.hangup(account.id, sid)) throw new LamlApiError(400, 10000, `Call ${sid} is no longer live`);
     } else if (redirect) {
       if (call.answeredAt === null || isFinal(call) || calls.transfer(account.id, sid, { aleg: redirect, bleg: null }) !== 'transferred') throw new LamlApiError(400, 21220, `Call ${sid} is not in progress; only a live call can be redirected`);
     }
-    return lamlCallRecord((await calls.get(account.id, sid)) ?? call);
+    return lamlCallRecord((await calls.get(account.id, sid)) ?? call, account.lamlProjectId);
   });
 }

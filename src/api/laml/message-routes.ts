@@ -16,7 +16,7 @@ export function lamlMessageRoutes(instance: FastifyInstance, messages: MessageSe
     instance.post(path, async (request, reply) => {
       const account = accountOf(request);
       const [sent] = await messages.send(parseCreateMessage(account.id, formOf(request.body)));
-      return reply.code(201).send(sent ? lamlMessageRecord(sent) : {});
+      return reply.code(201).send(sent ? lamlMessageRecord(sent, account.lamlProjectId) : {});
     });
 
     instance.get(path, async (request) => {
@@ -28,16 +28,17 @@ export function lamlMessageRoutes(instance: FastifyInstance, messages: MessageSe
       const { messages: found, total } = await messages.list(account.id, { ...(to ? { to } : {}), ...(from ? { from } : {}) }, { limit: pageSize, offset: page * pageSize });
       const filters = new URLSearchParams({ ...(to ? { To: to } : {}), ...(from ? { From: from } : {}) }).toString();
       return {
-        ...listPage(`${lamlAccountPath(account.id)}/Messages.json`, { page, pageSize, total, count: found.length }, filters),
-        messages: found.map(lamlMessageRecord),
+        ...listPage(`${lamlAccountPath(account.lamlProjectId)}/Messages.json`, { page, pageSize, total, count: found.length }, filters),
+        messages: found.map((message) => lamlMessageRecord(message, account.lamlProjectId)),
       };
     });
   }
 
   instance.get<{ Params: { sid: string } }>('/Messages/:sid', async (request) => {
+    const account = accountOf(request);
     const sid = sidOf(request.params.sid);
-    const message = await messages.get(accountOf(request).id, sid);
+    const message = await messages.get(account.id, sid);
     if (!message) throw notFound('Messages', sid);
-    return lamlMessageRecord(message);
+    return lamlMessageRecord(message, account.lamlProjectId);
   });
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { lamlAccountPath } from '../../domain/laml-call.js';
 import { lamlNumberRecord } from '../../domain/laml-number.js';
 import { NumberTakenError, type Numbers, type PlivoNumber } from '../../engine/plivo/numbers.js';
+import type { Account } from '../../store/ports.js';
 import { accountOf } from './context.js';
 import { LamlApiError, notFound } from './errors.js';
 import { parseNumberChange, parsePhoneNumber } from './number-input.js';
@@ -12,9 +13,9 @@ import { formOf, listPage, pageOf, sidOf } from './params.js';
  * one for a number the account already rents through Plivo takes its routing over (docs/laml.md).
  */
 export function lamlNumberRoutes(instance: FastifyInstance, numbers: Numbers): void {
-  const record = (number: PlivoNumber): Record<string, unknown> => {
+  const record = (account: Account) => (number: PlivoNumber): Record<string, unknown> => {
     if (!number.laml) throw new Error(`number ${number.number} is not LaML-routed`);
-    return lamlNumberRecord(number.accountId, number.number, number.laml);
+    return lamlNumberRecord(account.lamlProjectId, number.number, number.laml);
   };
 
   const found = async (accountId: string, rawSid: string): Promise<PlivoNumber> => {
@@ -31,7 +32,7 @@ export function lamlNumberRoutes(instance: FastifyInstance, numbers: Numbers): v
       const phoneNumber = parsePhoneNumber(form);
       const change = parseNumberChange(form, null);
       try {
-        return await reply.code(201).send(record(await numbers.routeByLaml(account.id, phoneNumber, change)));
+        return await reply.code(201).send(record(account)(await numbers.routeByLaml(account.id, phoneNumber, change)));
       } catch (error) {
         if (error instanceof NumberTakenError) throw new LamlApiError(400, 21422, `PhoneNumber ${phoneNumber} is not available`);
         throw error;
@@ -43,19 +44,22 @@ export function lamlNumberRoutes(instance: FastifyInstance, numbers: Numbers): v
       const { page, pageSize } = pageOf(formOf(request.query));
       const { items, total } = await numbers.listLaml(account.id, { limit: pageSize, offset: page * pageSize });
       return {
-        ...listPage(`${lamlAccountPath(account.id)}/IncomingPhoneNumbers.json`, { page, pageSize, total, count: items.length }),
-        incoming_phone_numbers: items.map(record),
+        ...listPage(`${lamlAccountPath(account.lamlProjectId)}/IncomingPhoneNumbers.json`, { page, pageSize, total, count: items.length }),
+        incoming_phone_numbers: items.map(record(account)),
       };
     });
   }
 
-  instance.get<{ Params: { sid: string } }>('/IncomingPhoneNumbers/:sid', async (request) => record(await found(accountOf(request).id, request.params.sid)));
+  instance.get<{ Params: { sid: string } }>('/IncomingPhoneNumbers/:sid', async (request) => {
+    const account = accountOf(request);
+    return record(account)(await found(account.id, request.params.sid));
+  });
 
   instance.post<{ Params: { sid: string } }>('/IncomingPhoneNumbers/:sid', async (request) => {
     const account = accountOf(request);
     const number = await found(account.id, request.params.sid);
     const change = parseNumberChange(formOf(request.body), number.laml ?? null);
-    return record(await numbers.routeByLaml(account.id, number.number, change));
+    return record(account)(await numbers.routeByLaml(account.id, number.number, change));
   });
 
   instance.delete<{ Params: { sid: string } }>('/IncomingPhoneNumbers/:sid', async (request, reply) => {

@@ -30,7 +30,7 @@ export interface LamlApiDeps {
  * The SignalWire Compatibility (Twilio-compatible) REST API, as `@signalwire/compatibility-api` and
  * `twilio` call it: HTTP Basic with the project (account) id and its token, form bodies with repeated
  * keys, snake_case JSON, errors as `{code, message, more_info, status}`. An account is a LaML project:
- * its id is the `AccountSid` (docs/laml.md).
+ * its project id is the `AccountSid` (docs/laml.md, ADR 0011).
  */
 export function lamlPlugin(deps: LamlApiDeps) {
   return async (instance: FastifyInstance): Promise<void> => {
@@ -45,18 +45,22 @@ export function lamlPlugin(deps: LamlApiDeps) {
     lamlCallRoutes(instance, deps.calls);
     lamlMessageRoutes(instance, deps.messages);
     lamlNumberRoutes(instance, deps.numbers);
-    lamlRecordingRoutes(instance, { ...deps.recordings, calls: deps.calls });
+    lamlRecordingRoutes(instance, { ...deps.recordings, calls: deps.calls, accountNamed: (sid) => deps.accounts.byLamlSid(sid) });
   };
 }
 
-/** The project named in the path, if the Basic credentials are its own or its main account's. */
+/**
+ * The project named in the path, if the Basic credentials are its own or its main account's. The user
+ * name and the path name a project by its project id, as SignalWire's do (laml.md §1.1), or by its
+ * auth id, as setups made before accounts had a project id do.
+ */
 function authenticate(accounts: AccountDirectory, request: FastifyRequest): Account {
   const credentials = basicCredentials(request.headers.authorization);
   if (!credentials) throw new LamlApiError(401, 20003, 'Authentication Error - No credentials provided');
-  const caller = accounts.get(credentials.user);
+  const caller = accounts.byLamlSid(credentials.user);
   if (!caller || !signaturesEqual(credentials.password, caller.authToken) || caller.enabled === false) throw new LamlApiError(401, 20003, 'Authentication Error - invalid username or token');
   const { accountSid } = request.params as { accountSid?: string };
-  const target = accountSid === undefined || accountSid === caller.id ? caller : accounts.get(accountSid);
-  if (!target || (target.id !== caller.id && target.parentId !== caller.id)) throw new LamlApiError(401, 20003, `Authentication Error - the credentials of ${caller.id} do not give access to ${accountSid ?? ''}`);
+  const target = accountSid === undefined ? caller : accounts.byLamlSid(accountSid);
+  if (!target || (target.id !== caller.id && target.parentId !== caller.id)) throw new LamlApiError(401, 20003, `Authentication Error - the credentials of ${credentials.user} do not give access to ${accountSid ?? ''}`);
   return target;
 }

@@ -5,11 +5,14 @@ import { RECORDING_MEDIA_TYPE, type RecordingFormat } from '../../domain/recordi
 import type { CallEngine } from '../../engine/calls/call-engine.js';
 import type { RecordingRecords } from '../../engine/calls/recording-records.js';
 import type { Recordings } from '../../engine/calls/recordings.js';
+import type { Account } from '../../store/ports.js';
 import { accountOf } from './context.js';
 import { notFound } from './errors.js';
 import { formOf, listPage, pageOf, sidOf } from './params.js';
 
 export interface LamlRecordingDeps {
+  /** The account a media URL's `AccountSid` names: it is fetched without credentials. */
+  readonly accountNamed: (accountSid: string) => Account | undefined;
   readonly records: RecordingRecords;
   readonly files: Recordings;
   readonly calls: CallEngine;
@@ -31,16 +34,17 @@ export function isRecordingMedia(request: FastifyRequest): boolean {
  * its audio: WAV with no suffix or `.wav`, MP3 with `.mp3`, as SignalWire and Twilio document it.
  */
 export function lamlRecordingRoutes(instance: FastifyInstance, deps: LamlRecordingDeps): void {
-  const page = async (request: FastifyRequest, accountId: string, path: string, callUuid?: string) => {
+  const page = async (request: FastifyRequest, account: Account, path: string, callUuid?: string) => {
     const { page: number, pageSize } = pageOf(formOf(request.query));
-    const { recordings, total } = await deps.records.list(accountId, callUuid ? { callUuid } : {}, { limit: pageSize, offset: number * pageSize });
-    return { ...listPage(path, { page: number, pageSize, total, count: recordings.length }), recordings: recordings.map(lamlRecordingRecord) };
+    const { recordings, total } = await deps.records.list(account.id, callUuid ? { callUuid } : {}, { limit: pageSize, offset: number * pageSize });
+    const shown = recordings.map((recording) => lamlRecordingRecord(recording, account.lamlProjectId));
+    return { ...listPage(path, { page: number, pageSize, total, count: recordings.length }), recordings: shown };
   };
 
   for (const path of ['/Recordings', '/Recordings.json']) {
     instance.get(path, async (request) => {
       const account = accountOf(request);
-      return page(request, account.id, `${lamlAccountPath(account.id)}/Recordings.json`);
+      return page(request, account, `${lamlAccountPath(account.lamlProjectId)}/Recordings.json`);
     });
   }
 
@@ -49,21 +53,23 @@ export function lamlRecordingRoutes(instance: FastifyInstance, deps: LamlRecordi
       const account = accountOf(request);
       const call = await deps.calls.get(account.id, request.params.sid);
       if (!call) throw notFound('Calls', request.params.sid);
-      return page(request, account.id, `${lamlAccountPath(account.id)}/Calls/${call.uuid}/Recordings.json`, call.uuid);
+      return page(request, account, `${lamlAccountPath(account.lamlProjectId)}/Calls/${call.uuid}/Recordings.json`, call.uuid);
     });
   }
 
   instance.get<{ Params: { accountSid: string; sid: string } }>('/Recordings/:sid', async (request, reply) => {
     const media = MEDIA.exec(request.url.split('?')[0] ?? '');
     if (!media) {
+      const account = accountOf(request);
       const sid = sidOf(request.params.sid);
-      const recording = await deps.records.get(accountOf(request).id, sid);
+      const recording = await deps.records.get(account.id, sid);
       if (!recording) throw notFound('Recordings', sid);
-      return lamlRecordingRecord(recording);
+      return lamlRecordingRecord(recording, account.lamlProjectId);
     }
     const [, sid, extension] = media as unknown as [string, string, string | undefined];
     const format: RecordingFormat = extension === '.mp3' ? 'mp3' : 'wav';
-    const recording = await deps.records.get(request.params.accountSid, sid);
+    const owner = deps.accountNamed(request.params.accountSid);
+    const recording = owner ? await deps.records.get(owner.id, sid) : null;
     const file = recording ? await deps.files.read(sid, format) : null;
     if (!file) throw notFound('Recordings', sid);
     return reply.type(RECORDING_MEDIA_TYPE[format]).header('content-length', file.length).send(file);

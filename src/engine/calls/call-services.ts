@@ -23,6 +23,8 @@ export interface CallServicesDeps {
   readonly dialects: VoiceDialects;
   /** Where this hookline is reached, for the RecordUrl it hands out. */
   readonly publicUrl: () => string;
+  /** An account's LaML project id, which a LaML RecordingUrl's path names. */
+  readonly lamlAccountSid: (accountId: string) => string;
 }
 
 /**
@@ -145,7 +147,7 @@ export function callServices(deps: CallServicesDeps): (engine: CallEngine) => Ca
           ...(channels ? { channels } : {}),
         };
         await deps.callbacks.commitChange({ resources: [{ type: RECORDING_RESOURCE, id: saved, accountId: record.accountId, state: record, updatedAt: now }], callbacks: [] });
-        return { id: saved, url: dialectOf(deps.dialects, session.call).recordingUrl(deps.publicUrl(), session.call.accountId, saved, format) };
+        return { id: saved, url: dialectOf(deps.dialects, session.call).recordingUrl(deps.publicUrl(), deps.lamlAccountSid(session.call.accountId), saved, format) };
       },
 
       dial: (session, instruction) => dialTargets(engine, services, session, instruction),

@@ -20,7 +20,7 @@ export const lamlDialect: VoiceDialect = {
   params: lamlVoiceParams,
   // The Recordings resource without a suffix, as SignalWire's media (laml.md §1.4): it serves the WAV
   // without credentials, and the MP3 when the app appends `.mp3`. LaML's <Record> has no format.
-  recordingUrl: (publicUrl, accountId, recordingId) => `${publicUrl}${lamlRecordingPath(accountId, recordingId)}`,
+  recordingUrl: (publicUrl, accountSid, recordingId) => `${publicUrl}${lamlRecordingPath(accountSid, recordingId)}`,
 
   readDocument: readLamlResponse,
 

@@ -14,7 +14,7 @@ export const plivoDialect: VoiceDialect = {
   notificationProfile: 'plivo-voice',
   params: plivoVoiceParams,
   // The suffix says the format, as on Plivo's own media URLs (`…/{id}.mp3`, plivo.md §2.3 Record).
-  recordingUrl: (publicUrl, _accountId, recordingId, format) => `${publicUrl}/media/recordings/${recordingId}.${format}`,
+  recordingUrl: (publicUrl, _lamlAccountSid, recordingId, format) => `${publicUrl}/media/recordings/${recordingId}.${format}`,
 
   readDocument(body) {
     const read = readPlivoDocument(body);

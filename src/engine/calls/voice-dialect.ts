@@ -36,8 +36,11 @@ export interface VoiceDialect {
   readonly notificationProfile: PolicyProfile;
   /** What each element's request carries. */
   readonly params: VoiceParams;
-  /** Where the app downloads a recording (`RecordUrl`, `RecordingUrl`) in the format asked for. */
-  recordingUrl(publicUrl: string, accountId: string, recordingId: string, format: RecordingFormat): string;
+  /**
+   * Where the app downloads a recording (`RecordUrl`, `RecordingUrl`) in the format asked for;
+   * `lamlAccountSid` is the call's account as a LaML project (its project id).
+   */
+  recordingUrl(publicUrl: string, lamlAccountSid: string, recordingId: string, format: RecordingFormat): string;
   /**
    * Parse and check a document; `documentUrl` is where it came from (relative URLs, default actions),
    * `contentType` what its response said it is (null for a document given inline).

@@ -1,12 +1,13 @@
 import type { AccountDirectory } from '../../delivery/account-directory.js';
 import type { Clock } from '../../domain/clock.js';
-import { newAuthToken, randomAlphanumeric } from '../../domain/ids.js';
+import { newAuthToken, newSigningKey, newUuid, randomAlphanumeric } from '../../domain/ids.js';
 import type { Account, Store } from '../../store/ports.js';
 
 /**
  * Plivo sub-accounts: accounts of their own (`SA…` auth id and token) under a main account, which
  * manages them. Their callbacks are signed with their own token and, in the `-Ma-` headers, with the
- * main account's (AccountDirectory.credentials).
+ * main account's (AccountDirectory.credentials). Each is a LaML project of its own too, with its own
+ * project id and signing key.
  */
 export class Subaccounts {
   constructor(private readonly deps: { readonly store: Store; readonly accounts: AccountDirectory; readonly clock: Clock }) {}
@@ -15,6 +16,8 @@ export class Subaccounts {
     const account: Account = {
       id: `SA${randomAlphanumeric(18)}`,
       authToken: newAuthToken(),
+      lamlProjectId: newUuid(),
+      signingKey: newSigningKey(),
       parentId: parent.id,
       name,
       createdAt: this.deps.clock.now(),

@@ -160,6 +160,26 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER INDEX call_owners_by_node RENAME TO owners_by_node;
     `,
   },
+  {
+    version: 4,
+    name: 'accounts as LaML projects',
+    sql: `
+      -- SignalWire names a project by a UUID (the AccountSid) and signs its webhooks with a Signing Key
+      -- that is not its API token (laml.md §1.1, §7.1). Every account gets both once, here or when it is
+      -- made, and keeps them. An id that is itself a UUID was a project id given with --account: it
+      -- stays its own. The key: PSK_ and 24 characters, as SignalWire's keys look.
+      ALTER TABLE accounts ADD COLUMN laml_project_id text;
+      ALTER TABLE accounts ADD COLUMN signing_key text;
+      UPDATE accounts SET
+        laml_project_id = CASE
+          WHEN id ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN id
+          ELSE gen_random_uuid()::text
+        END,
+        signing_key = 'PSK_' || upper(substr(replace(gen_random_uuid()::text, '-', ''), 1, 24));
+      ALTER TABLE accounts ALTER COLUMN laml_project_id SET NOT NULL;
+      ALTER TABLE accounts ALTER COLUMN signing_key SET NOT NULL;
+    `,
+  },
 ];
 
 /**

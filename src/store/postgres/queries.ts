@@ -84,13 +84,14 @@ export const INSERT_DELIVERIES = batchInsert('deliveries', DELIVERY_INSERT, 'id,
 export const INSERT_ATTEMPTS = batchInsert('attempts', ATTEMPT_INSERT, '');
 
 export const UPSERT_ACCOUNT = `
-  INSERT INTO accounts (id, auth_token, parent_id, name, created_at, enabled)
-  VALUES ($1, $2, $3, $4, $5, $6)
+  INSERT INTO accounts (id, auth_token, laml_project_id, signing_key, parent_id, name, created_at, enabled)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
   ON CONFLICT (id) DO UPDATE SET
-    auth_token = excluded.auth_token, parent_id = excluded.parent_id,
+    auth_token = excluded.auth_token, laml_project_id = excluded.laml_project_id, signing_key = excluded.signing_key,
+    parent_id = excluded.parent_id,
     name = excluded.name, created_at = excluded.created_at, enabled = excluded.enabled`;
-export const SELECT_ACCOUNT = `SELECT id, auth_token, parent_id, name, created_at, enabled FROM accounts WHERE id = $1`;
-export const SELECT_ACCOUNTS = `SELECT id, auth_token, parent_id, name, created_at, enabled FROM accounts ORDER BY created_at, seq`;
+export const SELECT_ACCOUNT = `SELECT id, auth_token, laml_project_id, signing_key, parent_id, name, created_at, enabled FROM accounts WHERE id = $1`;
+export const SELECT_ACCOUNTS = `SELECT id, auth_token, laml_project_id, signing_key, parent_id, name, created_at, enabled FROM accounts ORDER BY created_at, seq`;
 export const DELETE_ACCOUNT = `DELETE FROM accounts WHERE id = $1`;
 
 /** A change set's resources at once; the caller passes each (type, id) once, as one statement cannot update a row twice. */

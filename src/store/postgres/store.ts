@@ -72,7 +72,8 @@ export class PostgresStore implements Store {
     this.groups = new GroupCommit((changeSets) => this.commitMany(changeSets), Math.max(1, Math.floor(poolSize / 2)));
     this.accounts = {
       put: async (account) => {
-        await pool.query(sql.UPSERT_ACCOUNT, [account.id, account.authToken, account.parentId, account.name, account.createdAt, account.enabled !== false]);
+        const { id, authToken, lamlProjectId, signingKey, parentId, name, createdAt } = account;
+        await pool.query(sql.UPSERT_ACCOUNT, [id, authToken, lamlProjectId, signingKey, parentId, name, createdAt, account.enabled !== false]);
       },
       get: async (id) => {
         const { rows } = await pool.query<AccountRow>(sql.SELECT_ACCOUNT, [id]);

@@ -178,6 +178,8 @@ export class SqliteDatabase {
     this.statements.upsertAccount.run({
       id: account.id,
       authToken: account.authToken,
+      lamlProjectId: account.lamlProjectId,
+      signingKey: account.signingKey,
       parentId: account.parentId,
       name: account.name,
       createdAt: account.createdAt,

@@ -154,6 +154,28 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE accounts ADD COLUMN enabled INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1));
     `,
   },
+  {
+    version: 5,
+    name: 'accounts as LaML projects',
+    sql: `
+      -- SignalWire names a project by a UUID (the AccountSid) and signs its webhooks with a Signing Key
+      -- that is not its API token (laml.md §1.1, §7.1). Every account gets both once, here or when it is
+      -- made, and keeps them. An id that is itself a UUID was a project id given with --account: it
+      -- stays its own. Set on every row; nullable only because ADD COLUMN cannot add NOT NULL without a
+      -- default. The key: PSK_ and 24 characters, as SignalWire's keys look.
+      ALTER TABLE accounts ADD COLUMN laml_project_id TEXT;
+      ALTER TABLE accounts ADD COLUMN signing_key TEXT;
+      UPDATE accounts SET
+        laml_project_id = CASE
+          WHEN length(id) = 36 AND id GLOB '????????-????-????-????-????????????' AND NOT lower(id) GLOB '*[^0-9a-f-]*' THEN id
+          ELSE lower(
+            hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' ||
+            substr('89ab', 1 + abs(random() % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6))
+          )
+        END,
+        signing_key = 'PSK_' || hex(randomblob(12));
+    `,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `

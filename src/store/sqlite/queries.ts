@@ -12,13 +12,14 @@ const ATTEMPT_COLUMNS = `
   response_status, response_headers, response_body, body_truncated, outcome, next_attempt_at`;
 
 export const UPSERT_ACCOUNT = `
-  INSERT INTO accounts (id, auth_token, parent_id, name, created_at, enabled)
-  VALUES (@id, @authToken, @parentId, @name, @createdAt, @enabled)
+  INSERT INTO accounts (id, auth_token, laml_project_id, signing_key, parent_id, name, created_at, enabled)
+  VALUES (@id, @authToken, @lamlProjectId, @signingKey, @parentId, @name, @createdAt, @enabled)
   ON CONFLICT (id) DO UPDATE SET
-    auth_token = excluded.auth_token, parent_id = excluded.parent_id,
+    auth_token = excluded.auth_token, laml_project_id = excluded.laml_project_id, signing_key = excluded.signing_key,
+    parent_id = excluded.parent_id,
     name = excluded.name, created_at = excluded.created_at, enabled = excluded.enabled`;
-export const SELECT_ACCOUNT = `SELECT id, auth_token, parent_id, name, created_at, enabled FROM accounts WHERE id = ?`;
-export const SELECT_ACCOUNTS = `SELECT id, auth_token, parent_id, name, created_at, enabled FROM accounts ORDER BY created_at, rowid`;
+export const SELECT_ACCOUNT = `SELECT id, auth_token, laml_project_id, signing_key, parent_id, name, created_at, enabled FROM accounts WHERE id = ?`;
+export const SELECT_ACCOUNTS = `SELECT id, auth_token, laml_project_id, signing_key, parent_id, name, created_at, enabled FROM accounts ORDER BY created_at, rowid`;
 export const DELETE_ACCOUNT = `DELETE FROM accounts WHERE id = ?`;
 
 export const UPSERT_RESOURCE = `

@@ -1,0 +1,18 @@
+import { ACCOUNT_SPEC } from './schema.js';
+
+/** One `--account` value in parts. The config schema has checked its shape. */
+export interface AccountSpec {
+  readonly authId: string;
+  readonly authToken: string;
+  /** Given as the third part, else null: kept from the store, or the auth id when that is a UUID, or made. */
+  readonly lamlProjectId: string | null;
+  /** Given as the fourth part, else null: kept from the store, or made. */
+  readonly signingKey: string | null;
+}
+
+export function parseAccountSpec(spec: string): AccountSpec {
+  const parts = ACCOUNT_SPEC.exec(spec);
+  if (!parts) throw new Error(`--account: expected AUTH_ID:AUTH_TOKEN[:PROJECT_ID[:SIGNING_KEY]], got ${JSON.stringify(spec)}`);
+  const [, authId = '', authToken = '', lamlProjectId, signingKey] = parts;
+  return { authId, authToken, lamlProjectId: lamlProjectId ?? null, signingKey: signingKey ?? null };
+}
