@@ -39,19 +39,20 @@ describeInBrowser('the delivery detail', () => {
     await expect(attempt.getByTestId('curl-command').textContent()).resolves.toContain(`-H 'X-Plivo-Signature-V3-Nonce: ${nonce}'`);
   });
 
-  it("verifies the signature with the account's token and rejects another", async () => {
+  it("verifies a LaML signature with the account's signing key and rejects its auth token", async () => {
     const receiver = await rig.receiver();
     const app = await rig.app();
     const id = await queue(app, { url: receiver.url('/status'), dialect: 'laml', params: { CallSid: 'CA1', CallStatus: 'completed' } });
     await receiver.waitFor(1);
     const page = await browser.open(app.url, {}, `#/deliveries/${id}`);
 
-    await page.getByLabel('Auth token or signing key').fill('wrong-token');
+    // A LaML webhook is signed with the project's signing key, so the auth token must not pass.
+    await page.getByLabel('Auth token or signing key').fill(app.app.devAccount.authToken);
     await page.getByRole('button', { name: 'Verify' }).click();
     const verdict = page.locator('.verify-result');
     await verdict.getByText('Not valid (laml)', { exact: false }).waitFor();
 
-    await page.getByLabel('Auth token or signing key').fill(app.app.devAccount.authToken);
+    await page.getByLabel('Auth token or signing key').fill(app.app.devAccount.signingKey);
     await page.getByRole('button', { name: 'Verify' }).click();
     await verdict.getByText('Valid', { exact: true }).waitFor();
     await expect(verdict.textContent()).resolves.toContain('X-Twilio-Signature matches');
