@@ -53,7 +53,7 @@ export type NewOutboundCall = Pick<
 >;
 
 /** A phone calling a number, routed to its application. */
-export type NewInboundCall = Pick<PlivoCall, 'accountId' | 'parentAuthId' | 'from' | 'to' | 'answerUrl' | 'fallbackUrl' | 'hangupUrl' | 'dialect' | 'laml' | 'forwardedFrom'>;
+export type NewInboundCall = Pick<PlivoCall, 'accountId' | 'parentAuthId' | 'from' | 'to' | 'answerUrl' | 'fallbackUrl' | 'hangupUrl' | 'dialect' | 'laml' | 'forwardedFrom' | 'callerName'>;
 
 /** `POST Call/{uuid}/Record/`, read. */
 export interface ApiRecordingRequest {
@@ -142,7 +142,6 @@ export class CallEngine {
       ...request,
       direction: 'inbound',
       billRate: INBOUND_RATE,
-      callerName: '',
       ringUrl: null,
       machineDetection: null,
       timeLimitMs: 14_400_000,
