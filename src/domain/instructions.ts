@@ -99,8 +99,10 @@ export interface CollectInstruction extends Base {
   readonly validDigits: string | null;
   readonly invalidDigitsSound: string | null;
   readonly hints: readonly string[];
-  /** GetInput's `interimSpeechResultsCallback`: partial speech as it is heard. */
+  /** GetInput's `interimSpeechResultsCallback`, Gather's `partialResultCallback`: each word as it is heard. */
   readonly interimSpeechCallback: UrlTarget | null;
+  /** Silence after the last word before the speech counts as finished (LaML `speechTimeout`). */
+  readonly speechEndTimeoutMs: number;
   readonly playBeep: boolean;
   /** Also send the action when nothing was entered (LaML `actionOnEmptyResult`). */
   readonly actionOnEmpty: boolean;

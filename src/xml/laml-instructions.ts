@@ -34,6 +34,11 @@ export function readLamlDocument(body: string, documentUrl: string): LamlDocumen
 }
 
 const SECOND = 1000;
+/**
+ * `speechTimeout="auto"`: the pause a recogniser takes for the end of a phrase. SignalWire's RELAY
+ * speech collection documents one second (`end_silence_timeout`); LaML's own value is not documented.
+ */
+const AUTO_SPEECH_END_MS = 1_000;
 /** `numDigits` unset: no limit short of the finish key or the timeout. */
 const UNLIMITED_DIGITS = 1000;
 /** `<Record maxLength>` 0 or unset (laml.md §8.3). */
@@ -82,6 +87,7 @@ class Reader {
             invalidDigitsSound: null,
             hints: attr.text('hints', '').split(',').map((hint) => hint.trim()).filter(Boolean),
             interimSpeechCallback: attr.target('partialResultCallback', 'partialResultCallbackMethod'),
+            speechEndTimeoutMs: speechTimeoutMs(element.attributes.speechTimeout, timeoutMs),
             playBeep: false,
             actionOnEmpty: attr.flag('actionOnEmptyResult', false),
           },
@@ -270,4 +276,10 @@ export function resolveAgainst(documentUrl: string): (url: string) => string {
       return url;
     }
   };
+}
+
+/** `speechTimeout`: seconds, `auto`, or (unset) Gather's `timeout`, as Twilio documents it. */
+function speechTimeoutMs(value: string | undefined, timeoutMs: number): number {
+  if (value === undefined) return timeoutMs;
+  return value === 'auto' ? AUTO_SPEECH_END_MS : Number(value) * SECOND;
 }

@@ -53,6 +53,7 @@ function instructionOf(element: XmlElement): Instruction {
         invalidDigitsSound: element.attributes.invalidDigitsSound ?? null,
         hints: [],
         interimSpeechCallback: null,
+        speechEndTimeoutMs: 0,
         playBeep: attr.flag('playBeep', false),
         actionOnEmpty: false,
       };
@@ -76,6 +77,8 @@ function instructionOf(element: XmlElement): Instruction {
         invalidDigitsSound: null,
         hints: (element.attributes.hints ?? '').split(',').map((hint) => hint.trim()).filter(Boolean),
         interimSpeechCallback: attr.target('interimSpeechResultsCallback', 'interimSpeechResultsCallbackMethod'),
+        // `speechEndTimeout` is not simulated: the action goes as the last word is heard.
+        speechEndTimeoutMs: 0,
         playBeep: false,
         actionOnEmpty: false,
       };

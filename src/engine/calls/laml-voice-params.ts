@@ -20,8 +20,8 @@ export const lamlVoiceParams: VoiceParams = {
   // Undocumented by SignalWire; Twilio's names (laml.md §6.1).
   interimSpeech: (session, partial, sequence) => ({
     ...standard(session),
-    StableSpeechResult: partial,
-    UnstableSpeechResult: '',
+    StableSpeechResult: partial.stable,
+    UnstableSpeechResult: partial.unstable,
     Stability: '0.9',
     SequenceNumber: String(sequence),
   }),

@@ -27,8 +27,8 @@ export const plivoVoiceParams: VoiceParams = {
 
   interimSpeech: (session, partial, sequence) => ({
     ...callParams(session.call, 'Redirect'),
-    StableSpeech: partial,
-    UnstableSpeech: '',
+    StableSpeech: partial.stable,
+    UnstableSpeech: partial.unstable,
     Stability: '0.9',
     SequenceNumber: String(sequence),
   }),

@@ -37,6 +37,11 @@ export interface CollectResult {
   readonly speech: string;
 }
 
+export interface PartialSpeech {
+  readonly stable: string;
+  readonly unstable: string;
+}
+
 /** The parameters a dialect adds to the requests its elements make. */
 export interface VoiceParams {
   /** The first document request: answer_url (`Event=StartApp`) or LaML `Url`. */
@@ -44,7 +49,8 @@ export interface VoiceParams {
   /** An element's action or a Redirect: the call's standard set. */
   document(session: CallSession): CallbackParams;
   collect(session: CallSession, result: CollectResult, element: string): CallbackParams;
-  interimSpeech(session: CallSession, partial: string, sequence: number): CallbackParams;
+  /** One partial speech result: the words that will not change, the newest one that may, counting from 1. */
+  interimSpeech(session: CallSession, partial: PartialSpeech, sequence: number): CallbackParams;
   record(session: CallSession, recording: RecordingResult, withDigits: boolean): CallbackParams;
   /** A recording started through the API, to its callback when it ends; `apiId` is the start request's. */
   apiRecording(session: CallSession, recording: RecordingResult, apiId: string): CallbackParams;
