@@ -134,6 +134,8 @@ export interface SendMessageInstruction extends Base {
   readonly text: string;
   readonly type: 'sms' | 'mms';
   readonly callback: UrlTarget | null;
+  /** LaML `<Sms action>`: asked once the message is on its way; its answer runs instead of what follows. */
+  readonly action: UrlTarget | null;
 }
 
 export interface PreAnswerInstruction extends Base {

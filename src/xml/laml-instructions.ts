@@ -136,6 +136,7 @@ class Reader {
             text: messageText(element),
             type: element.children.some((child) => child.name === 'Media') ? 'mms' : 'sms',
             callback: attr.target('statusCallback', 'statusCallbackMethod'),
+            action: attr.target('action', 'method'),
           },
         ];
       default:

@@ -106,6 +106,7 @@ function instructionOf(element: XmlElement): Instruction {
         text: element.text.trim(),
         type: element.attributes.type === 'mms' ? 'mms' : 'sms',
         callback: attr.target('callbackUrl', 'callbackMethod'),
+        action: null,
       };
     case 'PreAnswer':
       return { kind: 'pre-answer', source, children: element.children.map(instructionOf) };

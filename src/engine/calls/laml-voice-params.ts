@@ -26,6 +26,9 @@ export const lamlVoiceParams: VoiceParams = {
     SequenceNumber: String(sequence),
   }),
 
+  // laml.md §6.1 (`<Sms>`): `sending` once it is on its way, `invalid` when it could not be sent.
+  messageAction: (session, messageUuid) => ({ ...standard(session), SmsSid: messageUuid ?? '', SmsStatus: messageUuid ? 'sending' : 'invalid' }),
+
   record(session, recording, withDigits): CallbackParams {
     const durationS = String(Math.round(recording.durationMs / 1000));
     if (withDigits) {

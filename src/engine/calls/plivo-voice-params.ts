@@ -33,6 +33,9 @@ export const plivoVoiceParams: VoiceParams = {
     SequenceNumber: String(sequence),
   }),
 
+  // Plivo's <Message> has no action; the call's set, should one ever be asked.
+  messageAction: (session) => callParams(session.call, 'Redirect'),
+
   record(session, recording, withDigits) {
     const params: Record<string, string> = {
       ...callParams(session.call, withDigits ? 'Redirect' : 'Record'),

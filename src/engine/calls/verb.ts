@@ -52,6 +52,8 @@ export interface VoiceParams {
   /** One partial speech result: the words that will not change, the newest one that may, counting from 1. */
   interimSpeech(session: CallSession, partial: PartialSpeech, sequence: number): CallbackParams;
   record(session: CallSession, recording: RecordingResult, withDigits: boolean): CallbackParams;
+  /** A message the call sent (null: none could be sent), to the element's action. */
+  messageAction(session: CallSession, messageUuid: string | null): CallbackParams;
   /** A recording started through the API, to its callback when it ends; `apiId` is the start request's. */
   apiRecording(session: CallSession, recording: RecordingResult, apiId: string): CallbackParams;
   dialAction(session: CallSession, dial: DialResult): CallbackParams;
