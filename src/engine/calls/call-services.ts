@@ -4,6 +4,7 @@ import type { CallbackService } from '../../delivery/callback-service.js';
 import type { DocumentFetcher, DocumentFailure } from '../../delivery/document-fetcher.js';
 import { DEFAULT_AUDIO_MS } from '../../domain/call-far-end.js';
 import { audioLength } from './audio-length.js';
+import { INVALID_URL_CODE, unusableUrl } from './unusable-url.js';
 import { e164Of } from '../../domain/laml-number.js';
 import { digitsOf, isE164, splitDestinations } from '../../domain/phone-numbers.js';
 import type { MessageService } from '../plivo/message-service.js';
@@ -42,6 +43,12 @@ export function callServices(deps: CallServicesDeps): (engine: CallEngine) => Ca
         const call = session.call;
         const dialect = dialectOf(deps.dialects, call);
         if (role === 'answer' && call.answerDocument !== undefined) return readInline(session, dialect, call.answerDocument);
+        const unusable = unusableUrl(target.url);
+        if (unusable) {
+          const failed = dialect.documentFailure(role, unusable);
+          noteFailure(session, role, unusable, 'answer URL', failed.code);
+          return { ok: false, hangup: failed.hangup };
+        }
         let read: ReadDocument | null = null;
         const fetched = await deps.documents.fetchDocument({
           accountId: call.accountId,
@@ -79,11 +86,20 @@ export function callServices(deps: CallServicesDeps): (engine: CallEngine) => Ca
       },
 
       async notify(session, target, params) {
+        const unusable = unusableUrl(target.url);
+        if (unusable) {
+          noteFailure(session, 'callback', unusable, 'callback URL', INVALID_URL_CODE);
+          return;
+        }
         await deps.callbacks.enqueue(engine.notification(session.call, target, params));
         session.note('callback', `${params.Event ?? 'callback'} to ${target.url.split('#')[0]}`, { url: target.url, event: params.Event ?? null });
       },
 
       async audioDurationMs(session, url) {
+        if (unusableUrl(url)) {
+          session.note('warning', `audio "${url}" is not an absolute http(s) URL (error ${INVALID_URL_CODE}); it plays as ${DEFAULT_AUDIO_MS / 1000} s of silence`);
+          return DEFAULT_AUDIO_MS;
+        }
         const fetched = await deps.documents.fetchDocument({
           accountId: session.call.accountId,
           dialect: dialectOf(deps.dialects, session.call).signing,
