@@ -7,7 +7,7 @@ import type { RecordingRecords } from '../../engine/calls/recording-records.js';
 import type { Recordings } from '../../engine/calls/recordings.js';
 import { accountOf } from './context.js';
 import { notFound } from './errors.js';
-import { formOf, listPage, pageOf, sidOf } from './params.js';
+import { formOf, listPage, readPage, sidOf } from './params.js';
 
 export interface LamlRecordingDeps {
   readonly records: RecordingRecords;
@@ -32,9 +32,11 @@ export function isRecordingMedia(request: FastifyRequest): boolean {
  */
 export function lamlRecordingRoutes(instance: FastifyInstance, deps: LamlRecordingDeps): void {
   const page = async (request: FastifyRequest, accountId: string, path: string, callUuid?: string) => {
-    const { page: number, pageSize } = pageOf(formOf(request.query));
-    const { recordings, total } = await deps.records.list(accountId, callUuid ? { callUuid } : {}, { limit: pageSize, offset: number * pageSize });
-    return { ...listPage(path, { page: number, pageSize, total, count: recordings.length }), recordings: recordings.map(lamlRecordingRecord) };
+    const { items, position } = await readPage(formOf(request.query), async (window) => {
+      const { recordings, total } = await deps.records.list(accountId, callUuid ? { callUuid } : {}, window);
+      return { items: recordings, total };
+    });
+    return { ...listPage(path, position), recordings: items.map(lamlRecordingRecord) };
   };
 
   for (const path of ['/Recordings', '/Recordings.json']) {
