@@ -17,6 +17,7 @@ import type { OwnershipPort } from '../node-ownership.js';
 import { allResources } from '../resources.js';
 import { liveCall, transferredCall, type CallRecorder } from './call-lifecycle.js';
 import { CallActivity, CallSession, type CallEvent, type RingControl } from './call-session.js';
+import type { LamlQueueView } from '../../domain/laml-queue.js';
 import type { CallServices } from './verb.js';
 import { dialectOf, type CallChange, type VoiceDialects } from './voice-dialect.js';
 
@@ -214,6 +215,11 @@ export class CallEngine {
       .flat()
       .map((resource) => resource.state as StoredCall)
       .sort((a, b) => b.initiatedAt - a.initiatedAt);
+  }
+
+  /** An account's LaML queues as they stand in this process (queues live with the calls waiting in them). */
+  queues(accountId: string): LamlQueueView[] {
+    return this.services.queues(accountId);
   }
 
   liveCall(accountId: string, uuid: string): PlivoCall | null {

@@ -171,6 +171,7 @@ export function callServices(deps: CallServicesDeps): (engine: CallEngine) => Ca
       conference: (session, instruction) => conferences.join(session, instruction),
       enqueue: (session, instruction) => queues.enqueue(session, instruction),
       dequeue: (session, instruction) => queues.dequeue(session, instruction),
+      queues: (accountId) => queues.list(accountId),
     };
     return services;
   };

@@ -12,6 +12,7 @@ import type {
 } from '../../domain/instructions.js';
 import type { RecordingFormat, RecordingStatus } from '../../domain/recording.js';
 import type { CallSession } from './call-session.js';
+import type { LamlQueueView } from '../../domain/laml-queue.js';
 
 /** A document the call can run: its instructions and the URL that gave them. */
 export interface LoadedDocument {
@@ -172,6 +173,8 @@ export interface CallServices {
   enqueue(session: CallSession, request: EnqueueInstruction): Promise<QueueExit>;
   /** Bridge the caller waiting longest; resolves when the bridge ends (`bLegUuid` is the caller). */
   dequeue(session: CallSession, request: DequeueInstruction): Promise<DialResult>;
+  /** An account's queues in this process, as they stand. */
+  queues(accountId: string): LamlQueueView[];
 }
 
 export interface VerbContext {
