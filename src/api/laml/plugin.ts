@@ -10,6 +10,7 @@ import type { Account } from '../../store/ports.js';
 import { lamlCallRoutes } from './call-routes.js';
 import { LamlApiError, lamlErrorHandler, sendLamlError } from './errors.js';
 import { lamlMessageRoutes } from './message-routes.js';
+import { lamlConferenceRoutes } from './conference-routes.js';
 import { lamlNumberRoutes } from './number-routes.js';
 import { lamlQueueRoutes } from './queue-routes.js';
 import { isRecordingMedia, lamlRecordingRoutes } from './recording-routes.js';
@@ -47,6 +48,7 @@ export function lamlPlugin(deps: LamlApiDeps) {
     lamlMessageRoutes(instance, deps.messages);
     lamlNumberRoutes(instance, deps.numbers);
     lamlQueueRoutes(instance, deps.calls);
+    lamlConferenceRoutes(instance, deps.calls);
     lamlRecordingRoutes(instance, { ...deps.recordings, calls: deps.calls });
   };
 }

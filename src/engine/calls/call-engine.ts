@@ -17,6 +17,7 @@ import type { OwnershipPort } from '../node-ownership.js';
 import { allResources } from '../resources.js';
 import { liveCall, transferredCall, type CallRecorder } from './call-lifecycle.js';
 import { CallActivity, CallSession, type CallEvent, type RingControl } from './call-session.js';
+import type { LamlConferenceView } from '../../domain/laml-conference.js';
 import type { LamlQueueView } from '../../domain/laml-queue.js';
 import type { CallServices } from './verb.js';
 import { dialectOf, type CallChange, type VoiceDialects } from './voice-dialect.js';
@@ -220,6 +221,11 @@ export class CallEngine {
   /** An account's LaML queues as they stand in this process (queues live with the calls waiting in them). */
   queues(accountId: string): LamlQueueView[] {
     return this.services.queues(accountId);
+  }
+
+  /** An account's conference rooms with members in this process (rooms live with the calls in them). */
+  conferences(accountId: string): LamlConferenceView[] {
+    return this.services.conferences(accountId);
   }
 
   liveCall(accountId: string, uuid: string): PlivoCall | null {

@@ -172,6 +172,7 @@ export function callServices(deps: CallServicesDeps): (engine: CallEngine) => Ca
       enqueue: (session, instruction) => queues.enqueue(session, instruction),
       dequeue: (session, instruction) => queues.dequeue(session, instruction),
       queues: (accountId) => queues.list(accountId),
+      conferences: (accountId) => conferences.list(accountId),
     };
     return services;
   };

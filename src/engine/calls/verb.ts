@@ -12,6 +12,7 @@ import type {
 } from '../../domain/instructions.js';
 import type { RecordingFormat, RecordingStatus } from '../../domain/recording.js';
 import type { CallSession } from './call-session.js';
+import type { LamlConferenceView } from '../../domain/laml-conference.js';
 import type { LamlQueueView } from '../../domain/laml-queue.js';
 
 /** A document the call can run: its instructions and the URL that gave them. */
@@ -175,6 +176,8 @@ export interface CallServices {
   dequeue(session: CallSession, request: DequeueInstruction): Promise<DialResult>;
   /** An account's queues in this process, as they stand. */
   queues(accountId: string): LamlQueueView[];
+  /** An account's conference rooms with members in this process. */
+  conferences(accountId: string): LamlConferenceView[];
 }
 
 export interface VerbContext {
