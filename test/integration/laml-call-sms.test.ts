@@ -38,6 +38,16 @@ describe('LaML <Sms> in a call', () => {
     expect(await signalwire.messages.list()).toEqual([]);
   });
 
+  it('sends the message’s status callbacks to statusCallback with SmsSid and SmsStatus', async () => {
+    const { app, appServer } = await answeredCall(`<Sms to="${FRIEND}" statusCallback="/sms-status" action="/sms-sent">Hello</Sms>`, { '/sms-sent': () => laml('<Pause length="10"/>') });
+    await advance(app, 10_000);
+    const smsSid = requestsTo(appServer.requests, '/sms-sent')[0]!.params.SmsSid;
+    const statuses = requestsTo(appServer.requests, '/sms-status');
+    expect(statuses.map((received) => received.params.SmsStatus)).toContain('sent');
+    for (const received of statuses) expect(received.params).toMatchObject({ SmsSid: smsSid, MessageSid: smsSid, To: FRIEND });
+    for (const received of statuses) expect(signedForBoth(SIGNING_KEY, received)).toEqual({ signalwire: true, twilio: true });
+  });
+
   it('texts the far end, + kept, from the call’s number when to and from are left out, and carries on without a request', async () => {
     const { app, appServer, signalwire, sid } = await answeredCall('<Sms>See you soon</Sms><Pause length="5"/><Redirect>/after</Redirect>', { '/after': () => laml('<Hangup/>') });
     const [message] = await signalwire.messages.list();
