@@ -71,6 +71,8 @@ export interface PauseInstruction extends Base {
   readonly lengthMs: number;
   /** Plivo `silence` (with `minSilence`) or `beep`: ends early once the far end has been quiet that long, or at its beep. */
   readonly until: PauseUntil | null;
+  /** Before the answer it keeps an inbound call ringing rather than answering it (LaML `<Pause>`). */
+  readonly whileRinging: boolean;
 }
 
 export type PauseUntil = { readonly kind: 'silence'; readonly minSilenceMs: number } | { readonly kind: 'beep' };

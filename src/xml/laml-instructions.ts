@@ -66,7 +66,8 @@ class Reader {
         return played;
       }
       case 'Pause':
-        return [{ kind: 'pause', source, lengthMs: attr.int('length', 1) * SECOND, until: null }];
+        // A leading Pause delays the answer (laml.md §6.1).
+        return [{ kind: 'pause', source, lengthMs: attr.int('length', 1) * SECOND, until: null, whileRinging: true }];
       case 'Gather': {
         const timeoutMs = attr.int('timeout', 5) * SECOND;
         return [

@@ -35,6 +35,7 @@ function instructionOf(element: XmlElement): Instruction {
         source,
         lengthMs: attr.int('length', 1) * SECOND,
         until: waitUntil(element, attr),
+        whileRinging: false,
       };
     case 'GetDigits':
       return {

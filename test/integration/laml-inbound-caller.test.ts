@@ -12,7 +12,7 @@ const rig = useRig();
 
 describe('An inbound call’s caller identity', () => {
   it('sends the control API’s callerName as CallerName and shows it, with forwarded_from, on the LaML Call resource', async () => {
-    const { app, appServer, signalwire, twilio } = await lamlSetUp(rig, { '/voice': () => laml('<Pause length="5"/>') });
+    const { app, appServer, signalwire, twilio } = await lamlSetUp(rig, { '/voice': () => laml('<Say>Welcome</Say><Pause length="5"/>') });
     await signalwire.incomingPhoneNumbers.create({ phoneNumber: NUMBER, voiceUrl: appServer.url('/voice'), statusCallback: appServer.url('/status') });
     const inbound = await app.control<{ uuid: string }>('POST', '/inbound/calls', { from: PHONE, to: NUMBER, forwardedFrom: FORWARDER, callerName: 'ACME FRONT DESK' });
     expect(inbound.status).toBe(202);

@@ -20,6 +20,10 @@ export interface CallRecorder {
 /** Elements that run before an inbound call is answered (Plivo answers when media is needed). */
 const BEFORE_ANSWER: ReadonlySet<Instruction['kind']> = new Set(['pre-answer', 'redirect', 'hangup', 'send-message']);
 
+function runsBeforeAnswer(instruction: Instruction): boolean {
+  return BEFORE_ANSWER.has(instruction.kind) || (instruction.kind === 'pause' && instruction.whileRinging);
+}
+
 /**
  * A call from request to hangup, on the clock: set-up, ringing with the far end's script (or live
  * control), the answer, the answer document and each document after it, then the end with its cause.
@@ -163,7 +167,7 @@ async function runInstructions(instructions: readonly Instruction[], context: Ve
   const { session } = context;
   for (const instruction of instructions) {
     if (session.interrupted) return HUNG_UP;
-    if (session.call.answeredAt === null && !BEFORE_ANSWER.has(instruction.kind)) await answer();
+    if (session.call.answeredAt === null && !runsBeforeAnswer(instruction)) await answer();
     const { element, line, column } = instruction.source;
     session.note('instruction', `<${element}> (line ${line}, column ${column})`, { element, line, column });
     const outcome = await runnerFor(instruction)(instruction, context);
