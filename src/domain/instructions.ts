@@ -118,6 +118,8 @@ export interface RedirectInstruction extends Base {
 export interface HangupInstruction extends Base {
   readonly kind: 'hangup';
   readonly reason: 'rejected' | 'busy' | null;
+  /** An unanswered call is answered before it is hung up (LaML `<Hangup>`, billable; `<Reject>` is not). */
+  readonly answersFirst: boolean;
   /** Hang up this long from now while the next instructions run; null = now. */
   readonly scheduleMs: number | null;
 }

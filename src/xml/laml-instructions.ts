@@ -97,9 +97,10 @@ class Reader {
       case 'Redirect':
         return [{ kind: 'redirect', source, target: { url: this.resolve(element.text.trim()), method: attr.method('method') } }];
       case 'Hangup':
-        return [{ kind: 'hangup', source, reason: null, scheduleMs: null }];
+        // SignalWire answers, then hangs up: unlike a rejected call, it is billed (laml.md §6.1).
+        return [{ kind: 'hangup', source, reason: null, scheduleMs: null, answersFirst: true }];
       case 'Reject':
-        return [{ kind: 'hangup', source, reason: element.attributes.reason === 'busy' ? 'busy' : 'rejected', scheduleMs: null }];
+        return [{ kind: 'hangup', source, reason: element.attributes.reason === 'busy' ? 'busy' : 'rejected', scheduleMs: null, answersFirst: false }];
       case 'Dial':
         return [this.dial(element, attr, source)];
       case 'Record': {

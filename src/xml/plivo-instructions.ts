@@ -94,6 +94,7 @@ function instructionOf(element: XmlElement): Instruction {
         source,
         reason: reason === 'busy' || reason === 'rejected' ? reason : null,
         scheduleMs: schedule !== undefined && Number(schedule) > 0 ? Number(schedule) * SECOND : null,
+        answersFirst: false,
       };
     }
     case 'DTMF':

@@ -17,11 +17,17 @@ export interface CallRecorder {
   awaitVerdict(session: CallSession, script: FarEndScript): Promise<void>;
 }
 
-/** Elements that run before an inbound call is answered (Plivo answers when media is needed). */
-const BEFORE_ANSWER: ReadonlySet<Instruction['kind']> = new Set(['pre-answer', 'redirect', 'hangup', 'send-message']);
+/**
+ * Elements that run before an inbound call is answered (Plivo answers when media is needed). A LaML
+ * `<Pause>` keeps the call ringing too; a Plivo `<Hangup>` or LaML `<Reject>` ends it unanswered, where
+ * a LaML `<Hangup>` answers it first.
+ */
+const BEFORE_ANSWER: ReadonlySet<Instruction['kind']> = new Set(['pre-answer', 'redirect', 'send-message']);
 
 function runsBeforeAnswer(instruction: Instruction): boolean {
-  return BEFORE_ANSWER.has(instruction.kind) || (instruction.kind === 'pause' && instruction.whileRinging);
+  if (instruction.kind === 'pause') return instruction.whileRinging;
+  if (instruction.kind === 'hangup') return !instruction.answersFirst;
+  return BEFORE_ANSWER.has(instruction.kind);
 }
 
 /**
