@@ -83,6 +83,13 @@ export function speechDurationMs(text: string): number {
   return Math.max(1_000, Math.round((words / 2.5) * 1000));
 }
 
+/** When each word of a phrase has been said, from its start: the phrase's length shared evenly among its words. */
+export function spokenWords(text: string): Array<{ readonly word: string; readonly endMs: number }> {
+  const words = text.split(/\s+/).filter(Boolean);
+  const totalMs = speechDurationMs(text);
+  return words.map((word, index) => ({ word, endMs: Math.round((totalMs * (index + 1)) / words.length) }));
+}
+
 /** DTMF tones: half a second a key, `w` half a second of pause, `W` a second. */
 export function dtmfDurationMs(digits: string): number {
   let ms = 0;

@@ -71,6 +71,8 @@ export interface PauseInstruction extends Base {
   readonly lengthMs: number;
   /** Plivo `silence` (with `minSilence`) or `beep`: ends early once the far end has been quiet that long, or at its beep. */
   readonly until: PauseUntil | null;
+  /** Before the answer it keeps an inbound call ringing rather than answering it (LaML `<Pause>`). */
+  readonly whileRinging: boolean;
 }
 
 export type PauseUntil = { readonly kind: 'silence'; readonly minSilenceMs: number } | { readonly kind: 'beep' };
@@ -99,8 +101,10 @@ export interface CollectInstruction extends Base {
   readonly validDigits: string | null;
   readonly invalidDigitsSound: string | null;
   readonly hints: readonly string[];
-  /** GetInput's `interimSpeechResultsCallback`: partial speech as it is heard. */
+  /** GetInput's `interimSpeechResultsCallback`, Gather's `partialResultCallback`: each word as it is heard. */
   readonly interimSpeechCallback: UrlTarget | null;
+  /** Silence after the last word before the speech counts as finished (LaML `speechTimeout`). */
+  readonly speechEndTimeoutMs: number;
   readonly playBeep: boolean;
   /** Also send the action when nothing was entered (LaML `actionOnEmptyResult`). */
   readonly actionOnEmpty: boolean;
@@ -114,6 +118,8 @@ export interface RedirectInstruction extends Base {
 export interface HangupInstruction extends Base {
   readonly kind: 'hangup';
   readonly reason: 'rejected' | 'busy' | null;
+  /** An unanswered call is answered before it is hung up (LaML `<Hangup>`, billable; `<Reject>` is not). */
+  readonly answersFirst: boolean;
   /** Hang up this long from now while the next instructions run; null = now. */
   readonly scheduleMs: number | null;
 }
@@ -132,6 +138,8 @@ export interface SendMessageInstruction extends Base {
   readonly text: string;
   readonly type: 'sms' | 'mms';
   readonly callback: UrlTarget | null;
+  /** LaML `<Sms action>`: asked once the message is on its way; its answer runs instead of what follows. */
+  readonly action: UrlTarget | null;
 }
 
 export interface PreAnswerInstruction extends Base {

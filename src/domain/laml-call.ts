@@ -153,7 +153,7 @@ export function lamlCallRecord(call: PlivoCall, accountSid: string): Record<stri
     direction: lamlDirection(call),
     answered_by: call.answeredBy?.verdict ?? null,
     api_version: call.laml?.apiVersion ?? LAML_API_VERSION,
-    forwarded_from: null,
+    forwarded_from: call.forwardedFrom ?? null,
     caller_name: call.callerName || null,
     annotation: null,
     group_sid: null,

@@ -21,9 +21,20 @@ export type CheckedXml = { readonly ok: true; readonly document: XmlElement; rea
 /** A value's problem in words ("must be…"), or null when it is fine. */
 export type Check = (value: string) => string | null;
 
+/**
+ * A value the carrier warns about and then ignores, using the attribute's default: the warning's
+ * documented code goes with it onto the call's timeline.
+ */
+export interface Lenient {
+  readonly check: Check;
+  readonly warning: number;
+}
+
+export const lenient = (check: Check, warning: number): Lenient => ({ check, warning });
+
 export interface ElementSpec {
   readonly children: readonly string[];
-  readonly attributes: Readonly<Record<string, Check>>;
+  readonly attributes: Readonly<Record<string, Check | Lenient>>;
   readonly required?: readonly string[];
   /** What the element's text must be, if anything. */
   readonly body?: Check;
@@ -85,6 +96,11 @@ function check(element: XmlElement, dialect: XmlDialect, warnings: string[]): Xm
     const rule = spec.attributes[name];
     if (!rule) {
       warnings.push(`line ${element.line}, column ${element.column}: <${element.name}> has no documented attribute "${name}"; it is ignored`);
+      continue;
+    }
+    if (typeof rule !== 'function') {
+      const problem = rule.check(value);
+      if (problem) warnings.push(`line ${element.line}, column ${element.column}: <${element.name} ${name}="${value}">: ${name} ${problem}; warning ${rule.warning}, the default is used`);
       continue;
     }
     const problem = rule(value);

@@ -34,6 +34,11 @@ export function readLamlDocument(body: string, documentUrl: string): LamlDocumen
 }
 
 const SECOND = 1000;
+/**
+ * `speechTimeout="auto"`: the pause a recogniser takes for the end of a phrase. SignalWire's RELAY
+ * speech collection documents one second (`end_silence_timeout`); LaML's own value is not documented.
+ */
+const AUTO_SPEECH_END_MS = 1_000;
 /** `numDigits` unset: no limit short of the finish key or the timeout. */
 const UNLIMITED_DIGITS = 1000;
 /** `<Record maxLength>` 0 or unset (laml.md §8.3). */
@@ -61,7 +66,8 @@ class Reader {
         return played;
       }
       case 'Pause':
-        return [{ kind: 'pause', source, lengthMs: attr.int('length', 1) * SECOND, until: null }];
+        // A leading Pause delays the answer (laml.md §6.1).
+        return [{ kind: 'pause', source, lengthMs: attr.int('length', 1) * SECOND, until: null, whileRinging: true }];
       case 'Gather': {
         const timeoutMs = attr.int('timeout', 5) * SECOND;
         return [
@@ -82,6 +88,7 @@ class Reader {
             invalidDigitsSound: null,
             hints: attr.text('hints', '').split(',').map((hint) => hint.trim()).filter(Boolean),
             interimSpeechCallback: attr.target('partialResultCallback', 'partialResultCallbackMethod'),
+            speechEndTimeoutMs: speechTimeoutMs(element.attributes.speechTimeout, timeoutMs),
             playBeep: false,
             actionOnEmpty: attr.flag('actionOnEmptyResult', false),
           },
@@ -90,9 +97,10 @@ class Reader {
       case 'Redirect':
         return [{ kind: 'redirect', source, target: { url: this.resolve(element.text.trim()), method: attr.method('method') } }];
       case 'Hangup':
-        return [{ kind: 'hangup', source, reason: null, scheduleMs: null }];
+        // SignalWire answers, then hangs up: unlike a rejected call, it is billed (laml.md §6.1).
+        return [{ kind: 'hangup', source, reason: null, scheduleMs: null, answersFirst: true }];
       case 'Reject':
-        return [{ kind: 'hangup', source, reason: element.attributes.reason === 'busy' ? 'busy' : 'rejected', scheduleMs: null }];
+        return [{ kind: 'hangup', source, reason: element.attributes.reason === 'busy' ? 'busy' : 'rejected', scheduleMs: null, answersFirst: false }];
       case 'Dial':
         return [this.dial(element, attr, source)];
       case 'Record': {
@@ -130,6 +138,7 @@ class Reader {
             text: messageText(element),
             type: element.children.some((child) => child.name === 'Media') ? 'mms' : 'sms',
             callback: attr.target('statusCallback', 'statusCallbackMethod'),
+            action: attr.target('action', 'method'),
           },
         ];
       default:
@@ -270,4 +279,10 @@ export function resolveAgainst(documentUrl: string): (url: string) => string {
       return url;
     }
   };
+}
+
+/** `speechTimeout`: seconds, `auto`, or (unset) Gather's `timeout`, as Twilio documents it. */
+function speechTimeoutMs(value: string | undefined, timeoutMs: number): number {
+  if (value === undefined) return timeoutMs;
+  return value === 'auto' ? AUTO_SPEECH_END_MS : Number(value) * SECOND;
 }

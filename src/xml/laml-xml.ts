@@ -1,10 +1,11 @@
-import { absoluteUrl, bool, checkXml, digits, integer, method, nonEmpty, oneOf, text, type Check, type CheckedXml, type ElementSpec } from './element-specs.js';
+import { absoluteUrl, bool, checkXml, digits, integer, lenient, method as httpMethod, nonEmpty, oneOf, text, type Check, type CheckedXml, type ElementSpec } from './element-specs.js';
 
 /**
  * LaML (cXML) as a call's `Url`, an action or a Redirect returns it, checked against the verb reference
  * (laml.md §6) as data: which verbs exist, what each may hold, the values its attributes take. Verbs
- * hookline does not know are skipped with a warning, as SignalWire warns with 13750 and carries on;
- * anything else wrong makes the document invalid (12100).
+ * hookline does not know are skipped with a warning, as SignalWire warns with 13750 and carries on,
+ * and so is a `method` other than GET or POST (13221, POST used); anything else wrong makes the
+ * document invalid (12100).
  */
 
 /** SignalWire refuses a larger response (11750, laml.md §2.2). */
@@ -15,6 +16,8 @@ const url: Check = (value) => {
   if (/^[a-z][a-z0-9+.-]*:/i.test(value)) return absoluteUrl(value);
   return value.trim() ? null : 'must be a URL';
 };
+/** A `method` other than GET or POST is warned about (13221, laml.md §6.2) and POST is used. */
+const method = lenient(httpMethod, 13221);
 const keys: Check = (value) => (/^[0-9*#]*$/.test(value) ? null : 'may hold only 0-9, * and #');
 const seconds = (min: number, max: number): Check => integer(min, max);
 const eventList =

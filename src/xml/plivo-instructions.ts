@@ -35,6 +35,7 @@ function instructionOf(element: XmlElement): Instruction {
         source,
         lengthMs: attr.int('length', 1) * SECOND,
         until: waitUntil(element, attr),
+        whileRinging: false,
       };
     case 'GetDigits':
       return {
@@ -53,6 +54,7 @@ function instructionOf(element: XmlElement): Instruction {
         invalidDigitsSound: element.attributes.invalidDigitsSound ?? null,
         hints: [],
         interimSpeechCallback: null,
+        speechEndTimeoutMs: 0,
         playBeep: attr.flag('playBeep', false),
         actionOnEmpty: false,
       };
@@ -76,6 +78,8 @@ function instructionOf(element: XmlElement): Instruction {
         invalidDigitsSound: null,
         hints: (element.attributes.hints ?? '').split(',').map((hint) => hint.trim()).filter(Boolean),
         interimSpeechCallback: attr.target('interimSpeechResultsCallback', 'interimSpeechResultsCallbackMethod'),
+        // `speechEndTimeout` is not simulated: the action goes as the last word is heard.
+        speechEndTimeoutMs: 0,
         playBeep: false,
         actionOnEmpty: false,
       };
@@ -90,6 +94,7 @@ function instructionOf(element: XmlElement): Instruction {
         source,
         reason: reason === 'busy' || reason === 'rejected' ? reason : null,
         scheduleMs: schedule !== undefined && Number(schedule) > 0 ? Number(schedule) * SECOND : null,
+        answersFirst: false,
       };
     }
     case 'DTMF':
@@ -103,6 +108,7 @@ function instructionOf(element: XmlElement): Instruction {
         text: element.text.trim(),
         type: element.attributes.type === 'mms' ? 'mms' : 'sms',
         callback: attr.target('callbackUrl', 'callbackMethod'),
+        action: null,
       };
     case 'PreAnswer':
       return { kind: 'pre-answer', source, children: element.children.map(instructionOf) };

@@ -61,7 +61,6 @@ describe('LaML validation', () => {
 
   it('refuses attribute values outside the reference', () => {
     expect(error('<Response><Gather input="touch"/></Response>')).toMatchObject({ rule: 'attribute-value', message: expect.stringContaining('input may list only dtmf, speech') });
-    expect(error('<Response><Gather method="PUT"/></Response>')).toMatchObject({ rule: 'attribute-value' });
     expect(error('<Response><Reject reason="later"/></Response>')).toMatchObject({ rule: 'attribute-value' });
     expect(error('<Response><Record recordingStatusCallbackEvent="done"/></Response>')).toMatchObject({ rule: 'attribute-value' });
     expect(error('<Response><Play digits="12x"/></Response>')).toMatchObject({ rule: 'attribute-value' });
@@ -93,6 +92,12 @@ describe('LaML validation', () => {
   it('keeps undocumented attributes as warnings', () => {
     const result = parseLaml('<Response><Say colour="blue">hi</Say></Response>');
     expect(result.ok && result.warnings).toEqual(['line 1, column 11: <Say> has no documented attribute "colour"; it is ignored']);
+  });
+
+  it('warns of a method other than GET or POST with 13221 and reads it as POST', () => {
+    const result = parseLaml('<Response><Gather method="PUT"/></Response>');
+    expect(result.ok && result.warnings).toEqual(['line 1, column 11: <Gather method="PUT">: method must be one of GET, POST; warning 13221, the default is used']);
+    expect(instructions('<Response><Gather method="get" action="/next"/></Response>')).toMatchObject([{ kind: 'collect', action: { url: 'https://app.example/next', method: 'POST' } }]);
   });
 });
 
@@ -207,8 +212,9 @@ describe('LaML into the instruction tree', () => {
     ]);
   });
 
-  it('refuses an Enqueue without a queue name, or with a bad waitUrlMethod, naming the line and column', () => {
+  it('refuses an Enqueue without a queue name, naming the line and column, and warns of a bad waitUrlMethod', () => {
     expect(error('<Response>\n <Enqueue waitUrl="/hold"></Enqueue></Response>')).toMatchObject({ rule: 'body', line: 2, column: 2, message: expect.stringContaining('the text of <Enqueue> must not be empty') });
-    expect(error('<Response><Enqueue waitUrlMethod="PUT">q</Enqueue></Response>')).toMatchObject({ rule: 'attribute-value', line: 1, column: 11 });
+    const bad = parseLaml('<Response><Enqueue waitUrlMethod="PUT">q</Enqueue></Response>');
+    expect(bad.ok && bad.warnings).toEqual([expect.stringMatching(/^line 1, column 11: .*waitUrlMethod.*warning 13221/)]);
   });
 });

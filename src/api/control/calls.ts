@@ -170,6 +170,7 @@ export function callRoutes(deps: ServerDeps): ControlRoute[] {
         from: z.string().regex(E164, 'an E.164 number').describe('The phone calling.'),
         to: z.string().regex(E164, 'an E.164 number').describe('A number an account rents.'),
         forwardedFrom: z.string().regex(E164, 'an E.164 number').optional().describe('The number that forwarded the call, when a carrier passes one on: sent as ForwardedFrom.'),
+        callerName: z.string().min(1).max(50).optional().describe('The caller’s name as caller ID shows it (CNAM): sent as CallerName.'),
       }),
       responses: {
         202: { description: 'The call rings; its answer_url is being requested.', schema: callStateSchema.extend({ appId: z.string().nullable().describe('The Plivo application; null for a LaML-routed number.'), dialect: z.enum(['plivo', 'laml']), answerUrl: z.string() }) },

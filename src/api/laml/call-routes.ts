@@ -5,7 +5,7 @@ import type { CallEngine } from '../../engine/calls/call-engine.js';
 import { accountOf } from './context.js';
 import { parseCreateCall, statusFilter } from './call-input.js';
 import { LamlApiError, notFound } from './errors.js';
-import { formOf, listPage, optional, pageOf, sidOf, target } from './params.js';
+import { formOf, listPage, optional, readPage, sidOf, target } from './params.js';
 
 /**
  * LaML calls (laml.md §1.2): create with `Url` or an inline document, fetch, list, and update a live
@@ -23,15 +23,18 @@ export function lamlCallRoutes(instance: FastifyInstance, calls: CallEngine): vo
     instance.get(path, async (request) => {
       const account = accountOf(request);
       const query = formOf(request.query);
-      const { page, pageSize } = pageOf(query);
       const status = statusFilter(query);
       const to = optional(query, 'To');
       const from = optional(query, 'From');
-      const { calls: found, total } = await calls.list(account.id, { ...(status ? { status } : {}), ...(to ? { to } : {}), ...(from ? { from } : {}) }, { limit: pageSize, offset: page * pageSize });
+      const filter = { ...(status ? { status } : {}), ...(to ? { to } : {}), ...(from ? { from } : {}) };
+      const { items, position } = await readPage(query, async (window) => {
+        const { calls: found, total } = await calls.list(account.id, filter, window);
+        return { items: found, total };
+      });
       const filters = new URLSearchParams({ ...(to ? { To: to } : {}), ...(from ? { From: from } : {}), ...(optional(query, 'Status') ? { Status: optional(query, 'Status') as string } : {}) }).toString();
       return {
-        ...listPage(`${lamlAccountPath(account.lamlProjectId)}/Calls.json`, { page, pageSize, total, count: found.length }, filters),
-        calls: found.map((call) => lamlCallRecord(call, account.lamlProjectId)),
+        ...listPage(`${lamlAccountPath(account.lamlProjectId)}/Calls.json`, position, filters),
+        calls: items.map((call) => lamlCallRecord(call, account.lamlProjectId)),
       };
     });
   }

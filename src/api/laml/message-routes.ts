@@ -5,7 +5,7 @@ import type { MessageService } from '../../engine/plivo/message-service.js';
 import { accountOf } from './context.js';
 import { notFound } from './errors.js';
 import { parseCreateMessage } from './message-input.js';
-import { formOf, listPage, optional, pageOf, sidOf } from './params.js';
+import { formOf, listPage, optional, readPage, sidOf } from './params.js';
 
 /**
  * LaML messages (laml.md §1.3): send with `Body` and/or `MediaUrl`, fetch, list. The lifecycle is the
@@ -22,14 +22,16 @@ export function lamlMessageRoutes(instance: FastifyInstance, messages: MessageSe
     instance.get(path, async (request) => {
       const account = accountOf(request);
       const query = formOf(request.query);
-      const { page, pageSize } = pageOf(query);
       const to = optional(query, 'To');
       const from = optional(query, 'From');
-      const { messages: found, total } = await messages.list(account.id, { ...(to ? { to } : {}), ...(from ? { from } : {}) }, { limit: pageSize, offset: page * pageSize });
+      const { items, position } = await readPage(query, async (window) => {
+        const { messages: found, total } = await messages.list(account.id, { ...(to ? { to } : {}), ...(from ? { from } : {}) }, window);
+        return { items: found, total };
+      });
       const filters = new URLSearchParams({ ...(to ? { To: to } : {}), ...(from ? { From: from } : {}) }).toString();
       return {
-        ...listPage(`${lamlAccountPath(account.lamlProjectId)}/Messages.json`, { page, pageSize, total, count: found.length }, filters),
-        messages: found.map((message) => lamlMessageRecord(message, account.lamlProjectId)),
+        ...listPage(`${lamlAccountPath(account.lamlProjectId)}/Messages.json`, position, filters),
+        messages: items.map((message) => lamlMessageRecord(message, account.lamlProjectId)),
       };
     });
   }

@@ -6,7 +6,7 @@ import type { Account } from '../../store/ports.js';
 import { accountOf } from './context.js';
 import { LamlApiError, notFound } from './errors.js';
 import { parseNumberChange, parsePhoneNumber } from './number-input.js';
-import { formOf, listPage, pageOf, sidOf } from './params.js';
+import { formOf, listPage, readPage, sidOf } from './params.js';
 
 /**
  * LaML IncomingPhoneNumbers (laml.md §1.5): a number the project rents, routed by its own URLs. Creating
@@ -41,10 +41,9 @@ export function lamlNumberRoutes(instance: FastifyInstance, numbers: Numbers): v
 
     instance.get(path, async (request) => {
       const account = accountOf(request);
-      const { page, pageSize } = pageOf(formOf(request.query));
-      const { items, total } = await numbers.listLaml(account.id, { limit: pageSize, offset: page * pageSize });
+      const { items, position } = await readPage(formOf(request.query), (window) => numbers.listLaml(account.id, window));
       return {
-        ...listPage(`${lamlAccountPath(account.lamlProjectId)}/IncomingPhoneNumbers.json`, { page, pageSize, total, count: items.length }),
+        ...listPage(`${lamlAccountPath(account.lamlProjectId)}/IncomingPhoneNumbers.json`, position),
         incoming_phone_numbers: items.map(record(account)),
       };
     });

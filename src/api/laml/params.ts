@@ -63,21 +63,57 @@ export function flag(form: Form, name: string): boolean {
   throw new LamlApiError(400, 10000, `${name} must be true or false`);
 }
 
-/** `Page` (0-based), `PageSize` (1–1000, default 50) and `PageToken`, as every list takes them. */
-export function pageOf(query: Form): { page: number; pageSize: number } {
+/** A list page asked for: `Page` (0-based), `PageSize` (1–1000, default 50), and from `PageToken` the list's size when its first page was read. */
+interface PageRequest {
+  readonly page: number;
+  readonly pageSize: number;
+  readonly sizeAtFirstPage: number | null;
+}
+
+function pageOf(query: Form): PageRequest {
   const token = optional(query, 'PageToken');
   if (token !== undefined && !/^P[AB]/.test(token)) throw new LamlApiError(400, 54453, `PageToken "${token}" is not a page token`);
-  return { page: wholeNumber(query, 'Page', 0, 0, 1_000_000, 10000), pageSize: wholeNumber(query, 'PageSize', 50, 1, 1000, 54454) };
+  const size = token === undefined ? null : /^PA(\d{1,15})$/.exec(token)?.[1];
+  return {
+    page: wholeNumber(query, 'Page', 0, 0, 1_000_000, 10000),
+    pageSize: wholeNumber(query, 'PageSize', 50, 1, 1000, 54454),
+    sizeAtFirstPage: size === undefined || size === null ? null : Number(size),
+  };
+}
+
+/** Where a page sits in its list, for the paging block. */
+export interface PagePosition {
+  readonly page: number;
+  readonly pageSize: number;
+  readonly total: number;
+  readonly count: number;
+  /** Resources created since the first page was read: they push the rest down. */
+  readonly shift: number;
+  readonly sizeAtFirstPage: number;
+}
+
+/**
+ * One page of a list, newest first. What was created since the first page was read went to the head
+ * of the list and pushed everything down: the page is read that much further on, so that following
+ * `next_page_uri` neither repeats nor skips a resource (its `PageToken` carries the list's size then).
+ */
+export async function readPage<T>(query: Form, read: (window: { limit: number; offset: number }) => Promise<{ items: readonly T[]; total: number }>): Promise<{ items: readonly T[]; position: PagePosition }> {
+  const { page, pageSize, sizeAtFirstPage } = pageOf(query);
+  const offset = page * pageSize;
+  let found = await read({ limit: pageSize, offset });
+  const shift = sizeAtFirstPage === null ? 0 : Math.max(0, found.total - sizeAtFirstPage);
+  if (shift > 0) found = await read({ limit: pageSize, offset: offset + shift });
+  return { items: found.items, position: { page, pageSize, total: found.total, count: found.items.length, shift, sizeAtFirstPage: sizeAtFirstPage ?? found.total - shift } };
 }
 
 /** The paging block of a list (laml.md §1.1), its URIs under the SignalWire prefix. */
-export function listPage(path: string, page: { page: number; pageSize: number; total: number; count: number }, query = ''): Record<string, unknown> {
-  const at = (n: number) => `${path}?${query}${query ? '&' : ''}Page=${n}&PageSize=${page.pageSize}${n > 0 ? `&PageToken=PA${n}` : ''}`;
+export function listPage(path: string, page: PagePosition, query = ''): Record<string, unknown> {
+  const at = (n: number) => `${path}?${query}${query ? '&' : ''}Page=${n}&PageSize=${page.pageSize}${n > 0 ? `&PageToken=PA${page.sizeAtFirstPage}` : ''}`;
   const start = page.page * page.pageSize;
   return {
     uri: at(page.page),
     first_page_uri: at(0),
-    next_page_uri: start + page.count < page.total ? at(page.page + 1) : null,
+    next_page_uri: start + page.shift + page.count < page.total ? at(page.page + 1) : null,
     previous_page_uri: page.page > 0 ? at(page.page - 1) : null,
     page: page.page,
     page_size: page.pageSize,

@@ -10,7 +10,9 @@ import type { Account } from '../../store/ports.js';
 import { lamlCallRoutes } from './call-routes.js';
 import { LamlApiError, lamlErrorHandler, sendLamlError } from './errors.js';
 import { lamlMessageRoutes } from './message-routes.js';
+import { lamlConferenceRoutes } from './conference-routes.js';
 import { lamlNumberRoutes } from './number-routes.js';
+import { lamlQueueRoutes } from './queue-routes.js';
 import { isRecordingMedia, lamlRecordingRoutes } from './recording-routes.js';
 import type { RecordingRecords } from '../../engine/calls/recording-records.js';
 import type { Recordings } from '../../engine/calls/recordings.js';
@@ -45,6 +47,8 @@ export function lamlPlugin(deps: LamlApiDeps) {
     lamlCallRoutes(instance, deps.calls);
     lamlMessageRoutes(instance, deps.messages);
     lamlNumberRoutes(instance, deps.numbers);
+    lamlQueueRoutes(instance, deps.calls);
+    lamlConferenceRoutes(instance, deps.calls);
     lamlRecordingRoutes(instance, { ...deps.recordings, calls: deps.calls, accountNamed: (sid) => deps.accounts.byLamlSid(sid) });
   };
 }

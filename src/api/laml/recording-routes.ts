@@ -8,7 +8,7 @@ import type { Recordings } from '../../engine/calls/recordings.js';
 import type { Account } from '../../store/ports.js';
 import { accountOf } from './context.js';
 import { notFound } from './errors.js';
-import { formOf, listPage, pageOf, sidOf } from './params.js';
+import { formOf, listPage, readPage, sidOf } from './params.js';
 
 export interface LamlRecordingDeps {
   /** The account a media URL's `AccountSid` names: it is fetched without credentials. */
@@ -35,10 +35,11 @@ export function isRecordingMedia(request: FastifyRequest): boolean {
  */
 export function lamlRecordingRoutes(instance: FastifyInstance, deps: LamlRecordingDeps): void {
   const page = async (request: FastifyRequest, account: Account, path: string, callUuid?: string) => {
-    const { page: number, pageSize } = pageOf(formOf(request.query));
-    const { recordings, total } = await deps.records.list(account.id, callUuid ? { callUuid } : {}, { limit: pageSize, offset: number * pageSize });
-    const shown = recordings.map((recording) => lamlRecordingRecord(recording, account.lamlProjectId));
-    return { ...listPage(path, { page: number, pageSize, total, count: recordings.length }), recordings: shown };
+    const { items, position } = await readPage(formOf(request.query), async (window) => {
+      const { recordings, total } = await deps.records.list(account.id, callUuid ? { callUuid } : {}, window);
+      return { items: recordings, total };
+    });
+    return { ...listPage(path, position), recordings: items.map((recording) => lamlRecordingRecord(recording, account.lamlProjectId)) };
   };
 
   for (const path of ['/Recordings', '/Recordings.json']) {

@@ -17,6 +17,8 @@ import type { OwnershipPort } from '../node-ownership.js';
 import { allResources } from '../resources.js';
 import { liveCall, transferredCall, type CallRecorder } from './call-lifecycle.js';
 import { CallActivity, CallSession, type CallEvent, type RingControl } from './call-session.js';
+import type { LamlConferenceView } from '../../domain/laml-conference.js';
+import type { LamlQueueView } from '../../domain/laml-queue.js';
 import type { CallServices } from './verb.js';
 import { dialectOf, type CallChange, type VoiceDialects } from './voice-dialect.js';
 
@@ -53,7 +55,7 @@ export type NewOutboundCall = Pick<
 >;
 
 /** A phone calling a number, routed to its application. */
-export type NewInboundCall = Pick<PlivoCall, 'accountId' | 'parentAuthId' | 'from' | 'to' | 'answerUrl' | 'fallbackUrl' | 'hangupUrl' | 'dialect' | 'laml' | 'forwardedFrom'>;
+export type NewInboundCall = Pick<PlivoCall, 'accountId' | 'parentAuthId' | 'from' | 'to' | 'answerUrl' | 'fallbackUrl' | 'hangupUrl' | 'dialect' | 'laml' | 'forwardedFrom' | 'callerName'>;
 
 /** `POST Call/{uuid}/Record/`, read. */
 export interface ApiRecordingRequest {
@@ -142,7 +144,6 @@ export class CallEngine {
       ...request,
       direction: 'inbound',
       billRate: INBOUND_RATE,
-      callerName: '',
       ringUrl: null,
       machineDetection: null,
       timeLimitMs: 14_400_000,
@@ -215,6 +216,16 @@ export class CallEngine {
       .flat()
       .map((resource) => resource.state as StoredCall)
       .sort((a, b) => b.initiatedAt - a.initiatedAt);
+  }
+
+  /** An account's LaML queues as they stand in this process (queues live with the calls waiting in them). */
+  queues(accountId: string): LamlQueueView[] {
+    return this.services.queues(accountId);
+  }
+
+  /** An account's conference rooms with members in this process (rooms live with the calls in them). */
+  conferences(accountId: string): LamlConferenceView[] {
+    return this.services.conferences(accountId);
   }
 
   liveCall(accountId: string, uuid: string): PlivoCall | null {

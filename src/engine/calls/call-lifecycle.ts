@@ -17,8 +17,18 @@ export interface CallRecorder {
   awaitVerdict(session: CallSession, script: FarEndScript): Promise<void>;
 }
 
-/** Elements that run before an inbound call is answered (Plivo answers when media is needed). */
-const BEFORE_ANSWER: ReadonlySet<Instruction['kind']> = new Set(['pre-answer', 'redirect', 'hangup', 'send-message']);
+/**
+ * Elements that run before an inbound call is answered (Plivo answers when media is needed). A LaML
+ * `<Pause>` keeps the call ringing too; a Plivo `<Hangup>` or LaML `<Reject>` ends it unanswered, where
+ * a LaML `<Hangup>` answers it first.
+ */
+const BEFORE_ANSWER: ReadonlySet<Instruction['kind']> = new Set(['pre-answer', 'redirect', 'send-message']);
+
+function runsBeforeAnswer(instruction: Instruction): boolean {
+  if (instruction.kind === 'pause') return instruction.whileRinging;
+  if (instruction.kind === 'hangup') return !instruction.answersFirst;
+  return BEFORE_ANSWER.has(instruction.kind);
+}
 
 /**
  * A call from request to hangup, on the clock: set-up, ringing with the far end's script (or live
@@ -163,7 +173,7 @@ async function runInstructions(instructions: readonly Instruction[], context: Ve
   const { session } = context;
   for (const instruction of instructions) {
     if (session.interrupted) return HUNG_UP;
-    if (session.call.answeredAt === null && !BEFORE_ANSWER.has(instruction.kind)) await answer();
+    if (session.call.answeredAt === null && !runsBeforeAnswer(instruction)) await answer();
     const { element, line, column } = instruction.source;
     session.note('instruction', `<${element}> (line ${line}, column ${column})`, { element, line, column });
     const outcome = await runnerFor(instruction)(instruction, context);

@@ -4,7 +4,9 @@ import type { CallbackService } from '../../delivery/callback-service.js';
 import type { DocumentFetcher, DocumentFailure } from '../../delivery/document-fetcher.js';
 import { DEFAULT_AUDIO_MS } from '../../domain/call-far-end.js';
 import { audioLength } from './audio-length.js';
-import { isE164, splitDestinations } from '../../domain/phone-numbers.js';
+import { INVALID_URL_CODE, unusableUrl } from './unusable-url.js';
+import { e164Of } from '../../domain/laml-number.js';
+import { digitsOf, isE164, splitDestinations } from '../../domain/phone-numbers.js';
 import type { MessageService } from '../plivo/message-service.js';
 import { CALL_RESOURCE, type CallEngine } from './call-engine.js';
 import type { CallSession } from './call-session.js';
@@ -43,6 +45,12 @@ export function callServices(deps: CallServicesDeps): (engine: CallEngine) => Ca
         const call = session.call;
         const dialect = dialectOf(deps.dialects, call);
         if (role === 'answer' && call.answerDocument !== undefined) return readInline(session, dialect, call.answerDocument);
+        const unusable = unusableUrl(target.url);
+        if (unusable) {
+          const failed = dialect.documentFailure(role, unusable);
+          noteFailure(session, role, unusable, 'answer URL', failed.code);
+          return { ok: false, hangup: failed.hangup };
+        }
         let read: ReadDocument | null = null;
         const fetched = await deps.documents.fetchDocument({
           accountId: call.accountId,
@@ -80,11 +88,20 @@ export function callServices(deps: CallServicesDeps): (engine: CallEngine) => Ca
       },
 
       async notify(session, target, params) {
+        const unusable = unusableUrl(target.url);
+        if (unusable) {
+          noteFailure(session, 'callback', unusable, 'callback URL', INVALID_URL_CODE);
+          return;
+        }
         await deps.callbacks.enqueue(engine.notification(session.call, target, params));
         session.note('callback', `${params.Event ?? 'callback'} to ${target.url.split('#')[0]}`, { url: target.url, event: params.Event ?? null });
       },
 
       async audioDurationMs(session, url) {
+        if (unusableUrl(url)) {
+          session.note('warning', `audio "${url}" is not an absolute http(s) URL (error ${INVALID_URL_CODE}); it plays as ${DEFAULT_AUDIO_MS / 1000} s of silence`);
+          return DEFAULT_AUDIO_MS;
+        }
         const fetched = await deps.documents.fetchDocument({
           accountId: session.call.accountId,
           dialect: dialectOf(deps.dialects, session.call).signing,
@@ -109,13 +126,15 @@ export function callServices(deps: CallServicesDeps): (engine: CallEngine) => Ca
         // LaML's <Sms> may leave out both ends: the far end, from the number this call uses (laml.md §6.1).
         const farEnd = call.direction === 'outbound' ? call.to : call.from;
         const ourEnd = call.direction === 'outbound' ? call.from : call.to;
-        const to = splitDestinations(message.to || farEnd).filter(isE164);
+        const isLaml = dialectOf(deps.dialects, call).name === 'laml';
+        // Plivo's dst lists numbers as digits joined by `<`; LaML's `to` is one E.164 number, `+` kept.
+        const to = (isLaml ? [message.to || farEnd].map((number) => e164Of(digitsOf(number))) : splitDestinations(message.to || farEnd)).filter(isE164);
         if (to.length === 0) {
           session.note('warning', `<${message.source.element}> to "${message.to || farEnd}" has no E.164 number; nothing was sent`);
           return [];
         }
         // A LaML call's message is a LaML message: its statusCallback gets LaML's callbacks (laml.md §5.2).
-        const laml = dialectOf(deps.dialects, call).name === 'laml' ? { laml: lamlMessageSettings('outbound-call') } : {};
+        const laml = isLaml ? { laml: lamlMessageSettings('outbound-call') } : {};
         const callback = message.callback;
         const sent = await deps.messages.send({
           ...laml,
@@ -154,6 +173,8 @@ export function callServices(deps: CallServicesDeps): (engine: CallEngine) => Ca
       conference: (session, instruction) => conferences.join(session, instruction),
       enqueue: (session, instruction) => queues.enqueue(session, instruction),
       dequeue: (session, instruction) => queues.dequeue(session, instruction),
+      queues: (accountId) => queues.list(accountId),
+      conferences: (accountId) => conferences.list(accountId),
     };
     return services;
   };
@@ -182,6 +203,7 @@ function dialectParams(dialects: VoiceDialects): VoiceParams {
     collect: (session, result, element) => of(session).collect(session, result, element),
     interimSpeech: (session, partial, sequence) => of(session).interimSpeech(session, partial, sequence),
     record: (session, recording, withDigits) => of(session).record(session, recording, withDigits),
+    messageAction: (session, messageUuid) => of(session).messageAction(session, messageUuid),
     apiRecording: (session, recording, apiId) => of(session).apiRecording(session, recording, apiId),
     dialAction: (session, dial) => of(session).dialAction(session, dial),
     dialEvent: (session, event) => of(session).dialEvent(session, event),

@@ -1,13 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import type { ConferenceInstruction, ConferenceStatusEvent } from '../../domain/instructions.js';
+import type { LamlConferenceView } from '../../domain/laml-conference.js';
 import type { CallEngine } from './call-engine.js';
 import type { CallSession } from './call-session.js';
 import type { CallServices, ConferenceEvent, ConferenceResult, VoiceParams } from './verb.js';
 import type { CallbackService } from '../../delivery/callback-service.js';
 
+interface Member {
+  readonly session: CallSession;
+  readonly joinedAt: number;
+  readonly conference: ConferenceInstruction;
+}
+
 interface Room {
   readonly uuid: string;
-  readonly members: Map<string, CallSession>;
+  readonly accountId: string;
+  readonly name: string;
+  readonly createdAt: number;
+  readonly members: Map<string, Member>;
   nextMember: number;
   /** Whether the room has started: two members, one of them with startConferenceOnEnter. */
   started: boolean;
@@ -39,7 +49,7 @@ export class Conferences {
     const key = `${session.call.accountId}\u0000${conference.room}`;
     let room = this.rooms.get(key);
     if (!room || room.ended) {
-      room = { uuid: randomUUID(), members: new Map(), nextMember: 0, started: false, ended: false, statusCallback: conference.statusCallback, nextSequence: 0 };
+      room = { uuid: randomUUID(), accountId: session.call.accountId, name: conference.room, createdAt: session.now(), members: new Map(), nextMember: 0, started: false, ended: false, statusCallback: conference.statusCallback, nextSequence: 0 };
       this.rooms.set(key, room);
     }
     if (room.members.size >= conference.maxMembers) {
@@ -47,7 +57,7 @@ export class Conferences {
       return null;
     }
     const memberId = String(++room.nextMember);
-    room.members.set(memberId, session);
+    room.members.set(memberId, { session, joinedAt: session.now(), conference });
     session.note('instruction', `entered conference ${conference.room} as member ${memberId}`, { conferenceUuid: room.uuid, memberId });
     await this.event(session, conference, room, memberId, 'enter');
     if (!room.started && conference.startOnEnter && room.members.size >= 2) {
@@ -73,7 +83,7 @@ export class Conferences {
     room.members.delete(memberId);
     if (conference.endOnExit && !room.ended) {
       room.ended = true;
-      for (const member of room.members.values()) member.poke();
+      for (const member of room.members.values()) member.session.poke();
     }
     const last = room.members.size === 0;
     if (last) this.rooms.delete(key);
@@ -81,6 +91,25 @@ export class Conferences {
     await this.event(session, conference, room, memberId, 'exit');
     if (last && room.started) await this.event(session, conference, room, memberId, 'end');
     return { hungUp, conferenceUuid: room.uuid, memberId };
+  }
+
+  /** An account's rooms with members now, oldest first: whether each has started, and who is in it. */
+  list(accountId: string): LamlConferenceView[] {
+    return [...this.rooms.values()]
+      .filter((room) => room.accountId === accountId && !room.ended)
+      .map((room) => ({
+        uuid: room.uuid,
+        name: room.name,
+        createdAt: room.createdAt,
+        started: room.started,
+        members: [...room.members.values()].map(({ session, joinedAt, conference }) => ({
+          callUuid: session.uuid,
+          joinedAt,
+          muted: conference.muted,
+          startOnEnter: conference.startOnEnter,
+          endOnExit: conference.endOnExit,
+        })),
+      }));
   }
 
   /** To the member's own callback (entries and exits), and to the room's status callback if it asked. */

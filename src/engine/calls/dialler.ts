@@ -7,6 +7,7 @@ import { startBackgroundRecording, type StopRecording } from './background-recor
 import { runAnswered } from './call-lifecycle.js';
 import type { CallEngine } from './call-engine.js';
 import type { CallSession } from './call-session.js';
+import { INVALID_URL_CODE, urlProblem } from './unusable-url.js';
 import type { CallServices, DialEvent, DialResult } from './verb.js';
 
 interface Leg {
@@ -61,14 +62,23 @@ export async function dialTargets(engine: CallEngine, services: CallServices, aL
   return bridge(engine, services, aLeg, dial, winner, ringingRecording);
 }
 
+/** The noun's own status callback, unless its URL cannot be asked (11100, noted on the A leg). */
+function usableProgress(aLeg: CallSession, target: DialTarget): DialTarget['progress'] {
+  const problem = target.progress && urlProblem(target.progress.target.url);
+  if (!problem) return target.progress;
+  aLeg.note('error', `statusCallback of ${target.address}: ${problem}; none is sent (error ${INVALID_URL_CODE})`, { url: target.progress?.target.url, errorCode: INVALID_URL_CODE });
+  return null;
+}
+
 async function startLeg(engine: CallEngine, aLeg: CallSession, dial: DialInstruction, target: DialTarget, now: number): Promise<Leg> {
   const uuid = randomUUID();
   const a = aLeg.call;
+  const progress = usableProgress(aLeg, target);
   const call: PlivoCall = {
     // A B leg speaks its A leg's dialect; its notifications are the Dial's, unless its noun asked for
     // its own progress (a LaML `<Number statusCallback>`: the leg's own StatusCallback settings).
     ...(a.dialect ? { dialect: a.dialect } : {}),
-    ...(target.progress && a.laml ? { laml: { ...a.laml, statusCallback: target.progress.target, statusCallbackEvents: target.progress.events, nextSequenceNumber: 0 } } : {}),
+    ...(progress && a.laml ? { laml: { ...a.laml, statusCallback: progress.target, statusCallbackEvents: progress.events, nextSequenceNumber: 0 } } : {}),
     uuid,
     requestUuid: uuid,
     accountId: a.accountId,

@@ -20,11 +20,14 @@ export const lamlVoiceParams: VoiceParams = {
   // Undocumented by SignalWire; Twilio's names (laml.md §6.1).
   interimSpeech: (session, partial, sequence) => ({
     ...standard(session),
-    StableSpeechResult: partial,
-    UnstableSpeechResult: '',
+    StableSpeechResult: partial.stable,
+    UnstableSpeechResult: partial.unstable,
     Stability: '0.9',
     SequenceNumber: String(sequence),
   }),
+
+  // laml.md §6.1 (`<Sms>`): `sending` once it is on its way, `invalid` when it could not be sent.
+  messageAction: (session, messageUuid) => ({ ...standard(session), SmsSid: messageUuid ?? '', SmsStatus: messageUuid ? 'sending' : 'invalid' }),
 
   record(session, recording, withDigits): CallbackParams {
     const durationS = String(Math.round(recording.durationMs / 1000));

@@ -27,11 +27,14 @@ export const plivoVoiceParams: VoiceParams = {
 
   interimSpeech: (session, partial, sequence) => ({
     ...callParams(session.call, 'Redirect'),
-    StableSpeech: partial,
-    UnstableSpeech: '',
+    StableSpeech: partial.stable,
+    UnstableSpeech: partial.unstable,
     Stability: '0.9',
     SequenceNumber: String(sequence),
   }),
+
+  // Plivo's <Message> has no action; the call's set, should one ever be asked.
+  messageAction: (session) => callParams(session.call, 'Redirect'),
 
   record(session, recording, withDigits) {
     const params: Record<string, string> = {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BRIDGE_TALK_MS } from '../../domain/call-far-end.js';
+import type { LamlQueueView } from '../../domain/laml-queue.js';
 import type { DequeueInstruction, EnqueueInstruction, UrlTarget } from '../../domain/instructions.js';
 import type { CallSession } from './call-session.js';
 import { playingTimeMs } from './dialler.js';
@@ -16,6 +17,9 @@ interface Waiter {
 
 interface Queue {
   readonly uuid: string;
+  readonly accountId: string;
+  readonly name: string;
+  readonly createdAt: number;
   /** Longest waiting first. */
   readonly waiting: Waiter[];
   /** Calls whose `<Dial><Queue>` waits for a caller. */
@@ -76,11 +80,25 @@ export class Queues {
     return { status: 'completed', rang: true, hangupCause: 'NORMAL_CLEARING', bLegUuid: caller.uuid, durationS: Math.round((session.now() - bridgedAt) / 1000) };
   }
 
+  /** An account's queues as they stand, oldest first: who waits in each, longest waiting first. */
+  list(accountId: string): LamlQueueView[] {
+    return [...this.queues.values()]
+      .filter((queue) => queue.accountId === accountId)
+      .map((queue) => ({
+        uuid: queue.uuid,
+        name: queue.name,
+        createdAt: queue.createdAt,
+        members: queue.waiting
+          .filter((waiter) => !waiter.dequeuedBy)
+          .map((waiter) => ({ callUuid: waiter.session.uuid, enqueuedAt: waiter.enqueuedAt, waitedMs: waiter.session.now() - waiter.enqueuedAt })),
+      }));
+  }
+
   private queueOf(session: CallSession, name: string): Queue {
     const key = `${session.call.accountId}\u0000${name}`;
     let queue = this.queues.get(key);
     if (!queue) {
-      queue = { uuid: randomUUID(), waiting: [], dequeuers: new Set() };
+      queue = { uuid: randomUUID(), accountId: session.call.accountId, name, createdAt: session.now(), waiting: [], dequeuers: new Set() };
       this.queues.set(key, queue);
     }
     return queue;

@@ -12,6 +12,8 @@ import type {
 } from '../../domain/instructions.js';
 import type { RecordingFormat, RecordingStatus } from '../../domain/recording.js';
 import type { CallSession } from './call-session.js';
+import type { LamlConferenceView } from '../../domain/laml-conference.js';
+import type { LamlQueueView } from '../../domain/laml-queue.js';
 
 /** A document the call can run: its instructions and the URL that gave them. */
 export interface LoadedDocument {
@@ -37,6 +39,11 @@ export interface CollectResult {
   readonly speech: string;
 }
 
+export interface PartialSpeech {
+  readonly stable: string;
+  readonly unstable: string;
+}
+
 /** The parameters a dialect adds to the requests its elements make. */
 export interface VoiceParams {
   /** The first document request: answer_url (`Event=StartApp`) or LaML `Url`. */
@@ -44,8 +51,11 @@ export interface VoiceParams {
   /** An element's action or a Redirect: the call's standard set. */
   document(session: CallSession): CallbackParams;
   collect(session: CallSession, result: CollectResult, element: string): CallbackParams;
-  interimSpeech(session: CallSession, partial: string, sequence: number): CallbackParams;
+  /** One partial speech result: the words that will not change, the newest one that may, counting from 1. */
+  interimSpeech(session: CallSession, partial: PartialSpeech, sequence: number): CallbackParams;
   record(session: CallSession, recording: RecordingResult, withDigits: boolean): CallbackParams;
+  /** A message the call sent (null: none could be sent), to the element's action. */
+  messageAction(session: CallSession, messageUuid: string | null): CallbackParams;
   /** A recording started through the API, to its callback when it ends; `apiId` is the start request's. */
   apiRecording(session: CallSession, recording: RecordingResult, apiId: string): CallbackParams;
   dialAction(session: CallSession, dial: DialResult): CallbackParams;
@@ -164,6 +174,10 @@ export interface CallServices {
   enqueue(session: CallSession, request: EnqueueInstruction): Promise<QueueExit>;
   /** Bridge the caller waiting longest; resolves when the bridge ends (`bLegUuid` is the caller). */
   dequeue(session: CallSession, request: DequeueInstruction): Promise<DialResult>;
+  /** An account's queues in this process, as they stand. */
+  queues(accountId: string): LamlQueueView[];
+  /** An account's conference rooms with members in this process. */
+  conferences(accountId: string): LamlConferenceView[];
 }
 
 export interface VerbContext {

@@ -102,10 +102,10 @@ export class InboundCalls {
    * Throws InputError: 404 when nobody rents `to`, 409 when it leads to no answer_url (a LaML-routed
    * number: no VoiceUrl).
    */
-  async receive(call: { readonly from: string; readonly to: string; readonly forwardedFrom?: string | undefined }): Promise<InboundRoute & { readonly call: PlivoCall; readonly answerUrl: string }> {
+  async receive(call: { readonly from: string; readonly to: string; readonly forwardedFrom?: string | undefined; readonly callerName?: string | undefined }): Promise<InboundRoute & { readonly call: PlivoCall; readonly answerUrl: string }> {
     const number = await rentedNumber(this.deps.numbers, call.to);
     const account = this.deps.accounts.get(number.accountId);
-    const parties = { accountId: number.accountId, parentAuthId: account?.parentId ?? number.accountId };
+    const parties = { accountId: number.accountId, parentAuthId: account?.parentId ?? number.accountId, callerName: call.callerName ?? '' };
     if (number.laml) {
       const { voiceUrl, voiceFallbackUrl, statusCallback } = number.laml;
       if (!voiceUrl) throw new InputError(`${e164Of(number.number)} has no VoiceUrl`, 'to', 'set its VoiceUrl with POST …/IncomingPhoneNumbers/{sid}.json', 409, 'no_voice_url');

@@ -1,3 +1,4 @@
+import { spokenWords } from '../../../domain/call-far-end.js';
 import type { CollectInstruction } from '../../../domain/instructions.js';
 import type { CallSession } from '../call-session.js';
 import { CONTINUE, HUNG_UP, type CollectResult, type VerbContext, type VerbOutcome, type VerbRunner } from '../verb.js';
@@ -29,7 +30,7 @@ export const collect: VerbRunner<CollectInstruction> = async (instruction, conte
       session.note('instruction', `no input (try ${attempt} of ${instruction.attempts})`);
       continue;
     }
-    await sendInterimSpeech(instruction, context, heard);
+    if (heard.inputType === 'speech' && (await hearOut(instruction, context, heard.speech)) === 'hangup') return HUNG_UP;
     const params = context.services.params.collect(session, heard, instruction.source.element);
     return requestAction(context, instruction.action, instruction.redirect, params);
   }
@@ -72,8 +73,20 @@ async function listen(instruction: CollectInstruction, session: CallSession): Pr
   }
 }
 
-/** GetInput's interim results: the words heard so far, once, before the final result. */
-async function sendInterimSpeech(instruction: CollectInstruction, context: VerbContext, heard: CollectResult): Promise<void> {
-  if (!instruction.interimSpeechCallback || heard.inputType !== 'speech') return;
-  await context.services.notify(context.session, instruction.interimSpeechCallback, context.services.params.interimSpeech(context.session, heard.speech, 1));
+/**
+ * Speech takes as long to hear as to say: each word, once said, goes to the interim callback as the
+ * newest (unstable) word after the stable ones before it; then the silence that ends the speech.
+ */
+async function hearOut(instruction: CollectInstruction, context: VerbContext, speech: string): Promise<'heard' | 'hangup'> {
+  const { session, services } = context;
+  const words = spokenWords(speech);
+  let elapsedMs = 0;
+  for (const [index, { word, endMs }] of words.entries()) {
+    if ((await session.wait(endMs - elapsedMs)) === 'hangup') return 'hangup';
+    elapsedMs = endMs;
+    if (!instruction.interimSpeechCallback) continue;
+    const stable = words.slice(0, index).map((said) => said.word).join(' ');
+    await services.notify(session, instruction.interimSpeechCallback, services.params.interimSpeech(session, { stable, unstable: word }, index + 1));
+  }
+  return (await session.wait(instruction.speechEndTimeoutMs)) === 'hangup' ? 'hangup' : 'heard';
 }
