@@ -32,12 +32,29 @@ export interface Lenient {
 
 export const lenient = (check: Check, warning: number): Lenient => ({ check, warning });
 
+/** Why the carrier warns about an element and then leaves it out, with the warning's documented code. */
+export interface Skip {
+  readonly warning: number;
+  readonly problem: string;
+}
+
+/** A warning found once an element's children are checked: a child to leave out, or the element itself to flag. */
+export interface Tidy extends Skip {
+  readonly element: XmlElement;
+}
+
 export interface ElementSpec {
   readonly children: readonly string[];
   readonly attributes: Readonly<Record<string, Check | Lenient>>;
   readonly required?: readonly string[];
-  /** What the element's text must be, if anything. */
-  readonly body?: Check;
+  /** What the element's text must be, if anything; a lenient body is warned about and read as empty. */
+  readonly body?: Check | Lenient;
+  /** When the element is warned about and left out rather than refused (LaML's 14204, 13223…). */
+  readonly skip?: (element: XmlElement) => Skip | null;
+  /** The warning a child this element may not hold is left out with, rather than refused (LaML's 13215). */
+  readonly strayChildren?: number;
+  /** Warnings on how the kept children combine (LaML's 13000): a child named is left out. */
+  readonly tidy?: (element: XmlElement) => readonly Tidy[];
   /** Children passed through unchecked (SSML inside a speech element). */
   readonly passThrough?: ReadonlySet<string>;
 }
@@ -48,10 +65,10 @@ export interface XmlDialect {
   readonly maxBytes: number;
   readonly elements: Readonly<Record<string, ElementSpec>>;
   /**
-   * What an element the dialect does not know becomes: an error (Plivo), or a warning and the element
-   * is kept for the reader to skip (LaML's 13750, "not supported").
+   * What an element the dialect does not know becomes: an error (Plivo), or a warning with its code and
+   * the element is kept for the reader to skip (LaML's 13750, "not supported").
    */
-  readonly unknownElements: 'error' | 'warn';
+  readonly unknownElements: 'error' | { readonly warning: number };
 }
 
 export const oneOf =
@@ -85,22 +102,32 @@ export function checkXml(body: string, dialect: XmlDialect): CheckedXml {
   }
   if (root.name !== 'Response') return fail('root', `the root element must be <Response>, not <${root.name}>`, root.line, root.column);
   const warnings: string[] = [];
-  const error = check(root, dialect, warnings);
-  return error ? { ok: false, error } : { ok: true, document: root, warnings };
+  const checked = check(root, dialect, warnings);
+  if (checked && 'rule' in checked) return { ok: false, error: checked };
+  // <Response> itself is never skipped.
+  return { ok: true, document: checked ?? { ...root, children: [] }, warnings };
 }
 
-function check(element: XmlElement, dialect: XmlDialect, warnings: string[]): XmlProblem | null {
+const SKIPPED = null;
+
+/** The element as it runs (children warned about left out), SKIPPED, or what makes the document invalid. */
+function check(element: XmlElement, dialect: XmlDialect, warnings: string[]): XmlProblem | XmlElement | typeof SKIPPED {
   const spec = dialect.elements[element.name];
-  if (!spec) return null;
+  if (!spec) return element;
+  const skip = spec.skip?.(element);
+  if (skip) {
+    warnings.push(skipped(element, skip));
+    return SKIPPED;
+  }
   for (const [name, value] of Object.entries(element.attributes)) {
     const rule = spec.attributes[name];
     if (!rule) {
-      warnings.push(`line ${element.line}, column ${element.column}: <${element.name}> has no documented attribute "${name}"; it is ignored`);
+      warnings.push(`${where(element)}: <${element.name}> has no documented attribute "${name}"; it is ignored`);
       continue;
     }
     if (typeof rule !== 'function') {
       const problem = rule.check(value);
-      if (problem) warnings.push(`line ${element.line}, column ${element.column}: <${element.name} ${name}="${value}">: ${name} ${problem}; warning ${rule.warning}, the default is used`);
+      if (problem) warnings.push(`${where(element)}: <${element.name} ${name}="${value}">: ${name} ${problem}; warning ${rule.warning}, the default is used`);
       continue;
     }
     const problem = rule(value);
@@ -109,15 +136,32 @@ function check(element: XmlElement, dialect: XmlDialect, warnings: string[]): Xm
   for (const name of spec.required ?? []) {
     if (element.attributes[name] === undefined) return at(element, 'required', `<${element.name}> needs the ${name} attribute`);
   }
+  let text = element.text;
   if (spec.body) {
-    const problem = spec.body(element.text.trim());
-    if (problem) return at(element, 'body', `the text of <${element.name}> ${problem}`);
+    const rule = spec.body;
+    const problem = typeof rule === 'function' ? rule(text.trim()) : rule.check(text.trim());
+    if (problem && typeof rule === 'function') return at(element, 'body', `the text of <${element.name}> ${problem}`);
+    if (problem && typeof rule !== 'function') {
+      warnings.push(`${where(element)}: the text of <${element.name}> ${problem}; warning ${rule.warning}, it is ignored`);
+      text = '';
+    }
   }
+  const children: XmlElement[] = [];
   for (const child of element.children) {
-    if (spec.passThrough?.has(child.name)) continue;
+    if (spec.passThrough?.has(child.name)) {
+      children.push(child);
+      continue;
+    }
+    const stray = !dialect.elements[child.name] || !spec.children.includes(child.name);
+    if (stray && spec.strayChildren !== undefined) {
+      warnings.push(skipped(child, { warning: spec.strayChildren, problem: `cannot be inside <${element.name}>` }));
+      continue;
+    }
     if (!dialect.elements[child.name]) {
       if (dialect.unknownElements === 'error' || element.name !== 'Response') return at(child, 'unknown-element', `<${child.name}> is not a ${dialect.name} element`);
-      warnings.push(`line ${child.line}, column ${child.column}: <${child.name}> is not a ${dialect.name} verb hookline knows; it is skipped`);
+      warnings.push(skipped(child, { warning: dialect.unknownElements.warning, problem: `is not a ${dialect.name} verb hookline knows` }));
+      // Kept for the reader, which notes it as not simulated.
+      children.push(child);
       continue;
     }
     if (!spec.children.includes(child.name)) {
@@ -125,13 +169,24 @@ function check(element: XmlElement, dialect: XmlDialect, warnings: string[]): Xm
       return at(child, 'nesting', `<${child.name}> cannot be inside <${element.name}>${allowed}`);
     }
     const inner = check(child, dialect, warnings);
-    if (inner) return inner;
+    if (inner && 'rule' in inner) return inner;
+    if (inner) children.push(inner);
   }
-  return null;
+  const kept: XmlElement = { ...element, text, children };
+  const tidied = spec.tidy?.(kept) ?? [];
+  for (const finding of tidied) warnings.push(finding.element === kept ? `${where(kept)}: <${kept.name}> ${finding.problem}; warning ${finding.warning}` : skipped(finding.element, finding));
+  const dropped = new Set(tidied.map((finding) => finding.element));
+  return dropped.size === 0 ? kept : { ...kept, children: children.filter((child) => !dropped.has(child)) };
+}
+
+const where = (element: XmlElement): string => `line ${element.line}, column ${element.column}`;
+
+function skipped(element: XmlElement, skip: Skip): string {
+  return `${where(element)}: <${element.name}> ${skip.problem}; warning ${skip.warning}, it is skipped`;
 }
 
 function at(element: XmlElement, rule: XmlRule, message: string): XmlProblem {
-  return { rule, message: `line ${element.line}, column ${element.column}: ${message}`, line: element.line, column: element.column };
+  return { rule, message: `${where(element)}: ${message}`, line: element.line, column: element.column };
 }
 
 function fail(rule: XmlRule, message: string, line: number, column: number): CheckedXml {

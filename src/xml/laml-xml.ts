@@ -1,11 +1,14 @@
-import { absoluteUrl, bool, checkXml, digits, integer, lenient, method as httpMethod, nonEmpty, oneOf, text, type Check, type CheckedXml, type ElementSpec } from './element-specs.js';
+import { isE164 } from '../domain/phone-numbers.js';
+import type { XmlElement } from './element-tree.js';
+import { absoluteUrl, bool, checkXml, digits, integer, lenient, method as httpMethod, nonEmpty, oneOf, text, type Check, type CheckedXml, type ElementSpec, type Skip, type Tidy } from './element-specs.js';
 
 /**
  * LaML (cXML) as a call's `Url`, an action or a Redirect returns it, checked against the verb reference
  * (laml.md §6) as data: which verbs exist, what each may hold, the values its attributes take. Verbs
  * hookline does not know are skipped with a warning, as SignalWire warns with 13750 and carries on,
- * and so is a `method` other than GET or POST (13221, POST used); anything else wrong makes the
- * document invalid (12100).
+ * and so is a `method` other than GET or POST (13221, POST used), and so are the parts of a Dial or
+ * Enqueue SignalWire's error-code list names as warnings (13000, 13215, 13223, 13243, 13254, 14204):
+ * each is left out and the rest runs. Anything else wrong makes the document invalid (12100).
  */
 
 /** SignalWire refuses a larger response (11750, laml.md §2.2). */
@@ -41,6 +44,44 @@ const nounCallback = { url, method, statusCallback: url, statusCallbackMethod: m
 /** Verbs that are parsed and checked but not simulated: the call notes them and goes on. */
 export const UNSIMULATED_VERBS = ['Connect', 'Start', 'Stop', 'Refer', 'Pay', 'Echo', 'Denoise'] as const;
 const LOOSE: ElementSpec = { children: [], attributes: {}, passThrough: new Set(['Stream', 'Room', 'VirtualAgent', 'AI', 'Sip', 'Parameter', 'Prompt', 'Siprec', 'Transcription']) };
+
+/** Twilio's `<Dial>` rings at most ten nouns at once; SignalWire warns of "too many nouns" (13215) without a number. */
+const MAX_DIAL_NOUNS = 10;
+const RINGING_NOUNS = new Set(['Number', 'Sip', 'Verto']);
+
+/** A phone number SignalWire dials: E.164 (13223). */
+const dialledNumber = (value: string): string | null => (value === '' || isE164(value) ? null : `"${value}" is not an E.164 number`);
+
+const numberNoun = (element: XmlElement): Skip | null => {
+  const number = element.text.trim();
+  if (number === '') return { warning: 13223, problem: 'has no number' };
+  return isE164(number) ? null : { warning: 13223, problem: `holds "${number}", which is not an E.164 number` };
+};
+
+/** A missing SIP URI is 13254, a malformed one 13243. */
+const sipNoun = (element: XmlElement): Skip | null => {
+  const uri = element.text.trim();
+  if (uri === '') return { warning: 13254, problem: 'has no SIP URI' };
+  return /^sips?:\S+$/.test(uri) ? null : { warning: 13243, problem: `holds "${uri}", which is not a sip: URI` };
+};
+
+/**
+ * How a Dial's nouns combine: one Conference alone (13000, the first kept), at most ten ringing nouns
+ * (13215), and something to dial — otherwise the Dial runs and fails (13223).
+ */
+function dialNouns(dial: XmlElement): Tidy[] {
+  const found: Tidy[] = [];
+  const [conference, ...more] = dial.children.filter((child) => child.name === 'Conference');
+  if (conference) {
+    for (const other of more) found.push({ element: other, warning: 13000, problem: 'is a second Conference in one Dial' });
+    for (const other of dial.children.filter((child) => child.name !== 'Conference')) found.push({ element: other, warning: 13000, problem: 'cannot be mixed with <Conference>' });
+    return found;
+  }
+  const ringing = dial.children.filter((child) => RINGING_NOUNS.has(child.name));
+  for (const other of ringing.slice(MAX_DIAL_NOUNS)) found.push({ element: other, warning: 13215, problem: `is one noun too many: a Dial rings at most ${MAX_DIAL_NOUNS}` });
+  if (dial.children.length === 0 && dial.text.trim() === '') found.push({ element: dial, warning: 13223, problem: 'has no number to dial; it fails (DialCallStatus=failed)' });
+  return found;
+}
 
 const ELEMENTS: Readonly<Record<string, ElementSpec>> = {
   Response: {
@@ -93,6 +134,9 @@ const ELEMENTS: Readonly<Record<string, ElementSpec>> = {
   },
   Dial: {
     children: ['Number', 'Sip', 'Conference', 'Queue', 'Verto'],
+    strayChildren: 13215,
+    body: lenient(dialledNumber, 13223),
+    tidy: dialNouns,
     attributes: {
       action: url,
       method,
@@ -111,11 +155,11 @@ const ELEMENTS: Readonly<Record<string, ElementSpec>> = {
       ringTone: text,
     },
   },
-  Number: { children: [], attributes: { sendDigits: digits, ...nounCallback }, body: nonEmpty },
+  Number: { children: [], attributes: { sendDigits: digits, ...nounCallback }, skip: numberNoun },
   Sip: {
     children: [],
     attributes: { username: text, password: text, codecs: text, sessionTimeout: integer(0, 86_400), ...nounCallback },
-    body: (value) => (/^sips?:\S+$/.test(value) ? null : 'must be a sip: URI'),
+    skip: sipNoun,
   },
   Conference: {
     children: [],
@@ -139,8 +183,12 @@ const ELEMENTS: Readonly<Record<string, ElementSpec>> = {
     },
   },
   Queue: { children: [], attributes: { url, method }, body: nonEmpty },
-  // 14204 on SignalWire: an Enqueue needs a queue name (laml.md §6.2).
-  Enqueue: { children: [], attributes: { action: url, method, waitUrl: url, waitUrlMethod: method, workflowSid: text }, body: nonEmpty },
+  // SignalWire warns 14204 of an Enqueue without a queue name and goes on without it.
+  Enqueue: {
+    children: [],
+    attributes: { action: url, method, waitUrl: url, waitUrlMethod: method, workflowSid: text },
+    skip: (element) => (element.text.trim() ? null : { warning: 14204, problem: 'has no queue name' }),
+  },
   Leave: { children: [], attributes: {} },
   Verto: { children: [], attributes: { ...nounCallback }, body: nonEmpty },
   Redirect: { children: [], attributes: { method }, body: url },
@@ -154,5 +202,5 @@ const ELEMENTS: Readonly<Record<string, ElementSpec>> = {
 };
 
 export function parseLaml(body: string): CheckedXml {
-  return checkXml(body, { name: 'LaML', maxBytes: MAX_LAML_BYTES, elements: ELEMENTS, unknownElements: 'warn' });
+  return checkXml(body, { name: 'LaML', maxBytes: MAX_LAML_BYTES, elements: ELEMENTS, unknownElements: { warning: 13750 } });
 }

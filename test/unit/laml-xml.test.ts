@@ -49,7 +49,7 @@ describe('LaML validation', () => {
 
   it('skips an unknown top-level verb with a warning, as SignalWire warns 13750 and carries on', () => {
     const result = parseLaml('<Response><Speak>hi</Speak><Hangup/></Response>');
-    expect(result.ok && result.warnings).toEqual(['line 1, column 11: <Speak> is not a LaML verb hookline knows; it is skipped']);
+    expect(result.ok && result.warnings).toEqual(['line 1, column 11: <Speak> is not a LaML verb hookline knows; warning 13750, it is skipped']);
   });
 
   it('refuses wrong nesting, saying what the parent may hold', () => {
@@ -64,7 +64,6 @@ describe('LaML validation', () => {
     expect(error('<Response><Reject reason="later"/></Response>')).toMatchObject({ rule: 'attribute-value' });
     expect(error('<Response><Record recordingStatusCallbackEvent="done"/></Response>')).toMatchObject({ rule: 'attribute-value' });
     expect(error('<Response><Play digits="12x"/></Response>')).toMatchObject({ rule: 'attribute-value' });
-    expect(error('<Response><Dial><Sip>alice@example.com</Sip></Dial></Response>')).toMatchObject({ rule: 'body' });
   });
 
   it('names the line and column of a bad recording mode, noun status event or recording event on Dial', () => {
@@ -212,9 +211,71 @@ describe('LaML into the instruction tree', () => {
     ]);
   });
 
-  it('refuses an Enqueue without a queue name, naming the line and column, and warns of a bad waitUrlMethod', () => {
-    expect(error('<Response>\n <Enqueue waitUrl="/hold"></Enqueue></Response>')).toMatchObject({ rule: 'body', line: 2, column: 2, message: expect.stringContaining('the text of <Enqueue> must not be empty') });
+  it('skips an Enqueue without a queue name with 14204, naming the line and column, and warns of a bad waitUrlMethod', () => {
+    const nameless = readLamlDocument('<Response>\n <Enqueue waitUrl="/hold"></Enqueue><Hangup/></Response>', DOC_URL);
+    expect(nameless).toMatchObject({ ok: true, instructions: [{ kind: 'hangup' }], warnings: ['line 2, column 2: <Enqueue> has no queue name; warning 14204, it is skipped'] });
     const bad = parseLaml('<Response><Enqueue waitUrlMethod="PUT">q</Enqueue></Response>');
     expect(bad.ok && bad.warnings).toEqual([expect.stringMatching(/^line 1, column 11: .*waitUrlMethod.*warning 13221/)]);
+  });
+});
+
+describe('LaML warnings SignalWire documents: the part is left out, the rest runs', () => {
+  function read(body: string) {
+    const result = readLamlDocument(`<Response>${body}</Response>`, DOC_URL);
+    if (!result.ok) throw new Error(result.error.message);
+    return result;
+  }
+  const dialTargets = (body: string) => (read(body).instructions[0] as DialInstruction).targets.map((target) => target.address);
+
+  it('skips a Number that is not E.164 or is empty with 13223 and dials the rest', () => {
+    const result = read('<Dial><Number>call-me</Number><Number> </Number><Number>+14155551111</Number></Dial>');
+    expect(result.warnings).toEqual([
+      'line 1, column 17: <Number> holds "call-me", which is not an E.164 number; warning 13223, it is skipped',
+      'line 1, column 41: <Number> has no number; warning 13223, it is skipped',
+    ]);
+    expect(dialTargets('<Dial><Number>call-me</Number><Number>+14155551111</Number></Dial>')).toEqual(['+14155551111']);
+  });
+
+  it('leaves a Dial with nothing left to ring without targets and says it fails (13223)', () => {
+    const bad = read('<Dial>not a number</Dial>');
+    expect(bad.warnings).toEqual([
+      'line 1, column 11: the text of <Dial> "not a number" is not an E.164 number; warning 13223, it is ignored',
+      'line 1, column 11: <Dial> has no number to dial; it fails (DialCallStatus=failed); warning 13223',
+    ]);
+    expect(bad.instructions).toMatchObject([{ kind: 'dial', targets: [] }]);
+    expect(read('<Dial><Number>x</Number></Dial>').warnings).toHaveLength(2);
+  });
+
+  it('skips a Sip noun without a URI (13254) or with a malformed one (13243)', () => {
+    const result = read('<Dial><Sip></Sip><Sip>alice@example.com</Sip><Sip>sip:bob@example.com</Sip></Dial>');
+    expect(result.warnings).toEqual([expect.stringMatching(/^line 1, column 17: <Sip> has no SIP URI; warning 13254/), expect.stringMatching(/<Sip> holds "alice@example.com", which is not a sip: URI; warning 13243, it is skipped$/)]);
+    expect((result.instructions[0] as DialInstruction).targets).toMatchObject([{ kind: 'sip', address: 'sip:bob@example.com' }]);
+  });
+
+  it('skips an element a Dial may not hold with 13215, and nouns past the tenth', () => {
+    const stray = read('<Dial><Say>hi</Say><Client>bob</Client><Number>+14155551111</Number></Dial>');
+    expect(stray.warnings).toEqual([
+      'line 1, column 17: <Say> cannot be inside <Dial>; warning 13215, it is skipped',
+      'line 1, column 30: <Client> cannot be inside <Dial>; warning 13215, it is skipped',
+    ]);
+    expect(dialTargets('<Dial><Say>hi</Say><Number>+14155551111</Number></Dial>')).toEqual(['+14155551111']);
+    const numbers = Array.from({ length: 11 }, (_, i) => `<Number>+1415555110${String(i).padStart(2, '0')}</Number>`).join('');
+    const many = read(`<Dial>${numbers}</Dial>`);
+    expect(many.warnings).toEqual([expect.stringMatching(/<Number> is one noun too many: a Dial rings at most 10; warning 13215, it is skipped$/)]);
+    expect((many.instructions[0] as DialInstruction).targets).toHaveLength(10);
+  });
+
+  it('keeps the first Conference of a Dial and skips what is mixed with it (13000)', () => {
+    const result = read('<Dial><Number>+14155551111</Number><Conference>one</Conference><Conference>two</Conference></Dial>');
+    expect(result.warnings).toEqual([
+      expect.stringMatching(/<Conference> is a second Conference in one Dial; warning 13000, it is skipped$/),
+      expect.stringMatching(/^line 1, column 17: <Number> cannot be mixed with <Conference>; warning 13000, it is skipped$/),
+    ]);
+    expect(result.instructions).toMatchObject([{ kind: 'conference', room: 'one' }]);
+  });
+
+  it('still refuses what no warning covers with an error (12100 on a call)', () => {
+    expect(error('<Response><Gather><Dial>+14155550000</Dial></Gather></Response>')).toMatchObject({ rule: 'nesting' });
+    expect(error('<Response><Dial><Number>+14155551111</Number></Dial')).toMatchObject({ rule: 'not-xml' });
   });
 });
