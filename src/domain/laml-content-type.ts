@@ -30,3 +30,16 @@ export function invalidContentType(contentType: string | null): string {
 }
 
 export const INVALID_CONTENT_TYPE = '12300';
+
+/** SignalWire's warning for a `<Play>` URL that "does not return audio" or "has an invalid content type". */
+export const PLAY_NOT_AUDIO = 13420;
+
+/**
+ * Whether a `<Play>` URL's Content-Type is audio: `audio/*`, and the generic types many servers send
+ * audio files as (`application/octet-stream`, `application/ogg`, none at all). A web page, a document
+ * or JSON is not.
+ */
+export function playableType(contentType: string | null): boolean {
+  const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  return mediaType === '' || mediaType.startsWith('audio/') || mediaType === 'application/octet-stream' || mediaType === 'application/ogg';
+}

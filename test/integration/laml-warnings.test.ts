@@ -98,6 +98,25 @@ describe('LaML warnings: the part SignalWire warns of is left out and the call g
     expect(status).toBe('completed');
   });
 
+  it('skips a Play whose URL answers a page rather than audio (13420) and plays on at once; audio served as octet-stream still plays', async () => {
+    const { appServer, warnings, errors } = await run(
+      {
+        '/voice': () => laml('<Play>/page</Play><Redirect>/after</Redirect>'),
+        '/page': () => ({ status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<html><body>not a sound</body></html>' }),
+        '/after': () => laml('<Play>/tone</Play><Redirect>/end</Redirect>'),
+        '/tone': () => ({ status: 200, headers: { 'content-type': 'application/octet-stream' }, body: Buffer.alloc(16_000 * 4) }),
+        '/end': () => laml('<Hangup/>'),
+      },
+      3_000, // answered after two seconds of ringing; a played file would take longer than the rest
+    );
+    // The zeros of /tone are no audio file hookline can read: its length is a default, noted, not skipped.
+    expect(warnings.filter((warning) => /warning \d+/.test(warning))).toEqual([expect.stringMatching(/^line 1, column \d+: <Play> http:\/\/[^ ]+\/page answered Content-Type "text\/html; charset=utf-8", which is not audio; warning 13420, it is skipped$/)]);
+    expect(errors).toEqual([]);
+    expect(requestsTo(appServer.requests, '/after')).toHaveLength(1);
+    expect(requestsTo(appServer.requests, '/tone')).toHaveLength(1);
+    expect(requestsTo(appServer.requests, '/end')).toEqual([]);
+  });
+
   it('still ends the call with 12100 when the document is not well-formed', async () => {
     const { errors, status } = await run({ '/voice': () => ({ status: 200, body: '<Response><Dial><Number>+14155550111</Number></Dial>' }) });
     expect(errors.map((event) => event.data?.errorCode)).toEqual(['12100']);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lamlBodyKind } from '../../src/domain/laml-content-type.js';
+import { lamlBodyKind, playableType } from '../../src/domain/laml-content-type.js';
 
 describe('what a LaML response’s Content-Type makes of its body', () => {
   it.each([
@@ -17,5 +17,21 @@ describe('what a LaML response’s Content-Type makes of its body', () => {
     ['application/octet-stream', '<Response/>', 'unsupported'],
   ])('reads %s (%s) as %s', (contentType, body, kind) => {
     expect(lamlBodyKind(contentType, body)).toBe(kind);
+  });
+});
+
+describe('whether a <Play> URL answered audio (else SignalWire warns 13420)', () => {
+  it.each([
+    ['audio/mpeg', true],
+    ['Audio/WAV; rate=8000', true],
+    ['application/octet-stream', true],
+    ['application/ogg', true],
+    [null, true],
+    ['text/html; charset=utf-8', false],
+    ['application/xml', false],
+    ['application/json', false],
+    ['image/png', false],
+  ])('takes %s as audio: %s', (contentType, playable) => {
+    expect(playableType(contentType)).toBe(playable);
   });
 });

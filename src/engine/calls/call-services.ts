@@ -97,7 +97,7 @@ export function callServices(deps: CallServicesDeps): (engine: CallEngine) => Ca
         session.note('callback', `${params.Event ?? 'callback'} to ${target.url.split('#')[0]}`, { url: target.url, event: params.Event ?? null });
       },
 
-      async audioDurationMs(session, url) {
+      async audioDurationMs(session, url, source) {
         if (unusableUrl(url)) {
           session.note('warning', `audio "${url}" is not an absolute http(s) URL (error ${INVALID_URL_CODE}); it plays as ${DEFAULT_AUDIO_MS / 1000} s of silence`);
           return DEFAULT_AUDIO_MS;
@@ -113,6 +113,11 @@ export function callServices(deps: CallServicesDeps): (engine: CallEngine) => Ca
         if (!fetched.ok) {
           session.note('warning', `audio ${url} could not be fetched; it plays as ${DEFAULT_AUDIO_MS / 1000} s of silence`);
           return DEFAULT_AUDIO_MS;
+        }
+        const refused = dialectOf(deps.dialects, session.call).unplayableAudio(fetched.contentType);
+        if (refused !== null) {
+          session.note('warning', `line ${source.line}, column ${source.column}: <${source.element}> ${url} answered Content-Type "${fetched.contentType ?? ''}", which is not audio; warning ${refused}, it is skipped`);
+          return null;
         }
         const length = await audioLength(fetched.bytes, fetched.contentType, fetched.contentLength);
         const seconds = (length.ms / 1000).toFixed(1);

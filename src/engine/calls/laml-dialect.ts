@@ -1,6 +1,6 @@
 import type { DocumentFailure } from '../../delivery/document-fetcher.js';
 import { lamlStatusCallback } from '../../domain/laml-call.js';
-import { INVALID_CONTENT_TYPE, invalidContentType, lamlBodyKind } from '../../domain/laml-content-type.js';
+import { INVALID_CONTENT_TYPE, invalidContentType, lamlBodyKind, PLAY_NOT_AUDIO, playableType } from '../../domain/laml-content-type.js';
 import type { Instruction, InstructionSource } from '../../domain/instructions.js';
 import { lamlRecordingPath } from '../../domain/laml-recording.js';
 import { readLamlDocument } from '../../xml/laml-instructions.js';
@@ -23,6 +23,8 @@ export const lamlDialect: VoiceDialect = {
   recordingUrl: (publicUrl, accountSid, recordingId) => `${publicUrl}${lamlRecordingPath(accountSid, recordingId)}`,
 
   readDocument: readLamlResponse,
+
+  unplayableAudio: (contentType) => (playableType(contentType) ? null : PLAY_NOT_AUDIO),
 
   fallbackParams: (failure) => ({ ErrorCode: lamlErrorCode(failure), ErrorUrl: failure.url }),
 

@@ -21,6 +21,9 @@ export const plivoDialect: VoiceDialect = {
     return read.ok ? read : { ok: false, reason: read.error.message };
   },
 
+  // Plivo documents nothing for audio served as another type: its length is estimated as ever.
+  unplayableAudio: () => null,
+
   fallbackParams: () => ({}),
 
   documentFailure: (role, failure) => ({ hangup: documentFailureHangup(role, failure), code: null }),

@@ -6,6 +6,7 @@ import type {
   DialInstruction,
   EnqueueInstruction,
   Instruction,
+  InstructionSource,
   RecordingSource,
   SendMessageInstruction,
   UrlTarget,
@@ -157,8 +158,11 @@ export interface CallServices {
   fetchDocument(session: CallSession, role: DocumentRole, target: UrlTarget, params: CallbackParams): Promise<{ ok: true; document: LoadedDocument } | { ok: false; hangup: Hangup }>;
   /** A notification (callbackUrl…), durable through the outbox. */
   notify(session: CallSession, target: UrlTarget, params: CallbackParams): Promise<void>;
-  /** How long an audio URL plays (fetched under the fixed audio policy). */
-  audioDurationMs(session: CallSession, url: string): Promise<number>;
+  /**
+   * How long an audio URL plays (fetched under the fixed audio policy); null when the dialect skips it
+   * (LaML's 13420 for a URL that does not answer audio), warned on the timeline at `source`.
+   */
+  audioDurationMs(session: CallSession, url: string, source: InstructionSource): Promise<number | null>;
   /** `from`/`to` may be '' (LaML `<Sms>`): this call's own number and its far end. */
   sendMessage(session: CallSession, message: SendMessageInstruction): Promise<string[]>;
   /**

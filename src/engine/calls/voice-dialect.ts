@@ -46,6 +46,8 @@ export interface VoiceDialect {
    * `contentType` what its response said it is (null for a document given inline).
    */
   readDocument(body: string, documentUrl: string, contentType: string | null): ReadDocument;
+  /** The warning a `<Play>` of audio served as `contentType` is skipped with, or null when it plays. */
+  unplayableAudio(contentType: string | null): number | null;
   /** What the fallback request adds, from how the first URL failed (LaML `ErrorCode`, `ErrorUrl`). */
   fallbackParams(failure: DocumentFailure): CallbackParams;
   /** How a failed document ends the call, and how the dialect names the failure for the timeline. */

@@ -21,8 +21,8 @@ export const collect: VerbRunner<CollectInstruction> = async (instruction, conte
     if (heard === 'invalid') {
       session.note('far-end', 'a key outside validDigits was pressed');
       if (instruction.invalidDigitsSound) {
-        const ms = await context.services.audioDurationMs(session, instruction.invalidDigitsSound);
-        if ((await session.wait(ms)) === 'hangup') return HUNG_UP;
+        const ms = await context.services.audioDurationMs(session, instruction.invalidDigitsSound, instruction.source);
+        if ((await session.wait(ms ?? 0)) === 'hangup') return HUNG_UP;
       }
       continue;
     }
