@@ -117,6 +117,34 @@ describe('LaML warnings: the part SignalWire warns of is left out and the call g
     expect(requestsTo(appServer.requests, '/end')).toEqual([]);
   });
 
+  it('skips a Hangup and a Dial in a queue’s wait document (13238): the caller keeps waiting until the Leave after them', async () => {
+    const { appServer, warnings, dialled } = await run(
+      {
+        '/voice': () => laml('<Enqueue action="/left" waitUrl="/hold">sales</Enqueue>'),
+        '/hold': () => laml(`<Say>Please hold</Say><Hangup/><Dial>${CALLEE}</Dial><Leave/>`),
+        '/left': () => laml('<Hangup/>'),
+      },
+      5_000,
+    );
+    expect(warnings).toEqual([
+      expect.stringMatching(/^line 1, column \d+: <Hangup> cannot run in a waitUrl document; warning 13238, it is skipped$/),
+      expect.stringMatching(/^line 1, column \d+: <Dial> cannot run in a waitUrl document; warning 13238, it is skipped$/),
+    ]);
+    expect(dialled).toEqual([]);
+    expect(requestsTo(appServer.requests, '/left')[0]!.params).toMatchObject({ QueueResult: 'leave' });
+  });
+
+  it('warns of a Gather or Record in a conference’s waitUrl document (13238)', async () => {
+    const { warnings } = await run(
+      {
+        '/voice': () => laml('<Dial><Conference startConferenceOnEnter="false" waitUrl="/wait">lobby</Conference></Dial>'),
+        '/wait': () => laml('<Play>/music.mp3</Play><Gather numDigits="1"/><Record/>'),
+      },
+      5_000,
+    );
+    expect(warnings).toEqual([expect.stringMatching(/<Gather> cannot run in a waitUrl document; warning 13238/), expect.stringMatching(/<Record> cannot run in a waitUrl document; warning 13238/)]);
+  });
+
   it('still ends the call with 12100 when the document is not well-formed', async () => {
     const { errors, status } = await run({ '/voice': () => ({ status: 200, body: '<Response><Dial><Number>+14155550111</Number></Dial>' }) });
     expect(errors.map((event) => event.data?.errorCode)).toEqual(['12100']);

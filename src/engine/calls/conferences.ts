@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { ConferenceInstruction, ConferenceStatusEvent } from '../../domain/instructions.js';
+import type { ConferenceInstruction, ConferenceStatusEvent, UrlTarget } from '../../domain/instructions.js';
 import type { LamlConferenceView } from '../../domain/laml-conference.js';
+import { waitDocument } from '../../domain/laml-wait-document.js';
 import type { CallEngine } from './call-engine.js';
 import type { CallSession } from './call-session.js';
 import type { CallServices, ConferenceEvent, ConferenceResult, VoiceParams } from './verb.js';
@@ -64,7 +65,7 @@ export class Conferences {
       room.started = true;
       await this.event(session, conference, room, memberId, 'start');
     }
-    if (!room.started && conference.waitUrl) await this.deps.services().fetchDocument(session, 'action', conference.waitUrl, this.deps.params.document(session));
+    if (!room.started && conference.waitUrl) await this.hearWaitUrl(session, conference.waitUrl);
 
     const leaveAt = session.now() + conference.timeLimitMs;
     let hungUp = false;
@@ -113,6 +114,12 @@ export class Conferences {
   }
 
   /** To the member's own callback (entries and exits), and to the room's status callback if it asked. */
+  /** The room's waitUrl, requested while it has not started; only its forbidden verbs are noted (13238). */
+  private async hearWaitUrl(session: CallSession, waitUrl: UrlTarget): Promise<void> {
+    const fetched = await this.deps.services().fetchDocument(session, 'action', waitUrl, this.deps.params.document(session));
+    if (fetched.ok) for (const warning of waitDocument(fetched.document.instructions, 'waitUrl').warnings) session.note('warning', warning);
+  }
+
   private async event(session: CallSession, conference: ConferenceInstruction, room: Room, memberId: string, action: ConferenceEvent['action']): Promise<void> {
     const status = room.statusCallback;
     const toRoom = status?.events.includes(STATUS_EVENT_OF[action]) ? status.target : null;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BRIDGE_TALK_MS } from '../../domain/call-far-end.js';
 import type { LamlQueueView } from '../../domain/laml-queue.js';
+import { waitDocument } from '../../domain/laml-wait-document.js';
 import type { DequeueInstruction, EnqueueInstruction, UrlTarget } from '../../domain/instructions.js';
 import type { CallSession } from './call-session.js';
 import { playingTimeMs } from './dialler.js';
@@ -131,7 +132,8 @@ export class Queues {
 
   /**
    * The wait document, requested with where the caller stands: its Say, Play and Pause pass time, a
-   * `<Leave>` or `<Hangup>` ends the wait once what comes before it has played; other verbs are skipped.
+   * `<Leave>` (or `<Reject>`) ends the wait once what comes before it has played; a Dial, Gather, Hangup
+   * or Record is warned of (13238) and skipped, other verbs are skipped.
    */
   private async waitDocument(queue: Queue, waiter: Waiter, waitUrl: UrlTarget): Promise<WaitPlan> {
     const services = this.services();
@@ -147,8 +149,10 @@ export class Queues {
     });
     const fetched = await services.fetchDocument(waiter.session, 'action', waitUrl, params);
     if (!fetched.ok) return { ms: null, then: 'again' };
+    const allowed = waitDocument(fetched.document.instructions, 'waitUrl');
+    for (const warning of allowed.warnings) waiter.session.note('warning', warning);
     let ms = 0;
-    for (const instruction of fetched.document.instructions) {
+    for (const instruction of allowed.instructions) {
       if (instruction.kind === 'leave' || instruction.kind === 'hangup') return { ms, then: instruction.kind };
       ms += playingTimeMs([instruction]);
     }
