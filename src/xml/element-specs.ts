@@ -14,6 +14,8 @@ export interface XmlProblem {
   readonly message: string;
   readonly line: number;
   readonly column: number;
+  /** The carrier's own error code for this problem, when it documents one apart from "invalid document". */
+  readonly code?: number;
 }
 
 export type CheckedXml = { readonly ok: true; readonly document: XmlElement; readonly warnings: readonly string[] } | { readonly ok: false; readonly error: XmlProblem };
@@ -32,6 +34,14 @@ export interface Lenient {
 
 export const lenient = (check: Check, warning: number): Lenient => ({ check, warning });
 
+/** A value the carrier refuses with an error code of its own, not its generic "invalid document" one. */
+export interface Coded {
+  readonly check: Check;
+  readonly error: number;
+}
+
+export const coded = (check: Check, error: number): Coded => ({ check, error });
+
 /** Why the carrier warns about an element and then leaves it out, with the warning's documented code. */
 export interface Skip {
   readonly warning: number;
@@ -45,7 +55,7 @@ export interface Tidy extends Skip {
 
 export interface ElementSpec {
   readonly children: readonly string[];
-  readonly attributes: Readonly<Record<string, Check | Lenient>>;
+  readonly attributes: Readonly<Record<string, Check | Lenient | Coded>>;
   readonly required?: readonly string[];
   /** What the element's text must be, if anything; a lenient body is warned about and read as empty. */
   readonly body?: Check | Lenient;
@@ -125,9 +135,14 @@ function check(element: XmlElement, dialect: XmlDialect, warnings: string[]): Xm
       warnings.push(`${where(element)}: <${element.name}> has no documented attribute "${name}"; it is ignored`);
       continue;
     }
-    if (typeof rule !== 'function') {
+    if ('warning' in rule) {
       const problem = rule.check(value);
       if (problem) warnings.push(`${where(element)}: <${element.name} ${name}="${value}">: ${name} ${problem}; warning ${rule.warning}, the default is used`);
+      continue;
+    }
+    if ('error' in rule) {
+      const problem = rule.check(value);
+      if (problem) return { ...at(element, 'attribute-value', `<${element.name} ${name}="${value}">: ${name} ${problem} (error ${rule.error})`), code: rule.error };
       continue;
     }
     const problem = rule(value);

@@ -1,6 +1,6 @@
 import { isE164 } from '../domain/phone-numbers.js';
 import type { XmlElement } from './element-tree.js';
-import { absoluteUrl, bool, checkXml, digits, integer, lenient, method as httpMethod, nonEmpty, oneOf, text, type Check, type CheckedXml, type ElementSpec, type Skip, type Tidy } from './element-specs.js';
+import { absoluteUrl, bool, checkXml, coded, digits, integer, lenient, method as httpMethod, nonEmpty, oneOf, text, type Check, type CheckedXml, type ElementSpec, type Skip, type Tidy } from './element-specs.js';
 
 /**
  * LaML (cXML) as a call's `Url`, an action or a Redirect returns it, checked against the verb reference
@@ -32,7 +32,11 @@ const eventList =
 const input: Check = (value) => eventList('dtmf', 'speech')(value) ?? (value.trim() ? null : 'must name dtmf, speech or both');
 
 const SSML = new Set(['break', 'emphasis', 'lang', 'p', 'phoneme', 'prosody', 's', 'say-as', 'sub', 'w', 'amazon:effect', 'amazon:domain']);
-const RECORDING_EVENTS = eventList('in-progress', 'completed', 'absent', 'failed');
+// SignalWire's error-code list files these three under Errors, not Warnings: the document is refused,
+// naming the code (13621, 13699, 13222) rather than 12100.
+const RECORDING_EVENTS = coded(eventList('in-progress', 'completed', 'absent', 'failed'), 13621);
+const TRIM = coded(oneOf('trim-silence', 'do-not-trim'), 13699);
+const SEND_DIGITS = coded((value) => (/^[0-9A-D*#wW]*$/.test(value) ? null : 'may hold only 0-9, A-D, *, #, w and W'), 13222);
 const CALL_EVENTS = eventList('initiated', 'ringing', 'answered', 'completed');
 const recordingCallback = {
   recordingStatusCallback: url,
@@ -124,7 +128,7 @@ const ELEMENTS: Readonly<Record<string, ElementSpec>> = {
       finishOnKey: keys,
       maxLength: seconds(0, 86_400),
       playBeep: bool,
-      trim: oneOf('trim-silence', 'do-not-trim'),
+      trim: TRIM,
       ...recordingCallback,
       storageUrl: url,
       storageUrlMethod: oneOf('POST', 'PUT'),
@@ -151,11 +155,11 @@ const ELEMENTS: Readonly<Record<string, ElementSpec>> = {
       recordingStorageUrl: url,
       recordingStorageUrlMethod: oneOf('POST', 'PUT'),
       recordingTrack: oneOf('inbound', 'outbound', 'both'),
-      trim: oneOf('trim-silence', 'do-not-trim'),
+      trim: TRIM,
       ringTone: text,
     },
   },
-  Number: { children: [], attributes: { sendDigits: digits, ...nounCallback }, skip: numberNoun },
+  Number: { children: [], attributes: { sendDigits: SEND_DIGITS, ...nounCallback }, skip: numberNoun },
   Sip: {
     children: [],
     attributes: { username: text, password: text, codecs: text, sessionTimeout: integer(0, 86_400), ...nounCallback },
@@ -172,7 +176,7 @@ const ELEMENTS: Readonly<Record<string, ElementSpec>> = {
       maxParticipants: integer(2, 250),
       coach: text,
       record: oneOf('do-not-record', 'record-from-start'),
-      trim: oneOf('trim-silence', 'do-not-trim'),
+      trim: TRIM,
       ...recordingCallback,
       statusCallback: url,
       statusCallbackMethod: method,

@@ -145,6 +145,18 @@ describe('LaML warnings: the part SignalWire warns of is left out and the call g
     expect(warnings).toEqual([expect.stringMatching(/<Gather> cannot run in a waitUrl document; warning 13238/), expect.stringMatching(/<Record> cannot run in a waitUrl document; warning 13238/)]);
   });
 
+  it('ends a call whose Record has a bad trim with error 13699, which the fallback gets as ErrorCode', async () => {
+    const setUp = await lamlSetUp(rig, {
+      '/voice': () => laml('<Record trim="yes"/>'),
+      '/fallback': () => laml('<Say>Sorry</Say>'),
+    });
+    const made = await setUp.twilio.calls.create({ to: TO, from: FROM, url: setUp.appServer.url('/voice'), fallbackUrl: setUp.appServer.url('/fallback') });
+    await advance(setUp.app, 10_000);
+    expect(requestsTo(setUp.appServer.requests, '/fallback')[0]!.params).toMatchObject({ ErrorCode: '13699', ErrorUrl: setUp.appServer.url('/voice') });
+    const { body } = await setUp.app.control<Timeline>('GET', `/calls/${made.sid}/timeline`);
+    expect(body.events.filter((event) => event.type === 'error').map((event) => event.data?.errorCode)).toEqual(['13699']);
+  });
+
   it('still ends the call with 12100 when the document is not well-formed', async () => {
     const { errors, status } = await run({ '/voice': () => ({ status: 200, body: '<Response><Dial><Number>+14155550111</Number></Dial>' }) });
     expect(errors.map((event) => event.data?.errorCode)).toEqual(['12100']);

@@ -274,6 +274,15 @@ describe('LaML warnings SignalWire documents: the part is left out, the rest run
     expect(result.instructions).toMatchObject([{ kind: 'conference', room: 'one' }]);
   });
 
+  it('refuses a bad sendDigits, recording callback event or trim with the error code SignalWire files it under (13222, 13621, 13699)', () => {
+    expect(error('<Response><Dial><Number sendDigits="12x">+14155551111</Number></Dial></Response>')).toMatchObject({ rule: 'attribute-value', code: 13222, line: 1, column: 17 });
+    expect(error('<Response><Record recordingStatusCallbackEvent="done"/></Response>')).toMatchObject({ code: 13621, message: expect.stringContaining('(error 13621)') });
+    expect(error('<Response><Conference trim="yes"/></Response>')).toMatchObject({ rule: 'nesting' });
+    expect(error('<Response><Dial trim="yes">+14155551111</Dial></Response>')).toMatchObject({ code: 13699 });
+    expect(parseLaml('<Response><Dial><Number sendDigits="wwA1#">+14155551111</Number></Dial></Response>')).toMatchObject({ ok: true, warnings: [] });
+    expect(error('<Response><Gather input="touch"/></Response>').code).toBeUndefined();
+  });
+
   it('still refuses what no warning covers with an error (12100 on a call)', () => {
     expect(error('<Response><Gather><Dial>+14155550000</Dial></Gather></Response>')).toMatchObject({ rule: 'nesting' });
     expect(error('<Response><Dial><Number>+14155551111</Number></Dial')).toMatchObject({ rule: 'not-xml' });

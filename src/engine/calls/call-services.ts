@@ -193,7 +193,7 @@ function readInline(session: CallSession, dialect: VoiceDialect, body: string): 
     for (const warning of read.warnings) session.note('warning', warning);
     return Promise.resolve({ ok: true, document: { url: session.call.answerUrl.url, instructions: read.instructions } });
   }
-  const failure: DocumentFailure = { url: session.call.answerUrl.url, deliveryId: '', outcome: { kind: 'rejected', status: 200, reason: read.reason } };
+  const failure: DocumentFailure = { url: session.call.answerUrl.url, deliveryId: '', outcome: { kind: 'rejected', status: 200, reason: read.reason, ...(read.code ? { code: read.code } : {}) } };
   const failed = dialect.documentFailure('answer', failure);
   noteFailure(session, 'answer', failure, 'answer document', failed.code);
   return Promise.resolve({ ok: false, hangup: failed.hangup });

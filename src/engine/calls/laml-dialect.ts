@@ -66,7 +66,8 @@ function readLamlResponse(body: string, documentUrl: string, contentType: string
   switch (lamlBodyKind(contentType, body)) {
     case 'laml': {
       const read = readLamlDocument(body, documentUrl);
-      return read.ok ? read : { ok: false, reason: read.error.message };
+      if (read.ok) return read;
+      return { ok: false, reason: read.error.message, ...(read.error.code ? { code: String(read.error.code) } : {}) };
     }
     case 'audio':
       return { ok: true, instructions: [{ kind: 'play', source: { element: 'Play', ...WHOLE_RESPONSE }, url: documentUrl, loop: 1 }, hangUp], warnings: [] };
