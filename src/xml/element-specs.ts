@@ -129,50 +129,61 @@ function check(element: XmlElement, dialect: XmlDialect, warnings: string[]): Xm
     warnings.push(skipped(element, skip));
     return SKIPPED;
   }
+  const invalid = checkAttributes(element, spec, warnings) ?? missingAttribute(element, spec);
+  if (invalid) return invalid;
+  const text = checkText(element, spec, warnings);
+  if (typeof text !== 'string') return text;
+  const children = checkChildren(element, spec, dialect, warnings);
+  if (!Array.isArray(children)) return children;
+  return tidy({ ...element, text, children }, spec, warnings);
+}
+
+function checkAttributes(element: XmlElement, spec: ElementSpec, warnings: string[]): XmlProblem | null {
   for (const [name, value] of Object.entries(element.attributes)) {
     const rule = spec.attributes[name];
     if (!rule) {
       warnings.push(`${where(element)}: <${element.name}> has no documented attribute "${name}"; it is ignored`);
       continue;
     }
-    if ('warning' in rule) {
-      const problem = rule.check(value);
-      if (problem) warnings.push(`${where(element)}: <${element.name} ${name}="${value}">: ${name} ${problem}; warning ${rule.warning}, the default is used`);
-      continue;
-    }
-    if ('error' in rule) {
-      const problem = rule.check(value);
-      if (problem) return { ...at(element, 'attribute-value', `<${element.name} ${name}="${value}">: ${name} ${problem} (error ${rule.error})`), code: rule.error };
-      continue;
-    }
-    const problem = rule(value);
-    if (problem) return at(element, 'attribute-value', `<${element.name} ${name}="${value}">: ${name} ${problem}`);
+    const problem = typeof rule === 'function' ? rule(value) : rule.check(value);
+    if (!problem) continue;
+    const said = `<${element.name} ${name}="${value}">: ${name} ${problem}`;
+    if (typeof rule === 'function') return at(element, 'attribute-value', said);
+    if ('error' in rule) return { ...at(element, 'attribute-value', `${said} (error ${rule.error})`), code: rule.error };
+    warnings.push(`${where(element)}: ${said}; warning ${rule.warning}, the default is used`);
   }
-  for (const name of spec.required ?? []) {
-    if (element.attributes[name] === undefined) return at(element, 'required', `<${element.name}> needs the ${name} attribute`);
-  }
-  let text = element.text;
-  if (spec.body) {
-    const rule = spec.body;
-    const problem = typeof rule === 'function' ? rule(text.trim()) : rule.check(text.trim());
-    if (problem && typeof rule === 'function') return at(element, 'body', `the text of <${element.name}> ${problem}`);
-    if (problem && typeof rule !== 'function') {
-      warnings.push(`${where(element)}: the text of <${element.name}> ${problem}; warning ${rule.warning}, it is ignored`);
-      text = '';
-    }
-  }
+  return null;
+}
+
+function missingAttribute(element: XmlElement, spec: ElementSpec): XmlProblem | null {
+  const missing = (spec.required ?? []).find((name) => element.attributes[name] === undefined);
+  return missing ? at(element, 'required', `<${element.name}> needs the ${missing} attribute`) : null;
+}
+
+/** The element's text as it runs: a lenient body's problem is warned of and the text read as empty. */
+function checkText(element: XmlElement, spec: ElementSpec, warnings: string[]): string | XmlProblem {
+  const rule = spec.body;
+  if (!rule) return element.text;
+  const problem = typeof rule === 'function' ? rule(element.text.trim()) : rule.check(element.text.trim());
+  if (!problem) return element.text;
+  if (typeof rule === 'function') return at(element, 'body', `the text of <${element.name}> ${problem}`);
+  warnings.push(`${where(element)}: the text of <${element.name}> ${problem}; warning ${rule.warning}, it is ignored`);
+  return '';
+}
+
+function checkChildren(element: XmlElement, spec: ElementSpec, dialect: XmlDialect, warnings: string[]): XmlElement[] | XmlProblem {
   const children: XmlElement[] = [];
   for (const child of element.children) {
     if (spec.passThrough?.has(child.name)) {
       children.push(child);
       continue;
     }
-    const stray = !dialect.elements[child.name] || !spec.children.includes(child.name);
-    if (stray && spec.strayChildren !== undefined) {
+    const known = dialect.elements[child.name] !== undefined;
+    if ((!known || !spec.children.includes(child.name)) && spec.strayChildren !== undefined) {
       warnings.push(skipped(child, { warning: spec.strayChildren, problem: `cannot be inside <${element.name}>` }));
       continue;
     }
-    if (!dialect.elements[child.name]) {
+    if (!known) {
       if (dialect.unknownElements === 'error' || element.name !== 'Response') return at(child, 'unknown-element', `<${child.name}> is not a ${dialect.name} element`);
       warnings.push(skipped(child, { warning: dialect.unknownElements.warning, problem: `is not a ${dialect.name} verb hookline knows` }));
       // Kept for the reader, which notes it as not simulated.
@@ -187,11 +198,15 @@ function check(element: XmlElement, dialect: XmlDialect, warnings: string[]): Xm
     if (inner && 'rule' in inner) return inner;
     if (inner) children.push(inner);
   }
-  const kept: XmlElement = { ...element, text, children };
-  const tidied = spec.tidy?.(kept) ?? [];
-  for (const finding of tidied) warnings.push(finding.element === kept ? `${where(kept)}: <${kept.name}> ${finding.problem}; warning ${finding.warning}` : skipped(finding.element, finding));
-  const dropped = new Set(tidied.map((finding) => finding.element));
-  return dropped.size === 0 ? kept : { ...kept, children: children.filter((child) => !dropped.has(child)) };
+  return children;
+}
+
+/** The spec's warnings on how the kept children combine; the children they name are left out. */
+function tidy(kept: XmlElement, spec: ElementSpec, warnings: string[]): XmlElement {
+  const found = spec.tidy?.(kept) ?? [];
+  for (const finding of found) warnings.push(finding.element === kept ? `${where(kept)}: <${kept.name}> ${finding.problem}; warning ${finding.warning}` : skipped(finding.element, finding));
+  const dropped = new Set(found.map((finding) => finding.element));
+  return dropped.size === 0 ? kept : { ...kept, children: kept.children.filter((child) => !dropped.has(child)) };
 }
 
 const where = (element: XmlElement): string => `line ${element.line}, column ${element.column}`;
