@@ -6,9 +6,10 @@ import { absoluteUrl, bool, checkXml, coded, digits, integer, lenient, method as
  * LaML (cXML) as a call's `Url`, an action or a Redirect returns it, checked against the verb reference
  * (laml.md §6) as data: which verbs exist, what each may hold, the values its attributes take. Verbs
  * hookline does not know are skipped with a warning, as SignalWire warns with 13750 and carries on,
- * and so is a `method` other than GET or POST (13221, POST used), and so are the parts of a Dial or
- * Enqueue SignalWire's error-code list names as warnings (13000, 13215, 13223, 13243, 13254, 14204):
- * each is left out and the rest runs. Anything else wrong makes the document invalid (12100).
+ * and so are the parts of a Dial or Enqueue SignalWire's error-code list names as warnings (13000,
+ * 13215, 13223, 13243, 13254, 14204): each is left out and the rest runs. The attribute values that
+ * list files under Errors (13221, 13222, 13621, 13699) refuse the document with their own code;
+ * anything else wrong makes it invalid (12100).
  */
 
 /** SignalWire refuses a larger response (11750, laml.md §2.2). */
@@ -19,8 +20,8 @@ const url: Check = (value) => {
   if (/^[a-z][a-z0-9+.-]*:/i.test(value)) return absoluteUrl(value);
   return value.trim() ? null : 'must be a URL';
 };
-/** A `method` other than GET or POST is warned about (13221, laml.md §6.2) and POST is used. */
-const method = lenient(httpMethod, 13221);
+/** SignalWire files a `method` other than GET or POST under Errors (13221): the document is refused. */
+const method = coded(httpMethod, 13221);
 const keys: Check = (value) => (/^[0-9*#]*$/.test(value) ? null : 'may hold only 0-9, * and #');
 const seconds = (min: number, max: number): Check => integer(min, max);
 const eventList =
@@ -32,8 +33,8 @@ const eventList =
 const input: Check = (value) => eventList('dtmf', 'speech')(value) ?? (value.trim() ? null : 'must name dtmf, speech or both');
 
 const SSML = new Set(['break', 'emphasis', 'lang', 'p', 'phoneme', 'prosody', 's', 'say-as', 'sub', 'w', 'amazon:effect', 'amazon:domain']);
-// SignalWire's error-code list files these three under Errors, not Warnings: the document is refused,
-// naming the code (13621, 13699, 13222) rather than 12100.
+// SignalWire's error-code list files these under Errors, not Warnings, as it does 13221: the document
+// is refused, naming the code (13621, 13699, 13222) rather than 12100.
 const RECORDING_EVENTS = coded(eventList('in-progress', 'completed', 'absent', 'failed'), 13621);
 const TRIM = coded(oneOf('trim-silence', 'do-not-trim'), 13699);
 const SEND_DIGITS = coded((value) => (/^[0-9A-D*#wW]*$/.test(value) ? null : 'may hold only 0-9, A-D, *, #, w and W'), 13222);

@@ -6,7 +6,7 @@ const rig = useRig();
 
 interface Timeline {
   call: { status: string };
-  events: Array<{ type: string; message: string }>;
+  events: Array<{ type: string; message: string; data?: { errorCode?: string } }>;
 }
 
 describe('LaML method values', () => {
@@ -22,23 +22,21 @@ describe('LaML method values', () => {
     expect(await signalwire.incomingPhoneNumbers.list()).toEqual([]);
   });
 
-  it('warns of a verb’s method other than GET or POST with 13221 on the timeline and asks the action with POST', async () => {
+  it('refuses a document whose verb has a method other than GET or POST with 13221: the fallback gets it as ErrorCode and nothing asks the action', async () => {
     const { app, appServer, signalwire } = await lamlSetUp(rig, {
       '/voice': () => laml('<Gather action="/menu" method="PUT" numDigits="1"/>'),
-      '/menu': () => laml('<Redirect method="get">/next</Redirect>'),
+      '/fallback': () => laml('<Redirect method="get">/next</Redirect>'),
       '/next': () => laml('<Hangup/>'),
     });
-    const made = await signalwire.calls.create({ to: TO, from: FROM, url: appServer.url('/voice') });
-    await advance(app, 3_000);
-    await app.control('POST', `/calls/${made.sid}/digits`, { digits: '4' });
-    await advance(app, 0);
-    expect(requestsTo(appServer.requests, '/menu')[0]).toMatchObject({ method: 'POST', params: { Digits: '4' } });
-    expect(requestsTo(appServer.requests, '/next')[0]!.method).toBe('POST');
+    const made = await signalwire.calls.create({ to: TO, from: FROM, url: appServer.url('/voice'), fallbackUrl: appServer.url('/fallback') });
+    await advance(app, 10_000);
+    expect(requestsTo(appServer.requests, '/fallback')[0]!.params).toMatchObject({ ErrorCode: '13221', ErrorUrl: appServer.url('/voice') });
+    // The fallback's own document breaks the same rule: with no fallback left, the call ends.
+    expect(requestsTo(appServer.requests, '/menu')).toEqual([]);
+    expect(requestsTo(appServer.requests, '/next')).toEqual([]);
     const { body } = await app.control<Timeline>('GET', `/calls/${made.sid}/timeline`);
     expect(body.call.status).toBe('completed');
-    expect(body.events.filter((event) => event.type === 'warning').map((event) => event.message)).toEqual([
-      expect.stringMatching(/<Gather method="PUT">.*warning 13221/),
-      expect.stringMatching(/<Redirect method="get">.*warning 13221/),
-    ]);
+    expect(body.events.filter((event) => event.type === 'error').map((event) => event.data?.errorCode)).toEqual(['13221', '13221']);
+    expect(body.events.filter((event) => event.type === 'error').map((event) => event.message)).toEqual([expect.stringMatching(/<Gather method="PUT">/), expect.stringMatching(/<Redirect method="get">/)]);
   });
 });

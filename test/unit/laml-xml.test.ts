@@ -93,10 +93,10 @@ describe('LaML validation', () => {
     expect(result.ok && result.warnings).toEqual(['line 1, column 11: <Say> has no documented attribute "colour"; it is ignored']);
   });
 
-  it('warns of a method other than GET or POST with 13221 and reads it as POST', () => {
-    const result = parseLaml('<Response><Gather method="PUT"/></Response>');
-    expect(result.ok && result.warnings).toEqual(['line 1, column 11: <Gather method="PUT">: method must be one of GET, POST; warning 13221, the default is used']);
-    expect(instructions('<Response><Gather method="get" action="/next"/></Response>')).toMatchObject([{ kind: 'collect', action: { url: 'https://app.example/next', method: 'POST' } }]);
+  it('refuses a method other than GET or POST with 13221, naming the line and column, as SignalWire files it under Errors', () => {
+    expect(error('<Response><Gather method="PUT"/></Response>')).toMatchObject({ rule: 'attribute-value', code: 13221, line: 1, column: 11 });
+    expect(error('<Response>\n  <Redirect method="get">/next</Redirect></Response>')).toMatchObject({ code: 13221, line: 2, column: 3 });
+    expect(instructions('<Response><Gather method="GET" action="/next"/></Response>')).toMatchObject([{ kind: 'collect', action: { url: 'https://app.example/next', method: 'GET' } }]);
   });
 });
 
@@ -211,11 +211,10 @@ describe('LaML into the instruction tree', () => {
     ]);
   });
 
-  it('skips an Enqueue without a queue name with 14204, naming the line and column, and warns of a bad waitUrlMethod', () => {
+  it('skips an Enqueue without a queue name with 14204, naming the line and column, and refuses a bad waitUrlMethod with 13221', () => {
     const nameless = readLamlDocument('<Response>\n <Enqueue waitUrl="/hold"></Enqueue><Hangup/></Response>', DOC_URL);
     expect(nameless).toMatchObject({ ok: true, instructions: [{ kind: 'hangup' }], warnings: ['line 2, column 2: <Enqueue> has no queue name; warning 14204, it is skipped'] });
-    const bad = parseLaml('<Response><Enqueue waitUrlMethod="PUT">q</Enqueue></Response>');
-    expect(bad.ok && bad.warnings).toEqual([expect.stringMatching(/^line 1, column 11: .*waitUrlMethod.*warning 13221/)]);
+    expect(error('<Response><Enqueue waitUrlMethod="PUT">q</Enqueue></Response>')).toMatchObject({ code: 13221, line: 1, column: 11, message: expect.stringContaining('waitUrlMethod') });
   });
 });
 
