@@ -66,7 +66,8 @@ export const LAML_DOOR: FrontDoor = {
       To: `+${benchNumber(n)}`,
       Url: `${appUrl}/answer`,
       StatusCallback: `${appUrl}/status`,
-      StatusCallbackEvent: 'initiated ringing answered completed',
+      // Plivo's ring_url and hangup_url, one for one.
+      StatusCallbackEvent: 'ringing completed',
     }),
     expected: 201,
   }),

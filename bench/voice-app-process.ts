@@ -31,7 +31,8 @@ const DIALECTS: Record<Dialect, { readonly documents: Record<string, () => strin
     documents: {
       '/answer': () => `<Say>Welcome to the bench line</Say>${redirectTo('/menu')}`,
       '/menu': () => `<Gather action="${url('/choice')}" numDigits="1" timeout="3"><Say>Press one</Say></Gather>${redirectTo('/choice')}`,
-      '/choice': () => `<Dial action="${url('/after-dial')}"><Number>+14155550111</Number></Dial>`,
+      // The dialled leg's progress, as Plivo's Dial callbackUrl reports it in the other flow.
+      '/choice': () => `<Dial action="${url('/after-dial')}"><Number statusCallback="${url('/dial-events')}" statusCallbackEvent="ringing answered completed">+14155550111</Number></Dial>`,
       '/after-dial': () => redirectTo('/bye'),
       '/bye': () => '<Say>Goodbye</Say><Hangup/>',
       '/hold': () => '<Pause length="3600"/>',
