@@ -9,7 +9,7 @@ import { buildWorkerServer } from './api/worker-server.js';
 import { RealClock } from './clock/real-clock.js';
 import { VirtualClock } from './clock/virtual-clock.js';
 import type { HooklineConfig } from './config/schema.js';
-import { parseAccountSpec, type AccountSpec } from './config/accounts.js';
+import { givenProjectId, parseAccountSpec, type AccountSpec } from './config/accounts.js';
 import type { Clock } from './domain/clock.js';
 import type { PolicySettings } from './domain/fragment-policy.js';
 import { AccountDirectory } from './delivery/account-directory.js';
@@ -40,7 +40,7 @@ import { openPostgresStore } from './store/postgres/index.js';
 import { openSqliteStore } from './store/sqlite/index.js';
 import type { Account, Store } from './store/ports.js';
 import { VERSION } from './version.js';
-import { isUuid, newAuthToken, newSigningKey, newUuid, randomAlphanumeric } from './domain/ids.js';
+import { newAuthToken, newSigningKey, newUuid, randomAlphanumeric } from './domain/ids.js';
 
 /**
  * `serve`: the carrier APIs, the control API, the sink and the inspector, and (unless --no-dispatch)
@@ -213,7 +213,7 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
       recordings,
       dialects,
       publicUrl: () => publicUrl,
-      lamlAccountSid: (accountId) => accounts.get(accountId)?.lamlProjectId ?? accountId,
+      lamlAccountSid: (accountId) => accounts.lamlProjectIdOf(accountId),
     }),
     publish: (accountId, callUuid, event) => events.publish({ type: 'call', accountId, callUuid, event }),
     ...(ownership ? { ownership } : {}),
@@ -364,7 +364,7 @@ async function ensureAccounts(config: HooklineConfig, store: Store, clock: Clock
       id: spec.authId,
       authToken: spec.authToken,
       // What was given wins; else what was stored, so a project keeps its id and key across restarts.
-      lamlProjectId: spec.lamlProjectId ?? (isUuid(spec.authId) ? spec.authId : (existing?.lamlProjectId ?? newUuid())),
+      lamlProjectId: givenProjectId(spec) ?? existing?.lamlProjectId ?? newUuid(),
       signingKey: spec.signingKey ?? existing?.signingKey ?? newSigningKey(),
       parentId: existing?.parentId ?? null,
       name: existing?.name ?? spec.authId,
@@ -378,7 +378,7 @@ async function ensureAccounts(config: HooklineConfig, store: Store, clock: Clock
 function refuseSharedProjects(specs: readonly AccountSpec[]): void {
   const owners = new Map<string, string>();
   for (const spec of specs) {
-    const project = spec.lamlProjectId ?? (isUuid(spec.authId) ? spec.authId : null);
+    const project = givenProjectId(spec);
     if (project === null) continue;
     const other = owners.get(project);
     if (other !== undefined) throw new Error(`--account: ${other} and ${spec.authId} both have the LaML project id ${project}; give each account a project id of its own`);

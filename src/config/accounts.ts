@@ -1,3 +1,4 @@
+import { isUuid } from '../domain/ids.js';
 import { ACCOUNT_SPEC } from './schema.js';
 
 /** One `--account` value in parts. The config schema has checked its shape. */
@@ -15,4 +16,9 @@ export function parseAccountSpec(spec: string): AccountSpec {
   if (!parts) throw new Error(`--account: expected AUTH_ID:AUTH_TOKEN[:PROJECT_ID[:SIGNING_KEY]], got ${JSON.stringify(spec)}`);
   const [, authId = '', authToken = '', lamlProjectId, signingKey] = parts;
   return { authId, authToken, lamlProjectId: lamlProjectId ?? null, signingKey: signingKey ?? null };
+}
+
+/** The project id an `--account` names: its third part, or its auth id when that is a UUID (the older two-part form); else null. */
+export function givenProjectId(spec: AccountSpec): string | null {
+  return spec.lamlProjectId ?? (isUuid(spec.authId) ? spec.authId : null);
 }

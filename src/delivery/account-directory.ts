@@ -55,8 +55,13 @@ export class AccountDirectory {
    */
   dialectParams(dialect: Dialect, accountId: string, params: CallbackParams): CallbackParams {
     if (dialect !== 'laml' || params.AccountSid !== accountId) return params;
-    const project = this.byId.get(accountId)?.lamlProjectId;
-    return project === undefined ? params : { ...params, AccountSid: project };
+    const project = this.lamlProjectIdOf(accountId);
+    return project === accountId ? params : { ...params, AccountSid: project };
+  }
+
+  /** An account's LaML project id; an account deleted since keeps the id it was named by. */
+  lamlProjectIdOf(id: string): string {
+    return this.byId.get(id)?.lamlProjectId ?? id;
   }
 
   list(): Account[] {

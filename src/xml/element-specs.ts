@@ -145,7 +145,7 @@ function checkAttributes(element: XmlElement, spec: ElementSpec, warnings: strin
       warnings.push(`${where(element)}: <${element.name}> has no documented attribute "${name}"; it is ignored`);
       continue;
     }
-    const problem = typeof rule === 'function' ? rule(value) : rule.check(value);
+    const problem = problemOf(rule, value);
     if (!problem) continue;
     const said = `<${element.name} ${name}="${value}">: ${name} ${problem}`;
     if (typeof rule === 'function') return at(element, 'attribute-value', said);
@@ -164,7 +164,7 @@ function missingAttribute(element: XmlElement, spec: ElementSpec): XmlProblem | 
 function checkText(element: XmlElement, spec: ElementSpec, warnings: string[]): string | XmlProblem {
   const rule = spec.body;
   if (!rule) return element.text;
-  const problem = typeof rule === 'function' ? rule(element.text.trim()) : rule.check(element.text.trim());
+  const problem = problemOf(rule, element.text.trim());
   if (!problem) return element.text;
   if (typeof rule === 'function') return at(element, 'body', `the text of <${element.name}> ${problem}`);
   warnings.push(`${where(element)}: the text of <${element.name}> ${problem}; warning ${rule.warning}, it is ignored`);
@@ -207,6 +207,11 @@ function tidy(kept: XmlElement, spec: ElementSpec, warnings: string[]): XmlEleme
   for (const finding of found) warnings.push(finding.element === kept ? `${where(kept)}: <${kept.name}> ${finding.problem}; warning ${finding.warning}` : skipped(finding.element, finding));
   const dropped = new Set(found.map((finding) => finding.element));
   return dropped.size === 0 ? kept : { ...kept, children: kept.children.filter((child) => !dropped.has(child)) };
+}
+
+/** What a rule, plain or with a code, finds wrong with a value. */
+function problemOf(rule: Check | Lenient | Coded, value: string): string | null {
+  return typeof rule === 'function' ? rule(value) : rule.check(value);
 }
 
 const where = (element: XmlElement): string => `line ${element.line}, column ${element.column}`;

@@ -133,7 +133,7 @@ export function callServices(deps: CallServicesDeps): (engine: CallEngine) => Ca
         const ourEnd = call.direction === 'outbound' ? call.from : call.to;
         const isLaml = dialectOf(deps.dialects, call).name === 'laml';
         // Plivo's dst lists numbers as digits joined by `<`; LaML's `to` is one E.164 number, `+` kept.
-        const to = (isLaml ? [message.to || farEnd].map((number) => e164Of(digitsOf(number))) : splitDestinations(message.to || farEnd)).filter(isE164);
+        const to = (isLaml ? [e164Of(digitsOf(message.to || farEnd))] : splitDestinations(message.to || farEnd)).filter(isE164);
         if (to.length === 0) {
           session.note('warning', `<${message.source.element}> to "${message.to || farEnd}" has no E.164 number; nothing was sent`);
           return [];

@@ -113,12 +113,13 @@ export class Conferences {
       }));
   }
 
-  /** To the member's own callback (entries and exits), and to the room's status callback if it asked. */
   /** The room's waitUrl, requested while it has not started; only its forbidden verbs are noted (13238). */
   private async hearWaitUrl(session: CallSession, waitUrl: UrlTarget): Promise<void> {
     const fetched = await this.deps.services().fetchDocument(session, 'action', waitUrl, this.deps.params.document(session));
     if (fetched.ok) for (const warning of waitDocument(fetched.document.instructions, 'waitUrl').warnings) session.note('warning', warning);
   }
+
+  /** To the member's own callback (entries and exits), and to the room's status callback if it asked. */
 
   private async event(session: CallSession, conference: ConferenceInstruction, room: Room, memberId: string, action: ConferenceEvent['action']): Promise<void> {
     const status = room.statusCallback;

@@ -134,9 +134,9 @@ function legOutcome(leg: Leg, now: number): 'answer' | Hangup | null {
 function unanswered(legs: readonly Leg[], cancelled: boolean, timedOut: boolean): DialResult {
   const codes = legs.map((leg) => leg.session.call.hangup?.code ?? 0);
   let status: DialResult['status'] = 'failed';
-  // Nothing to ring (every noun left out with a warning): the Dial fails at once.
-  if (legs.length === 0) status = 'failed';
-  else if (cancelled) status = 'cancel';
+  // Nothing rang (every noun left out with a warning): the Dial fails, whatever the clock did.
+  if (legs.length === 0) return { status, rang: false, hangupCause: 'NORMAL_CLEARING', bLegUuid: null };
+  if (cancelled) status = 'cancel';
   else if (timedOut || codes.every((code) => code === 6010 || code === 3000)) status = 'no-answer';
   else if (codes.every((code) => code === 3010 || code === 3020)) status = 'busy';
   const first = legs[0]?.session.call.hangup;

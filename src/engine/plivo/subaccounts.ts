@@ -6,7 +6,7 @@ import type { Account, Store } from '../../store/ports.js';
 /**
  * Plivo sub-accounts: accounts of their own (`SA…` auth id and token) under a main account, which
  * manages them. Their callbacks are signed with their own token and, in the `-Ma-` headers, with the
- * main account's (AccountDirectory.credentials). Each is a LaML project of its own too, with its own
+ * main account's (AccountDirectory.signingKeys). Each is a LaML project of its own too, with its own
  * project id and signing key.
  */
 export class Subaccounts {
