@@ -61,6 +61,7 @@ function instructionOf(element: XmlElement): Instruction {
     case 'GetInput': {
       const executionMs = attr.int('executionTimeout', 15) * SECOND;
       const digitEnd = element.attributes.digitEndTimeout;
+      const speechEnd = element.attributes.speechEndTimeout;
       return {
         kind: 'collect',
         source,
@@ -78,8 +79,9 @@ function instructionOf(element: XmlElement): Instruction {
         invalidDigitsSound: null,
         hints: (element.attributes.hints ?? '').split(',').map((hint) => hint.trim()).filter(Boolean),
         interimSpeechCallback: attr.target('interimSpeechResultsCallback', 'interimSpeechResultsCallbackMethod'),
-        // `speechEndTimeout` is not simulated: the action goes as the last word is heard.
-        speechEndTimeoutMs: 0,
+        // The silence after the last word before the speech counts as finished; `auto` is the speech
+        // engine's call, taken at the short end of the range Plivo allows, as for digitEndTimeout.
+        speechEndTimeoutMs: speechEnd && speechEnd !== 'auto' ? Number(speechEnd) * SECOND : 2 * SECOND,
         playBeep: false,
         actionOnEmpty: false,
       };

@@ -240,10 +240,34 @@ describe('Plivo voice calls', () => {
     const made = await client.calls.create(FROM, TO, appServer.url('/answer'));
     await advance(app, 4_000);
     expect((await app.control('POST', `/calls/${made.requestUuid as string}/speech`, { text: 'billing please' })).status).toBe(200);
-    await advance(app, 999); // the words take a second to say
+    // The words take a second to say, then `speechEndTimeout="auto"` waits out two seconds of silence.
+    await advance(app, 2_999);
     expect(requestsTo(appServer.requests, '/heard')).toHaveLength(0);
     await advance(app, 1);
     expect(requestsTo(appServer.requests, '/heard')[0]?.params).toMatchObject({ InputType: 'speech', Speech: 'billing please', Digits: '' });
+  });
+
+  it('sends each word to interimSpeechResultsCallback as it is said, and the action after speechEndTimeout seconds of silence', async () => {
+    const { app, appServer, client } = await setUp({
+      '/answer': () =>
+        xml(`<GetInput action="${appServer.url('/heard')}" inputType="speech" speechEndTimeout="5" interimSpeechResultsCallback="${appServer.url('/interim')}"/>`),
+      '/heard': () => xml('<Hangup/>'),
+    });
+    const made = await client.calls.create(FROM, TO, appServer.url('/answer'));
+    await advance(app, 4_000); // rung and answered
+    expect((await app.control('POST', `/calls/${made.requestUuid as string}/speech`, { text: 'my account balance' })).status).toBe(200);
+    await advance(app, 1_200); // three words: 1.2 s, each heard when it ends
+    const interim = requestsTo(appServer.requests, '/interim');
+    expect(interim.map((request) => request.params)).toEqual([
+      expect.objectContaining({ StableSpeech: '', UnstableSpeech: 'my', SequenceNumber: '1' }),
+      expect.objectContaining({ StableSpeech: 'my', UnstableSpeech: 'account', SequenceNumber: '2' }),
+      expect.objectContaining({ StableSpeech: 'my account', UnstableSpeech: 'balance', SequenceNumber: '3' }),
+    ]);
+    expect(interim.every(validV3)).toBe(true);
+    await advance(app, 4_999);
+    expect(requestsTo(appServer.requests, '/heard')).toHaveLength(0);
+    await advance(app, 1);
+    expect(requestsTo(appServer.requests, '/heard')[0]?.params).toMatchObject({ InputType: 'speech', Speech: 'my account balance', Digits: '' });
   });
 
   it('ends a call at time_limit with 6000 and reports an answering machine to machine_detection_url', async () => {
