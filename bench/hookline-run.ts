@@ -2,6 +2,7 @@ import type { EnqueueRequest } from '../dist/delivery/callback-service.js';
 import type { HooklineConfig } from '../dist/config/schema.js';
 import { startEngine } from './engine.js';
 import { pace, type PacedSend } from './pacing.js';
+import { cpuMark, cpuSince } from './thread-cpu.js';
 import type { ReceiverClient } from './receiver-client.js';
 import { sharedNow, sleep, yieldToIo } from './time.js';
 
@@ -16,6 +17,10 @@ export interface EngineThroughputResult {
   readonly recordedMs: number;
   /** Requests the receiver saw; more than `callbacks` means some were sent twice. */
   readonly requestsSeen: number;
+  /** The engine process's CPU per callback, first enqueue to the last arrival (the store's thread included). */
+  readonly cpuUsPerCallback: number;
+  /** Of that, its main thread's; null where the kernel does not say. */
+  readonly mainThreadCpuUsPerCallback: number | null;
 }
 
 export function statusCallback(url: string, params: Record<string, string>): EnqueueRequest {
@@ -38,6 +43,7 @@ export async function engineThroughput(options: {
     const { app } = engine;
     const { reached } = await receiver.expect(paramsList.length, { timeoutMs: options.timeoutMs });
     const startedAt = sharedNow();
+    const cpuStart = cpuMark();
     for (let offset = 0; offset < paramsList.length; offset += batchSize) {
       const batch = paramsList.slice(offset, offset + batchSize).map((params) => statusCallback(receiver.url, params));
       await app.callbacks.enqueueMany(batch);
@@ -46,6 +52,7 @@ export async function engineThroughput(options: {
     }
     const enqueuedAt = sharedNow();
     const done = await reached;
+    const cpu = cpuSince(cpuStart);
     const recordedAt = await allSucceeded(() => app.store.deliveries.countByStatus(), paramsList.length, options.timeoutMs);
     const elapsedMs = done.at - startedAt;
     return {
@@ -55,6 +62,8 @@ export async function engineThroughput(options: {
       enqueueMs: enqueuedAt - startedAt,
       recordedMs: recordedAt - startedAt,
       requestsSeen: done.requests,
+      cpuUsPerCallback: (cpu.processMs * 1000) / paramsList.length,
+      mainThreadCpuUsPerCallback: cpu.mainThreadMs === null ? null : (cpu.mainThreadMs * 1000) / paramsList.length,
     };
   } finally {
     await engine.stop();

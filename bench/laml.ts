@@ -3,6 +3,7 @@ import { LAML_DOOR, PLIVO_DOOR, type FrontDoor } from './front-doors.js';
 import { messagingFigure, type MessagingResult } from './messaging.js';
 import type { ReceiverClient } from './receiver-client.js';
 import { integer, ms, type Row } from './report.js';
+import { cpuPerCall } from './thread-cpu.js';
 import { ivrFigure, type IvrResult } from './voice.js';
 
 /**
@@ -49,7 +50,7 @@ export async function lamlVoiceFigure(input: DialectFigureInput): Promise<Dialec
   input.log(`laml-voice: ${integer(calls)} calls at once through each REST API, a 5-document IVR with a Dial in each dialect; Plivo, LaML, LaML, Plivo`);
   const run = async (door: FrontDoor): Promise<IvrResult> => {
     const result = await ivrFigure(door, { calls, timeoutMs: input.timeoutFor(calls * 10) });
-    input.log(`  ${door.dialect}: ${integer(result.callsPerSecond)} IVR calls/s, ${result.cpuMsPerCall.toFixed(2)} ms of engine CPU per call, ${integer(result.requests)} requests`);
+    input.log(`  ${door.dialect}: ${integer(result.callsPerSecond)} IVR calls/s, ${cpuPerCall(result)}, ${integer(result.requests)} requests`);
     return result;
   };
   const runs = await inBothOrders(run);

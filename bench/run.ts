@@ -13,6 +13,7 @@ import { PLIVO_DOOR } from './front-doors.js';
 import { lamlSmsFigure, lamlVoiceFigure, type DialectFigure } from './laml.js';
 import { messagingFigure } from './messaging.js';
 import { plivoVoiceFigure } from './voice.js';
+import { cpuPerCall } from './thread-cpu.js';
 import { scaleFigure } from './scale.js';
 import { rawThroughput, throughputFigure } from './throughput.js';
 import { BENCH_POSTGRES, postgresLatency, postgresReachable, postgresThroughput, type PostgresThroughputResult } from './postgres.js';
@@ -215,7 +216,7 @@ async function voice(context: Context): Promise<void> {
   const { options } = context;
   log(`voice: ${integer(options.calls)} calls at once, each a 5-document IVR with a Dial (10 requests); then ${integer(options.liveCalls)} calls held live`);
   const result = await plivoVoiceFigure({ calls: options.calls, liveCalls: options.liveCalls, timeoutMs: timeoutFor(options.calls * 10) });
-  log(`  ${integer(result.callsPerSecond)} IVR calls/s (${integer(result.requests)} requests in ${ms(result.elapsedMs)}), ${result.cpuMsPerCall.toFixed(2)} ms of engine CPU per call`);
+  log(`  ${integer(result.callsPerSecond)} IVR calls/s (${integer(result.requests)} requests in ${ms(result.elapsedMs)}), ${cpuPerCall(result)}`);
   log(`  ${integer(result.live.calls)} live calls: RSS ${mb(result.live.rssBeforeMb)} → ${mb(result.live.rssLiveMb)} (${result.live.kbPerCall.toFixed(1)} KB a call; ${integer(result.live.callsPerGiB)} calls in 1 GiB)`);
   context.figures.voice = result;
   context.rows.push(

@@ -1,12 +1,15 @@
 import { engineThroughput, type EngineThroughputResult } from './hookline-run.js';
 import { rawBurst, type RawTarget } from './raw-undici.js';
 import type { ReceiverClient } from './receiver-client.js';
+import { cpuMark, cpuSince } from './thread-cpu.js';
 import { sharedNow } from './time.js';
 
 export interface RawThroughputResult {
   readonly callbacks: number;
   readonly elapsedMs: number;
   readonly callbacksPerSecond: number;
+  /** This process's CPU per request: the client alone (nothing stored or signed), beside the engine's. */
+  readonly cpuUsPerCallback: number;
 }
 
 export interface ThroughputResult {
@@ -32,10 +35,12 @@ export async function rawThroughput(options: {
   const { receiver, paramsList } = options;
   const { reached } = await receiver.expect(paramsList.length, { timeoutMs: options.timeoutMs });
   const startedAt = sharedNow();
+  const cpuStart = cpuMark();
   await rawBurst(options.target, paramsList, options.concurrency, options.idPrefix);
   const done = await reached;
+  const cpu = cpuSince(cpuStart);
   const elapsedMs = done.at - startedAt;
-  return { callbacks: paramsList.length, elapsedMs, callbacksPerSecond: (paramsList.length / elapsedMs) * 1000 };
+  return { callbacks: paramsList.length, elapsedMs, callbacksPerSecond: (paramsList.length / elapsedMs) * 1000, cpuUsPerCallback: (cpu.processMs * 1000) / paramsList.length };
 }
 
 /**
@@ -58,15 +63,16 @@ export async function throughputFigure(options: {
   // Untimed: opens the receiver's connections and warms its code, which the first timed run would pay for.
   await rawThroughput({ ...options, paramsList: options.paramsList.slice(0, 5000), idPrefix: 'warm-up' });
   const rawBefore = await rawThroughput({ ...options, idPrefix: 'raw-before' });
-  log(`  raw undici (before): ${Math.round(rawBefore.callbacksPerSecond)} callbacks/s`);
+  log(`  raw undici (before): ${Math.round(rawBefore.callbacksPerSecond)} callbacks/s (${Math.round(rawBefore.cpuUsPerCallback)} µs of CPU per request)`);
   const engineRuns: EngineThroughputResult[] = [];
   for (const run of [1, 2]) {
     const engine = await engineThroughput(options);
     engineRuns.push(engine);
-    log(`  hookline (run ${run}):    ${Math.round(engine.callbacksPerSecond)} callbacks/s (all recorded after ${Math.round(engine.recordedMs)} ms)`);
+    const mainThread = engine.mainThreadCpuUsPerCallback === null ? '' : `, ${Math.round(engine.mainThreadCpuUsPerCallback)} on its main thread`;
+    log(`  hookline (run ${run}):    ${Math.round(engine.callbacksPerSecond)} callbacks/s (all recorded after ${Math.round(engine.recordedMs)} ms; ${Math.round(engine.cpuUsPerCallback)} µs of CPU per callback${mainThread})`);
   }
   const rawAfter = await rawThroughput({ ...options, idPrefix: 'raw-after' });
-  log(`  raw undici (after):  ${Math.round(rawAfter.callbacksPerSecond)} callbacks/s`);
+  log(`  raw undici (after):  ${Math.round(rawAfter.callbacksPerSecond)} callbacks/s (${Math.round(rawAfter.cpuUsPerCallback)} µs of CPU per request)`);
   const raw = fastest([rawBefore, rawAfter]);
   const engine = fastest(engineRuns);
   return { engine, engineRuns, rawRuns: [rawBefore, rawAfter], raw, ratio: engine.callbacksPerSecond / raw.callbacksPerSecond };
