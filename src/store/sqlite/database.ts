@@ -4,13 +4,11 @@ import { DELIVERY_STATUSES } from '../../domain/delivery.js';
 import type { DeliveryPolicy } from '../../domain/policy.js';
 import type {
   Account,
-  AttemptResult,
   ChangeSet,
   ClaimRequest,
   CommitResult,
-  DeliveryFilter,
   DispatchTurn,
-  FinishedDelivery,
+  DeliveryFilter,
   Page,
   ResourceQuery,
   RetentionPolicy,
@@ -19,6 +17,7 @@ import type {
   StoredResource,
 } from '../ports.js';
 import { commitError } from '../commit-error.js';
+import { claimedDelivery, type ColumnFinishedDelivery, type DeliveryColumns, type RecordedAttempt } from './columns.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { escapeLike, pageLimit, stateFilters } from '../filters.js';
 import { migrate } from './migrations.js';
@@ -26,8 +25,6 @@ import { Leases, type Lease } from './leases.js';
 import { PolicyTable } from './policies.js';
 import * as sql from './queries.js';
 import {
-  attemptParams,
-  deliveryParams,
   toAccount,
   toAttempt,
   toDelivery,
@@ -102,10 +99,10 @@ export class SqliteDatabase {
   private readonly shapedStatements = new Map<string, Statement<unknown>>();
   private readonly commitTransaction: Database.Transaction<(changes: ChangeSet, policyIds: PolicyIds) => CommitResult>;
   private readonly commitEachTransaction: Database.Transaction<(changeSets: readonly ChangeSet[], policyIds: PolicyIds) => CommitOutcome[]>;
-  private readonly recordAttemptsTransaction: Database.Transaction<(results: readonly AttemptResult[], owner: string) => void>;
-  private readonly recordAndClaimTransaction: Database.Transaction<(results: readonly AttemptResult[], claim: ClaimRequest) => DispatchTurn>;
+  private readonly recordAttemptsTransaction: Database.Transaction<(results: readonly RecordedAttempt[], owner: string) => void>;
+  private readonly recordAndClaimTransaction: Database.Transaction<(results: readonly RecordedAttempt[], claim: ClaimRequest) => DispatchTurn>;
   private readonly requeueTransaction: Database.Transaction<(claims: readonly HeldClaim[], dueAt: number) => number>;
-  private readonly recordFinishedTransaction: Database.Transaction<(finished: FinishedDelivery, policyId: number) => void>;
+  private readonly recordFinishedTransaction: Database.Transaction<(finished: ColumnFinishedDelivery, policyId: number) => void>;
   private readonly pruneTransaction: Database.Transaction<(policy: RetentionPolicy, limit: number) => PruneCounts>;
 
   constructor(options: SqliteDatabaseOptions) {
@@ -123,10 +120,10 @@ export class SqliteDatabase {
     this.commitEachTransaction = this.db.transaction((changeSets: readonly ChangeSet[], policyIds: PolicyIds) =>
       this.writeEachChangeSet(changeSets, policyIds),
     );
-    this.recordAttemptsTransaction = this.db.transaction((results: readonly AttemptResult[], owner: string) =>
+    this.recordAttemptsTransaction = this.db.transaction((results: readonly RecordedAttempt[], owner: string) =>
       this.writeAttemptResults(results, owner),
     );
-    this.recordAndClaimTransaction = this.db.transaction((results: readonly AttemptResult[], claim: ClaimRequest) => {
+    this.recordAndClaimTransaction = this.db.transaction((results: readonly RecordedAttempt[], claim: ClaimRequest) => {
       this.writeAttemptResults(results, claim.owner);
       const { claimed, nextDue } = this.claimRows(claim);
       if (nextDue !== null) return { claimed, nextDueAt: nextDue };
@@ -135,7 +132,7 @@ export class SqliteDatabase {
       return { claimed, nextDueAt: claim.limit >= 1 ? this.nextUnclaimedDueAfter(claim.now) : this.nextDueAt() };
     });
     this.requeueTransaction = this.db.transaction((claims: readonly HeldClaim[], dueAt: number) => this.requeue(claims, dueAt));
-    this.recordFinishedTransaction = this.db.transaction((finished: FinishedDelivery, policyId: number) => this.writeFinished(finished, policyId));
+    this.recordFinishedTransaction = this.db.transaction((finished: ColumnFinishedDelivery, policyId: number) => this.writeFinished(finished, policyId));
     this.pruneTransaction = this.db.transaction((policy: RetentionPolicy, limit: number) => this.deleteExpired(policy, limit));
   }
 
@@ -155,7 +152,7 @@ export class SqliteDatabase {
     const policies: DeliveryPolicy[] = [];
     if (method === 'commit') for (const delivery of (args[0] as ChangeSet).deliveries ?? []) policies.push(delivery.policy);
     if (method === 'commitEach') for (const changes of args[0] as readonly ChangeSet[]) for (const delivery of changes.deliveries ?? []) policies.push(delivery.policy);
-    if (method === 'recordFinished') policies.push((args[0] as FinishedDelivery).delivery.policy);
+    if (method === 'recordFinished') policies.push((args[0] as ColumnFinishedDelivery).delivery.policy);
     if (policies.length > 0) this.policies.idsFor(policies);
   }
 
@@ -208,7 +205,7 @@ export class SqliteDatabase {
       const policyIds = this.policyIdsOf(changes.deliveries ?? []);
       return this.leases.within(() => this.commitTransaction.immediate(changes, policyIds));
     } catch (error) {
-      throw commitError(changes, error);
+      throw commitError(idsOf(changes), error);
     }
   }
 
@@ -261,12 +258,12 @@ export class SqliteDatabase {
     return this.leases.within(() => this.claimRows(opts).claimed);
   }
 
-  recordAttempts(results: readonly AttemptResult[], owner: string): void {
+  recordAttempts(results: readonly RecordedAttempt[], owner: string): void {
     if (results.length === 0) return;
     this.leases.within(() => this.recordAttemptsTransaction.immediate(results, owner));
   }
 
-  recordAndClaim(results: readonly AttemptResult[], claim: ClaimRequest): DispatchTurn {
+  recordAndClaim(results: readonly RecordedAttempt[], claim: ClaimRequest): DispatchTurn {
     if (results.length === 0 && !(claim.limit >= 1)) return { claimed: [], nextDueAt: this.nextDueAt() };
     return this.leases.within(() => this.recordAndClaimTransaction.immediate(results, claim));
   }
@@ -289,7 +286,7 @@ export class SqliteDatabase {
     return fromRows + this.leases.within(() => this.requeueTransaction.immediate([...this.leases.entries()], dueAt));
   }
 
-  recordFinished(finished: FinishedDelivery): void {
+  recordFinished(finished: ColumnFinishedDelivery): void {
     try {
       const [policyId] = this.policies.idsFor([finished.delivery.policy]);
       this.recordFinishedTransaction.immediate(finished, policyId as number);
@@ -443,10 +440,11 @@ export class SqliteDatabase {
       seqs.push(seq);
     }
     if (seqs.length === 0) return { claimed: [], nextDue: null };
+    // Read as arrays: a row object would be built column by column only to be copied into a delivery.
     const rows = this.statements.deliveriesBySeq.all({ seqs: JSON.stringify(seqs) });
-    rows.sort((a, b) => a.due_at - b.due_at || a.seq - b.seq);
-    for (const row of rows) this.leases.hold(row.id, { seq: row.seq, owner: opts.owner, until: opts.leaseUntil });
-    return { claimed: rows.map((row) => this.toDelivery(row)), nextDue };
+    rows.sort((a, b) => a[12] - b[12] || a[0] - b[0]);
+    for (const row of rows) this.leases.hold(row[1], { seq: row[0], owner: opts.owner, until: opts.leaseUntil });
+    return { claimed: rows.map((row) => claimedDelivery(row, this.policies.policy(row[8]))), nextDue };
   }
 
   private nextUnclaimedDueAfter(after: number): number | null {
@@ -481,9 +479,7 @@ export class SqliteDatabase {
     const deliverySeqs: number[] = [];
     const leased = changes.lease ? Math.max(0, Math.floor(changes.lease.count)) : 0;
     for (const [i, delivery] of (changes.deliveries ?? []).entries()) {
-      const policyId = policyIds.get(delivery.policy) as number;
-      const params = deliveryParams(delivery, policyId, { status: 'pending', attemptCount: 0, lastOutcome: null, updatedAt: delivery.createdAt });
-      const seq = Number(insertDelivery.run(params).lastInsertRowid);
+      const seq = Number(insertDelivery.run(insertValues(delivery, policyIds.get(delivery.policy) as number, 'pending', 0, null, delivery.createdAt)).lastInsertRowid);
       deliverySeqs.push(seq);
       if (changes.lease && i < leased) this.leases.hold(delivery.id, { seq, owner: changes.lease.owner, until: changes.lease.leaseUntil });
     }
@@ -496,49 +492,36 @@ export class SqliteDatabase {
       // After some errors (disk full, I/O) SQLite rolls the whole transaction back by itself; what
       // follows would then run in autocommit mode, outside the group, so it is refused instead.
       if (!this.db.inTransaction) {
-        outcomes.push({ ok: false, error: commitError(changes, new Error('the group commit was rolled back by an earlier failure')) });
+        outcomes.push({ ok: false, error: commitError(idsOf(changes), new Error('the group commit was rolled back by an earlier failure')) });
         continue;
       }
       try {
         // A transaction function called inside a transaction runs as a savepoint.
         outcomes.push({ ok: true, result: this.leases.within(() => this.commitTransaction(changes, policyIds)) });
       } catch (error) {
-        outcomes.push({ ok: false, error: commitError(changes, error) });
+        outcomes.push({ ok: false, error: commitError(idsOf(changes), error) });
       }
     }
     return outcomes;
   }
 
-  private writeAttemptResults(results: readonly AttemptResult[], owner: string): void {
+  private writeAttemptResults(results: readonly RecordedAttempt[], owner: string): void {
     const { insertAttempt, finishAttempt } = this.statements;
-    for (const { attempt, next } of results) {
-      const params = attemptParams(attempt);
-      insertAttempt.run(params);
+    for (const [attempt, status, dueAt] of results) {
+      insertAttempt.run(attempt);
       // An attempt whose claim ran out (and may have been taken again) is recorded, but moves nothing.
-      const lease = this.leases.holder(attempt.deliveryId);
+      const deliveryId = attempt[0];
+      const lease = this.leases.holder(deliveryId);
       if (lease?.owner !== owner) continue;
-      this.leases.release(attempt.deliveryId);
-      finishAttempt.run({
-        seq: lease.seq,
-        status: next.status,
-        dueAt: next.status === 'pending' ? next.dueAt : null,
-        lastOutcome: params.outcome,
-        updatedAt: attempt.startedAt,
-      });
+      this.leases.release(deliveryId);
+      finishAttempt.run(status, status === 'pending' ? dueAt : null, attempt[12], attempt[2], lease.seq);
     }
   }
 
-  private writeFinished({ delivery, status, attempts }: FinishedDelivery, policyId: number): void {
+  private writeFinished({ delivery, status, attempts }: ColumnFinishedDelivery, policyId: number): void {
     const last = attempts.at(-1);
-    this.statements.insertDelivery.run(
-      deliveryParams(delivery, policyId, {
-        status,
-        attemptCount: attempts.length,
-        lastOutcome: last?.outcome ?? null,
-        updatedAt: last?.startedAt ?? delivery.createdAt,
-      }),
-    );
-    for (const attempt of attempts) this.statements.insertAttempt.run(attemptParams(attempt));
+    this.statements.insertDelivery.run(insertValues(delivery, policyId, status, attempts.length, last ? last[12] : null, last ? last[2] : delivery.createdAt));
+    for (const attempt of attempts) this.statements.insertAttempt.run(attempt);
   }
 
   private deleteExpired(policy: RetentionPolicy, limit: number): PruneCounts {
@@ -592,7 +575,7 @@ function prepareStatements(db: Database.Database) {
     insertDelivery: prepare(sql.INSERT_DELIVERY),
     dueInOrder: prepare<[number, number]>(sql.DUE_IN_ORDER).raw(),
     pendingInDueOrder: prepare<[number, number]>(sql.PENDING_IN_DUE_ORDER).raw(),
-    deliveriesBySeq: prepare<DeliveryRow>(sql.DELIVERIES_BY_SEQ),
+    deliveriesBySeq: prepare<DeliveryColumns>(sql.DELIVERIES_BY_SEQ).raw(),
     countClaimed: prepare<{ count: number }>(sql.COUNT_CLAIMED),
     requeue: prepare(sql.REQUEUE),
     insertAttempt: prepare(sql.INSERT_ATTEMPT),
@@ -614,4 +597,16 @@ function prepareStatements(db: Database.Database) {
     deleteDelivery: prepare(sql.DELETE_DELIVERY),
     deleteOldSinkRequests: prepare(sql.DELETE_OLD_SINK_REQUESTS),
   };
+}
+
+/** `INSERT_DELIVERY`'s values, in its order: a fresh outbox entry, or a finished document fetch. */
+function insertValues(delivery: NewDelivery, policyId: number, status: DeliveryStatus, attemptCount: number, lastOutcome: string | null, updatedAt: number): unknown[] {
+  const d = delivery;
+  const params = JSON.stringify(d.params);
+  const warnings = JSON.stringify(d.warnings);
+  return [d.id, d.accountId, d.dialect, d.kind, d.url, d.method, params, policyId, warnings, d.resource, status, d.dueAt, attemptCount, attemptCount, lastOutcome, null, null, d.createdAt, updatedAt];
+}
+
+function idsOf(changes: ChangeSet): string[] {
+  return (changes.deliveries ?? []).map((delivery) => delivery.id);
 }

@@ -45,13 +45,12 @@ export function listResources(shape: { account: boolean; fields: readonly string
   };
 }
 
+/** Bound by position (columns.ts), in this order. */
 export const INSERT_DELIVERY = `
   INSERT INTO deliveries (
     id, account_id, dialect, kind, url, method, params, policy_id, warnings, resource, status, due_at,
     attempt_count, round_attempts, last_outcome, lease_owner, lease_until, created_at, updated_at)
-  VALUES (
-    @id, @accountId, @dialect, @kind, @url, @method, @params, @policyId, @warnings, @resource, @status, @dueAt,
-    @attemptCount, @roundAttempts, @lastOutcome, @leaseOwner, @leaseUntil, @createdAt, @updatedAt)`;
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 /**
  * The due pending rows in due order, with their due times, read off the (status, due_at) index alone
@@ -86,19 +85,21 @@ export const COUNT_CLAIMED = `
 /** A claim given up: the row is due again at `@dueAt`. */
 export const REQUEUE = `UPDATE deliveries SET due_at = @dueAt WHERE seq = @seq AND status = 'pending'`;
 
+/** Bound by position: an `AttemptColumns` tuple (columns.ts). */
 export const INSERT_ATTEMPT = `
   INSERT INTO attempts (${ATTEMPT_COLUMNS})
-  VALUES (
-    @deliveryId, @number, @startedAt, @durationMs, @requestMethod, @requestUrl, @requestHeaders, @requestBody,
-    @responseStatus, @responseHeaders, @responseBody, @bodyTruncated, @outcome, @nextAttemptAt)`;
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
-/** Moves a delivery on after an attempt; the caller has checked that the attempt's dispatcher held it. */
+/**
+ * Moves a delivery on after an attempt; the caller has checked that the attempt's dispatcher held it.
+ * Bound by position: status, due time (null keeps it), last outcome, updated at, seq.
+ */
 export const FINISH_ATTEMPT = `
   UPDATE deliveries
-  SET status = @status, due_at = coalesce(@dueAt, due_at),
+  SET status = ?, due_at = coalesce(?, due_at),
       attempt_count = attempt_count + 1, round_attempts = round_attempts + 1,
-      last_outcome = @lastOutcome, updated_at = @updatedAt
-  WHERE seq = @seq AND status = 'pending'`;
+      last_outcome = ?, updated_at = ?
+  WHERE seq = ? AND status = 'pending'`;
 
 export const NEXT_DUE_AT = `SELECT min(due_at) AS due_at FROM deliveries WHERE status = 'pending'`;
 

@@ -1,4 +1,5 @@
 import type { ChangeSet, CommitResult, Store } from '../ports.js';
+import { columnFinishedDelivery, recordedAttempts } from './columns.js';
 import type { DatabaseConnection } from './connection.js';
 import type { PruneCounts } from './database.js';
 
@@ -43,12 +44,12 @@ export class SqliteStore implements Store {
     };
     this.deliveries = {
       claimDue: (opts) => db.call('claimDue', opts),
-      recordAttempts: (results, owner) => db.call('recordAttempts', results, owner),
-      recordAndClaim: (results, claim) => db.call('recordAndClaim', results, claim),
+      recordAttempts: (results, owner) => db.call('recordAttempts', recordedAttempts(results), owner),
+      recordAndClaim: (results, claim) => db.call('recordAndClaim', recordedAttempts(results), claim),
       nextDueAt: () => db.call('nextDueAt'),
       reclaimExpiredLeases: (wallNow, dueAt) => db.call('reclaimExpiredLeases', wallNow, dueAt),
       releaseAllLeases: (dueAt) => db.call('releaseAllLeases', dueAt),
-      recordFinished: (finished) => db.call('recordFinished', finished),
+      recordFinished: (finished) => db.call('recordFinished', columnFinishedDelivery(finished)),
       replay: (id, dueAt, now) => db.call('replay', id, dueAt, now),
       get: (id) => db.call('getDelivery', id),
       list: (filter, page) => db.call('listDeliveries', filter, page),
