@@ -198,6 +198,22 @@ describe('GET /hookline/v1/deliveries', () => {
     expect((await app.control<DeliveryList>('GET', '/deliveries?accountId=MAELSEWHERE')).body.deliveries).toHaveLength(0);
   });
 
+  it('refuses an unknown filter with 400 naming it and the filters there are, instead of listing everything', async () => {
+    const app = await apiOnly();
+    await seed(app);
+    const response = await app.control<ApiErrorBody>('GET', '/deliveries?account=MAELSEWHERE');
+    expect(response.status).toBe(400);
+    expect(response.body.error.field).toBe('account');
+    expect(response.body.error.fix).toContain('accountId');
+  });
+
+  it('takes the control token as ?token= beside the filters', async () => {
+    const app = await apiOnly({ controlToken: 's3cret-token' });
+    const response = await raw(app, 'GET', '/hookline/v1/deliveries?token=s3cret-token&resource=message:m2');
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ deliveries: [], nextCursor: null });
+  });
+
   it('refuses an unknown status with 400 listing the statuses', async () => {
     const app = await apiOnly();
     const response = await app.control<ApiErrorBody>('GET', '/deliveries?status=done');

@@ -8,7 +8,7 @@ import { documentReadingOf } from './document-reading.js';
 import { apiErrorSchema, attemptSchema, cursorSchema, deliverySchema, documentReadingSchema, limitSchema } from './schemas.js';
 import { defineRoute, type ControlRoute } from './route.js';
 
-export const listDeliveriesQuerySchema = z.object({
+export const listDeliveriesQuerySchema = z.strictObject({
   accountId: z.string().min(1).optional().describe('Only this account.'),
   status: z.enum(DELIVERY_STATUSES).optional().describe('Only deliveries in this state.'),
   url: z.string().min(1).optional().describe('Only deliveries whose URL contains this text.'),
