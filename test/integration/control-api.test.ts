@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { request } from 'undici';
@@ -68,6 +69,27 @@ describe('POST /hookline/v1/callbacks', () => {
       resource: 'call:c-1',
       accountId: app.app.devAccount.id,
     });
+  });
+
+  it("queues docs/control-api.md's example as written, without a warning", async () => {
+    const app = await apiOnly();
+    const doc = readFileSync(new URL('../../docs/control-api.md', import.meta.url), 'utf8');
+    const example = /hookline\/v1\/callbacks .*?-d '([^']+)'/s.exec(doc)?.[1];
+    expect(example).toBeDefined();
+    const response = await app.control<{ delivery: Delivery }>('POST', '/callbacks', JSON.parse(example!));
+    expect(response.status).toBe(202);
+    expect(response.body.delivery.warnings).toEqual([]);
+  });
+
+  it("tunes the policy with the url field's own fragment example", async () => {
+    const app = await apiOnly();
+    const { body } = await raw(app, 'GET', '/hookline/v1/openapi.json');
+    const described = (body as { components: { schemas: Record<string, { properties?: Record<string, { description?: string }> }> } }).components.schemas;
+    const fragment = /(#[^\s)]+)/.exec(described.EnqueueCallbackRequest?.properties?.url?.description ?? '')?.[1];
+    expect(fragment).toBeDefined();
+    const response = await app.control<{ delivery: Delivery }>('POST', '/callbacks', callback({ url: `http://127.0.0.1:9/status${fragment!}`, dialect: 'standard' }));
+    expect(response.body.delivery.warnings).toEqual([]);
+    expect(response.body.delivery.policy.sources).toMatchObject({ rt: 'fragment', rc: 'fragment' });
   });
 
   it('defaults the method to POST and the params to none', async () => {

@@ -18,7 +18,11 @@ export const enqueueCallbackSchema = z.strictObject({
   url: z
     .string()
     .refine(isHttpUrl, { message: 'must be an absolute http(s) URL', params: { fix: 'give the full URL with scheme and host, e.g. https://example.com/status' } })
-    .describe('Absolute http(s) URL the callback is sent to. A fragment sets the delivery policy (e.g. #rt=5000,rc=3).'),
+    .describe(
+      'Absolute http(s) URL the callback is sent to. A fragment of key=value pairs joined by & tunes the delivery policy and is never sent ' +
+        "(e.g. #rt=5000&rc=3) under the standard dialect or a profile that documents it (plivo-voice, laml-document, laml-status); Plivo's " +
+        'messaging profile, the plivo default, takes none and keeps it as a warning.',
+    ),
   method: z.enum(['GET', 'POST']).default('POST').describe('GET sends params in the query; POST as a form body.'),
   params: z.record(z.string(), z.string()).default({}).describe('Callback parameters; every value a string, as carriers send them.'),
   dialect: z.enum(DIALECTS).describe('Whose conventions to follow: signature headers and retry defaults.'),
