@@ -1,7 +1,7 @@
 import { InputError } from './errors.js';
 import type { DeliveryPolicy, PolicyProfile, PolicyValueSource, ResolvedCallbackUrl, RetryTrigger } from './policy.js';
 import { RETRY_TRIGGERS } from './policy.js';
-import { checkHttpUrl } from './http-url.js';
+import { checkHttpUrl, httpUrlAsSent } from './http-url.js';
 
 /** The operator's settings that shape the status-callback profiles (from config). */
 export interface PolicySettings {
@@ -165,12 +165,18 @@ function profileDefaults(profile: PolicyProfile, settings: PolicySettings): Prof
  */
 export function resolveCallbackUrl(url: string, profile: PolicyProfile, settings: PolicySettings): ResolvedCallbackUrl {
   const hash = url.indexOf('#');
-  const wireUrl = hash === -1 ? url : url.slice(0, hash);
-  assertHttpUrl(wireUrl);
+  const written = hash === -1 ? url : url.slice(0, hash);
+  assertHttpUrl(written);
+  const wireUrl = httpUrlAsSent(written);
   const fragment = hash === -1 ? '' : url.slice(hash + 1);
   const defaults = profileDefaults(profile, settings);
   const tuned = applyFragment(fragment, defaults);
-  return { wireUrl, policy: buildPolicy(profile, defaults, tuned.values, tuned.sources), warnings: tuned.warnings };
+  return {
+    wireUrl,
+    url: hash === -1 ? wireUrl : `${wireUrl}#${fragment}`,
+    policy: buildPolicy(profile, defaults, tuned.values, tuned.sources),
+    warnings: tuned.warnings,
+  };
 }
 
 function assertHttpUrl(url: string): void {

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Attempt, Delivery } from '../../src/domain/delivery.js';
 import type { RunningApp } from '../support/app.js';
 import { useRig } from '../support/rig.js';
@@ -10,6 +10,9 @@ const plivo = require('plivo') as {
   validateSignature(uri: string, nonce: string, signature: string, token: string): boolean;
 };
 const twilio = require('twilio') as { validateRequest(token: string, signature: string, url: string, params: object): boolean };
+const compat = require('@signalwire/compatibility-api') as {
+  RestClient: { validateRequest(key: string, signature: string, url: string, params: object): boolean };
+};
 
 const statusParams = {
   MessageUUID: 'd9f1c6a2-5b8e-4f3e-9a41-0c2b7e6f1a11',
@@ -86,6 +89,48 @@ describe('notification callbacks on the wire', () => {
     expect(post.headers['x-signalwire-signature']).toBe(post.headers['x-twilio-signature']);
     expect(twilio.validateRequest(key, get.headers['x-twilio-signature']!, get.fullUrl, {})).toBe(true);
     expect(twilio.validateRequest(app.app.devAccount.authToken, post.headers['x-twilio-signature']!, post.fullUrl, post.params)).toBe(false);
+  });
+});
+
+describe('URLs signed as they go on the wire', () => {
+  it('signs a path with non-ASCII letters percent-encoded, as it is requested, so plivo validators accept it', async () => {
+    const app = await rig.app();
+    const sink = await receiver();
+    await enqueue(app, { url: sink.url('/hooks/café'), method: 'POST', params: statusParams, dialect: 'plivo' });
+    await sink.waitFor(1);
+
+    const [request] = sink.requests;
+    expect(request?.url).toBe('/hooks/caf%C3%A9');
+    const h = request!.headers;
+    const token = app.app.devAccount.authToken;
+    expect(plivo.validateV3Signature('POST', request!.fullUrl, h['x-plivo-signature-v3-nonce']!, token, h['x-plivo-signature-v3']!, request!.params)).toBe(true);
+    expect(plivo.validateSignature(request!.fullUrl, h['x-plivo-signature-v2-nonce']!, h['x-plivo-signature-v2']!, token)).toBe(true);
+  });
+
+  it("signs a query's apostrophe percent-encoded, as it is requested, so the SignalWire validator accepts it", async () => {
+    const app = await rig.app();
+    const sink = await receiver();
+    const params = { CallSid: 'c0ffee00-0000-4000-8000-000000000001', CallStatus: 'completed' };
+    await enqueue(app, { url: sink.url("/status?caller=O'Brien"), method: 'POST', params, dialect: 'laml' });
+    await sink.waitFor(1);
+
+    const [request] = sink.requests;
+    expect(request?.url).toBe('/status?caller=O%27Brien');
+    const key = app.app.devAccount.signingKey;
+    expect(compat.RestClient.validateRequest(key, request!.headers['x-signalwire-signature']!, request!.fullUrl, request!.params)).toBe(true);
+  });
+
+  it('stores and signs a URL written without its slashes or with a stray leading space as the URL it is sent to', async () => {
+    const app = await rig.app();
+    const sink = await receiver();
+    const { id } = await enqueue(app, { url: ` ${sink.url('/status').replace('http://', 'http:')}#rc=0`, method: 'POST', params: statusParams, dialect: 'standard' });
+    await sink.waitFor(1);
+
+    await vi.waitFor(async () => {
+      const { body } = await app.control<DeliveryDetail>('GET', `/deliveries/${id}`);
+      expect(body.url).toBe(`${sink.url('/status')}#rc=0`);
+      expect(body.attempts[0]?.request.url).toBe(sink.url('/status'));
+    });
   });
 });
 
