@@ -244,6 +244,13 @@ describe('GET /hookline/v1/deliveries', () => {
     expect(response.body.error.fix).toContain('succeeded');
   });
 
+  it('says an empty text filter needs a character, not a number', async () => {
+    const app = await apiOnly();
+    const response = await app.control<ApiErrorBody>('GET', '/deliveries?url=');
+    expect(response.status).toBe(400);
+    expect(response.body.error).toMatchObject({ field: 'url', fix: 'give url at least 1 character' });
+  });
+
   it('refuses a limit above 500, or one that is not a number', async () => {
     const app = await apiOnly();
     const tooBig = await app.control<ApiErrorBody>('GET', '/deliveries?limit=501');
