@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it, vi } from 'vitest';
 import type { Attempt, Delivery } from '../../src/domain/delivery.js';
+import { verifyCallback } from '../../src/signing/verify.js';
 import type { RunningApp } from '../support/app.js';
 import { useRig } from '../support/rig.js';
 
@@ -89,6 +90,21 @@ describe('notification callbacks on the wire', () => {
     expect(post.headers['x-signalwire-signature']).toBe(post.headers['x-twilio-signature']);
     expect(twilio.validateRequest(key, get.headers['x-twilio-signature']!, get.fullUrl, {})).toBe(true);
     expect(twilio.validateRequest(app.app.devAccount.authToken, post.headers['x-twilio-signature']!, post.fullUrl, post.params)).toBe(false);
+  });
+});
+
+describe('Standard Webhooks timestamps', () => {
+  it('stamps webhook-timestamp with the wall time under a virtual clock moved ahead, so a receiver checking it against its own clock accepts it', async () => {
+    const app = await rig.app({ clock: 'virtual' });
+    await app.control('POST', '/clock/advance', { ms: 420_000 });
+    const sink = await receiver();
+    await enqueue(app, { url: sink.url('/hook'), method: 'POST', params: { Event: 'done' }, dialect: 'standard' });
+    await app.control('POST', '/clock/advance', { ms: 0 });
+    await sink.waitFor(1);
+
+    const [request] = sink.requests;
+    const received = { method: 'POST', url: request!.fullUrl, params: request!.params, headers: request!.headers, body: request!.body };
+    expect(verifyCallback({ ...received, token: app.app.devAccount.authToken })).toMatchObject({ valid: true, scheme: 'standard', reason: null });
   });
 });
 
