@@ -1,5 +1,9 @@
 import { createRequire } from 'node:module';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { describe, expect, it, vi } from 'vitest';
+import { createApp } from '../../src/app.js';
+import { configSchema } from '../../src/config/schema.js';
 import type { Attempt, Delivery } from '../../src/domain/delivery.js';
 import { verifyCallback } from '../../src/signing/verify.js';
 import type { RunningApp } from '../support/app.js';
@@ -295,5 +299,33 @@ describe('SSRF guard', () => {
     expect(response.body.error.message).toMatch(/127\.0\.0\.1/);
     const list = await app.control<{ deliveries: unknown[] }>('GET', '/deliveries');
     expect(list.body.deliveries).toHaveLength(0);
+  });
+});
+
+describe('the delivery lease', () => {
+  /** Starts and closes hookline with these settings, returning the warnings it logged. */
+  async function warningsAt(settings: Record<string, unknown>): Promise<string[]> {
+    const warnings: string[] = [];
+    const logger = pino(
+      { level: 'warn' },
+      new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          warnings.push(String((JSON.parse(chunk.toString()) as { msg: string }).msg));
+          done();
+        },
+      }),
+    );
+    const app = await createApp(configSchema.parse({ data: ':memory:', port: 0, ...settings }), { logger });
+    await app.close();
+    return warnings;
+  }
+
+  it('warns at start when it is not longer than a status callback may wait, since a slow receiver would be sent the callback twice', async () => {
+    const warnings = await warningsAt({ deliveryLease: 5_000, statusTimeout: 60_000 });
+    expect(warnings).toContainEqual(expect.stringMatching(/--delivery-lease 5000 ms is not longer than an attempt may take \(60000 ms\).*raise --delivery-lease/));
+  });
+
+  it('says nothing with the defaults', async () => {
+    expect(await warningsAt({})).toEqual([]);
   });
 });
