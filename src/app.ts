@@ -306,12 +306,13 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
       publicUrl = address.replace('[::1]', '127.0.0.1');
       await ownership?.start();
       dispatcher?.start();
+      retention.runNow();
       return { url: publicUrl };
     },
     async close() {
       if (closed) return;
       closed = true;
-      retention.stop();
+      await retention.stop();
       messages.close();
       verify.close();
       await calls.close();
@@ -423,25 +424,38 @@ function warnOfShortLease(config: HooklineConfig, policySettings: PolicySettings
   );
 }
 
-/** Prune finished deliveries and sink requests past retention, hourly on the clock. */
-function startRetention(store: Store, clock: Clock, retentionHours: number, logger: Logger): { stop(): void } {
+/**
+ * Prune finished deliveries and sink requests past retention: once when hookline starts listening
+ * (a hookline restarted more often than hourly, as a dev server is, would otherwise never prune, and a
+ * lowered --retention-hours takes effect at once), then hourly on the clock.
+ */
+function startRetention(store: Store, clock: Clock, retentionHours: number, logger: Logger): { runNow(): void; stop(): Promise<void> } {
   const retentionMs = retentionHours * 3_600_000;
   let timer = clock.setTimer(clock.now() + 3_600_000, run);
   let stopped = false;
-  function run(): void {
-    if (stopped) return;
-    // Re-armed first so a virtual clock advancing several hours sees the next pass.
-    timer = clock.setTimer(clock.now() + 3_600_000, run);
+  let pass: Promise<void> = Promise.resolve();
+  function prune(): void {
     const cutoff = clock.now() - retentionMs;
-    store
+    pass = store
       .prune({ finishedBefore: cutoff, sinkRequestsBefore: cutoff })
       .then((pruned) => logger.debug({ pruned }, 'retention pass'))
       .catch((error: unknown) => logger.error({ err: error }, 'retention pass failed'));
   }
+  function run(): void {
+    if (stopped) return;
+    // Re-armed first so a virtual clock advancing several hours sees the next pass.
+    timer = clock.setTimer(clock.now() + 3_600_000, run);
+    prune();
+  }
   return {
-    stop() {
+    runNow() {
+      if (!stopped) prune();
+    },
+    async stop() {
       stopped = true;
       timer.cancel();
+      // The store closes next; a pass still running would fail against it.
+      await pass;
     },
   };
 }

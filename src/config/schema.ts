@@ -189,7 +189,7 @@ export const configSchema = z.strictObject({
     .number()
     .positive()
     .default(168)
-    .describe('Hours finished deliveries, their attempts and sink requests are kept before an hourly pass prunes them.')
+    .describe('Hours finished deliveries, their attempts and sink requests are kept; a pass when hookline starts, then one every hour, prunes older ones.')
     .meta({ placeholder: 'HOURS' }),
   logLevel: z
     .enum(LOG_LEVELS)
