@@ -248,7 +248,22 @@ function applyFragment(
     sources[target] = clamped === wanted ? 'fragment' : 'clamped';
     if (clamped !== wanted) warnings.push(`fragment ${key}=${wanted} is outside ${range.min}–${range.max}; using ${clamped}`);
   }
+  warnings.push(...capturedByTotal(values, sources));
   return { values, sources, warnings };
+}
+
+/**
+ * tt caps the whole attempt, so a connect or read timeout the fragment sets above it never takes
+ * effect; said once, so a receiver given `#rt=20000` on an 8 s callback learns why it got 8 s.
+ */
+function capturedByTotal(values: TunedValues, sources: Record<TunableKey, PolicyValueSource>): string[] {
+  const warnings: string[] = [];
+  for (const key of ['ct', 'rt'] as const) {
+    if (sources[key] !== 'default' && values[key] > values.tt) {
+      warnings.push(`fragment ${key}=${values[key]} is longer than tt=${values.tt}, which ends the attempt first; raise tt to wait that long`);
+    }
+  }
+  return warnings;
 }
 
 function decodeFragmentValue(value: string): string {
