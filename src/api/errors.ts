@@ -52,7 +52,8 @@ function fixFor(issue: z.core.$ZodIssue, field: string): string {
   switch (issue.code) {
     case 'invalid_type':
       if (field === 'body') return 'send a JSON object with content-type: application/json';
-      return `send ${field} as ${article(issue.expected)}`;
+      // zod calls an integer an "int"; a user reads "a whole number".
+      return `send ${field} as ${issue.expected === 'int' ? 'a whole number' : article(issue.expected)}`;
     case 'invalid_value':
       return `use one of ${issue.values.map((v) => String(v)).join(', ')}`;
     case 'unrecognized_keys':

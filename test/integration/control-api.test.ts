@@ -251,6 +251,13 @@ describe('GET /hookline/v1/deliveries', () => {
     expect(response.body.error).toMatchObject({ field: 'url', fix: 'give url at least 1 character' });
   });
 
+  it('asks for a whole number where one is due, not an "int"', async () => {
+    const app = await apiOnly({ clock: 'virtual' });
+    const response = await app.control<ApiErrorBody>('POST', '/clock/advance', { ms: 1.5 });
+    expect(response.status).toBe(400);
+    expect(response.body.error).toMatchObject({ field: 'ms', fix: 'send ms as a whole number' });
+  });
+
   it('refuses a limit above 500, or one that is not a number', async () => {
     const app = await apiOnly();
     const tooBig = await app.control<ApiErrorBody>('GET', '/deliveries?limit=501');
