@@ -65,6 +65,22 @@ describe('the sink records requests', () => {
     expect(typeof only!.receivedAt).toBe('number');
   });
 
+  it('records the body of a GET too, which the HTTP framework leaves unread', async () => {
+    const target = await app();
+    const response = await send(target, 'GET', '/sink/search?q=1', { body: '{"query": "status:failed"}', headers: { 'content-type': 'application/json' } });
+    expect(response.status).toBe(200);
+    const [only] = await recorded(target, 'search');
+    expect(only).toMatchObject({ method: 'GET', query: 'q=1', body: '{"query": "status:failed"}' });
+  });
+
+  it('refuses a GET body over --body-limit like any other, recording nothing', async () => {
+    const target = await app({ bodyLimit: 64 });
+    const response = await send(target, 'GET', '/sink/search', { body: 'x'.repeat(65) });
+    expect(response.status).toBe(400);
+    expect(JSON.parse(response.body)).toMatchObject({ error: { code: 'body_too_large', field: 'body' } });
+    expect(await recorded(target, 'search')).toEqual([]);
+  });
+
   it('records a JSON body byte for byte, on a path below the sink', async () => {
     const target = await app();
     const json = '{ "event":  "message.delivered",\n  "n": 1 }';
