@@ -110,6 +110,7 @@ describe('POST /hookline/v1/callbacks', () => {
     ['an unsupported method', callback({ method: 'PUT' }), 'method'],
     ['a misspelt field', { ...callback(), dialet: 'plivo' }, 'dialet'],
     ['a resource without a type', callback({ resource: 'c-1' }), 'resource'],
+    ['the audio-fetch profile, whose attempt outlasts the delivery lease', callback({ profile: 'plivo-audio' }), 'profile'],
     ['an unknown account', callback({ accountId: 'MANOSUCHACCOUNT' }), 'accountId'],
   ];
   for (const [what, body, field] of badBodies) {

@@ -14,6 +14,12 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
+/**
+ * Every profile but `plivo-audio`: that one is for fetching Play audio in a call, and its 125 s attempt
+ * outlasts the default --delivery-lease (120 s), so a slow receiver of a queued callback would get it twice.
+ */
+const QUEUEABLE_PROFILES = POLICY_PROFILES.filter((profile) => profile !== 'plivo-audio');
+
 export const enqueueCallbackSchema = z.strictObject({
   url: z
     .string()
@@ -27,7 +33,10 @@ export const enqueueCallbackSchema = z.strictObject({
   params: z.record(z.string(), z.string()).default({}).describe('Callback parameters; every value a string, as carriers send them.'),
   dialect: z.enum(DIALECTS).describe('Whose conventions to follow: signature headers and retry defaults.'),
   accountId: z.string().min(1).optional().describe('Account whose token signs the callback; the dev account when left out.'),
-  profile: z.enum(POLICY_PROFILES).optional().describe("Retry/timeout defaults to start from; the dialect's status-callback profile when left out."),
+  profile: z
+    .enum(QUEUEABLE_PROFILES)
+    .optional()
+    .describe("Retry/timeout defaults to start from; the dialect's status-callback profile when left out. plivo-audio is for audio a call fetches, not for queued callbacks."),
   resource: z
     .string()
     .refine((value) => /^[A-Za-z][\w-]*:.+$/.test(value), { message: 'must look like type:id', params: { fix: 'name the causing resource as type:id, e.g. message:abc' } })
