@@ -211,6 +211,8 @@ function applyFragment(
   const sources: Record<TunableKey, PolicyValueSource> = { ct: 'default', rt: 'default', tt: 'default', rc: 'default', rp: 'default' };
   const warnings: string[] = [];
   if (fragment === '') return { values, sources, warnings };
+  // The key as the user wrote it (SignalWire's `ot` sets ct), for the warnings.
+  const named: Partial<Record<TunableKey, string>> = {};
   const rules = defaults.fragment;
   if (!rules) {
     warnings.push(`fragment "#${fragment}" ignored: this kind of callback takes no fragment tuning`);
@@ -241,6 +243,7 @@ function applyFragment(
       warnings.push(`fragment ${key}="${raw}" is not a whole number and was ignored`);
       continue;
     }
+    named[target] = key;
     const range = rules.ranges[target];
     const wanted = Number(raw);
     const clamped = Math.min(range.max, Math.max(range.min, wanted));
@@ -248,7 +251,7 @@ function applyFragment(
     sources[target] = clamped === wanted ? 'fragment' : 'clamped';
     if (clamped !== wanted) warnings.push(`fragment ${key}=${wanted} is outside ${range.min}–${range.max}; using ${clamped}`);
   }
-  warnings.push(...capturedByTotal(values, sources));
+  warnings.push(...capturedByTotal(values, sources, named));
   return { values, sources, warnings };
 }
 
@@ -256,11 +259,11 @@ function applyFragment(
  * tt caps the whole attempt, so a connect or read timeout the fragment sets above it never takes
  * effect; said once, so a receiver given `#rt=20000` on an 8 s callback learns why it got 8 s.
  */
-function capturedByTotal(values: TunedValues, sources: Record<TunableKey, PolicyValueSource>): string[] {
+function capturedByTotal(values: TunedValues, sources: Record<TunableKey, PolicyValueSource>, named: Partial<Record<TunableKey, string>>): string[] {
   const warnings: string[] = [];
   for (const key of ['ct', 'rt'] as const) {
     if (sources[key] !== 'default' && values[key] > values.tt) {
-      warnings.push(`fragment ${key}=${values[key]} is longer than tt=${values.tt}, which ends the attempt first; raise tt to wait that long`);
+      warnings.push(`fragment ${named[key] ?? key}=${values[key]} is longer than tt=${values.tt}, which ends the attempt first; raise tt to wait that long`);
     }
   }
   return warnings;
