@@ -11,7 +11,7 @@ import { VirtualClock } from './clock/virtual-clock.js';
 import type { HooklineConfig } from './config/schema.js';
 import { givenProjectId, parseAccountSpec, type AccountSpec } from './config/accounts.js';
 import type { Clock } from './domain/clock.js';
-import type { PolicySettings } from './domain/fragment-policy.js';
+import { longestQueuedAttemptMs, type PolicySettings } from './domain/fragment-policy.js';
 import { AccountDirectory } from './delivery/account-directory.js';
 import type { CallbackService } from './delivery/callback-service.js';
 import { Dispatcher } from './delivery/dispatcher.js';
@@ -122,6 +122,7 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
     statusTimeoutMs: config.statusTimeout,
     statusRetryDelaysMs: config.statusRetryDelays.map((seconds) => seconds * 1000),
   };
+  warnOfShortLease(config, policySettings, logger);
   // The dispatcher tells the message service of finished deliveries, and the service needs the outbox
   // the dispatcher wakes: the reference is filled in once both exist.
   const messagesRef: { current: MessageService | null } = { current: null };
@@ -305,12 +306,13 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
       publicUrl = address.replace('[::1]', '127.0.0.1');
       await ownership?.start();
       dispatcher?.start();
+      retention.runNow();
       return { url: publicUrl };
     },
     async close() {
       if (closed) return;
       closed = true;
-      retention.stop();
+      await retention.stop();
       messages.close();
       verify.close();
       await calls.close();
@@ -407,25 +409,53 @@ async function devAccountOf(config: HooklineConfig, store: Store, accounts: Acco
   return account;
 }
 
-/** Prune finished deliveries and sink requests past retention, hourly on the clock. */
-function startRetention(store: Store, clock: Clock, retentionHours: number, logger: Logger): { stop(): void } {
+/**
+ * A lease that runs out while an attempt is still waiting on a slow receiver hands the delivery to the
+ * next claim, this process's included, and the receiver gets it twice. Short leases are still allowed
+ * (on a shared store they make a dead worker's deliveries move on sooner), so this only says so.
+ */
+function warnOfShortLease(config: HooklineConfig, policySettings: PolicySettings, logger: Logger): void {
+  const longestAttemptMs = longestQueuedAttemptMs(policySettings);
+  if (!config.dispatch || config.deliveryLease > longestAttemptMs) return;
+  logger.warn(
+    { deliveryLeaseMs: config.deliveryLease, longestAttemptMs },
+    `--delivery-lease ${config.deliveryLease} ms is not longer than an attempt may take (${longestAttemptMs} ms): ` +
+      'a receiver that answers that slowly is sent the callback again while its first attempt runs; raise --delivery-lease',
+  );
+}
+
+/**
+ * Prune finished deliveries and sink requests past retention: once when hookline starts listening
+ * (a hookline restarted more often than hourly, as a dev server is, would otherwise never prune, and a
+ * lowered --retention-hours takes effect at once), then hourly on the clock.
+ */
+function startRetention(store: Store, clock: Clock, retentionHours: number, logger: Logger): { runNow(): void; stop(): Promise<void> } {
   const retentionMs = retentionHours * 3_600_000;
   let timer = clock.setTimer(clock.now() + 3_600_000, run);
   let stopped = false;
-  function run(): void {
-    if (stopped) return;
-    // Re-armed first so a virtual clock advancing several hours sees the next pass.
-    timer = clock.setTimer(clock.now() + 3_600_000, run);
+  let pass: Promise<void> = Promise.resolve();
+  function prune(): void {
     const cutoff = clock.now() - retentionMs;
-    store
+    pass = store
       .prune({ finishedBefore: cutoff, sinkRequestsBefore: cutoff })
       .then((pruned) => logger.debug({ pruned }, 'retention pass'))
       .catch((error: unknown) => logger.error({ err: error }, 'retention pass failed'));
   }
+  function run(): void {
+    if (stopped) return;
+    // Re-armed first so a virtual clock advancing several hours sees the next pass.
+    timer = clock.setTimer(clock.now() + 3_600_000, run);
+    prune();
+  }
   return {
-    stop() {
+    runNow() {
+      if (!stopped) prune();
+    },
+    async stop() {
       stopped = true;
       timer.cancel();
+      // The store closes next; a pass still running would fail against it.
+      await pass;
     },
   };
 }

@@ -52,15 +52,16 @@ function fixFor(issue: z.core.$ZodIssue, field: string): string {
   switch (issue.code) {
     case 'invalid_type':
       if (field === 'body') return 'send a JSON object with content-type: application/json';
-      return `send ${field} as ${article(issue.expected)}`;
+      // zod calls an integer an "int"; a user reads "a whole number".
+      return `send ${field} as ${issue.expected === 'int' ? 'a whole number' : article(issue.expected)}`;
     case 'invalid_value':
       return `use one of ${issue.values.map((v) => String(v)).join(', ')}`;
     case 'unrecognized_keys':
       return `remove ${issue.keys.join(', ')}; the accepted fields are in /hookline/v1/openapi.json`;
     case 'too_big':
-      return `use a ${field} of at most ${String(issue.maximum)}`;
+      return `${sizeWord(issue.origin, field)} at most ${String(issue.maximum)}${unitOf(issue.origin, issue.maximum)}`;
     case 'too_small':
-      return `use a ${field} of at least ${String(issue.minimum)}`;
+      return `${sizeWord(issue.origin, field)} at least ${String(issue.minimum)}${unitOf(issue.origin, issue.minimum)}`;
     case 'invalid_format':
       return issue.format === 'regex' && 'pattern' in issue ? `use a ${field} matching ${String(issue.pattern)}` : `correct the format of ${field}`;
     case 'custom': {
@@ -70,6 +71,18 @@ function fixFor(issue: z.core.$ZodIssue, field: string): string {
     default:
       return `correct ${field}; its format is in /hookline/v1/openapi.json`;
   }
+}
+
+/** A string's or a list's bound is on its length, not its value: "give url at least 1 character", not "use a url of at least 1". */
+function sizeWord(origin: string, field: string): string {
+  return origin === 'string' || origin === 'array' ? `give ${field}` : `use a ${field} of`;
+}
+
+function unitOf(origin: string, bound: number | bigint): string {
+  const one = Number(bound) === 1;
+  if (origin === 'string') return one ? ' character' : ' characters';
+  if (origin === 'array') return one ? ' item' : ' items';
+  return '';
 }
 
 function article(expected: string): string {

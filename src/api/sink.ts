@@ -9,6 +9,7 @@ import { ApiError } from './errors.js';
 export interface SinkDeps {
   readonly store: Store;
   readonly clock: Clock;
+  readonly config: { readonly bodyLimitBytes: number };
 }
 
 /**
@@ -39,13 +40,33 @@ async function handleSinkRequest(deps: SinkDeps, request: FastifyRequest, reply:
   if (!sinkNameSchema.safeParse(name).success) {
     throw new ApiError(400, 'invalid_sink_name', `"${name}" is not a sink name`, 'name', 'use 1 to 64 letters, digits, dots, dashes or underscores');
   }
+  const body = typeof request.body === 'string' ? request.body : await unparsedBody(request, deps.config.bodyLimitBytes);
   const config = await sinkConfigOf(deps.store, name);
-  await deps.store.sinks.record(recordOf(name, request, deps.clock.now()));
+  await deps.store.sinks.record(recordOf(name, request, body, deps.clock.now()));
   if (config.delayMs > 0) await wait(config.delayMs, reply.raw, shutdown);
   return reply.code(config.status).headers(config.headers).send(config.body);
 }
 
-function recordOf(sink: string, request: FastifyRequest, receivedAt: number): SinkRequest {
+/**
+ * Fastify parses no body for GET and HEAD and leaves the stream unread; the sink records whatever
+ * arrives, so it reads one itself when the request announces one, under the same size limit.
+ */
+async function unparsedBody(request: FastifyRequest, limitBytes: number): Promise<string> {
+  const { headers } = request.raw;
+  if (headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) return '';
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request.raw as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limitBytes) {
+      throw new ApiError(400, 'body_too_large', `request body is larger than the ${limitBytes}-byte limit`, 'body', 'send a smaller body, or start hookline with a larger --body-limit');
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function recordOf(sink: string, request: FastifyRequest, body: string, receivedAt: number): SinkRequest {
   const url = request.url;
   const queryAt = url.indexOf('?');
   const pathname = queryAt === -1 ? url : url.slice(0, queryAt);
@@ -62,7 +83,7 @@ function recordOf(sink: string, request: FastifyRequest, receivedAt: number): Si
     path,
     query: queryAt === -1 ? '' : url.slice(queryAt + 1),
     headers,
-    body: typeof request.body === 'string' ? request.body : '',
+    body,
     receivedAt,
   };
 }

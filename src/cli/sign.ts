@@ -1,4 +1,5 @@
 import { DIALECTS, type CallbackParams, type Dialect, type HttpMethod } from '../domain/callback.js';
+import { httpUrlAsSent } from '../domain/http-url.js';
 import { newNonce, newUuid } from '../domain/ids.js';
 import { buildOutboundRequest } from '../delivery/wire.js';
 import { signatureHeaders } from '../signing/headers.js';
@@ -101,7 +102,7 @@ function parseUrl(text: string): string {
   if (!URL.canParse(text) || !/^https?:\/\//i.test(text)) throw new CliError(`--url: expected an http(s) URL, got ${JSON.stringify(text)}`);
   // Carriers never send the fragment (it holds the delivery policy), so it is never signed.
   const hash = text.indexOf('#');
-  return hash === -1 ? text : text.slice(0, hash);
+  return httpUrlAsSent(hash === -1 ? text : text.slice(0, hash));
 }
 
 function parseTimestamp(text: string): number {

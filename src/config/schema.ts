@@ -127,7 +127,7 @@ export const configSchema = z.strictObject({
     .min(1000)
     .default(120000)
     .describe(
-      'Milliseconds a dispatcher holds a claimed delivery. Longer than any attempt may take (55 s at most); on a shared store, how long the deliveries of a worker that died wait before another takes them.',
+      'Milliseconds a dispatcher holds a claimed delivery. Keep it longer than any attempt may take (55 s for a voice callback, --status-timeout for a status callback), or a slow receiver is sent the callback again while the first attempt runs; hookline warns at start when it is not. On a shared store, how long the deliveries of a worker that died wait before another takes them.',
     )
     .meta({ placeholder: 'MS' }),
   nodeLease: z
@@ -189,7 +189,7 @@ export const configSchema = z.strictObject({
     .number()
     .positive()
     .default(168)
-    .describe('Hours finished deliveries, their attempts and sink requests are kept before an hourly pass prunes them.')
+    .describe('Hours finished deliveries, their attempts and sink requests are kept; a pass when hookline starts, then one every hour, prunes older ones.')
     .meta({ placeholder: 'HOURS' }),
   logLevel: z
     .enum(LOG_LEVELS)

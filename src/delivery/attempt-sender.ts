@@ -36,9 +36,10 @@ export class AttemptSender {
 
   /**
    * `budgetMs` caps this attempt below the policy's total timeout: a document series passes what is
-   * left of `tt`, so the last attempt cannot run past it.
+   * left of `tt`, so the last attempt cannot run past it. `_startedAt` (clock time) is no longer read:
+   * it stays until the dispatcher's call site drops it, which waits on the profiling work there.
    */
-  send(target: AttemptTarget, attemptNumber: number, startedAt: number, budgetMs = target.policy.totalTimeoutMs): Promise<SendResult> {
+  send(target: AttemptTarget, attemptNumber: number, _startedAt: number, budgetMs = target.policy.totalTimeoutMs): Promise<SendResult> {
     const { sender, accounts, userAgent, recordBodyBytes, twilioSignature = true } = this.deps;
     // An account deleted after its callback was queued still gets its callback, unsigned.
     const keys = accounts.signingKeys(target.accountId, target.dialect) ?? { key: '', mainKey: '' };
@@ -53,7 +54,9 @@ export class AttemptSender {
       mainAuthToken: keys.mainKey,
       twilioSignature,
       nonce: newNonce(),
-      timestampSeconds: Math.floor(startedAt / 1000),
+      // Wall time, not clock time: receivers check webhook-timestamp against their own clock (Standard
+      // Webhooks: within 5 minutes), and a virtual or sped-up clock soon leaves that window.
+      timestampSeconds: Math.floor(Date.now() / 1000),
       userAgent,
     });
     const { policy } = target;

@@ -128,7 +128,7 @@ export class DocumentFetcher {
       accountId: request.accountId,
       dialect: request.dialect,
       kind: 'document',
-      url: target.url,
+      url: resolved.url,
       method: target.method,
       params,
       policy,

@@ -140,7 +140,7 @@ export class Outbox implements CallbackService {
       accountId,
       dialect: request.dialect,
       kind: 'notification',
-      url: request.url,
+      url: resolved.url,
       method: request.method,
       params: this.deps.accounts.dialectParams(request.dialect, accountId, request.params),
       policy: resolved.policy,

@@ -1,7 +1,7 @@
 import { InputError } from './errors.js';
 import type { DeliveryPolicy, PolicyProfile, PolicyValueSource, ResolvedCallbackUrl, RetryTrigger } from './policy.js';
 import { RETRY_TRIGGERS } from './policy.js';
-import { checkHttpUrl } from './http-url.js';
+import { checkHttpUrl, httpUrlAsSent } from './http-url.js';
 
 /** The operator's settings that shape the status-callback profiles (from config). */
 export interface PolicySettings {
@@ -158,6 +158,15 @@ function profileDefaults(profile: PolicyProfile, settings: PolicySettings): Prof
 }
 
 /**
+ * The longest one attempt of a queued callback may take under the profiles hookline queues them with
+ * (voice, LaML and status callbacks): the highest `tt` a fragment may ask for, or the status timeout.
+ * A dispatcher lease shorter than this lets a slow receiver's attempt be taken over while it runs.
+ */
+export function longestQueuedAttemptMs(settings: PolicySettings): number {
+  return Math.max(PLIVO_RULES.ranges.tt.max, LAML_RULES.ranges.tt.max, settings.statusTimeoutMs);
+}
+
+/**
  * Split a callback URL into what goes on the wire and how to deliver it: the profile's defaults,
  * tuned by the URL fragment (`#ct=2000&rt=3000&rc=2&rp=5xx`). Out-of-range values are clamped and
  * unknown or malformed keys ignored, each leaving a warning; the fragment itself is never sent.
@@ -165,12 +174,18 @@ function profileDefaults(profile: PolicyProfile, settings: PolicySettings): Prof
  */
 export function resolveCallbackUrl(url: string, profile: PolicyProfile, settings: PolicySettings): ResolvedCallbackUrl {
   const hash = url.indexOf('#');
-  const wireUrl = hash === -1 ? url : url.slice(0, hash);
-  assertHttpUrl(wireUrl);
+  const written = hash === -1 ? url : url.slice(0, hash);
+  assertHttpUrl(written);
+  const wireUrl = httpUrlAsSent(written);
   const fragment = hash === -1 ? '' : url.slice(hash + 1);
   const defaults = profileDefaults(profile, settings);
   const tuned = applyFragment(fragment, defaults);
-  return { wireUrl, policy: buildPolicy(profile, defaults, tuned.values, tuned.sources), warnings: tuned.warnings };
+  return {
+    wireUrl,
+    url: hash === -1 ? wireUrl : `${wireUrl}#${fragment}`,
+    policy: buildPolicy(profile, defaults, tuned.values, tuned.sources),
+    warnings: tuned.warnings,
+  };
 }
 
 function assertHttpUrl(url: string): void {
@@ -196,6 +211,8 @@ function applyFragment(
   const sources: Record<TunableKey, PolicyValueSource> = { ct: 'default', rt: 'default', tt: 'default', rc: 'default', rp: 'default' };
   const warnings: string[] = [];
   if (fragment === '') return { values, sources, warnings };
+  // The key as the user wrote it (SignalWire's `ot` sets ct), for the warnings.
+  const named: Partial<Record<TunableKey, string>> = {};
   const rules = defaults.fragment;
   if (!rules) {
     warnings.push(`fragment "#${fragment}" ignored: this kind of callback takes no fragment tuning`);
@@ -226,6 +243,7 @@ function applyFragment(
       warnings.push(`fragment ${key}="${raw}" is not a whole number and was ignored`);
       continue;
     }
+    named[target] = key;
     const range = rules.ranges[target];
     const wanted = Number(raw);
     const clamped = Math.min(range.max, Math.max(range.min, wanted));
@@ -233,7 +251,22 @@ function applyFragment(
     sources[target] = clamped === wanted ? 'fragment' : 'clamped';
     if (clamped !== wanted) warnings.push(`fragment ${key}=${wanted} is outside ${range.min}–${range.max}; using ${clamped}`);
   }
+  warnings.push(...capturedByTotal(values, sources, named));
   return { values, sources, warnings };
+}
+
+/**
+ * tt caps the whole attempt, so a connect or read timeout the fragment sets above it never takes
+ * effect; said once, so a receiver given `#rt=20000` on an 8 s callback learns why it got 8 s.
+ */
+function capturedByTotal(values: TunedValues, sources: Record<TunableKey, PolicyValueSource>, named: Partial<Record<TunableKey, string>>): string[] {
+  const warnings: string[] = [];
+  for (const key of ['ct', 'rt'] as const) {
+    if (sources[key] !== 'default' && values[key] > values.tt) {
+      warnings.push(`fragment ${named[key] ?? key}=${values[key]} is longer than tt=${values.tt}, which ends the attempt first; raise tt to wait that long`);
+    }
+  }
+  return warnings;
 }
 
 function decodeFragmentValue(value: string): string {

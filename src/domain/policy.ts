@@ -59,8 +59,10 @@ export interface DeliveryPolicy {
 
 /** A callback URL split into what goes on the wire and how to deliver it. */
 export interface ResolvedCallbackUrl {
-  /** The URL with its fragment removed: what is requested and signed. */
+  /** The URL with its fragment removed, as it goes on the wire (httpUrlAsSent): what is requested and signed. */
   readonly wireUrl: string;
+  /** `wireUrl` with the fragment it was given: what a delivery stores, so every attempt sends and signs the same. */
+  readonly url: string;
   readonly policy: DeliveryPolicy;
   /** One line per fragment key that was clamped, unknown or malformed. */
   readonly warnings: readonly string[];

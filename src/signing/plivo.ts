@@ -6,11 +6,16 @@ import { pairsOf, parseQuery, sortPairs, splitUrl, type Pair, type SignedParams 
  * Legacy V1 (`X-Plivo-Signature`, before 2017): base64(HMAC-SHA1(key, url + sorted name+value)).
  * Source: plivo-node lib/utils/security.js `computeOldSignature`; plivo.md §6.3. hookline never sends it.
  */
-export function signPlivoV1(input: { url: string; params: CallbackParams; authToken: string }): string {
+export function signPlivoV1(input: { url: string; params: SignedParams; authToken: string }): string {
+  return hmacBase64('sha1', input.authToken, plivoV1SignedString(input));
+}
+
+/** The URL as requested, then every param's name and value, sorted by name. */
+export function plivoV1SignedString(input: { url: string; params: SignedParams }): string {
   const run = sortPairs(pairsOf(input.params))
     .map(([name, value]) => name + value)
     .join('');
-  return hmacBase64('sha1', input.authToken, input.url + run);
+  return input.url + run;
 }
 
 /** `X-Plivo-Signature-V2` / `-Ma-V2`: base64(HMAC-SHA256(token, plivoV2SignedString)). */

@@ -5,7 +5,7 @@
  */
 import { hmacBase64, sha256Hex, signaturesEqual } from './hmac.js';
 import { lamlSignedString, type RepeatedValues } from './laml.js';
-import { plivoV2SignedString, plivoV3SignedString } from './plivo.js';
+import { plivoV1SignedString, plivoV2SignedString, plivoV3SignedString } from './plivo.js';
 import { standardWebhookSignedString } from './standard-webhooks.js';
 import { endOfAuthority, parseQuery, splitUrl, type SignedParams } from './url-parts.js';
 
@@ -66,7 +66,7 @@ export function verifyCallback(input: VerifyInput): VerifyResult {
       valid: false,
       scheme: null,
       checks: [],
-      reason: 'no signature header: expected X-Plivo-Signature-V3/-V2, X-SignalWire-Signature/X-Twilio-Signature or webhook-signature',
+      reason: 'no signature header: expected X-Plivo-Signature-V3/-V2/X-Plivo-Signature, X-SignalWire-Signature/X-Twilio-Signature or webhook-signature',
     };
   }
   const failed = checks.find((check) => !check.valid);
@@ -114,7 +114,23 @@ function checkPlivo(input: VerifyInput, headers: Headers): Check[] {
         : failure(family.header, `${family.header} does not match the ${family.tokenName} for ${input.method} ${input.url} (${describeParams(input.params)})`),
     );
   }
+  const legacy = checkPlivoV1(input, headers);
+  if (legacy) checks.push(legacy);
   return checks;
+}
+
+/**
+ * Legacy V1 `X-Plivo-Signature` (no nonce, no -Ma- twin): hookline never sends it, but receivers still
+ * meet it in old Plivo traffic, and `hookline verify` is the same code they would run.
+ */
+function checkPlivoV1(input: VerifyInput, headers: Headers): Check | null {
+  const header = 'X-Plivo-Signature';
+  const received = headers.get(header.toLowerCase());
+  if (received === undefined) return null;
+  const expected = hmacBase64('sha1', input.token, plivoV1SignedString({ url: input.url, params: input.params }));
+  return signaturesEqual(received.trim(), expected)
+    ? success(header)
+    : failure(header, `${header} does not match the token for ${input.url} (${describeParams(input.params)})`);
 }
 
 function plivoV3String(input: VerifyInput, nonce: string): string | { error: string } {

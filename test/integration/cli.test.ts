@@ -168,6 +168,14 @@ describe('hookline sign', () => {
     expect(plivo.validateV3Signature('GET', wireUrl, NONCE, TOKEN, headersOf(stdout)['X-Plivo-Signature-V3'] as string)).toBe(true);
   });
 
+  it('signs a URL with a non-ASCII path as hookline sends it, percent-encoded', async () => {
+    const { code, stdout, stderr } = await cli(['sign', '--dialect', 'plivo', '--url', 'https://example.com/hooks/café', '--param', 'A=1', '--token', TOKEN, '--nonce', NONCE]);
+    expect(code).toBe(0);
+    const wireUrl = 'https://example.com/hooks/caf%C3%A9';
+    expect(stderr).toContain(`signed POST ${wireUrl}`);
+    expect(plivo.validateV3Signature('POST', wireUrl, NONCE, TOKEN, headersOf(stdout)['X-Plivo-Signature-V3'] as string, { A: '1' })).toBe(true);
+  });
+
   it('prints LaML headers that twilio.validateRequest accepts', async () => {
     const url = 'https://example.com/voice/status';
     const { stdout } = await cli(['sign', '--dialect', 'laml', '--url', url, '--param', 'CallSid=CA1', '--param', 'CallStatus=completed', '--token', TOKEN]);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { request } from 'undici';
@@ -70,6 +71,27 @@ describe('POST /hookline/v1/callbacks', () => {
     });
   });
 
+  it("queues docs/control-api.md's example as written, without a warning", async () => {
+    const app = await apiOnly();
+    const doc = readFileSync(new URL('../../docs/control-api.md', import.meta.url), 'utf8');
+    const example = /hookline\/v1\/callbacks .*?-d '([^']+)'/s.exec(doc)?.[1];
+    expect(example).toBeDefined();
+    const response = await app.control<{ delivery: Delivery }>('POST', '/callbacks', JSON.parse(example!));
+    expect(response.status).toBe(202);
+    expect(response.body.delivery.warnings).toEqual([]);
+  });
+
+  it("tunes the policy with the url field's own fragment example", async () => {
+    const app = await apiOnly();
+    const { body } = await raw(app, 'GET', '/hookline/v1/openapi.json');
+    const described = (body as { components: { schemas: Record<string, { properties?: Record<string, { description?: string }> }> } }).components.schemas;
+    const fragment = /(#[^\s)]+)/.exec(described.EnqueueCallbackRequest?.properties?.url?.description ?? '')?.[1];
+    expect(fragment).toBeDefined();
+    const response = await app.control<{ delivery: Delivery }>('POST', '/callbacks', callback({ url: `http://127.0.0.1:9/status${fragment!}`, dialect: 'standard' }));
+    expect(response.body.delivery.warnings).toEqual([]);
+    expect(response.body.delivery.policy.sources).toMatchObject({ rt: 'fragment', rc: 'fragment' });
+  });
+
   it('defaults the method to POST and the params to none', async () => {
     const app = await apiOnly();
     const response = await app.control<{ delivery: Delivery }>('POST', '/callbacks', { url: 'https://example.com/hook', dialect: 'standard' });
@@ -88,6 +110,7 @@ describe('POST /hookline/v1/callbacks', () => {
     ['an unsupported method', callback({ method: 'PUT' }), 'method'],
     ['a misspelt field', { ...callback(), dialet: 'plivo' }, 'dialet'],
     ['a resource without a type', callback({ resource: 'c-1' }), 'resource'],
+    ['the audio-fetch profile, whose attempt outlasts the delivery lease', callback({ profile: 'plivo-audio' }), 'profile'],
     ['an unknown account', callback({ accountId: 'MANOSUCHACCOUNT' }), 'accountId'],
   ];
   for (const [what, body, field] of badBodies) {
@@ -198,12 +221,42 @@ describe('GET /hookline/v1/deliveries', () => {
     expect((await app.control<DeliveryList>('GET', '/deliveries?accountId=MAELSEWHERE')).body.deliveries).toHaveLength(0);
   });
 
+  it('refuses an unknown filter with 400 naming it and the filters there are, instead of listing everything', async () => {
+    const app = await apiOnly();
+    await seed(app);
+    const response = await app.control<ApiErrorBody>('GET', '/deliveries?account=MAELSEWHERE');
+    expect(response.status).toBe(400);
+    expect(response.body.error.field).toBe('account');
+    expect(response.body.error.fix).toContain('accountId');
+  });
+
+  it('takes the control token as ?token= beside the filters', async () => {
+    const app = await apiOnly({ controlToken: 's3cret-token' });
+    const response = await raw(app, 'GET', '/hookline/v1/deliveries?token=s3cret-token&resource=message:m2');
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ deliveries: [], nextCursor: null });
+  });
+
   it('refuses an unknown status with 400 listing the statuses', async () => {
     const app = await apiOnly();
     const response = await app.control<ApiErrorBody>('GET', '/deliveries?status=done');
     expect(response.status).toBe(400);
     expect(response.body.error.field).toBe('status');
     expect(response.body.error.fix).toContain('succeeded');
+  });
+
+  it('says an empty text filter needs a character, not a number', async () => {
+    const app = await apiOnly();
+    const response = await app.control<ApiErrorBody>('GET', '/deliveries?url=');
+    expect(response.status).toBe(400);
+    expect(response.body.error).toMatchObject({ field: 'url', fix: 'give url at least 1 character' });
+  });
+
+  it('asks for a whole number where one is due, not an "int"', async () => {
+    const app = await apiOnly({ clock: 'virtual' });
+    const response = await app.control<ApiErrorBody>('POST', '/clock/advance', { ms: 1.5 });
+    expect(response.status).toBe(400);
+    expect(response.body.error).toMatchObject({ field: 'ms', fix: 'send ms as a whole number' });
   });
 
   it('refuses a limit above 500, or one that is not a number', async () => {

@@ -1,6 +1,11 @@
 import { createRequire } from 'node:module';
-import { describe, expect, it } from 'vitest';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { describe, expect, it, vi } from 'vitest';
+import { createApp } from '../../src/app.js';
+import { configSchema } from '../../src/config/schema.js';
 import type { Attempt, Delivery } from '../../src/domain/delivery.js';
+import { verifyCallback } from '../../src/signing/verify.js';
 import type { RunningApp } from '../support/app.js';
 import { useRig } from '../support/rig.js';
 
@@ -10,6 +15,9 @@ const plivo = require('plivo') as {
   validateSignature(uri: string, nonce: string, signature: string, token: string): boolean;
 };
 const twilio = require('twilio') as { validateRequest(token: string, signature: string, url: string, params: object): boolean };
+const compat = require('@signalwire/compatibility-api') as {
+  RestClient: { validateRequest(key: string, signature: string, url: string, params: object): boolean };
+};
 
 const statusParams = {
   MessageUUID: 'd9f1c6a2-5b8e-4f3e-9a41-0c2b7e6f1a11',
@@ -86,6 +94,63 @@ describe('notification callbacks on the wire', () => {
     expect(post.headers['x-signalwire-signature']).toBe(post.headers['x-twilio-signature']);
     expect(twilio.validateRequest(key, get.headers['x-twilio-signature']!, get.fullUrl, {})).toBe(true);
     expect(twilio.validateRequest(app.app.devAccount.authToken, post.headers['x-twilio-signature']!, post.fullUrl, post.params)).toBe(false);
+  });
+});
+
+describe('Standard Webhooks timestamps', () => {
+  it('stamps webhook-timestamp with the wall time under a virtual clock moved ahead, so a receiver checking it against its own clock accepts it', async () => {
+    const app = await rig.app({ clock: 'virtual' });
+    await app.control('POST', '/clock/advance', { ms: 420_000 });
+    const sink = await receiver();
+    await enqueue(app, { url: sink.url('/hook'), method: 'POST', params: { Event: 'done' }, dialect: 'standard' });
+    await app.control('POST', '/clock/advance', { ms: 0 });
+    await sink.waitFor(1);
+
+    const [request] = sink.requests;
+    const received = { method: 'POST', url: request!.fullUrl, params: request!.params, headers: request!.headers, body: request!.body };
+    expect(verifyCallback({ ...received, token: app.app.devAccount.authToken })).toMatchObject({ valid: true, scheme: 'standard', reason: null });
+  });
+});
+
+describe('URLs signed as they go on the wire', () => {
+  it('signs a path with non-ASCII letters percent-encoded, as it is requested, so plivo validators accept it', async () => {
+    const app = await rig.app();
+    const sink = await receiver();
+    await enqueue(app, { url: sink.url('/hooks/café'), method: 'POST', params: statusParams, dialect: 'plivo' });
+    await sink.waitFor(1);
+
+    const [request] = sink.requests;
+    expect(request?.url).toBe('/hooks/caf%C3%A9');
+    const h = request!.headers;
+    const token = app.app.devAccount.authToken;
+    expect(plivo.validateV3Signature('POST', request!.fullUrl, h['x-plivo-signature-v3-nonce']!, token, h['x-plivo-signature-v3']!, request!.params)).toBe(true);
+    expect(plivo.validateSignature(request!.fullUrl, h['x-plivo-signature-v2-nonce']!, h['x-plivo-signature-v2']!, token)).toBe(true);
+  });
+
+  it("signs a query's apostrophe percent-encoded, as it is requested, so the SignalWire validator accepts it", async () => {
+    const app = await rig.app();
+    const sink = await receiver();
+    const params = { CallSid: 'c0ffee00-0000-4000-8000-000000000001', CallStatus: 'completed' };
+    await enqueue(app, { url: sink.url("/status?caller=O'Brien"), method: 'POST', params, dialect: 'laml' });
+    await sink.waitFor(1);
+
+    const [request] = sink.requests;
+    expect(request?.url).toBe('/status?caller=O%27Brien');
+    const key = app.app.devAccount.signingKey;
+    expect(compat.RestClient.validateRequest(key, request!.headers['x-signalwire-signature']!, request!.fullUrl, request!.params)).toBe(true);
+  });
+
+  it('stores and signs a URL written without its slashes or with a stray leading space as the URL it is sent to', async () => {
+    const app = await rig.app();
+    const sink = await receiver();
+    const { id } = await enqueue(app, { url: ` ${sink.url('/status').replace('http://', 'http:')}#rc=0`, method: 'POST', params: statusParams, dialect: 'standard' });
+    await sink.waitFor(1);
+
+    await vi.waitFor(async () => {
+      const { body } = await app.control<DeliveryDetail>('GET', `/deliveries/${id}`);
+      expect(body.url).toBe(`${sink.url('/status')}#rc=0`);
+      expect(body.attempts[0]?.request.url).toBe(sink.url('/status'));
+    });
   });
 });
 
@@ -234,5 +299,33 @@ describe('SSRF guard', () => {
     expect(response.body.error.message).toMatch(/127\.0\.0\.1/);
     const list = await app.control<{ deliveries: unknown[] }>('GET', '/deliveries');
     expect(list.body.deliveries).toHaveLength(0);
+  });
+});
+
+describe('the delivery lease', () => {
+  /** Starts and closes hookline with these settings, returning the warnings it logged. */
+  async function warningsAt(settings: Record<string, unknown>): Promise<string[]> {
+    const warnings: string[] = [];
+    const logger = pino(
+      { level: 'warn' },
+      new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          warnings.push(String((JSON.parse(chunk.toString()) as { msg: string }).msg));
+          done();
+        },
+      }),
+    );
+    const app = await createApp(configSchema.parse({ data: ':memory:', port: 0, ...settings }), { logger });
+    await app.close();
+    return warnings;
+  }
+
+  it('warns at start when it is not longer than a status callback may wait, since a slow receiver would be sent the callback twice', async () => {
+    const warnings = await warningsAt({ deliveryLease: 5_000, statusTimeout: 60_000 });
+    expect(warnings).toContainEqual(expect.stringMatching(/--delivery-lease 5000 ms is not longer than an attempt may take \(60000 ms\).*raise --delivery-lease/));
+  });
+
+  it('says nothing with the defaults', async () => {
+    expect(await warningsAt({})).toEqual([]);
   });
 });

@@ -140,6 +140,15 @@ describe('GET /hookline/v1/events', () => {
     expect(parse<{ delivery: Delivery }>(frame).delivery.id).toBe(mine.body.id);
   });
 
+  it('refuses a misspelt account filter with 400 instead of streaming every account', async () => {
+    const app = (running = await startApp({ dispatch: false }));
+    const response = await request(`${app.url}/hookline/v1/events?account=MASECOND00000000000B`);
+    const body = (await response.body.json()) as { error: { field: string; fix: string } };
+    expect(response.statusCode).toBe(400);
+    expect(body.error).toMatchObject({ field: 'account', fix: expect.stringContaining('accountId') });
+    expect(app.app.events.listenerCount).toBe(0);
+  });
+
   it('unsubscribes when the client goes away', async () => {
     const app = (running = await startApp({ dispatch: false }));
     const abort = new AbortController();

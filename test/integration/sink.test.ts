@@ -1,8 +1,14 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
 import { request } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createApp } from '../../src/app.js';
+import { configSchema } from '../../src/config/schema.js';
 import type { DeliveryEvent } from '../../src/delivery/events.js';
 import type { SinkRequest } from '../../src/store/ports.js';
-import { startApp, type RunningApp } from '../support/app.js';
+import { controlOf, startApp, type RunningApp } from '../support/app.js';
 
 type Recorded = SinkRequest & { seq: number };
 type RequestList = { requests: Recorded[]; nextCursor: string | null };
@@ -57,6 +63,22 @@ describe('the sink records requests', () => {
     expect(only!.headers['content-type']).toBe('application/x-www-form-urlencoded');
     expect(only!.headers['x-plivo-signature-v3']).toBe('sig=');
     expect(typeof only!.receivedAt).toBe('number');
+  });
+
+  it('records the body of a GET too, which the HTTP framework leaves unread', async () => {
+    const target = await app();
+    const response = await send(target, 'GET', '/sink/search?q=1', { body: '{"query": "status:failed"}', headers: { 'content-type': 'application/json' } });
+    expect(response.status).toBe(200);
+    const [only] = await recorded(target, 'search');
+    expect(only).toMatchObject({ method: 'GET', query: 'q=1', body: '{"query": "status:failed"}' });
+  });
+
+  it('refuses a GET body over --body-limit like any other, recording nothing', async () => {
+    const target = await app({ bodyLimit: 64 });
+    const response = await send(target, 'GET', '/sink/search', { body: 'x'.repeat(65) });
+    expect(response.status).toBe(400);
+    expect(JSON.parse(response.body)).toMatchObject({ error: { code: 'body_too_large', field: 'body' } });
+    expect(await recorded(target, 'search')).toEqual([]);
   });
 
   it('records a JSON body byte for byte, on a path below the sink', async () => {
@@ -208,5 +230,32 @@ describe('the sink as a callback destination', () => {
     expect(new URLSearchParams(only!.body).get('MessageUUID')).toBe('m-1');
     expect(only!.headers['x-hookline-delivery-id']).toBe(enqueue.body.id);
     expect(only!.headers['x-plivo-signature-v3']).toBeTruthy();
+  });
+});
+
+describe('retention', () => {
+  it('prunes at start what a lowered --retention-hours no longer keeps, without waiting for the hourly pass', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'hookline-retention-'));
+    const start = async (settings: Record<string, unknown>) => {
+      const started = await createApp(configSchema.parse({ port: 0, data, clock: 'virtual', logLevel: 'silent', ...settings }), { logger: pino({ level: 'silent' }) });
+      const { url } = await started.listen();
+      return { app: started, url, control: controlOf(url) };
+    };
+    try {
+      const first = await start({});
+      await (await request(`${first.url}/sink/old`, { method: 'POST', body: 'kept a week by default' })).body.text();
+      await first.control('POST', '/clock/advance', { ms: 3 * 3_600_000 });
+      expect((await first.control<RequestList>('GET', '/sinks/old/requests')).body.requests).toHaveLength(1);
+      await first.app.close();
+
+      const second = await start({ retentionHours: 1 });
+      try {
+        await vi.waitFor(async () => expect((await second.control<RequestList>('GET', '/sinks/old/requests')).body.requests).toEqual([]));
+      } finally {
+        await second.app.close();
+      }
+    } finally {
+      rmSync(data, { recursive: true, force: true });
+    }
   });
 });

@@ -51,6 +51,15 @@ describe('POST /hookline/v1/deliveries/{id}/attempts/{number}/verify', () => {
     expect(result.body).toMatchObject({ valid: true, scheme: 'standard' });
   });
 
+  it('accepts a Standard Webhooks attempt sent after the virtual clock moved hours ahead', async () => {
+    const app = await rig.app({ clock: 'virtual' });
+    await app.control('POST', '/clock/advance', { ms: 6 * 3_600_000 });
+    const id = await sentOnce(app, 'standard');
+    const result = await app.control<SignatureCheck>('POST', `/deliveries/${id}/attempts/1/verify`, { token: app.app.devAccount.authToken });
+
+    expect(result.body).toMatchObject({ valid: true, scheme: 'standard' });
+  });
+
   it('answers 404 for an attempt that never happened, and 400 without a token', async () => {
     const app = await rig.app({ clock: 'virtual' });
     const id = await sentOnce(app, 'plivo');

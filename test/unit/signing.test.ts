@@ -77,6 +77,17 @@ describe('signature vectors (test/vectors/signatures.json)', () => {
     },
   );
 
+  it.each(vectors.plivo_v1.map((v) => [v.name, v] as const))('verifies legacy Plivo V1 with the same code: %s', (_name, v) => {
+    const received = { method: 'POST', url: v.url, params: v.params, headers: { 'X-Plivo-Signature': v.signature } };
+    expect(verifyCallback({ ...received, token: v.token })).toMatchObject({ valid: true, scheme: 'plivo', checks: [{ header: 'X-Plivo-Signature', valid: true }] });
+    expect(verifyCallback({ ...received, token: `${v.token}x` })).toMatchObject({ valid: false, reason: expect.stringContaining('X-Plivo-Signature') });
+  });
+
+  it.each(vectors.plivo_v3.map((v) => [v.name, v] as const))('verifies Plivo V3 with the same code: %s', (_name, v) => {
+    const headers = { 'X-Plivo-Signature-V3': v.signature, 'X-Plivo-Signature-V3-Nonce': v.nonce };
+    expect(verifyCallback({ method: v.method, url: v.url, params: v.params, headers, token: v.token }).valid).toBe(true);
+  });
+
   it('builds the V3 string of the Plivo docs: decoded values, sorted, `.` between query and params', () => {
     const signed = plivoV3SignedString({
       method: 'POST',

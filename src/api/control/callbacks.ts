@@ -14,16 +14,29 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
+/**
+ * Every profile but `plivo-audio`: that one is for fetching Play audio in a call, and its 125 s attempt
+ * outlasts the default --delivery-lease (120 s), so a slow receiver of a queued callback would get it twice.
+ */
+const QUEUEABLE_PROFILES = POLICY_PROFILES.filter((profile) => profile !== 'plivo-audio');
+
 export const enqueueCallbackSchema = z.strictObject({
   url: z
     .string()
     .refine(isHttpUrl, { message: 'must be an absolute http(s) URL', params: { fix: 'give the full URL with scheme and host, e.g. https://example.com/status' } })
-    .describe('Absolute http(s) URL the callback is sent to. A fragment sets the delivery policy (e.g. #rt=5000,rc=3).'),
+    .describe(
+      'Absolute http(s) URL the callback is sent to. A fragment of key=value pairs joined by & tunes the delivery policy and is never sent ' +
+        "(e.g. #rt=5000&rc=3) under the standard dialect or a profile that documents it (plivo-voice, laml-document, laml-status); Plivo's " +
+        'messaging profile, the plivo default, takes none and keeps it as a warning.',
+    ),
   method: z.enum(['GET', 'POST']).default('POST').describe('GET sends params in the query; POST as a form body.'),
   params: z.record(z.string(), z.string()).default({}).describe('Callback parameters; every value a string, as carriers send them.'),
   dialect: z.enum(DIALECTS).describe('Whose conventions to follow: signature headers and retry defaults.'),
   accountId: z.string().min(1).optional().describe('Account whose token signs the callback; the dev account when left out.'),
-  profile: z.enum(POLICY_PROFILES).optional().describe("Retry/timeout defaults to start from; the dialect's status-callback profile when left out."),
+  profile: z
+    .enum(QUEUEABLE_PROFILES)
+    .optional()
+    .describe("Retry/timeout defaults to start from; the dialect's status-callback profile when left out. plivo-audio is for audio a call fetches, not for queued callbacks."),
   resource: z
     .string()
     .refine((value) => /^[A-Za-z][\w-]*:.+$/.test(value), { message: 'must look like type:id', params: { fix: 'name the causing resource as type:id, e.g. message:abc' } })

@@ -8,7 +8,7 @@ import { documentReadingOf } from './document-reading.js';
 import { apiErrorSchema, attemptSchema, cursorSchema, deliverySchema, documentReadingSchema, limitSchema } from './schemas.js';
 import { defineRoute, type ControlRoute } from './route.js';
 
-export const listDeliveriesQuerySchema = z.object({
+export const listDeliveriesQuerySchema = z.strictObject({
   accountId: z.string().min(1).optional().describe('Only this account.'),
   status: z.enum(DELIVERY_STATUSES).optional().describe('Only deliveries in this state.'),
   url: z.string().min(1).optional().describe('Only deliveries whose URL contains this text.'),
@@ -123,7 +123,7 @@ export function deliveryRoutes(deps: ServerDeps): ControlRoute[] {
           body: sentBody ?? '',
           token: body.token,
           mainToken: body.mainToken,
-          nowSeconds: Math.floor(attempt.startedAt / 1000),
+          nowSeconds: sentAtSeconds(headers) ?? Math.floor(attempt.startedAt / 1000),
         });
       },
     }),
@@ -144,4 +144,10 @@ export function deliveryRoutes(deps: ServerDeps): ControlRoute[] {
       },
     }),
   ];
+}
+
+/** When the attempt was sent by the wall clock, as its own `webhook-timestamp` says (attempts record clock time, which may be virtual). */
+function sentAtSeconds(headers: Readonly<Record<string, string>>): number | null {
+  const stamp = Object.entries(headers).find(([name]) => name.toLowerCase() === 'webhook-timestamp')?.[1];
+  return stamp !== undefined && /^\d+$/.test(stamp) ? Number(stamp) : null;
 }

@@ -14,7 +14,7 @@ export interface EventStreamOptions {
   readonly maxBufferedBytes?: number;
 }
 
-export const eventStreamQuerySchema = z.object({
+export const eventStreamQuerySchema = z.strictObject({
   accountId: z.string().min(1).optional().describe("Only this account's deliveries and attempts."),
 });
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { InputError } from '../../domain/errors.js';
 import { inputErrorFromZod, type InputSource } from '../errors.js';
 
@@ -69,9 +69,27 @@ function parseInput<S extends z.ZodType>(schema: S | undefined, value: unknown, 
   if (source === 'body' && value === undefined) {
     throw new InputError('request body is missing', 'body', 'send a JSON object with content-type: application/json');
   }
-  const result = schema.safeParse(value);
-  if (!result.success) throw inputErrorFromZod(result.error, source);
+  const result = schema.safeParse(source === 'query' ? withoutToken(value) : value);
+  if (!result.success) throw queryAware(inputErrorFromZod(result.error, source), result.error, schema, source);
   return result.data;
+}
+
+/** `?token=` is read by the access check before any route runs, so no query schema needs to know it. */
+function withoutToken(query: unknown): unknown {
+  if (typeof query !== 'object' || query === null || !('token' in query)) return query;
+  const { token: _token, ...rest } = query as Record<string, unknown>;
+  return rest;
+}
+
+/**
+ * A misspelt filter (`?account=` for `?accountId=`) would otherwise be dropped and the whole list
+ * returned; a strict query schema refuses it, and the fix names the parameters the route does take.
+ */
+function queryAware(error: InputError, zodError: z.ZodError, schema: z.ZodType, source: InputSource): InputError {
+  const first = zodError.issues[0];
+  if (source !== 'query' || first?.code !== 'unrecognized_keys' || !(schema instanceof z.ZodObject)) return error;
+  const known = Object.keys(schema.shape as Record<string, unknown>).join(', ');
+  return new InputError(error.message, error.field, `remove ${first.keys.join(', ')}; this route takes ${known}`);
 }
 
 /** Registers routes on an instance whose prefix is `/hookline/v1`. */

@@ -64,7 +64,7 @@ export const deliverySchema = z.object({
   accountId: z.string(),
   dialect: z.enum(DIALECTS),
   kind: z.enum(['notification', 'document']),
-  url: z.string().describe('The URL as given, fragment included.'),
+  url: z.string().describe('The URL as it is sent (written as WHATWG URL serializes it), with the fragment it was given.'),
   method: z.enum(['GET', 'POST']),
   params: stringMap,
   policy: deliveryPolicySchema,
