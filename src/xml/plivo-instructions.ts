@@ -16,7 +16,16 @@ export type PlivoDocument =
 export function readPlivoDocument(body: string): PlivoDocument {
   const parsed = parsePlivoXml(body);
   if (!parsed.ok) return parsed;
-  return { ok: true, instructions: parsed.document.children.map(instructionOf), warnings: parsed.warnings };
+  return { ok: true, instructions: waitFirstWhileRinging(parsed.document.children.map(instructionOf)), warnings: parsed.warnings };
+}
+
+/**
+ * "If <Wait> is the first element in a XML document, Plivo will wait the specified number of seconds
+ * before picking up the call" (Plivo's Wait reference): an unanswered call keeps ringing through it.
+ */
+function waitFirstWhileRinging(instructions: Instruction[]): Instruction[] {
+  const [first, ...rest] = instructions;
+  return first?.kind === 'pause' ? [{ ...first, whileRinging: true }, ...rest] : instructions;
 }
 
 const SECOND = 1000;

@@ -55,4 +55,16 @@ describe('Plivo XML elements on an inbound call', () => {
 
     expect(hangupOf(appServer.requests)).toMatchObject({ HangupCauseCode: '4000', HangupCauseName: 'Normal Hangup', HangupSource: 'Answer XML', CallStatus: 'completed' });
   });
+
+  it('keeps an inbound call ringing through a <Wait> that comes first, and answers it after', async () => {
+    const { app, appServer } = await setUp({ '/in/answer': () => xml('<Wait length="5"/><Speak>Hello there</Speak><Wait length="3"/>') });
+    await ringIn(app);
+    await advance(app, 20_000);
+
+    const hangup = hangupOf(appServer.requests)!;
+    const seconds = (time: string | undefined) => Date.parse(`${time ?? ''}Z`) / 1000;
+    expect(seconds(hangup.AnswerTime) - seconds(hangup.StartTime)).toBe(5);
+    // Speak (at least 1 s) and the second Wait (3 s) are talk time; the first Wait was not.
+    expect(hangup).toMatchObject({ HangupCauseCode: '4010', CallStatus: 'completed', Duration: '4' });
+  });
 });
