@@ -52,6 +52,11 @@ export interface PlivoCall {
   readonly from: string;
   readonly to: string;
   readonly callerName: string;
+  /**
+   * Custom SIP headers from `sip_headers`, by name without their prefix: "present for every HTTP
+   * request made by an outbound call" as `X-PH-<name>` (Plivo's "Pass custom SIP headers" guide).
+   */
+  readonly sipHeaders?: Readonly<Record<string, string>>;
   /** An inbound call's forwarding number, when the carrier passes one on (`ForwardedFrom`). */
   readonly forwardedFrom?: string;
   readonly answerUrl: UrlTarget;
@@ -155,6 +160,7 @@ export function callParams(call: PlivoCall, event: string): Record<string, strin
   }
   if (call.callerName) params.CallerName = call.callerName;
   if (call.forwardedFrom) params.ForwardedFrom = call.forwardedFrom;
+  for (const [name, value] of Object.entries(call.sipHeaders ?? {})) params[`X-PH-${name}`] = value;
   if (call.hangup) Object.assign(params, hangupParams(call));
   return params;
 }

@@ -14,6 +14,7 @@ import { httpUrl, optionalMethod, optionalText, pageOf, paramsOf, requiredText, 
 /** Destinations in one request (plivo.md §1.1: "max 1000 unique destinations"). */
 const MAX_DESTINATIONS = 1000;
 const SIP_URI = /^sip:[^\s@]+@[^\s@]+$/;
+const SIP_HEADER = /^([A-Za-z0-9]+)=([A-Za-z0-9%]*)$/;
 
 export function parseMakeCall(accountId: string, parentAuthId: string, body: unknown): NewOutboundCall[] {
   const fields = paramsOf(body);
@@ -40,6 +41,7 @@ export function parseMakeCall(accountId: string, parentAuthId: string, body: unk
     timeLimitMs: timeLimitS * 1000,
     ringTimeoutMs: wholeNumber(fields, 'ring_timeout', 120, 1, 86_400) * 1000,
     hangupOnRingMs: hangupOnRing,
+    ...sipHeaders(fields),
   };
   return to.map((destination) => ({ ...common, to: destination }));
 }
@@ -64,6 +66,24 @@ function target(fields: Params, urlName: string, methodName: string): UrlTarget 
   const url = optionalText(fields, urlName);
   const method: HttpMethod = optionalMethod(fields, methodName) ?? 'POST';
   return url === undefined ? null : { url: httpUrl(urlName, url), method };
+}
+
+/**
+ * `sip_headers`: `name=value` pairs joined by commas, names of letters and digits, values of those and
+ * `%` (Plivo's "Pass custom SIP headers" guide); each later reaches the app as `X-PH-<name>`.
+ */
+function sipHeaders(fields: Params): { sipHeaders?: Record<string, string> } {
+  const given = optionalText(fields, 'sip_headers');
+  if (given === undefined) return {};
+  const headers: Record<string, string> = {};
+  for (const pair of given.split(',')) {
+    const [, name, value] = SIP_HEADER.exec(pair.trim()) ?? [];
+    if (name === undefined || value === undefined) {
+      throw new PlivoApiError(400, `sip_headers "${pair}" is not name=value with a name of letters and digits and a value of letters, digits and %`);
+    }
+    headers[name] = value;
+  }
+  return { sipHeaders: headers };
 }
 
 function machineDetection(fields: Params): MachineDetection | null {

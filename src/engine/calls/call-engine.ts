@@ -52,6 +52,7 @@ export type NewOutboundCall = Pick<
   | 'dialect'
   | 'laml'
   | 'answerDocument'
+  | 'sipHeaders'
 >;
 
 /** A phone calling a number, routed to its application. */

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import type { RunningApp } from '../support/app.js';
+import { plivoClient } from '../support/plivo-sdk.js';
+import type { ReceivedRequest, Reply } from '../support/receiver.js';
+import { useRig } from '../support/rig.js';
+
+const AUTH_ID = 'MAHOOKLINECALLREQ001';
+const AUTH_TOKEN = 'callreqtokencallreqtokencallreqtoken0001';
+const FROM = '14155550100';
+const TO = '14155550199';
+const BASIC = `Basic ${Buffer.from(`${AUTH_ID}:${AUTH_TOKEN}`).toString('base64')}`;
+
+const rig = useRig();
+
+async function setUp(routes: Record<string, (request: ReceivedRequest) => Reply>) {
+  const app = await rig.app({ clock: 'virtual', account: [`${AUTH_ID}:${AUTH_TOKEN}`] });
+  const appServer = await rig.receiver((request) => {
+    const route = routes[request.url.split('?')[0] as string];
+    return route ? { headers: { 'content-type': 'application/xml' }, ...route(request) } : { status: 200 };
+  });
+  return { app, appServer, client: plivoClient(app.url, AUTH_ID, AUTH_TOKEN) };
+}
+
+const xml = (body: string): Reply => ({ status: 200, body: `<?xml version="1.0" encoding="UTF-8"?><Response>${body}</Response>` });
+
+async function advance(app: RunningApp, ms: number): Promise<void> {
+  expect((await app.control('POST', '/clock/advance', { ms })).status).toBe(200);
+}
+
+function requestsTo(requests: readonly ReceivedRequest[], path: string): ReceivedRequest[] {
+  return requests.filter((request) => request.url.split('?')[0] === path);
+}
+
+function postCall(app: RunningApp, body: object): Promise<Response> {
+  return fetch(`${app.url}/v1/Account/${AUTH_ID}/Call/`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: BASIC }, body: JSON.stringify(body) });
+}
+
+async function callCount(app: RunningApp): Promise<number> {
+  const list = await fetch(`${app.url}/v1/Account/${AUTH_ID}/Call/`, { headers: { authorization: BASIC } });
+  return ((await list.json()) as { meta: { total_count: number } }).meta.total_count;
+}
+
+describe('Plivo POST Call/ parameters', () => {
+  it('sends each of sip_headers as X-PH-<name> on every request about the call: ring, answer, action and hangup', async () => {
+    const { app, appServer, client } = await setUp({
+      '/answer': () => xml(`<GetDigits action="${appServer.url('/menu')}" timeout="1"><Speak>Press a key</Speak></GetDigits>`),
+      '/menu': () => xml('<Hangup/>'),
+    });
+    const made = await client.calls.create(FROM, TO, appServer.url('/answer'), { ringUrl: appServer.url('/ring'), hangupUrl: appServer.url('/hangup'), sipHeaders: 'CustomerId=123,Plan=gold%20plus' });
+    await advance(app, 4_000);
+    expect((await app.control('POST', `/calls/${made.requestUuid as string}/digits`, { digits: '7' })).status).toBe(200);
+    await advance(app, 5_000);
+
+    for (const path of ['/ring', '/answer', '/menu', '/hangup']) {
+      const [request] = requestsTo(appServer.requests, path);
+      expect(request?.params, path).toMatchObject({ 'X-PH-CustomerId': '123', 'X-PH-Plan': 'gold%20plus' });
+    }
+  });
+
+  it('refuses sip_headers that are not name=value pairs of the allowed characters, starting nothing', async () => {
+    const { app } = await setUp({});
+    for (const sipHeaders of ['Customer-Id=1', 'CustomerId', 'a=b c', 'a=1=2']) {
+      const refused = await postCall(app, { from: FROM, to: TO, answer_url: 'http://127.0.0.1/answer', sip_headers: sipHeaders });
+      expect(refused.status, sipHeaders).toBe(400);
+      expect(((await refused.json()) as { error: string }).error).toContain('sip_headers');
+    }
+    expect(await callCount(app)).toBe(0);
+  });
+});
