@@ -220,6 +220,11 @@ export interface ConferenceInstruction extends Base {
   readonly statusCallback: { readonly target: UrlTarget; readonly events: readonly ConferenceStatusEvent[] } | null;
   /** What a member hears until the room starts (LaML `waitUrl`): requested, its audio passing time. */
   readonly waitUrl: UrlTarget | null;
+  /**
+   * What a member hears while no member with startConferenceOnEnter is in the room (Plivo
+   * `waitSound`): requested, and only its Play, Speak and Wait count.
+   */
+  readonly waitSound: UrlTarget | null;
   readonly hangupOnStar: boolean;
 }
 

@@ -166,6 +166,7 @@ class Reader {
         callback: null,
         statusCallback: conferenceStatusCallback(room),
         waitUrl: room.text('waitUrl', '') === '' ? null : room.target('waitUrl', 'waitMethod'),
+        waitSound: null,
         hangupOnStar: attr.flag('hangupOnStar', false),
       };
     }

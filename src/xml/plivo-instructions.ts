@@ -173,6 +173,8 @@ function instructionOf(element: XmlElement): Instruction {
         callback: attr.target('callbackUrl', 'callbackMethod'),
         statusCallback: null,
         waitUrl: null,
+        // Requested with POST, as Plivo's Conference reference says of its other sound URLs.
+        waitSound: element.attributes.waitSound ? { url: element.attributes.waitSound, method: 'POST' } : null,
         hangupOnStar: attr.flag('hangupOnStar', false),
       };
     default:

@@ -39,7 +39,7 @@ function hangupOf(requests: readonly ReceivedRequest[]): Record<string, string> 
   return requests.find((request) => request.url.split('?')[0] === '/in/hangup')?.params;
 }
 
-describe('Plivo XML elements on an inbound call', () => {
+describe('Plivo XML elements', () => {
   it('rejects an inbound call whose answer XML starts with a bare <Hangup/> (3020), unanswered', async () => {
     const { app, appServer } = await setUp({ '/in/answer': () => xml('<Hangup/>') });
     await ringIn(app);
@@ -66,5 +66,25 @@ describe('Plivo XML elements on an inbound call', () => {
     expect(seconds(hangup.AnswerTime) - seconds(hangup.StartTime)).toBe(5);
     // Speak (at least 1 s) and the second Wait (3 s) are talk time; the first Wait was not.
     expect(hangup).toMatchObject({ HangupCauseCode: '4010', CallStatus: 'completed', Duration: '4' });
+  });
+
+  it('requests waitSound for a member waiting for a moderator, noting elements other than Play, Speak and Wait as ignored', async () => {
+    const { app, appServer, client } = await setUp({
+      '/waiter': () => xml(`<Conference waitSound="${appServer.url('/wait')}" startConferenceOnEnter="false">standup</Conference>`),
+      '/moderator': () => xml(`<Conference waitSound="${appServer.url('/wait')}">standup</Conference>`),
+      '/wait': () => xml('<Speak>Please hold</Speak><Dial><Number>14155550000</Number></Dial>'),
+    });
+    const waiter = await client.calls.create(CALLER, '14155550201', appServer.url('/waiter'));
+    await advance(app, 3_000);
+    const waits = appServer.requests.filter((request) => request.url === '/wait');
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toMatchObject({ method: 'POST', params: { CallUUID: waiter.requestUuid } });
+    const { body } = await app.control<{ events: Array<{ type: string; message: string }> }>('GET', `/calls/${waiter.requestUuid as string}/timeline`);
+    expect(body.events.filter((event) => event.type === 'warning').map((event) => event.message)).toContainEqual(expect.stringContaining('<Dial> is ignored in a waitSound document'));
+
+    // The moderator starts the room: nobody waits, so nothing is requested for it.
+    await client.calls.create(CALLER, '14155550202', appServer.url('/moderator'));
+    await advance(app, 3_000);
+    expect(appServer.requests.filter((request) => request.url === '/wait')).toHaveLength(1);
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ConferenceInstruction, ConferenceStatusEvent, UrlTarget } from '../../domain/instructions.js';
+import type { ConferenceInstruction, ConferenceStatusEvent, Instruction, UrlTarget } from '../../domain/instructions.js';
 import type { LamlConferenceView } from '../../domain/laml-conference.js';
 import { waitDocument } from '../../domain/laml-wait-document.js';
 import type { CallEngine } from './call-engine.js';
@@ -30,6 +30,14 @@ interface Room {
 
 /** The status callback events a room's changes are, by the name `statusCallbackEvent` lists them. */
 const STATUS_EVENT_OF = { enter: 'join', exit: 'leave', start: 'start', end: 'end' } as const satisfies Record<ConferenceEvent['action'], ConferenceStatusEvent>;
+
+/** What a waitSound document may play. */
+const WAIT_SOUND_KINDS: ReadonlySet<Instruction['kind']> = new Set(['speak', 'play', 'pause']);
+
+/** A Plivo room runs once a member with startConferenceOnEnter is in it; until then the others wait. */
+function hasModerator(room: Room): boolean {
+  return [...room.members.values()].some((member) => member.conference.startOnEnter);
+}
 
 /**
  * Conference rooms across the live calls of this process, by account and name. A member stays until
@@ -66,6 +74,7 @@ export class Conferences {
       await this.event(session, conference, room, memberId, 'start');
     }
     if (!room.started && conference.waitUrl) await this.hearWaitUrl(session, conference.waitUrl);
+    if (conference.waitSound && !hasModerator(room)) await this.hearWaitSound(session, conference.waitSound);
 
     const leaveAt = session.now() + conference.timeLimitMs;
     let hungUp = false;
@@ -117,6 +126,19 @@ export class Conferences {
   private async hearWaitUrl(session: CallSession, waitUrl: UrlTarget): Promise<void> {
     const fetched = await this.deps.services().fetchDocument(session, 'action', waitUrl, this.deps.params.document(session));
     if (fetched.ok) for (const warning of waitDocument(fetched.document.instructions, 'waitUrl').warnings) session.note('warning', warning);
+  }
+
+  /**
+   * Plivo's waitSound, requested while the room waits for a member with startConferenceOnEnter; "the
+   * application at the URL must return an XML with Play, Speak and/or Wait elements only. All other
+   * elements are ignored" (Plivo's Conference reference), so each other one is noted as ignored.
+   */
+  private async hearWaitSound(session: CallSession, waitSound: UrlTarget): Promise<void> {
+    const fetched = await this.deps.services().fetchDocument(session, 'action', waitSound, this.deps.params.document(session));
+    if (!fetched.ok) return;
+    for (const { kind, source } of fetched.document.instructions) {
+      if (!WAIT_SOUND_KINDS.has(kind)) session.note('warning', `line ${source.line}, column ${source.column}: <${source.element}> is ignored in a waitSound document, which plays only Play, Speak and Wait`);
+    }
   }
 
   /** To the member's own callback (entries and exits), and to the room's status callback if it asked. */
