@@ -178,6 +178,8 @@ export interface DialInstruction extends Base {
   /** A URL whose document the caller hears while the targets ring (Plivo `dialMusic`); null: ringback. */
   readonly dialMusic: string | null;
   readonly hangupOnStar: boolean;
+  /** Key sequences the caller or the callee may press while bridged, each reported to `callback` (Plivo `digitsMatch`, `digitsMatchBLeg`). */
+  readonly digitsMatch: { readonly aLeg: readonly string[]; readonly bLeg: readonly string[] };
   /** Record the bridge (LaML `record`): from the answer, or from the first ring. */
   readonly recording: (BackgroundRecording & { readonly fromRinging: boolean }) | null;
 }

@@ -203,6 +203,7 @@ class Reader {
       confirmTimeoutMs: 0,
       dialMusic: null,
       hangupOnStar: attr.flag('hangupOnStar', false),
+      digitsMatch: { aLeg: [], bLeg: [] },
       recording: dialRecording(attr),
     };
   }

@@ -139,6 +139,7 @@ function instructionOf(element: XmlElement): Instruction {
         confirmTimeoutMs: attr.int('confirmTimeout', 120) * SECOND,
         dialMusic: element.attributes.dialMusic && element.attributes.dialMusic !== 'real' ? element.attributes.dialMusic : null,
         hangupOnStar: attr.flag('hangupOnStar', false),
+        digitsMatch: { aLeg: keyPatterns(element.attributes.digitsMatch), bLeg: keyPatterns(element.attributes.digitsMatchBLeg) },
         recording: null,
       };
     case 'Record':
@@ -201,6 +202,11 @@ function dialTargetOf(element: XmlElement): DialTarget {
     progress: null,
     whisper: null,
   };
+}
+
+/** `digitsMatch`: key sequences joined by commas (`123,*9`). */
+function keyPatterns(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((pattern) => pattern.trim()).filter(Boolean);
 }
 
 /** The words of a Speak, SSML tags dropped: what the far end hears. */

@@ -19,6 +19,9 @@ export type PlivoXmlResult = CheckedXml;
 
 const finishOnKey: Check = (value) => (/^([0-9*#]|none)?$/.test(value) ? null : 'must be one key (0-9, *, #), none or empty');
 
+/** Dial's `digitsMatch`: key sequences joined by commas. */
+const keyPatterns: Check = (value) => (/^[0-9*#]+(,[0-9*#]+)*$/.test(value.replace(/\s/g, '')) ? null : 'must be key sequences (0-9, *, #) joined by commas');
+
 const AUDIO = ['Speak', 'Play'];
 
 /** SSML inside Speak is passed through to the voice; its own rules are the TTS engine's. */
@@ -98,8 +101,8 @@ const ELEMENTS: Readonly<Record<string, ElementSpec>> = {
       confirmKey: (v) => (/^[0-9*#]$/.test(v) ? null : 'must be one key (0-9, * or #)'),
       confirmTimeout: integer(1, 86_400),
       dialMusic: (v) => (v === 'real' ? null : url(v)),
-      digitsMatch: text,
-      digitsMatchBLeg: text,
+      digitsMatch: keyPatterns,
+      digitsMatchBLeg: keyPatterns,
       sipHeaders: text,
       callType: oneOf('voice', 'whatsapp'),
     },

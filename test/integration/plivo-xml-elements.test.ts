@@ -87,4 +87,26 @@ describe('Plivo XML elements', () => {
     await advance(app, 3_000);
     expect(appServer.requests.filter((request) => request.url === '/wait')).toHaveLength(1);
   });
+
+  it('reports a digitsMatch pattern the caller presses, and a digitsMatchBLeg one the callee presses, to the Dial callbackUrl', async () => {
+    const { app, appServer, client } = await setUp({
+      '/dial': () => xml(`<Dial callbackUrl="${appServer.url('/dial-events')}" digitsMatch="123,*9" digitsMatchBLeg="#0"><Number>14155550777</Number></Dial>`),
+    });
+    const made = await client.calls.create(CALLER, '14155550201', appServer.url('/dial'));
+    await advance(app, 5_000);
+    const events = () => appServer.requests.filter((request) => request.url === '/dial-events').map((request) => request.params);
+    const bLeg = events().find((params) => params.DialAction === 'answer')?.DialBLegUUID;
+    expect(bLeg).toBeDefined();
+
+    expect((await app.control('POST', `/calls/${made.requestUuid as string}/digits`, { digits: '5123' })).status).toBe(200);
+    await advance(app, 500);
+    expect((await app.control('POST', `/calls/${bLeg!}/digits`, { digits: '#0' })).status).toBe(200);
+    await advance(app, 500);
+
+    const matches = events().filter((params) => params.DialAction === 'digits');
+    expect(matches).toEqual([
+      expect.objectContaining({ Event: 'DialDigitsMatch', DialDigitsMatch: '123', DialDigitsPressedBy: 'ALeg', DialALegUUID: made.requestUuid, DialBLegUUID: bLeg }),
+      expect.objectContaining({ Event: 'DialDigitsMatch', DialDigitsMatch: '#0', DialDigitsPressedBy: 'BLeg', DialBLegUUID: bLeg }),
+    ]);
+  });
 });

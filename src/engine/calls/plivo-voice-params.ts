@@ -91,7 +91,10 @@ export const plivoVoiceParams: VoiceParams = {
       params.DialBLegHangupCauseCode = String(event.hangup.code);
       params.DialBLegHangupSource = event.hangup.source;
     }
-    if (event.digits) params.DialDigitsMatch = event.digits;
+    if (event.digits) {
+      params.DialDigitsMatch = event.digits;
+      params.DialDigitsPressedBy = event.pressedBy ?? 'ALeg';
+    }
     return params;
   },
 

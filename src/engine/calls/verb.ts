@@ -129,7 +129,9 @@ export interface DialEvent {
   readonly to: string;
   readonly durationS?: number;
   readonly hangup?: Hangup;
+  /** The `digitsMatch` pattern a leg's keys completed, and which leg pressed them. */
   readonly digits?: string;
+  readonly pressedBy?: 'ALeg' | 'BLeg';
 }
 
 export interface ConferenceResult {
