@@ -66,4 +66,29 @@ describe('Plivo POST Call/ parameters', () => {
     }
     expect(await callCount(app)).toBe(0);
   });
+
+  it('lists calls by from_number and to_number, exact or a prefix, and the B legs of a call by parent_call_uuid', async () => {
+    const { app, appServer, client } = await setUp({
+      '/answer': () => xml('<Speak>Hello</Speak>'),
+      '/dial': () => xml('<Dial><Number>14165550777</Number></Dial>'),
+    });
+    const first = await client.calls.create(FROM, '14155550201', appServer.url('/answer'));
+    const second = await client.calls.create('14165550100', '+14155550202', appServer.url('/answer'));
+    const dialling = await client.calls.create(FROM, '14165550203', appServer.url('/dial'));
+    await advance(app, 20_000);
+
+    const uuids = async (filters: Record<string, string>) => {
+      const query = new URLSearchParams(filters).toString();
+      const listed = await fetch(`${app.url}/v1/Account/${AUTH_ID}/Call/?${query}`, { headers: { authorization: BASIC } });
+      expect(listed.status).toBe(200);
+      return ((await listed.json()) as { objects: Array<{ call_uuid: string }> }).objects.map((call) => call.call_uuid).sort();
+    };
+    expect(await uuids({ to_number: '1415' })).toEqual([first.requestUuid, second.requestUuid].sort());
+    expect(await uuids({ to_number: '+14155550202' })).toEqual([second.requestUuid]);
+    expect(await uuids({ from_number: '1416' })).toEqual([second.requestUuid]);
+    const bLegs = await uuids({ parent_call_uuid: dialling.requestUuid as string });
+    expect(bLegs).toHaveLength(1);
+    expect(bLegs[0]).not.toBe(dialling.requestUuid);
+    expect(await uuids({ to_number: '1416', parent_call_uuid: dialling.requestUuid as string })).toEqual(bLegs);
+  });
 });

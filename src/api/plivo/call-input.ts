@@ -1,8 +1,8 @@
 import type { HttpMethod } from '../../domain/callback.js';
 import type { UrlTarget } from '../../domain/instructions.js';
 import { digitsOf, isE164, splitDestinations } from '../../domain/phone-numbers.js';
-import type { CallStatus, MachineDetection } from '../../domain/plivo-call.js';
-import type { NewOutboundCall } from '../../engine/calls/call-engine.js';
+import type { MachineDetection } from '../../domain/plivo-call.js';
+import type { CallFilter, NewOutboundCall } from '../../engine/calls/call-engine.js';
 import { PlivoApiError } from './errors.js';
 import { httpUrl, optionalMethod, optionalText, pageOf, paramsOf, requiredText, wholeNumber, type Params } from './params.js';
 
@@ -46,11 +46,20 @@ export function parseMakeCall(accountId: string, parentAuthId: string, body: unk
   return to.map((destination) => ({ ...common, to: destination }));
 }
 
-export function parseCallFilter(query: unknown): { filter: { status?: CallStatus; direction?: 'inbound' | 'outbound' }; limit: number; offset: number } {
+/**
+ * `GET Call/` filters: `call_direction`; `from_number` and `to_number`, "the exact number or the
+ * prefix"; `parent_call_uuid`, the B legs of that A leg (Plivo's "Retrieve all calls").
+ */
+export function parseCallFilter(query: unknown): { filter: CallFilter; limit: number; offset: number } {
   const fields = paramsOf(query);
   const direction = optionalText(fields, 'call_direction');
   if (direction !== undefined && direction !== 'inbound' && direction !== 'outbound') throw new PlivoApiError(400, `call_direction "${direction}" is not inbound or outbound`);
-  return { filter: direction ? { direction } : {}, ...pageOf(fields) };
+  // Numbers are kept without their +, as the API takes them either way.
+  const fromPrefix = optionalText(fields, 'from_number')?.replace(/^\+/, '');
+  const toPrefix = optionalText(fields, 'to_number')?.replace(/^\+/, '');
+  const parentCallUuid = optionalText(fields, 'parent_call_uuid');
+  const filter: CallFilter = { ...(direction ? { direction } : {}), ...(fromPrefix ? { fromPrefix } : {}), ...(toPrefix ? { toPrefix } : {}), ...(parentCallUuid ? { parentCallUuid } : {}) };
+  return { filter, ...pageOf(fields) };
 }
 
 function destinations(to: string): string[] {

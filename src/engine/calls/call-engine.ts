@@ -55,6 +55,18 @@ export type NewOutboundCall = Pick<
   | 'sipHeaders'
 >;
 
+/** What a listing of calls keeps: each field given must match (`to`, `from` exactly; the prefixes as prefixes). */
+export interface CallFilter {
+  readonly status?: CallStatus;
+  readonly direction?: 'inbound' | 'outbound';
+  readonly to?: string;
+  readonly from?: string;
+  readonly toPrefix?: string;
+  readonly fromPrefix?: string;
+  /** The B legs of one call. */
+  readonly parentCallUuid?: string;
+}
+
 /** A phone calling a number, routed to its application. */
 export type NewInboundCall = Pick<PlivoCall, 'accountId' | 'parentAuthId' | 'from' | 'to' | 'answerUrl' | 'fallbackUrl' | 'hangupUrl' | 'dialect' | 'laml' | 'forwardedFrom' | 'callerName'>;
 
@@ -237,7 +249,7 @@ export class CallEngine {
   /** Newest first; every account's when `accountId` is undefined (the control API). */
   async list(
     accountId: string | undefined,
-    filter: { status?: CallStatus; direction?: 'inbound' | 'outbound'; to?: string; from?: string },
+    filter: CallFilter,
     page: { limit: number; offset: number },
   ): Promise<{ calls: StoredCall[]; total: number }> {
     const where: Record<string, string> = {};
@@ -245,7 +257,11 @@ export class CallEngine {
     if (filter.direction) where.direction = filter.direction;
     if (filter.to) where.to = filter.to;
     if (filter.from) where.from = filter.from;
-    const { items, total } = await this.deps.store.listResources({ type: CALL_RESOURCE, accountId, where }, page);
+    if (filter.parentCallUuid) where.parentCallUuid = filter.parentCallUuid;
+    const startsWith: Record<string, string> = {};
+    if (filter.toPrefix) startsWith.to = filter.toPrefix;
+    if (filter.fromPrefix) startsWith.from = filter.fromPrefix;
+    const { items, total } = await this.deps.store.listResources({ type: CALL_RESOURCE, accountId, where, startsWith }, page);
     return { calls: items.map((item) => item.state as StoredCall), total };
   }
 
