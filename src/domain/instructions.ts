@@ -227,6 +227,9 @@ export interface ConferenceInstruction extends Base {
    * `waitSound`): requested, and only its Play, Speak and Wait count.
    */
   readonly waitSound: UrlTarget | null;
+  /** Requested when this member enters, and when it leaves members behind (Plivo `enterSound`, `exitSound` given as URLs). */
+  readonly enterSound: UrlTarget | null;
+  readonly exitSound: UrlTarget | null;
   readonly hangupOnStar: boolean;
 }
 

@@ -167,6 +167,8 @@ class Reader {
         statusCallback: conferenceStatusCallback(room),
         waitUrl: room.text('waitUrl', '') === '' ? null : room.target('waitUrl', 'waitMethod'),
         waitSound: null,
+        enterSound: null,
+        exitSound: null,
         hangupOnStar: attr.flag('hangupOnStar', false),
       };
     }

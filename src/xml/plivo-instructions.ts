@@ -1,4 +1,4 @@
-import type { DialTarget, InputKind, Instruction, InstructionSource, PauseUntil } from '../domain/instructions.js';
+import type { DialTarget, InputKind, Instruction, InstructionSource, PauseUntil, UrlTarget } from '../domain/instructions.js';
 import { ElementAttributes as Attributes } from './attributes.js';
 import type { XmlElement } from './element-tree.js';
 import { parsePlivoXml, type PlivoXmlError } from './plivo-xml.js';
@@ -174,8 +174,10 @@ function instructionOf(element: XmlElement): Instruction {
         callback: attr.target('callbackUrl', 'callbackMethod'),
         statusCallback: null,
         waitUrl: null,
-        // Requested with POST, as Plivo's Conference reference says of its other sound URLs.
+        // Requested with POST, as Plivo's Conference reference says of its sound URLs.
         waitSound: element.attributes.waitSound ? { url: element.attributes.waitSound, method: 'POST' } : null,
+        enterSound: soundUrl(element.attributes.enterSound),
+        exitSound: soundUrl(element.attributes.exitSound),
         hangupOnStar: attr.flag('hangupOnStar', false),
       };
     default:
@@ -202,6 +204,11 @@ function dialTargetOf(element: XmlElement): DialTarget {
     progress: null,
     whisper: null,
   };
+}
+
+/** A Conference sound given as a URL; `beep:1`, `beep:2` and "" are the carrier's own tones. */
+function soundUrl(value: string | undefined): UrlTarget | null {
+  return value && !value.startsWith('beep:') ? { url: value, method: 'POST' } : null;
 }
 
 /** `digitsMatch`: key sequences joined by commas (`123,*9`). */

@@ -19,6 +19,9 @@ export type PlivoXmlResult = CheckedXml;
 
 const finishOnKey: Check = (value) => (/^([0-9*#]|none)?$/.test(value) ? null : 'must be one key (0-9, *, #), none or empty');
 
+/** Conference `enterSound`/`exitSound`: none (""), one or two beeps, or a URL returning Play, Speak and Wait. */
+const sound: Check = (value) => (value === '' || value === 'beep:1' || value === 'beep:2' ? null : url(value) && 'must be "", beep:1, beep:2 or an absolute URL');
+
 /** Dial's `digitsMatch`: key sequences joined by commas. */
 const keyPatterns: Check = (value) => (/^[0-9*#]+(,[0-9*#]+)*$/.test(value.replace(/\s/g, '')) ? null : 'must be key sequences (0-9, *, #) joined by commas');
 
@@ -135,8 +138,8 @@ const ELEMENTS: Readonly<Record<string, ElementSpec>> = {
     body: nonEmpty,
     attributes: {
       muted: bool,
-      enterSound: text,
-      exitSound: text,
+      enterSound: sound,
+      exitSound: sound,
       maxMembers: integer(1, 20),
       timeLimit: integer(1, 86_400),
       hangupOnStar: bool,

@@ -109,4 +109,23 @@ describe('Plivo XML elements', () => {
       expect.objectContaining({ Event: 'DialDigitsMatch', DialDigitsMatch: '#0', DialDigitsPressedBy: 'BLeg', DialBLegUUID: bLeg }),
     ]);
   });
+
+  it('requests enterSound when a member enters, and exitSound when it leaves others behind', async () => {
+    const { app, appServer, client } = await setUp({
+      '/member': () => xml(`<Conference enterSound="${appServer.url('/enter')}" exitSound="${appServer.url('/exit')}" hangupOnStar="true">standup</Conference>`),
+      '/plain': () => xml('<Conference enterSound="beep:1">standup</Conference>'),
+      '/enter': () => xml('<Play>https://app.example/chime.mp3</Play>'),
+      '/exit': () => xml('<Speak>A member left</Speak>'),
+    });
+    const member = await client.calls.create(CALLER, '14155550201', appServer.url('/member'));
+    await client.calls.create(CALLER, '14155550202', appServer.url('/plain'));
+    await advance(app, 3_000);
+    const requested = (path: string) => appServer.requests.filter((request) => request.url === path);
+    expect(requested('/enter').map((request) => [request.method, request.params.CallUUID])).toEqual([['POST', member.requestUuid]]);
+    expect(requested('/exit')).toHaveLength(0);
+
+    expect((await app.control('POST', `/calls/${member.requestUuid as string}/digits`, { digits: '*' })).status).toBe(200);
+    await advance(app, 1_000);
+    expect(requested('/exit').map((request) => [request.method, request.params.CallUUID])).toEqual([['POST', member.requestUuid]]);
+  });
 });

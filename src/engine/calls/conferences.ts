@@ -31,8 +31,8 @@ interface Room {
 /** The status callback events a room's changes are, by the name `statusCallbackEvent` lists them. */
 const STATUS_EVENT_OF = { enter: 'join', exit: 'leave', start: 'start', end: 'end' } as const satisfies Record<ConferenceEvent['action'], ConferenceStatusEvent>;
 
-/** What a waitSound document may play. */
-const WAIT_SOUND_KINDS: ReadonlySet<Instruction['kind']> = new Set(['speak', 'play', 'pause']);
+/** What a Plivo sound document (waitSound, enterSound, exitSound) may play. */
+const SOUND_KINDS: ReadonlySet<Instruction['kind']> = new Set(['speak', 'play', 'pause']);
 
 /** A Plivo room runs once a member with startConferenceOnEnter is in it; until then the others wait. */
 function hasModerator(room: Room): boolean {
@@ -69,12 +69,13 @@ export class Conferences {
     room.members.set(memberId, { session, joinedAt: session.now(), conference });
     session.note('instruction', `entered conference ${conference.room} as member ${memberId}`, { conferenceUuid: room.uuid, memberId });
     await this.event(session, conference, room, memberId, 'enter');
+    if (conference.enterSound) await this.hearSoundDocument(session, conference.enterSound, 'enterSound');
     if (!room.started && conference.startOnEnter && room.members.size >= 2) {
       room.started = true;
       await this.event(session, conference, room, memberId, 'start');
     }
     if (!room.started && conference.waitUrl) await this.hearWaitUrl(session, conference.waitUrl);
-    if (conference.waitSound && !hasModerator(room)) await this.hearWaitSound(session, conference.waitSound);
+    if (conference.waitSound && !hasModerator(room)) await this.hearSoundDocument(session, conference.waitSound, 'waitSound');
 
     const leaveAt = session.now() + conference.timeLimitMs;
     let hungUp = false;
@@ -99,6 +100,8 @@ export class Conferences {
     if (last) this.rooms.delete(key);
     session.note('instruction', `left conference ${conference.room}`, { conferenceUuid: room.uuid, memberId });
     await this.event(session, conference, room, memberId, 'exit');
+    // The sound is for the members who stay: nobody hears it in an empty room.
+    if (conference.exitSound && !last) await this.hearSoundDocument(session, conference.exitSound, 'exitSound');
     if (last && room.started) await this.event(session, conference, room, memberId, 'end');
     return { hungUp, conferenceUuid: room.uuid, memberId };
   }
@@ -129,15 +132,16 @@ export class Conferences {
   }
 
   /**
-   * Plivo's waitSound, requested while the room waits for a member with startConferenceOnEnter; "the
-   * application at the URL must return an XML with Play, Speak and/or Wait elements only. All other
-   * elements are ignored" (Plivo's Conference reference), so each other one is noted as ignored.
+   * Plivo's sound URLs: waitSound while the room waits for a member with startConferenceOnEnter,
+   * enterSound and exitSound as members come and go. "The application at the URL must return an XML
+   * with Play, Speak and/or Wait elements only. All other elements are ignored" (Plivo's Conference
+   * reference), so each other one is noted as ignored.
    */
-  private async hearWaitSound(session: CallSession, waitSound: UrlTarget): Promise<void> {
-    const fetched = await this.deps.services().fetchDocument(session, 'action', waitSound, this.deps.params.document(session));
+  private async hearSoundDocument(session: CallSession, target: UrlTarget, attribute: 'waitSound' | 'enterSound' | 'exitSound'): Promise<void> {
+    const fetched = await this.deps.services().fetchDocument(session, 'action', target, this.deps.params.document(session));
     if (!fetched.ok) return;
     for (const { kind, source } of fetched.document.instructions) {
-      if (!WAIT_SOUND_KINDS.has(kind)) session.note('warning', `line ${source.line}, column ${source.column}: <${source.element}> is ignored in a waitSound document, which plays only Play, Speak and Wait`);
+      if (!SOUND_KINDS.has(kind)) session.note('warning', `line ${source.line}, column ${source.column}: <${source.element}> is ignored in a ${attribute} document, which plays only Play, Speak and Wait`);
     }
   }
 
