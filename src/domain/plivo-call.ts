@@ -57,6 +57,8 @@ export interface PlivoCall {
    * request made by an outbound call" as `X-PH-<name>` (Plivo's "Pass custom SIP headers" guide).
    */
   readonly sipHeaders?: Readonly<Record<string, string>>;
+  /** Tones played to the far end once it answers, or once it rings with `onPreanswer` (`send_digits`). */
+  readonly sendDigits?: { readonly digits: string; readonly onPreanswer: boolean };
   /** An inbound call's forwarding number, when the carrier passes one on (`ForwardedFrom`). */
   readonly forwardedFrom?: string;
   readonly answerUrl: UrlTarget;

@@ -91,4 +91,32 @@ describe('Plivo POST Call/ parameters', () => {
     expect(bLegs[0]).not.toBe(dialling.requestUuid);
     expect(await uuids({ to_number: '1416', parent_call_uuid: dialling.requestUuid as string })).toEqual(bLegs);
   });
+
+  it('plays send_digits to the far end once it answers, or while it rings with send_on_preanswer, and the sendDigits of a Dial Number once bridged', async () => {
+    const { app, appServer, client } = await setUp({
+      '/answer': () => xml('<Speak>Hello</Speak>'),
+      '/dial': () => xml('<Dial><Number sendDigits="wW42">14165550777</Number></Dial>'),
+    });
+    const answered = await client.calls.create(FROM, TO, appServer.url('/answer'), { sendDigits: '1w2@1000' });
+    const early = await client.calls.create(FROM, '14155550198', appServer.url('/answer'), { sendDigits: '9', sendOnPreanswer: true });
+    const dialling = await client.calls.create(FROM, '14155550197', appServer.url('/dial'));
+    await advance(app, 8_000);
+
+    const tones = async (uuid: string) => {
+      const { body } = await app.control<{ events: Array<{ at: number; type: string; message: string }> }>('GET', `/calls/${uuid}/timeline`);
+      const at = (type: string, message: string) => body.events.find((event) => event.type === type && event.message.startsWith(message))?.at;
+      return { tones: body.events.filter((event) => event.message.startsWith('tones ')).map((event) => event.message), at };
+    };
+    const first = await tones(answered.requestUuid as string);
+    expect(first.tones).toEqual(['tones 1w2@1000 sent to the far end (send_digits)']);
+    expect(first.at('far-end', 'tones')).toBe(first.at('status', 'answered'));
+    const second = await tones(early.requestUuid as string);
+    expect(second.tones).toEqual(['tones 9 sent to the far end (send_digits)']);
+    expect(second.at('far-end', 'tones')).toBe(second.at('status', 'ringing'));
+    expect((await tones(dialling.requestUuid as string)).tones).toEqual(['tones wW42 sent to 14165550777 (sendDigits)']);
+
+    const refused = await postCall(app, { from: FROM, to: TO, answer_url: 'http://127.0.0.1/answer', send_digits: '12a' });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: string }).error).toContain('send_digits');
+  });
 });

@@ -4,7 +4,7 @@ import { digitsOf, isE164, splitDestinations } from '../../domain/phone-numbers.
 import type { MachineDetection } from '../../domain/plivo-call.js';
 import type { CallFilter, NewOutboundCall } from '../../engine/calls/call-engine.js';
 import { PlivoApiError } from './errors.js';
-import { httpUrl, optionalMethod, optionalText, pageOf, paramsOf, requiredText, wholeNumber, type Params } from './params.js';
+import { httpUrl, optionalFlag, optionalMethod, optionalText, pageOf, paramsOf, requiredText, wholeNumber, type Params } from './params.js';
 
 /**
  * `POST Call/` parameters as the SDKs send them (plivo.md §1.1), parsed into one request per destination
@@ -42,6 +42,7 @@ export function parseMakeCall(accountId: string, parentAuthId: string, body: unk
     ringTimeoutMs: wholeNumber(fields, 'ring_timeout', 120, 1, 86_400) * 1000,
     hangupOnRingMs: hangupOnRing,
     ...sipHeaders(fields),
+    ...sendDigits(fields),
   };
   return to.map((destination) => ({ ...common, to: destination }));
 }
@@ -93,6 +94,18 @@ function sipHeaders(fields: Params): { sipHeaders?: Record<string, string> } {
     headers[name] = value;
   }
   return { sipHeaders: headers };
+}
+
+/**
+ * `send_digits`: keys, `w` (0.5 s) and `W` (1 s) pauses, and an optional `@` with the tone length in
+ * ms (`123@1000`); played once the call is answered, or while it rings with `send_on_preanswer`.
+ */
+function sendDigits(fields: Params): { sendDigits?: { digits: string; onPreanswer: boolean } } {
+  const digits = optionalText(fields, 'send_digits');
+  const onPreanswer = optionalFlag(fields, 'send_on_preanswer') ?? false;
+  if (digits === undefined) return {};
+  if (!/^[0-9*#wW]+(@\d+)?$/.test(digits)) throw new PlivoApiError(400, `send_digits "${digits}" may hold only 0-9, *, #, w and W, then @ and a tone length in ms`);
+  return { sendDigits: { digits, onPreanswer } };
 }
 
 function machineDetection(fields: Params): MachineDetection | null {

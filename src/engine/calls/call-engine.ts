@@ -53,6 +53,7 @@ export type NewOutboundCall = Pick<
   | 'laml'
   | 'answerDocument'
   | 'sipHeaders'
+  | 'sendDigits'
 >;
 
 /** What a listing of calls keeps: each field given must match (`to`, `from` exactly; the prefixes as prefixes). */
@@ -506,11 +507,14 @@ export class CallEngine {
   private async ringing(session: CallSession): Promise<void> {
     session.call = await this.commit({ ...session.call, status: 'ringing' }, 'ringing');
     session.note('status', 'ringing', { status: 'ringing' });
+    if (session.call.sendDigits?.onPreanswer) noteSentDigits(session, session.call.sendDigits.digits);
   }
 
   private async answered(session: CallSession): Promise<void> {
     session.call = await this.commit({ ...session.call, status: 'in-progress', answeredAt: this.deps.clock.now() }, 'answered');
     session.note('status', 'answered', { status: 'in-progress' });
+    const sendDigits = session.call.sendDigits;
+    if (sendDigits && !sendDigits.onPreanswer) noteSentDigits(session, sendDigits.digits);
   }
 
   /** Store the call as it is after `change`, with the notifications its dialect says that causes. */
@@ -649,6 +653,11 @@ export class CallEngine {
 function resourceOf(call: PlivoCall, timeline?: readonly CallEvent[]): ResourceWrite {
   const state: StoredCall = timeline ? { ...call, timeline } : call;
   return { type: CALL_RESOURCE, id: call.uuid, accountId: call.accountId, state, updatedAt: call.endedAt ?? call.answeredAt ?? call.initiatedAt };
+}
+
+/** `send_digits`: the far end hears the tones; nothing in hookline's far end reacts to them. */
+function noteSentDigits(session: CallSession, digits: string): void {
+  session.note('far-end', `tones ${digits} sent to the far end (send_digits)`, { digits });
 }
 
 const isMachine = (verdict: AnsweredBy): boolean => verdict.startsWith('machine');

@@ -170,6 +170,7 @@ async function bridge(engine: CallEngine, services: CallServices, aLeg: CallSess
   const recording = ringingRecording ?? (dial.recording ? await startBackgroundRecording(aLeg, services, dial.recording) : null);
   const answeredAt = aLeg.now();
   aLeg.note('dial', `${b.call.to} answered; bridged`, { bLegUuid: b.uuid });
+  if (winner.target.sendDigits) aLeg.note('far-end', `tones ${winner.target.sendDigits} sent to ${b.call.to} (sendDigits)`, { bLegUuid: b.uuid, digits: winner.target.sendDigits });
   await event(services, aLeg, dial, b, { action: 'answer' });
   await event(services, aLeg, dial, b, { action: 'connected' });
 
