@@ -48,6 +48,20 @@ describe('Plivo XML elements', () => {
     expect(hangupOf(appServer.requests)).toMatchObject({ HangupCauseCode: '3020', HangupCauseName: 'Rejected', HangupSource: 'Answer XML', CallStatus: 'busy', AnswerTime: '', Duration: '0' });
   });
 
+  it('plays <PreAnswer> to an inbound call still ringing, answering it with the first element after', async () => {
+    const { app, appServer } = await setUp({ '/in/answer': () => xml('<PreAnswer><Speak>Calls may be recorded</Speak><Wait length="2"/></PreAnswer><Speak>Hello</Speak>') });
+    const uuid = await ringIn(app);
+    await advance(app, 10_000);
+
+    expect(hangupOf(appServer.requests)).toMatchObject({ CallStatus: 'completed', HangupCauseCode: '4010', Duration: '1' });
+    const { body } = await app.control<{ events: Array<{ at: number; type: string; message: string }> }>('GET', `/calls/${uuid}/timeline`);
+    const steps = body.events.filter((event) => event.type === 'instruction' || event.type === 'status');
+    expect(steps.map((event) => event.message.split(' (')[0])).toEqual(['ringing', '<PreAnswer>', '<Speak>', '<Wait>', 'answered', '<Speak>', 'no instructions left']);
+    // "Calls may be recorded": four words at 150 a minute, 1.6 s, then the 2 s Wait; then the answer.
+    const at = (message: string) => steps.find((event) => event.message === message)!.at;
+    expect(at('answered') - at('ringing')).toBe(3_600);
+  });
+
   it('ends an answered call with a bare <Hangup/> as a normal hangup (4000)', async () => {
     const { app, appServer } = await setUp({ '/in/answer': () => xml('<Speak>Goodbye</Speak><Hangup/>') });
     await ringIn(app);
