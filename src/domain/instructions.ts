@@ -120,6 +120,8 @@ export interface HangupInstruction extends Base {
   readonly reason: 'rejected' | 'busy' | null;
   /** An unanswered call is answered before it is hung up (LaML `<Hangup>`, billable; `<Reject>` is not). */
   readonly answersFirst: boolean;
+  /** Without a reason, rejects a call not answered yet (3020) rather than ending it normally (a Plivo `<Hangup>` first in its document). */
+  readonly rejectsUnanswered: boolean;
   /** Hang up this long from now while the next instructions run; null = now. */
   readonly scheduleMs: number | null;
 }

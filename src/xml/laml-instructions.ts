@@ -98,9 +98,9 @@ class Reader {
         return [{ kind: 'redirect', source, target: { url: this.resolve(element.text.trim()), method: attr.method('method') } }];
       case 'Hangup':
         // SignalWire answers, then hangs up: unlike a rejected call, it is billed (laml.md §6.1).
-        return [{ kind: 'hangup', source, reason: null, scheduleMs: null, answersFirst: true }];
+        return [{ kind: 'hangup', source, reason: null, scheduleMs: null, answersFirst: true, rejectsUnanswered: false }];
       case 'Reject':
-        return [{ kind: 'hangup', source, reason: element.attributes.reason === 'busy' ? 'busy' : 'rejected', scheduleMs: null, answersFirst: false }];
+        return [{ kind: 'hangup', source, reason: element.attributes.reason === 'busy' ? 'busy' : 'rejected', scheduleMs: null, answersFirst: false, rejectsUnanswered: false }];
       case 'Dial':
         return [this.dial(element, attr, source)];
       case 'Record': {

@@ -16,16 +16,20 @@ export type PlivoDocument =
 export function readPlivoDocument(body: string): PlivoDocument {
   const parsed = parsePlivoXml(body);
   if (!parsed.ok) return parsed;
-  return { ok: true, instructions: waitFirstWhileRinging(parsed.document.children.map(instructionOf)), warnings: parsed.warnings };
+  return { ok: true, instructions: asFirstElement(parsed.document.children.map(instructionOf)), warnings: parsed.warnings };
 }
 
 /**
- * "If <Wait> is the first element in a XML document, Plivo will wait the specified number of seconds
- * before picking up the call" (Plivo's Wait reference): an unanswered call keeps ringing through it.
+ * What the first element of a document does to a call not answered yet: "If <Wait> is the first
+ * element in a XML document, Plivo will wait the specified number of seconds before picking up the
+ * call" (Plivo's Wait reference), and a `<Hangup>` first "is hung up with reason rejected by default",
+ * where one later, or on an answered call, is a normal hangup (Plivo's Hangup reference).
  */
-function waitFirstWhileRinging(instructions: Instruction[]): Instruction[] {
+function asFirstElement(instructions: Instruction[]): Instruction[] {
   const [first, ...rest] = instructions;
-  return first?.kind === 'pause' ? [{ ...first, whileRinging: true }, ...rest] : instructions;
+  if (first?.kind === 'pause') return [{ ...first, whileRinging: true }, ...rest];
+  if (first?.kind === 'hangup') return [{ ...first, rejectsUnanswered: true }, ...rest];
+  return instructions;
 }
 
 const SECOND = 1000;
@@ -106,6 +110,7 @@ function instructionOf(element: XmlElement): Instruction {
         reason: reason === 'busy' || reason === 'rejected' ? reason : null,
         scheduleMs: schedule !== undefined && Number(schedule) > 0 ? Number(schedule) * SECOND : null,
         answersFirst: false,
+        rejectsUnanswered: false,
       };
     }
     case 'DTMF':

@@ -62,6 +62,14 @@ describe('Plivo XML elements', () => {
     expect(at('answered') - at('ringing')).toBe(3_600);
   });
 
+  it('ends an inbound call with a normal hangup (4000) when its <Hangup/> comes after early media, unanswered', async () => {
+    const { app, appServer } = await setUp({ '/in/answer': () => xml('<PreAnswer><Speak>We are closed</Speak></PreAnswer><Hangup/>') });
+    await ringIn(app);
+    await advance(app, 5_000);
+
+    expect(hangupOf(appServer.requests)).toMatchObject({ HangupCauseCode: '4000', HangupCauseName: 'Normal Hangup', HangupSource: 'Answer XML', AnswerTime: '' });
+  });
+
   it('ends an answered call with a bare <Hangup/> as a normal hangup (4000)', async () => {
     const { app, appServer } = await setUp({ '/in/answer': () => xml('<Speak>Goodbye</Speak><Hangup/>') });
     await ringIn(app);

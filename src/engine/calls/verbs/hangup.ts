@@ -14,11 +14,8 @@ export const hangup: VerbRunner<HangupInstruction> = async (instruction, { sessi
   return CONTINUE;
 };
 
-/**
- * Without a reason, a call nobody has answered yet is rejected (3020) and an answered one ends
- * normally (4000): Plivo's Hangup reference says so of a Hangup that comes first in the answer XML.
- */
+/** Without a reason: rejected (3020) when first in its document on a call not answered yet, else normal (4000). */
 function causeOf(instruction: HangupInstruction, session: CallSession): Hangup {
-  const reason = instruction.reason ?? (session.call.answeredAt === null ? 'rejected' : null);
+  const reason = instruction.reason ?? (instruction.rejectsUnanswered && session.call.answeredAt === null ? 'rejected' : null);
   return { code: reason ? REASON_CODES[reason] : 4000, source: 'Answer XML' };
 }
