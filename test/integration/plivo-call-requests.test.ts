@@ -119,4 +119,22 @@ describe('Plivo POST Call/ parameters', () => {
     expect(refused.status).toBe(400);
     expect(((await refused.json()) as { error: string }).error).toContain('send_digits');
   });
+
+  it('refuses machine_detection tuning outside the ranges Plivo documents, starting nothing, and takes it inside them', async () => {
+    const { app } = await setUp({});
+    const call = { from: FROM, to: TO, answer_url: 'http://127.0.0.1/answer', machine_detection: 'true' };
+    for (const [name, value, range] of [
+      ['machine_detection_maximum_speech_length', 7000, '1000 to 6000'],
+      ['machine_detection_initial_silence', 1000, '2000 to 10000'],
+      ['machine_detection_maximum_words', 11, '2 to 10'],
+      ['machine_detection_initial_greeting', 500, '1000 to 5000'],
+    ] as const) {
+      const refused = await postCall(app, { ...call, [name]: value });
+      expect(refused.status, name).toBe(400);
+      expect(((await refused.json()) as { error: string }).error).toBe(`${name} must be a whole number from ${range}`);
+    }
+    expect(await callCount(app)).toBe(0);
+    const taken = await postCall(app, { ...call, machine_detection_maximum_speech_length: 3000, machine_detection_initial_silence: 4500, machine_detection_maximum_words: 3, machine_detection_initial_greeting: 1500 });
+    expect(taken.status).toBe(201);
+  });
 });

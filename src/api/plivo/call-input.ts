@@ -14,6 +14,13 @@ import { httpUrl, optionalFlag, optionalMethod, optionalText, pageOf, paramsOf, 
 /** Destinations in one request (plivo.md §1.1: "max 1000 unique destinations"). */
 const MAX_DESTINATIONS = 1000;
 const SIP_URI = /^sip:[^\s@]+@[^\s@]+$/;
+/** machine_detection_* tuning and the ranges Plivo's Make a call reference allows (plivo.md §1.1). */
+const DETECTOR_TUNING: ReadonlyArray<readonly [string, number, number]> = [
+  ['machine_detection_maximum_speech_length', 1000, 6000],
+  ['machine_detection_initial_silence', 2000, 10_000],
+  ['machine_detection_maximum_words', 2, 10],
+  ['machine_detection_initial_greeting', 1000, 5000],
+];
 const SIP_HEADER = /^([A-Za-z0-9]+)=([A-Za-z0-9%]*)$/;
 
 export function parseMakeCall(accountId: string, parentAuthId: string, body: unknown): NewOutboundCall[] {
@@ -112,6 +119,9 @@ function machineDetection(fields: Params): MachineDetection | null {
   const mode = optionalText(fields, 'machine_detection')?.toLowerCase();
   if (mode === undefined || mode === 'false') return null;
   if (mode !== 'true' && mode !== 'hangup') throw new PlivoApiError(400, `machine_detection "${mode}" is not true or hangup`);
+  // The detector's tuning only shapes a real detector's guesses; the far end here says what it is,
+  // but values outside the ranges Plivo documents are refused as Plivo refuses them (plivo.md §1.1).
+  for (const [name, min, max] of DETECTOR_TUNING) wholeNumber(fields, name, min, min, max);
   return {
     mode,
     timeMs: wholeNumber(fields, 'machine_detection_time', 5000, 2000, 10_000),
