@@ -170,6 +170,8 @@ export interface DialInstruction extends Base {
   readonly ringTimeoutMs: number | null;
   readonly timeLimitMs: number;
   readonly callerId: string | null;
+  /** The caller's name the callee sees; null: the A leg's. */
+  readonly callerName: string | null;
   /** Real-time events of the B leg (Plivo `callbackUrl`). */
   readonly callback: UrlTarget | null;
   /** The callee must press this key to be connected (Plivo `confirmKey`); 9110 if it does not. */

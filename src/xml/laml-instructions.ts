@@ -199,6 +199,7 @@ class Reader {
       ringTimeoutMs: attr.int('timeout', 30) * SECOND,
       timeLimitMs: attr.int('timeLimit', 14_400) * SECOND,
       callerId: element.attributes.callerId ?? null,
+      callerName: element.attributes.callerName ?? null,
       callback: null,
       confirmKey: null,
       confirmSound: null,

@@ -138,6 +138,7 @@ function instructionOf(element: XmlElement): Instruction {
         ringTimeoutMs: element.attributes.timeout ? attr.int('timeout', 0) * SECOND : null,
         timeLimitMs: attr.int('timeLimit', 14_400) * SECOND,
         callerId: element.attributes.callerId ?? null,
+        callerName: element.attributes.callerName ?? null,
         callback: attr.target('callbackUrl', 'callbackMethod'),
         confirmKey: element.attributes.confirmKey ?? null,
         confirmSound: element.attributes.confirmSound ?? null,

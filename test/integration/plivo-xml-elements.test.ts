@@ -150,4 +150,16 @@ describe('Plivo XML elements', () => {
     await advance(app, 1_000);
     expect(requested('/exit').map((request) => [request.method, request.params.CallUUID])).toEqual([['POST', member.requestUuid]]);
   });
+
+  it('shows the Dial callerId and callerName to the callee: its live call record carries them', async () => {
+    const { app, appServer, client } = await setUp({
+      '/dial': () => xml(`<Dial callbackUrl="${appServer.url('/dial-events')}" callerId="14155550300" callerName="Front Desk"><Number>14155550777</Number></Dial>`),
+    });
+    await client.calls.create(CALLER, '14155550201', appServer.url('/dial'));
+    await advance(app, 5_000);
+    const bLeg = appServer.requests.find((request) => request.url === '/dial-events' && request.params.DialAction === 'answer')?.params.DialBLegUUID;
+
+    const live = await client.calls.getLiveCall(bLeg!);
+    expect(live).toMatchObject({ callerName: 'Front Desk', from: '14155550300', to: '14155550777' });
+  });
 });

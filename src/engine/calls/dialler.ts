@@ -87,7 +87,7 @@ async function startLeg(engine: CallEngine, aLeg: CallSession, dial: DialInstruc
     // Plivo shows the caller's number to the B leg unless callerId says otherwise.
     from: dial.callerId ?? a.from,
     to: target.address,
-    callerName: '',
+    callerName: dial.callerName ?? '',
     answerUrl: a.answerUrl,
     fallbackUrl: null,
     ringUrl: null,
