@@ -162,4 +162,20 @@ describe('Plivo XML elements', () => {
     const live = await client.calls.getLiveCall(bLeg!);
     expect(live).toMatchObject({ callerName: 'Front Desk', from: '14155550300', to: '14155550777' });
   });
+
+  it('plays a Dial confirmSound to the callee without a confirmKey too, bridging once it has played', async () => {
+    const { app, appServer, client } = await setUp({
+      '/dial': () => xml(`<Dial callbackUrl="${appServer.url('/dial-events')}" confirmSound="${appServer.url('/confirm')}"><Number>14155550777</Number></Dial>`),
+      '/confirm': () => xml('<Speak>This call is from the front desk</Speak>'),
+    });
+    const made = await client.calls.create(CALLER, '14155550201', appServer.url('/dial'));
+    await advance(app, 10_000);
+
+    const bLeg = appServer.requests.find((request) => request.url === '/dial-events' && request.params.DialAction === 'answer')?.params.DialBLegUUID;
+    expect(appServer.requests.filter((request) => request.url === '/confirm').map((request) => [request.method, request.params.CallUUID])).toEqual([['POST', bLeg]]);
+    const { body } = await app.control<{ events: Array<{ at: number; type: string; message: string }> }>('GET', `/calls/${made.requestUuid as string}/timeline`);
+    const at = (start: string) => body.events.find((event) => event.message.startsWith(start))!.at;
+    // Seven words at 150 a minute: 2.8 s between the callee's answer (after 2 s of ringing) and the bridge.
+    expect(at('14155550777 answered; bridged') - at('dialling 14155550777')).toBe(2_000 + 2_800);
+  });
 });

@@ -264,18 +264,20 @@ function keyMatcher(patterns: readonly string[]): (key: string) => string | null
 }
 
 /**
- * `confirmKey`: the callee hears `confirmSound` and must press the key before `confirmTimeout`. A
- * person who answers does as told: by default the far end presses it a second after the prompt; an
- * answering machine never does. Live control (`/calls/{bLeg}/digits`) can press something else.
+ * `confirmSound` is played to the callee once it answers, before the bridge. With `confirmKey` the
+ * callee must then press the key before `confirmTimeout`. A person who answers does as told: by
+ * default the far end presses it a second after the prompt; an answering machine never does. Live
+ * control (`/calls/{bLeg}/digits`) can press something else.
  */
 async function confirm(services: CallServices, aLeg: CallSession, dial: DialInstruction, leg: Leg): Promise<'confirmed' | 'refused' | 'caller-left'> {
-  if (!dial.confirmKey) return 'confirmed';
+  if (!dial.confirmKey && !dial.confirmSound) return 'confirmed';
   const b = leg.session;
   let promptMs = 0;
   if (dial.confirmSound) {
     const sound = await services.fetchDocument(b, 'action', { url: dial.confirmSound, method: 'POST' }, services.params.document(b));
     if (sound.ok) promptMs = playingTimeMs(sound.document.instructions);
   }
+  if (!dial.confirmKey) return (await aLeg.wait(promptMs)) === 'hangup' ? 'caller-left' : 'confirmed';
   const human = !(leg.script.outcome === 'answer' && leg.script.machine);
   const key = dial.confirmKey;
   if (human) b.schedule(promptMs + 1_000, () => b.pressDigits(key));
