@@ -170,7 +170,7 @@ export interface DialInstruction extends Base {
   readonly ringTimeoutMs: number | null;
   readonly timeLimitMs: number;
   readonly callerId: string | null;
-  /** The caller's name the callee sees; null: the A leg's. */
+  /** The caller's name on the B legs (`callerName`); null: none given. */
   readonly callerName: string | null;
   /** Real-time events of the B leg (Plivo `callbackUrl`). */
   readonly callback: UrlTarget | null;

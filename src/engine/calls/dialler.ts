@@ -212,7 +212,8 @@ async function whisper(services: CallServices, leg: Leg): Promise<'confirmed' | 
 
 /**
  * The bridge until either side hangs up, the Dial's time limit, `*` with hangupOnStar, or a transfer
- * moves the B leg elsewhere (checked first: with `legs=both` the A leg is interrupted too).
+ * moves the B leg elsewhere (checked first: with `legs=both` the A leg is interrupted too). Keys that
+ * complete a leg's `digitsMatch` pattern on the way are `matched`.
  */
 async function holdBridge(
   aLeg: CallSession,
