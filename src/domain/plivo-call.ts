@@ -240,6 +240,12 @@ export function liveCallRecord(call: PlivoCall): Record<string, unknown> {
   };
 }
 
+/** `GET Call/{uuid}/?status=queued` (node-sdk GetQueuedCallResponse): the live record without its session start. */
+export function queuedCallRecord(call: PlivoCall): Record<string, unknown> {
+  const { session_start: _sessionStart, ...record } = liveCallRecord(call);
+  return record;
+}
+
 function callState(call: PlivoCall): string {
   switch (call.status) {
     case 'completed':

@@ -137,4 +137,19 @@ describe('Plivo POST Call/ parameters', () => {
     const taken = await postCall(app, { ...call, machine_detection_maximum_speech_length: 3000, machine_detection_initial_silence: 4500, machine_detection_maximum_words: 3, machine_detection_initial_greeting: 1500 });
     expect(taken.status).toBe(201);
   });
+
+  it('lists and reads a call through the SDK while it is queued, before it rings, and live once it rings', async () => {
+    const { app, appServer, client } = await setUp({ '/answer': () => xml('<Wait length="10"/>') });
+    const made = await client.calls.create(FROM, TO, appServer.url('/answer'));
+    const uuid = made.requestUuid as string;
+
+    expect((await client.calls.listQueuedCalls()).map((call) => call.callUuid)).toEqual([uuid]);
+    expect(await client.calls.getQueuedCall(uuid)).toMatchObject({ callUuid: uuid, callStatus: 'queued', direction: 'outbound', from: FROM, to: TO, requestUuid: uuid });
+    expect(await client.calls.listLiveCalls()).toEqual([]);
+
+    await advance(app, 1_000);
+    expect(await client.calls.listQueuedCalls()).toEqual([]);
+    await expect(client.calls.getQueuedCall(uuid)).rejects.toThrow();
+    expect((await client.calls.listLiveCalls()).map((call) => call.callUuid)).toEqual([uuid]);
+  });
 });

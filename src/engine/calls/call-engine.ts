@@ -214,6 +214,21 @@ export class CallEngine {
     return stored && stored.accountId === accountId ? stored : null;
   }
 
+  /**
+   * The account's calls that have not reached the far end yet (`queued`), on every node sharing the
+   * store, newest first.
+   */
+  async queuedCalls(accountId: string): Promise<StoredCall[]> {
+    const queued = await allResources(this.deps.store, { type: CALL_RESOURCE, accountId, where: { status: 'queued' } });
+    return queued.map((resource) => resource.state as StoredCall).sort((a, b) => b.initiatedAt - a.initiatedAt);
+  }
+
+  /** One of the account's calls while it is queued, whichever node runs it. */
+  async queuedCall(accountId: string, uuid: string): Promise<PlivoCall | null> {
+    const call = await this.find(uuid);
+    return call && call.accountId === accountId && call.status === 'queued' ? call : null;
+  }
+
   /** The call, live or stored, whoever owns it (the control API). */
   async find(uuid: string): Promise<StoredCall | null> {
     return this.live.get(uuid)?.call ?? (await this.load(uuid));
