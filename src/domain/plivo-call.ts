@@ -162,9 +162,14 @@ export function callParams(call: PlivoCall, event: string): Record<string, strin
   }
   if (call.callerName) params.CallerName = call.callerName;
   if (call.forwardedFrom) params.ForwardedFrom = call.forwardedFrom;
-  for (const [name, value] of Object.entries(call.sipHeaders ?? {})) params[`X-PH-${name}`] = value;
+  Object.assign(params, sipHeaderParams(call));
   if (call.hangup) Object.assign(params, hangupParams(call));
   return params;
+}
+
+/** The call's `sip_headers`, each as `X-PH-<name>`: on every request the call makes. */
+export function sipHeaderParams(call: PlivoCall): Record<string, string> {
+  return Object.fromEntries(Object.entries(call.sipHeaders ?? {}).map(([name, value]) => [`X-PH-${name}`, value]));
 }
 
 /** ring_url (`Event=Ring`): the call is ringing at the far end. */

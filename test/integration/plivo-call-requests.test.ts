@@ -41,17 +41,18 @@ async function callCount(app: RunningApp): Promise<number> {
 }
 
 describe('Plivo POST Call/ parameters', () => {
-  it('sends each of sip_headers as X-PH-<name> on every request about the call: ring, answer, action and hangup', async () => {
+  it('sends each of sip_headers as X-PH-<name> on every request about the call: ring, answer, action, machine detection and hangup', async () => {
     const { app, appServer, client } = await setUp({
       '/answer': () => xml(`<GetDigits action="${appServer.url('/menu')}" timeout="1"><Speak>Press a key</Speak></GetDigits>`),
       '/menu': () => xml('<Hangup/>'),
     });
     const made = await client.calls.create(FROM, TO, appServer.url('/answer'), { ringUrl: appServer.url('/ring'), hangupUrl: appServer.url('/hangup'), sipHeaders: 'CustomerId=123,Plan=gold%20plus' });
+    await client.calls.create(FROM, '15551030001', appServer.url('/answer'), { machineDetection: 'true', machineDetectionTime: 2000, machineDetectionUrl: appServer.url('/machine'), sipHeaders: 'CustomerId=123,Plan=gold%20plus' });
     await advance(app, 4_000);
     expect((await app.control('POST', `/calls/${made.requestUuid as string}/digits`, { digits: '7' })).status).toBe(200);
     await advance(app, 5_000);
 
-    for (const path of ['/ring', '/answer', '/menu', '/hangup']) {
+    for (const path of ['/ring', '/answer', '/menu', '/hangup', '/machine']) {
       const [request] = requestsTo(appServer.requests, path);
       expect(request?.params, path).toMatchObject({ 'X-PH-CustomerId': '123', 'X-PH-Plan': 'gold%20plus' });
     }

@@ -1,6 +1,6 @@
 import type { CallbackParams } from '../../domain/callback.js';
 import { hangupCauseInfo } from '../../domain/hangup-causes.js';
-import { answerParams, callParams } from '../../domain/plivo-call.js';
+import { answerParams, callParams, sipHeaderParams } from '../../domain/plivo-call.js';
 import type { VoiceParams } from './verb.js';
 
 /**
@@ -125,6 +125,7 @@ export const plivoVoiceParams: VoiceParams = {
     CallStatus: session.call.status,
     Event: 'MachineDetection',
     Machine: 'true',
+    ...sipHeaderParams(session.call),
   }),
 
   // Plivo XML has no queues: its documents never ask. The call's standard set, should one.
