@@ -153,4 +153,34 @@ describe('Plivo POST Call/ parameters', () => {
     await expect(client.calls.getQueuedCall(uuid)).rejects.toThrow();
     expect((await client.calls.listLiveCalls()).map((call) => call.callUuid)).toEqual([uuid]);
   });
+
+  it('ends calls with the documented causes: 9100 for a machine with machine_detection=hangup, 8012/7012 for a bad action with redirect, 7014 for a Redirect nobody answers', async () => {
+    const { app, appServer, client } = await setUp({
+      '/wait': () => xml('<Wait length="20"/>'),
+      '/menu': () => xml(`<GetDigits action="${appServer.url('/bad-action')}" timeout="1"><Speak>Press a key</Speak></GetDigits>`),
+      '/menu-gone': () => xml(`<GetDigits action="${appServer.url('/gone')}" timeout="1"><Speak>Press a key</Speak></GetDigits>`),
+      '/menu-ignored': () => xml(`<GetDigits action="${appServer.url('/bad-action')}" redirect="false" timeout="1"><Speak>Press a key</Speak></GetDigits><Speak>Carrying on</Speak>`),
+      '/bad-action': () => ({ status: 200, body: 'not xml' }),
+      '/gone': () => ({ status: 503 }),
+      '/redirect': () => xml(`<Redirect>${appServer.url('/gone')}</Redirect>`),
+    });
+    const hangup = { hangupUrl: appServer.url('/hangup') };
+    const machine = await client.calls.create(FROM, '15551030001', appServer.url('/wait'), { ...hangup, machineDetection: 'hangup', machineDetectionTime: 3000 });
+    const invalid = await client.calls.create(FROM, '14155550201', appServer.url('/menu'), hangup);
+    const unreachable = await client.calls.create(FROM, '14155550202', appServer.url('/menu-gone'), hangup);
+    const ignored = await client.calls.create(FROM, '14155550203', appServer.url('/menu-ignored'), hangup);
+    const redirected = await client.calls.create(FROM, '14155550204', appServer.url('/redirect'), hangup);
+    await advance(app, 4_000);
+    for (const call of [invalid, unreachable, ignored]) await app.control('POST', `/calls/${call.requestUuid as string}/digits`, { digits: '1#' });
+    await advance(app, 30_000);
+
+    const causes = new Map(requestsTo(appServer.requests, '/hangup').map((request) => [request.params.CallUUID, [request.params.HangupCauseCode, request.params.HangupSource]]));
+    expect(causes.get(machine.requestUuid as string)).toEqual(['9100', 'Plivo']);
+    expect(causes.get(invalid.requestUuid as string)).toEqual(['8012', 'Error']);
+    expect(causes.get(unreachable.requestUuid as string)).toEqual(['7012', 'Error']);
+    // redirect="false": the action is still asked, its answer ignored, and the next element runs.
+    expect(causes.get(ignored.requestUuid as string)).toEqual(['4010', 'Plivo']);
+    expect(requestsTo(appServer.requests, '/bad-action').map((request) => request.params.CallUUID)).toContain(ignored.requestUuid);
+    expect(causes.get(redirected.requestUuid as string)).toEqual(['7014', 'Error']);
+  });
 });
