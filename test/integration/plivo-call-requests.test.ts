@@ -183,4 +183,36 @@ describe('Plivo POST Call/ parameters', () => {
     expect(requestsTo(appServer.requests, '/bad-action').map((request) => request.params.CallUUID)).toContain(ignored.requestUuid);
     expect(causes.get(redirected.requestUuid as string)).toEqual(['7014', 'Error']);
   });
+
+  it('counts a key outside validDigits as a try after playing invalidDigitsSound, then takes the next try\'s digits', async () => {
+    const { app, appServer, client } = await setUp({
+      '/menu': () => xml(`<GetDigits action="${appServer.url('/chosen')}" validDigits="12" retries="2" timeout="3" invalidDigitsSound="${appServer.url('/invalid.wav')}"><Speak>Press one or two</Speak></GetDigits><Speak>Goodbye</Speak>`),
+      '/chosen': () => xml('<Hangup/>'),
+    });
+    const made = await client.calls.create(FROM, TO, appServer.url('/menu'));
+    await advance(app, 4_000);
+    await app.control('POST', `/calls/${made.requestUuid as string}/digits`, { digits: '9' });
+    // The sound (5 s: its file tells nothing) and the prompt again (1.6 s) follow the wrong key.
+    await advance(app, 6_000);
+    await app.control('POST', `/calls/${made.requestUuid as string}/digits`, { digits: '2' });
+    await advance(app, 5_000);
+
+    expect(requestsTo(appServer.requests, '/invalid.wav')).toHaveLength(1);
+    expect(requestsTo(appServer.requests, '/chosen').map((request) => request.params.Digits)).toEqual(['2']);
+    const { body } = await app.control<{ events: Array<{ message: string }> }>('GET', `/calls/${made.requestUuid as string}/timeline`);
+    // The prompt plays again for the second try.
+    expect(body.events.filter((event) => event.message.startsWith('<Speak>'))).toHaveLength(2);
+  });
+
+  it('dials numbers one after another with several Dials: a busy first, its action asked with redirect="false", then the next', async () => {
+    const { app, appServer, client } = await setUp({
+      '/dial': () => xml(`<Dial action="${appServer.url('/first')}" redirect="false"><Number>15551000001</Number></Dial><Dial action="${appServer.url('/second')}"><Number>14155550777</Number></Dial>`),
+      '/second': () => xml('<Hangup/>'),
+    });
+    await client.calls.create(FROM, TO, appServer.url('/dial'));
+    await advance(app, 30_000);
+
+    expect(requestsTo(appServer.requests, '/first').map((request) => request.params)).toEqual([expect.objectContaining({ DialStatus: 'busy', DialBLegUUID: '' })]);
+    expect(requestsTo(appServer.requests, '/second').map((request) => request.params)).toEqual([expect.objectContaining({ DialStatus: 'completed', DialHangupCause: 'NORMAL_CLEARING' })]);
+  });
 });
