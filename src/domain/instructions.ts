@@ -120,6 +120,8 @@ export interface HangupInstruction extends Base {
   readonly reason: 'rejected' | 'busy' | null;
   /** An unanswered call is answered before it is hung up (LaML `<Hangup>`, billable; `<Reject>` is not). */
   readonly answersFirst: boolean;
+  /** Without a reason, rejects a call not answered yet (3020) rather than ending it normally (a Plivo `<Hangup>` first in its document). */
+  readonly rejectsUnanswered: boolean;
   /** Hang up this long from now while the next instructions run; null = now. */
   readonly scheduleMs: number | null;
 }
@@ -168,6 +170,8 @@ export interface DialInstruction extends Base {
   readonly ringTimeoutMs: number | null;
   readonly timeLimitMs: number;
   readonly callerId: string | null;
+  /** The caller's name on the B legs (`callerName`); null: none given. */
+  readonly callerName: string | null;
   /** Real-time events of the B leg (Plivo `callbackUrl`). */
   readonly callback: UrlTarget | null;
   /** The callee must press this key to be connected (Plivo `confirmKey`); 9110 if it does not. */
@@ -178,6 +182,8 @@ export interface DialInstruction extends Base {
   /** A URL whose document the caller hears while the targets ring (Plivo `dialMusic`); null: ringback. */
   readonly dialMusic: string | null;
   readonly hangupOnStar: boolean;
+  /** Key sequences the caller or the callee may press while bridged, each reported to `callback` (Plivo `digitsMatch`, `digitsMatchBLeg`). */
+  readonly digitsMatch: { readonly aLeg: readonly string[]; readonly bLeg: readonly string[] };
   /** Record the bridge (LaML `record`): from the answer, or from the first ring. */
   readonly recording: (BackgroundRecording & { readonly fromRinging: boolean }) | null;
 }
@@ -220,6 +226,14 @@ export interface ConferenceInstruction extends Base {
   readonly statusCallback: { readonly target: UrlTarget; readonly events: readonly ConferenceStatusEvent[] } | null;
   /** What a member hears until the room starts (LaML `waitUrl`): requested, its audio passing time. */
   readonly waitUrl: UrlTarget | null;
+  /**
+   * What a member hears while no member with startConferenceOnEnter is in the room (Plivo
+   * `waitSound`): requested, and only its Play, Speak and Wait count.
+   */
+  readonly waitSound: UrlTarget | null;
+  /** Requested when this member enters, and when it leaves members behind (Plivo `enterSound`, `exitSound` given as URLs). */
+  readonly enterSound: UrlTarget | null;
+  readonly exitSound: UrlTarget | null;
   readonly hangupOnStar: boolean;
 }
 

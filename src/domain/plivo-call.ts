@@ -52,6 +52,13 @@ export interface PlivoCall {
   readonly from: string;
   readonly to: string;
   readonly callerName: string;
+  /**
+   * Custom SIP headers from `sip_headers`, by name without their prefix: "present for every HTTP
+   * request made by an outbound call" as `X-PH-<name>` (Plivo's "Pass custom SIP headers" guide).
+   */
+  readonly sipHeaders?: Readonly<Record<string, string>>;
+  /** Tones played to the far end once it answers, or once it rings with `onPreanswer` (`send_digits`). */
+  readonly sendDigits?: { readonly digits: string; readonly onPreanswer: boolean };
   /** An inbound call's forwarding number, when the carrier passes one on (`ForwardedFrom`). */
   readonly forwardedFrom?: string;
   readonly answerUrl: UrlTarget;
@@ -155,8 +162,14 @@ export function callParams(call: PlivoCall, event: string): Record<string, strin
   }
   if (call.callerName) params.CallerName = call.callerName;
   if (call.forwardedFrom) params.ForwardedFrom = call.forwardedFrom;
+  Object.assign(params, sipHeaderParams(call));
   if (call.hangup) Object.assign(params, hangupParams(call));
   return params;
+}
+
+/** The call's `sip_headers`, each as `X-PH-<name>`: on every request the call makes. */
+export function sipHeaderParams(call: PlivoCall): Record<string, string> {
+  return Object.fromEntries(Object.entries(call.sipHeaders ?? {}).map(([name, value]) => [`X-PH-${name}`, value]));
 }
 
 /** ring_url (`Event=Ring`): the call is ringing at the far end. */
@@ -230,6 +243,12 @@ export function liveCallRecord(call: PlivoCall): Record<string, unknown> {
     session_start: sessionTime(call.initiatedAt),
     to: call.to,
   };
+}
+
+/** `GET Call/{uuid}/?status=queued` (node-sdk GetQueuedCallResponse): the live record without its session start. */
+export function queuedCallRecord(call: PlivoCall): Record<string, unknown> {
+  const { session_start: _sessionStart, ...record } = liveCallRecord(call);
+  return record;
 }
 
 function callState(call: PlivoCall): string {

@@ -8,11 +8,19 @@ import type { ResourceQuery } from './ports.js';
 
 /** The `where` of a resource query as [field, value] pairs, each field a plain name safe to put in SQL. */
 export function stateFilters(query: ResourceQuery): Array<[string, string]> {
-  const where = Object.entries(query.where ?? {});
-  for (const [field] of where) {
-    if (!/^[A-Za-z0-9_]+$/.test(field)) throw new InputError(`cannot filter on state field "${field}"`, 'where', 'name a top-level field of letters, digits and _');
+  return checkedFields(Object.entries(query.where ?? {}), 'where');
+}
+
+/** The `startsWith` of a resource query as [field, LIKE pattern] pairs, checked as `stateFilters` checks. */
+export function statePrefixes(query: ResourceQuery): Array<[string, string]> {
+  return checkedFields(Object.entries(query.startsWith ?? {}), 'startsWith').map(([field, prefix]) => [field, `${escapeLike(prefix)}%`]);
+}
+
+function checkedFields(fields: Array<[string, string]>, name: string): Array<[string, string]> {
+  for (const [field] of fields) {
+    if (!/^[A-Za-z0-9_]+$/.test(field)) throw new InputError(`cannot filter on state field "${field}"`, name, 'name a top-level field of letters, digits and _');
   }
-  return where;
+  return fields;
 }
 
 /** LIKE treats `%` and `_` as wildcards; the filter means the text itself. `\` is the ESCAPE character. */

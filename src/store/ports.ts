@@ -59,6 +59,8 @@ export interface ResourceQuery {
   readonly accountId?: string;
   /** Top-level state fields (names of letters, digits and `_`) that must equal these strings. */
   readonly where?: Readonly<Record<string, string>>;
+  /** Top-level state fields, named as in `where`, that must start with these strings. */
+  readonly startsWith?: Readonly<Record<string, string>>;
 }
 
 export interface ChangeSet {

@@ -98,9 +98,9 @@ class Reader {
         return [{ kind: 'redirect', source, target: { url: this.resolve(element.text.trim()), method: attr.method('method') } }];
       case 'Hangup':
         // SignalWire answers, then hangs up: unlike a rejected call, it is billed (laml.md §6.1).
-        return [{ kind: 'hangup', source, reason: null, scheduleMs: null, answersFirst: true }];
+        return [{ kind: 'hangup', source, reason: null, scheduleMs: null, answersFirst: true, rejectsUnanswered: false }];
       case 'Reject':
-        return [{ kind: 'hangup', source, reason: element.attributes.reason === 'busy' ? 'busy' : 'rejected', scheduleMs: null, answersFirst: false }];
+        return [{ kind: 'hangup', source, reason: element.attributes.reason === 'busy' ? 'busy' : 'rejected', scheduleMs: null, answersFirst: false, rejectsUnanswered: false }];
       case 'Dial':
         return [this.dial(element, attr, source)];
       case 'Record': {
@@ -166,6 +166,9 @@ class Reader {
         callback: null,
         statusCallback: conferenceStatusCallback(room),
         waitUrl: room.text('waitUrl', '') === '' ? null : room.target('waitUrl', 'waitMethod'),
+        waitSound: null,
+        enterSound: null,
+        exitSound: null,
         hangupOnStar: attr.flag('hangupOnStar', false),
       };
     }
@@ -196,12 +199,14 @@ class Reader {
       ringTimeoutMs: attr.int('timeout', 30) * SECOND,
       timeLimitMs: attr.int('timeLimit', 14_400) * SECOND,
       callerId: element.attributes.callerId ?? null,
+      callerName: element.attributes.callerName ?? null,
       callback: null,
       confirmKey: null,
       confirmSound: null,
       confirmTimeoutMs: 0,
       dialMusic: null,
       hangupOnStar: attr.flag('hangupOnStar', false),
+      digitsMatch: { aLeg: [], bLeg: [] },
       recording: dialRecording(attr),
     };
   }

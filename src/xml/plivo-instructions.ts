@@ -1,4 +1,4 @@
-import type { DialTarget, InputKind, Instruction, InstructionSource, PauseUntil } from '../domain/instructions.js';
+import type { DialTarget, InputKind, Instruction, InstructionSource, PauseUntil, UrlTarget } from '../domain/instructions.js';
 import { ElementAttributes as Attributes } from './attributes.js';
 import type { XmlElement } from './element-tree.js';
 import { parsePlivoXml, type PlivoXmlError } from './plivo-xml.js';
@@ -16,7 +16,20 @@ export type PlivoDocument =
 export function readPlivoDocument(body: string): PlivoDocument {
   const parsed = parsePlivoXml(body);
   if (!parsed.ok) return parsed;
-  return { ok: true, instructions: parsed.document.children.map(instructionOf), warnings: parsed.warnings };
+  return { ok: true, instructions: asFirstElement(parsed.document.children.map(instructionOf)), warnings: parsed.warnings };
+}
+
+/**
+ * What the first element of a document does to a call not answered yet: "If <Wait> is the first
+ * element in a XML document, Plivo will wait the specified number of seconds before picking up the
+ * call" (Plivo's Wait reference), and a `<Hangup>` first "is hung up with reason rejected by default",
+ * where one later, or on an answered call, is a normal hangup (Plivo's Hangup reference).
+ */
+function asFirstElement(instructions: Instruction[]): Instruction[] {
+  const [first, ...rest] = instructions;
+  if (first?.kind === 'pause') return [{ ...first, whileRinging: true }, ...rest];
+  if (first?.kind === 'hangup') return [{ ...first, rejectsUnanswered: true }, ...rest];
+  return instructions;
 }
 
 const SECOND = 1000;
@@ -97,6 +110,7 @@ function instructionOf(element: XmlElement): Instruction {
         reason: reason === 'busy' || reason === 'rejected' ? reason : null,
         scheduleMs: schedule !== undefined && Number(schedule) > 0 ? Number(schedule) * SECOND : null,
         answersFirst: false,
+        rejectsUnanswered: false,
       };
     }
     case 'DTMF':
@@ -124,12 +138,14 @@ function instructionOf(element: XmlElement): Instruction {
         ringTimeoutMs: element.attributes.timeout ? attr.int('timeout', 0) * SECOND : null,
         timeLimitMs: attr.int('timeLimit', 14_400) * SECOND,
         callerId: element.attributes.callerId ?? null,
+        callerName: element.attributes.callerName ?? null,
         callback: attr.target('callbackUrl', 'callbackMethod'),
         confirmKey: element.attributes.confirmKey ?? null,
         confirmSound: element.attributes.confirmSound ?? null,
         confirmTimeoutMs: attr.int('confirmTimeout', 120) * SECOND,
         dialMusic: element.attributes.dialMusic && element.attributes.dialMusic !== 'real' ? element.attributes.dialMusic : null,
         hangupOnStar: attr.flag('hangupOnStar', false),
+        digitsMatch: { aLeg: keyPatterns(element.attributes.digitsMatch), bLeg: keyPatterns(element.attributes.digitsMatchBLeg) },
         recording: null,
       };
     case 'Record':
@@ -164,6 +180,10 @@ function instructionOf(element: XmlElement): Instruction {
         callback: attr.target('callbackUrl', 'callbackMethod'),
         statusCallback: null,
         waitUrl: null,
+        // Requested with POST, as Plivo's Conference reference says of its sound URLs.
+        waitSound: element.attributes.waitSound ? { url: element.attributes.waitSound, method: 'POST' } : null,
+        enterSound: soundUrl(element.attributes.enterSound),
+        exitSound: soundUrl(element.attributes.exitSound),
         hangupOnStar: attr.flag('hangupOnStar', false),
       };
     default:
@@ -190,6 +210,16 @@ function dialTargetOf(element: XmlElement): DialTarget {
     progress: null,
     whisper: null,
   };
+}
+
+/** A Conference sound given as a URL; `beep:1`, `beep:2` and "" are the carrier's own tones. */
+function soundUrl(value: string | undefined): UrlTarget | null {
+  return value && !value.startsWith('beep:') ? { url: value, method: 'POST' } : null;
+}
+
+/** `digitsMatch`: key sequences joined by commas (`123,*9`). */
+function keyPatterns(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((pattern) => pattern.trim()).filter(Boolean);
 }
 
 /** The words of a Speak, SSML tags dropped: what the far end hears. */

@@ -19,6 +19,12 @@ export type PlivoXmlResult = CheckedXml;
 
 const finishOnKey: Check = (value) => (/^([0-9*#]|none)?$/.test(value) ? null : 'must be one key (0-9, *, #), none or empty');
 
+/** Conference `enterSound`/`exitSound`: none (""), one or two beeps, or a URL returning Play, Speak and Wait. */
+const sound: Check = (value) => (value === '' || value === 'beep:1' || value === 'beep:2' ? null : url(value) && 'must be "", beep:1, beep:2 or an absolute URL');
+
+/** Dial's `digitsMatch`: key sequences joined by commas. */
+const keyPatterns: Check = (value) => (/^[0-9*#]+(,[0-9*#]+)*$/.test(value.replace(/\s/g, '')) ? null : 'must be key sequences (0-9, *, #) joined by commas');
+
 const AUDIO = ['Speak', 'Play'];
 
 /** SSML inside Speak is passed through to the voice; its own rules are the TTS engine's. */
@@ -98,8 +104,8 @@ const ELEMENTS: Readonly<Record<string, ElementSpec>> = {
       confirmKey: (v) => (/^[0-9*#]$/.test(v) ? null : 'must be one key (0-9, * or #)'),
       confirmTimeout: integer(1, 86_400),
       dialMusic: (v) => (v === 'real' ? null : url(v)),
-      digitsMatch: text,
-      digitsMatchBLeg: text,
+      digitsMatch: keyPatterns,
+      digitsMatchBLeg: keyPatterns,
       sipHeaders: text,
       callType: oneOf('voice', 'whatsapp'),
     },
@@ -132,8 +138,8 @@ const ELEMENTS: Readonly<Record<string, ElementSpec>> = {
     body: nonEmpty,
     attributes: {
       muted: bool,
-      enterSound: text,
-      exitSound: text,
+      enterSound: sound,
+      exitSound: sound,
       maxMembers: integer(1, 20),
       timeLimit: integer(1, 86_400),
       hangupOnStar: bool,

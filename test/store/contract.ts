@@ -228,6 +228,18 @@ export function describeStoreContract(name: string, open: () => Promise<Contract
         expect((await store.listResources({ type: 'message' }, { limit: 1, offset: 0 })).items[0]).toMatchObject({ accountId: ACCOUNT, state: { status: 'queued' } });
       });
 
+      it('lists resources whose state fields start with a prefix, % and _ in it meaning themselves', async () => {
+        const write = (id: string, to: string) => store.commit({ resources: [{ type: 'call', id, accountId: ACCOUNT, state: { to, status: 'completed' }, updatedAt: T0 }] });
+        await write('c1', '14155550100');
+        await write('c2', '14165550100');
+        await write('c3', '1415%_0100');
+        const ids = async (query: Parameters<Store['listResources']>[0]) => (await store.listResources(query, { limit: 10, offset: 0 })).items.map((r) => r.id);
+        expect(await ids({ type: 'call', startsWith: { to: '1415' } })).toEqual(['c3', 'c1']);
+        expect(await ids({ type: 'call', startsWith: { to: '1415%' } })).toEqual(['c3']);
+        expect(await ids({ type: 'call', where: { status: 'completed' }, startsWith: { to: '14155550100' } })).toEqual(['c1']);
+        await expect(store.listResources({ type: 'call', startsWith: { "to') OR 1=1 --": 'x' } }, { limit: 10, offset: 0 })).rejects.toThrow(/state field/);
+      });
+
       it('deletes a resource of one type, saying whether it existed', async () => {
         await store.commit({ resources: [{ type: 'number', id: '14155550100', accountId: ACCOUNT, state: {}, updatedAt: T0 }] });
         await store.commit({ resources: [{ type: 'application', id: '14155550100', accountId: ACCOUNT, state: {}, updatedAt: T0 }] });

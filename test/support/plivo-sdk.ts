@@ -24,6 +24,8 @@ export interface PlivoClient {
     cancel(requestUuid: string): Promise<unknown>;
     listLiveCalls(params?: Record<string, unknown>): Promise<Array<Record<string, unknown>>>;
     getLiveCall(uuid: string): Promise<Record<string, unknown>>;
+    listQueuedCalls(): Promise<Array<Record<string, unknown>>>;
+    getQueuedCall(uuid: string): Promise<Record<string, unknown>>;
     transfer(uuid: string, params: Record<string, unknown>): Promise<Record<string, unknown>>;
     record(uuid: string, params?: Record<string, unknown>): Promise<Record<string, unknown>>;
     stopRecording(uuid: string, params?: Record<string, unknown>): Promise<unknown>;

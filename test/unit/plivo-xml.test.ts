@@ -49,6 +49,8 @@ describe('Plivo XML validation', () => {
     ['<Response><Record action="ftp://a.example/r"/></Response>', 'action must be an http or https URL'],
     ['<Response><Hangup reason="tired"/></Response>', 'reason must be one of rejected, busy'],
     ['<Response><Speak voice="ROBOT">x</Speak></Response>', 'voice must be WOMAN, MAN or Polly.<Name>'],
+    ['<Response><Conference enterSound="beep:3">room</Conference></Response>', 'enterSound must be "", beep:1, beep:2 or an absolute URL'],
+    ['<Response><Dial digitsMatch="12,ab"><Number>14155550100</Number></Dial></Response>', 'digitsMatch must be key sequences (0-9, *, #) joined by commas'],
   ])('refuses a bad attribute value in %s', (body, problem) => {
     const refused = error(body);
     expect(refused.rule).toBe('attribute-value');

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { callRecord, liveCallRecord } from '../../domain/plivo-call.js';
+import { callRecord, liveCallRecord, queuedCallRecord } from '../../domain/plivo-call.js';
 import type { CallEngine } from '../../engine/calls/call-engine.js';
 import { accountOf } from './context.js';
 import { parseCallFilter, parseMakeCall } from './call-input.js';
@@ -23,10 +23,16 @@ export function callRoutes(instance: FastifyInstance, calls: CallEngine): void {
   instance.get<{ Params: { uuid: string } }>('/Call/:uuid/', async (request) => {
     const account = accountOf(request);
     const { uuid } = request.params;
-    if (paramsOf(request.query).status === 'live') {
+    const status = paramsOf(request.query).status;
+    if (status === 'live') {
       const live = calls.liveCall(account.id, uuid);
       if (!live) throw new PlivoApiError(404, `live call ${uuid} not found`);
       return { api_id: apiId(), ...liveCallRecord(live) };
+    }
+    if (status === 'queued') {
+      const queued = await calls.queuedCall(account.id, uuid);
+      if (!queued) throw new PlivoApiError(404, `queued call ${uuid} not found`);
+      return { api_id: apiId(), ...queuedCallRecord(queued) };
     }
     const call = await calls.get(account.id, uuid);
     if (!call) throw new PlivoApiError(404, `call ${uuid} not found`);
@@ -35,9 +41,9 @@ export function callRoutes(instance: FastifyInstance, calls: CallEngine): void {
 
   instance.get('/Call/', async (request) => {
     const account = accountOf(request);
-    if (paramsOf(request.query).status === 'live') {
-      return { api_id: apiId(), calls: (await calls.liveCalls(account.id)).map((call) => call.uuid) };
-    }
+    const status = paramsOf(request.query).status;
+    if (status === 'live') return { api_id: apiId(), calls: (await calls.liveCalls(account.id)).map((call) => call.uuid) };
+    if (status === 'queued') return { api_id: apiId(), calls: (await calls.queuedCalls(account.id)).map((call) => call.uuid) };
     const { filter, limit, offset } = parseCallFilter(request.query);
     const { calls: page, total } = await calls.list(account.id, filter, { limit, offset });
     return { api_id: apiId(), meta: listMeta(`/v1/Account/${account.id}/Call/`, { limit, offset, total }), objects: page.map(callRecord) };

@@ -52,7 +52,21 @@ export type NewOutboundCall = Pick<
   | 'dialect'
   | 'laml'
   | 'answerDocument'
+  | 'sipHeaders'
+  | 'sendDigits'
 >;
+
+/** What a listing of calls keeps: each field given must match (`to`, `from` exactly; the prefixes as prefixes). */
+export interface CallFilter {
+  readonly status?: CallStatus;
+  readonly direction?: 'inbound' | 'outbound';
+  readonly to?: string;
+  readonly from?: string;
+  readonly toPrefix?: string;
+  readonly fromPrefix?: string;
+  /** The B legs of one call. */
+  readonly parentCallUuid?: string;
+}
 
 /** A phone calling a number, routed to its application. */
 export type NewInboundCall = Pick<PlivoCall, 'accountId' | 'parentAuthId' | 'from' | 'to' | 'answerUrl' | 'fallbackUrl' | 'hangupUrl' | 'dialect' | 'laml' | 'forwardedFrom' | 'callerName'>;
@@ -200,6 +214,21 @@ export class CallEngine {
     return stored && stored.accountId === accountId ? stored : null;
   }
 
+  /**
+   * The account's calls that have not reached the far end yet (`queued`), on every node sharing the
+   * store, newest first.
+   */
+  async queuedCalls(accountId: string): Promise<StoredCall[]> {
+    const queued = await allResources(this.deps.store, { type: CALL_RESOURCE, accountId, where: { status: 'queued' } });
+    return queued.map((resource) => resource.state as StoredCall).sort((a, b) => b.initiatedAt - a.initiatedAt);
+  }
+
+  /** One of the account's calls while it is queued, whichever node runs it. */
+  async queuedCall(accountId: string, uuid: string): Promise<PlivoCall | null> {
+    const call = await this.find(uuid);
+    return call && call.accountId === accountId && call.status === 'queued' ? call : null;
+  }
+
   /** The call, live or stored, whoever owns it (the control API). */
   async find(uuid: string): Promise<StoredCall | null> {
     return this.live.get(uuid)?.call ?? (await this.load(uuid));
@@ -236,7 +265,7 @@ export class CallEngine {
   /** Newest first; every account's when `accountId` is undefined (the control API). */
   async list(
     accountId: string | undefined,
-    filter: { status?: CallStatus; direction?: 'inbound' | 'outbound'; to?: string; from?: string },
+    filter: CallFilter,
     page: { limit: number; offset: number },
   ): Promise<{ calls: StoredCall[]; total: number }> {
     const where: Record<string, string> = {};
@@ -244,7 +273,11 @@ export class CallEngine {
     if (filter.direction) where.direction = filter.direction;
     if (filter.to) where.to = filter.to;
     if (filter.from) where.from = filter.from;
-    const { items, total } = await this.deps.store.listResources({ type: CALL_RESOURCE, accountId, where }, page);
+    if (filter.parentCallUuid) where.parentCallUuid = filter.parentCallUuid;
+    const startsWith: Record<string, string> = {};
+    if (filter.toPrefix) startsWith.to = filter.toPrefix;
+    if (filter.fromPrefix) startsWith.from = filter.fromPrefix;
+    const { items, total } = await this.deps.store.listResources({ type: CALL_RESOURCE, accountId, where, startsWith }, page);
     return { calls: items.map((item) => item.state as StoredCall), total };
   }
 
@@ -489,11 +522,14 @@ export class CallEngine {
   private async ringing(session: CallSession): Promise<void> {
     session.call = await this.commit({ ...session.call, status: 'ringing' }, 'ringing');
     session.note('status', 'ringing', { status: 'ringing' });
+    if (session.call.sendDigits?.onPreanswer) noteSentDigits(session, session.call.sendDigits.digits);
   }
 
   private async answered(session: CallSession): Promise<void> {
     session.call = await this.commit({ ...session.call, status: 'in-progress', answeredAt: this.deps.clock.now() }, 'answered');
     session.note('status', 'answered', { status: 'in-progress' });
+    const sendDigits = session.call.sendDigits;
+    if (sendDigits && !sendDigits.onPreanswer) noteSentDigits(session, sendDigits.digits);
   }
 
   /** Store the call as it is after `change`, with the notifications its dialect says that causes. */
@@ -632,6 +668,11 @@ export class CallEngine {
 function resourceOf(call: PlivoCall, timeline?: readonly CallEvent[]): ResourceWrite {
   const state: StoredCall = timeline ? { ...call, timeline } : call;
   return { type: CALL_RESOURCE, id: call.uuid, accountId: call.accountId, state, updatedAt: call.endedAt ?? call.answeredAt ?? call.initiatedAt };
+}
+
+/** `send_digits`: the far end hears the tones; nothing in hookline's far end reacts to them. */
+function noteSentDigits(session: CallSession, digits: string): void {
+  session.note('far-end', `tones ${digits} sent to the far end (send_digits)`, { digits });
 }
 
 const isMachine = (verdict: AnsweredBy): boolean => verdict.startsWith('machine');

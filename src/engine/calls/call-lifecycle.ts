@@ -155,19 +155,28 @@ export async function runAnswered(session: CallSession, services: CallServices, 
   }
 }
 
-/** What runners get; `answer` answers the call before the first instruction that needs media. */
+/**
+ * What runners get; `answer` answers the call before the first instruction that needs media, except
+ * in early media (PreAnswer's children), which plays to a call still ringing.
+ */
 function verbContext(session: CallSession, services: CallServices, answer: () => Promise<void>): VerbContext {
-  const contextOf = (bargeIn: boolean): VerbContext => {
+  const contextOf = (bargeIn: boolean, earlyMedia: boolean): VerbContext => {
     const context: VerbContext = {
       session,
       services,
       bargeIn,
-      runAll: (instructions, options) => runInstructions(instructions, options ? contextOf(options.bargeIn) : context, answer),
+      runAll: (instructions, options = {}) => {
+        const early = options.earlyMedia ?? earlyMedia;
+        const inner = options.bargeIn === undefined && options.earlyMedia === undefined ? context : contextOf(options.bargeIn ?? bargeIn, early);
+        return runInstructions(instructions, inner, early ? stayRinging : answer);
+      },
     };
     return context;
   };
-  return contextOf(false);
+  return contextOf(false, false);
 }
+
+const stayRinging = (): Promise<void> => Promise.resolve();
 
 async function runInstructions(instructions: readonly Instruction[], context: VerbContext, answer: () => Promise<void>): Promise<VerbOutcome> {
   const { session } = context;

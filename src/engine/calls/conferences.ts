@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ConferenceInstruction, ConferenceStatusEvent, UrlTarget } from '../../domain/instructions.js';
+import type { ConferenceInstruction, ConferenceStatusEvent, Instruction, UrlTarget } from '../../domain/instructions.js';
 import type { LamlConferenceView } from '../../domain/laml-conference.js';
 import { waitDocument } from '../../domain/laml-wait-document.js';
 import type { CallEngine } from './call-engine.js';
@@ -31,6 +31,14 @@ interface Room {
 /** The status callback events a room's changes are, by the name `statusCallbackEvent` lists them. */
 const STATUS_EVENT_OF = { enter: 'join', exit: 'leave', start: 'start', end: 'end' } as const satisfies Record<ConferenceEvent['action'], ConferenceStatusEvent>;
 
+/** What a Plivo sound document (waitSound, enterSound, exitSound) may play. */
+const SOUND_KINDS: ReadonlySet<Instruction['kind']> = new Set(['speak', 'play', 'pause']);
+
+/** A Plivo room runs once a member with startConferenceOnEnter is in it; until then the others wait. */
+function hasModerator(room: Room): boolean {
+  return [...room.members.values()].some((member) => member.conference.startOnEnter);
+}
+
 /**
  * Conference rooms across the live calls of this process, by account and name. A member stays until
  * its call hangs up, the room's time limit, * with hangupOnStar, or a member with endConferenceOnExit
@@ -61,11 +69,13 @@ export class Conferences {
     room.members.set(memberId, { session, joinedAt: session.now(), conference });
     session.note('instruction', `entered conference ${conference.room} as member ${memberId}`, { conferenceUuid: room.uuid, memberId });
     await this.event(session, conference, room, memberId, 'enter');
+    if (conference.enterSound) await this.hearSoundDocument(session, conference.enterSound, 'enterSound');
     if (!room.started && conference.startOnEnter && room.members.size >= 2) {
       room.started = true;
       await this.event(session, conference, room, memberId, 'start');
     }
     if (!room.started && conference.waitUrl) await this.hearWaitUrl(session, conference.waitUrl);
+    if (conference.waitSound && !hasModerator(room)) await this.hearSoundDocument(session, conference.waitSound, 'waitSound');
 
     const leaveAt = session.now() + conference.timeLimitMs;
     let hungUp = false;
@@ -90,6 +100,8 @@ export class Conferences {
     if (last) this.rooms.delete(key);
     session.note('instruction', `left conference ${conference.room}`, { conferenceUuid: room.uuid, memberId });
     await this.event(session, conference, room, memberId, 'exit');
+    // The sound is for the members who stay: nobody hears it in an empty room.
+    if (conference.exitSound && !last) await this.hearSoundDocument(session, conference.exitSound, 'exitSound');
     if (last && room.started) await this.event(session, conference, room, memberId, 'end');
     return { hungUp, conferenceUuid: room.uuid, memberId };
   }
@@ -117,6 +129,20 @@ export class Conferences {
   private async hearWaitUrl(session: CallSession, waitUrl: UrlTarget): Promise<void> {
     const fetched = await this.deps.services().fetchDocument(session, 'action', waitUrl, this.deps.params.document(session));
     if (fetched.ok) for (const warning of waitDocument(fetched.document.instructions, 'waitUrl').warnings) session.note('warning', warning);
+  }
+
+  /**
+   * Plivo's sound URLs: waitSound while the room waits for a member with startConferenceOnEnter,
+   * enterSound and exitSound as members come and go. "The application at the URL must return an XML
+   * with Play, Speak and/or Wait elements only. All other elements are ignored" (Plivo's Conference
+   * reference), so each other one is noted as ignored.
+   */
+  private async hearSoundDocument(session: CallSession, target: UrlTarget, attribute: 'waitSound' | 'enterSound' | 'exitSound'): Promise<void> {
+    const fetched = await this.deps.services().fetchDocument(session, 'action', target, this.deps.params.document(session));
+    if (!fetched.ok) return;
+    for (const { kind, source } of fetched.document.instructions) {
+      if (!SOUND_KINDS.has(kind)) session.note('warning', `line ${source.line}, column ${source.column}: <${source.element}> is ignored in a ${attribute} document, which plays only Play, Speak and Wait`);
+    }
   }
 
   /** To the member's own callback (entries and exits), and to the room's status callback if it asked. */

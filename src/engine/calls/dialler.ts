@@ -87,7 +87,7 @@ async function startLeg(engine: CallEngine, aLeg: CallSession, dial: DialInstruc
     // Plivo shows the caller's number to the B leg unless callerId says otherwise.
     from: dial.callerId ?? a.from,
     to: target.address,
-    callerName: '',
+    callerName: dial.callerName ?? '',
     answerUrl: a.answerUrl,
     fallbackUrl: null,
     ringUrl: null,
@@ -170,11 +170,12 @@ async function bridge(engine: CallEngine, services: CallServices, aLeg: CallSess
   const recording = ringingRecording ?? (dial.recording ? await startBackgroundRecording(aLeg, services, dial.recording) : null);
   const answeredAt = aLeg.now();
   aLeg.note('dial', `${b.call.to} answered; bridged`, { bLegUuid: b.uuid });
+  if (winner.target.sendDigits) aLeg.note('far-end', `tones ${winner.target.sendDigits} sent to ${b.call.to} (sendDigits)`, { bLegUuid: b.uuid, digits: winner.target.sendDigits });
   await event(services, aLeg, dial, b, { action: 'answer' });
   await event(services, aLeg, dial, b, { action: 'connected' });
 
   aLeg.bridgedLeg = b;
-  const over = await holdBridge(aLeg, b, dial, answeredAt);
+  const over = await holdBridge(aLeg, b, dial, answeredAt, (digits, pressedBy) => event(services, aLeg, dial, b, { action: 'digits', digits, pressedBy }));
   aLeg.bridgedLeg = null;
   const durationS = Math.round((aLeg.now() - answeredAt) / 1000);
   if ('transfer' in over) {
@@ -211,10 +212,19 @@ async function whisper(services: CallServices, leg: Leg): Promise<'confirmed' | 
 
 /**
  * The bridge until either side hangs up, the Dial's time limit, `*` with hangupOnStar, or a transfer
- * moves the B leg elsewhere (checked first: with `legs=both` the A leg is interrupted too).
+ * moves the B leg elsewhere (checked first: with `legs=both` the A leg is interrupted too). Keys that
+ * complete a leg's `digitsMatch` pattern on the way are `matched`.
  */
-async function holdBridge(aLeg: CallSession, b: CallSession, dial: DialInstruction, answeredAt: number): Promise<{ readonly hangup: Hangup } | { readonly transfer: UrlTarget }> {
+async function holdBridge(
+  aLeg: CallSession,
+  b: CallSession,
+  dial: DialInstruction,
+  answeredAt: number,
+  matched: (digits: string, pressedBy: 'ALeg' | 'BLeg') => Promise<void>,
+): Promise<{ readonly hangup: Hangup } | { readonly transfer: UrlTarget }> {
   const ends = Math.min(answeredAt + BRIDGE_TALK_MS, answeredAt + dial.timeLimitMs);
+  const aLegMatch = keyMatcher(dial.digitsMatch.aLeg);
+  const bLegMatch = keyMatcher(dial.digitsMatch.bLeg);
   for (;;) {
     const waited = await aLeg.wait(ends - aLeg.now(), true);
     const transfer = b.takeTransfer();
@@ -223,25 +233,52 @@ async function holdBridge(aLeg: CallSession, b: CallSession, dial: DialInstructi
     if (waited === 'time') return { hangup: ends === answeredAt + dial.timeLimitMs ? { code: 6000, source: 'Plivo' } : { code: 4000, source: 'Callee' } };
     if (b.hangupRequested) return { hangup: { ...b.hangupRequested, code: 4000 } };
     let starred = false;
-    for (let key = aLeg.takeDigit(); key !== null; key = aLeg.takeDigit()) if (key === '*' && dial.hangupOnStar) starred = true;
+    for (let key = aLeg.takeDigit(); key !== null; key = aLeg.takeDigit()) {
+      if (key === '*' && dial.hangupOnStar) starred = true;
+      const match = aLegMatch(key);
+      if (match) await matched(match, 'ALeg');
+    }
     aLeg.clearInput();
+    if (dial.digitsMatch.bLeg.length > 0) {
+      for (let key = b.takeDigit(); key !== null; key = b.takeDigit()) {
+        const match = bLegMatch(key);
+        if (match) await matched(match, 'BLeg');
+      }
+    }
     if (starred) return { hangup: { code: 4000, source: 'Caller' } };
   }
 }
 
 /**
- * `confirmKey`: the callee hears `confirmSound` and must press the key before `confirmTimeout`. A
- * person who answers does as told: by default the far end presses it a second after the prompt; an
- * answering machine never does. Live control (`/calls/{bLeg}/digits`) can press something else.
+ * The keys one leg has pressed, against its `digitsMatch` patterns: the pattern the latest keys
+ * complete, and the count starts afresh after a match; null while none does.
+ */
+function keyMatcher(patterns: readonly string[]): (key: string) => string | null {
+  let pressed = '';
+  return (key) => {
+    if (patterns.length === 0) return null;
+    pressed += key;
+    const match = patterns.find((pattern) => pressed.endsWith(pattern)) ?? null;
+    if (match) pressed = '';
+    return match;
+  };
+}
+
+/**
+ * `confirmSound` is played to the callee once it answers, before the bridge. With `confirmKey` the
+ * callee must then press the key before `confirmTimeout`. A person who answers does as told: by
+ * default the far end presses it a second after the prompt; an answering machine never does. Live
+ * control (`/calls/{bLeg}/digits`) can press something else.
  */
 async function confirm(services: CallServices, aLeg: CallSession, dial: DialInstruction, leg: Leg): Promise<'confirmed' | 'refused' | 'caller-left'> {
-  if (!dial.confirmKey) return 'confirmed';
+  if (!dial.confirmKey && !dial.confirmSound) return 'confirmed';
   const b = leg.session;
   let promptMs = 0;
   if (dial.confirmSound) {
     const sound = await services.fetchDocument(b, 'action', { url: dial.confirmSound, method: 'POST' }, services.params.document(b));
     if (sound.ok) promptMs = playingTimeMs(sound.document.instructions);
   }
+  if (!dial.confirmKey) return (await aLeg.wait(promptMs)) === 'hangup' ? 'caller-left' : 'confirmed';
   const human = !(leg.script.outcome === 'answer' && leg.script.machine);
   const key = dial.confirmKey;
   if (human) b.schedule(promptMs + 1_000, () => b.pressDigits(key));
@@ -268,7 +305,7 @@ export function playingTimeMs(instructions: readonly Instruction[]): number {
   return ms;
 }
 
-async function event(services: CallServices, aLeg: CallSession, dial: DialInstruction, b: CallSession, event: Pick<DialEvent, 'action' | 'durationS' | 'hangup'>): Promise<void> {
+async function event(services: CallServices, aLeg: CallSession, dial: DialInstruction, b: CallSession, event: Pick<DialEvent, 'action' | 'durationS' | 'hangup' | 'digits' | 'pressedBy'>): Promise<void> {
   if (!dial.callback) return;
   const full: DialEvent = { ...event, bLegUuid: b.uuid, bLegStatus: b.call.status === 'in-progress' ? 'answer' : b.call.status, from: b.call.from, to: b.call.to };
   await services.notify(aLeg, dial.callback, services.params.dialEvent(aLeg, full));

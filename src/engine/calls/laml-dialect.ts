@@ -62,7 +62,7 @@ const WHOLE_RESPONSE: Omit<InstructionSource, 'element'> = { line: 1, column: 1 
  * "Your Response"); anything else is refused with 12300.
  */
 function readLamlResponse(body: string, documentUrl: string, contentType: string | null): ReadDocument {
-  const hangUp: Instruction = { kind: 'hangup', source: { element: 'Hangup', ...WHOLE_RESPONSE }, reason: null, scheduleMs: null, answersFirst: true };
+  const hangUp: Instruction = { kind: 'hangup', source: { element: 'Hangup', ...WHOLE_RESPONSE }, reason: null, scheduleMs: null, answersFirst: true, rejectsUnanswered: false };
   switch (lamlBodyKind(contentType, body)) {
     case 'laml': {
       const read = readLamlDocument(body, documentUrl);

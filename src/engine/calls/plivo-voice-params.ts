@@ -1,6 +1,6 @@
 import type { CallbackParams } from '../../domain/callback.js';
 import { hangupCauseInfo } from '../../domain/hangup-causes.js';
-import { answerParams, callParams } from '../../domain/plivo-call.js';
+import { answerParams, callParams, sipHeaderParams } from '../../domain/plivo-call.js';
 import type { VoiceParams } from './verb.js';
 
 /**
@@ -91,7 +91,10 @@ export const plivoVoiceParams: VoiceParams = {
       params.DialBLegHangupCauseCode = String(event.hangup.code);
       params.DialBLegHangupSource = event.hangup.source;
     }
-    if (event.digits) params.DialDigitsMatch = event.digits;
+    if (event.digits) {
+      params.DialDigitsMatch = event.digits;
+      params.DialDigitsPressedBy = event.pressedBy ?? 'ALeg';
+    }
     return params;
   },
 
@@ -122,6 +125,7 @@ export const plivoVoiceParams: VoiceParams = {
     CallStatus: session.call.status,
     Event: 'MachineDetection',
     Machine: 'true',
+    ...sipHeaderParams(session.call),
   }),
 
   // Plivo XML has no queues: its documents never ask. The call's standard set, should one.

@@ -129,7 +129,9 @@ export interface DialEvent {
   readonly to: string;
   readonly durationS?: number;
   readonly hangup?: Hangup;
+  /** The `digitsMatch` pattern a leg's keys completed, and which leg pressed them. */
   readonly digits?: string;
+  readonly pressedBy?: 'ALeg' | 'BLeg';
 }
 
 export interface ConferenceResult {
@@ -191,9 +193,10 @@ export interface VerbContext {
   readonly bargeIn: boolean;
   /**
    * Run instructions in order (prompts, PreAnswer's children); stops at the first that is not
-   * `continue`. With `bargeIn`, input from the far end cuts their audio short.
+   * `continue`. With `bargeIn`, input from the far end cuts their audio short; with `earlyMedia` they
+   * play to a call still ringing and do not answer it.
    */
-  runAll(instructions: readonly Instruction[], options?: { readonly bargeIn: boolean }): Promise<VerbOutcome>;
+  runAll(instructions: readonly Instruction[], options?: { readonly bargeIn?: boolean; readonly earlyMedia?: boolean }): Promise<VerbOutcome>;
 }
 
 export type VerbRunner<I extends Instruction = Instruction> = (instruction: I, context: VerbContext) => Promise<VerbOutcome>;

@@ -3,7 +3,7 @@ import type { Delivery, DeliveryStatus, NewDelivery } from '../../domain/deliver
 import { DELIVERY_STATUSES } from '../../domain/delivery.js';
 import { commitError } from '../commit-error.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
-import { escapeLike, pageLimit, stateFilters } from '../filters.js';
+import { escapeLike, pageLimit, stateFilters, statePrefixes } from '../filters.js';
 import { PolicyMemo } from '../policy-memo.js';
 import type {
   AttemptResult,
@@ -221,10 +221,12 @@ export class PostgresStore implements Store {
 
   async listResources(...[query, page]: Parameters<Store['listResources']>): ReturnType<Store['listResources']> {
     const where = stateFilters(query);
-    const statements = sql.listResources({ account: query.accountId !== undefined, fields: where.map(([field]) => field) });
+    const prefixes = statePrefixes(query);
+    const statements = sql.listResources({ account: query.accountId !== undefined, fields: where.map(([field]) => field), prefixes: prefixes.map(([field]) => field) });
     const filters: unknown[] = [query.type];
     if (query.accountId !== undefined) filters.push(query.accountId);
     for (const [, value] of where) filters.push(value);
+    for (const [, pattern] of prefixes) filters.push(pattern);
     const [rows, count] = await Promise.all([
       this.pool.query<ResourceRow>(statements.rows, [...filters, pageLimit(page.limit), Math.max(0, Math.floor(page.offset))]),
       this.pool.query<{ total: number }>(statements.count, filters),
