@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunningApp } from '../support/app.js';
-import { plivoClient } from '../support/plivo-sdk.js';
 import type { ReceivedRequest, Reply } from '../support/receiver.js';
+import { advance, plivoVoiceSetUp, requestsTo, xml } from '../support/plivo-voice.js';
 import { useRig } from '../support/rig.js';
 
 const AUTH_ID = 'MAHOOKLINECALLREQ001';
@@ -12,24 +12,12 @@ const BASIC = `Basic ${Buffer.from(`${AUTH_ID}:${AUTH_TOKEN}`).toString('base64'
 
 const rig = useRig();
 
-async function setUp(routes: Record<string, (request: ReceivedRequest) => Reply>) {
-  const app = await rig.app({ clock: 'virtual', account: [`${AUTH_ID}:${AUTH_TOKEN}`] });
-  const appServer = await rig.receiver((request) => {
-    const route = routes[request.url.split('?')[0] as string];
-    return route ? { headers: { 'content-type': 'application/xml' }, ...route(request) } : { status: 200 };
-  });
-  return { app, appServer, client: plivoClient(app.url, AUTH_ID, AUTH_TOKEN) };
+function setUp(routes: Record<string, (request: ReceivedRequest) => Reply>) {
+  return plivoVoiceSetUp(rig, { authId: AUTH_ID, authToken: AUTH_TOKEN }, routes);
 }
 
-const xml = (body: string): Reply => ({ status: 200, body: `<?xml version="1.0" encoding="UTF-8"?><Response>${body}</Response>` });
 
-async function advance(app: RunningApp, ms: number): Promise<void> {
-  expect((await app.control('POST', '/clock/advance', { ms })).status).toBe(200);
-}
 
-function requestsTo(requests: readonly ReceivedRequest[], path: string): ReceivedRequest[] {
-  return requests.filter((request) => request.url.split('?')[0] === path);
-}
 
 function postCall(app: RunningApp, body: object): Promise<Response> {
   return fetch(`${app.url}/v1/Account/${AUTH_ID}/Call/`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: BASIC }, body: JSON.stringify(body) });

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { RunningApp } from '../support/app.js';
 import { encodeMp3 } from '../../src/engine/calls/mp3-encoder.js';
 import { readMp3 } from '../support/mp3-frames.js';
-import { plivo, plivoClient } from '../support/plivo-sdk.js';
+import { plivo } from '../support/plivo-sdk.js';
 import type { ReceivedRequest, Reply } from '../support/receiver.js';
+import { advance, plivoVoiceSetUp, requestsTo, xml } from '../support/plivo-voice.js';
 import { useRig } from '../support/rig.js';
 
 const AUTH_ID = 'MAHOOKLINEVOICE00001';
@@ -18,21 +19,11 @@ interface Timeline {
   events: Array<{ at: number; type: string; message: string; data?: Record<string, unknown> }>;
 }
 
-async function setUp(routes: Record<string, (request: ReceivedRequest) => Reply>) {
-  const app = await rig.app({ clock: 'virtual', account: [`${AUTH_ID}:${AUTH_TOKEN}`] });
-  const appServer = await rig.receiver((request) => {
-    const route = routes[request.url.split('?')[0] as string];
-    return route ? { headers: { 'content-type': 'application/xml' }, ...route(request) } : { status: 200 };
-  });
-  return { app, appServer, client: plivoClient(app.url, AUTH_ID, AUTH_TOKEN) };
+function setUp(routes: Record<string, (request: ReceivedRequest) => Reply>) {
+  return plivoVoiceSetUp(rig, { authId: AUTH_ID, authToken: AUTH_TOKEN }, routes);
 }
 
-const xml = (body: string): Reply => ({ status: 200, body: `<?xml version="1.0" encoding="UTF-8"?><Response>${body}</Response>` });
 
-async function advance(app: RunningApp, ms: number): Promise<void> {
-  const { status } = await app.control('POST', '/clock/advance', { ms });
-  expect(status).toBe(200);
-}
 
 async function timeline(app: RunningApp, uuid: string): Promise<Timeline> {
   const { status, body } = await app.control<Timeline>('GET', `/calls/${uuid}/timeline`);
@@ -40,9 +31,6 @@ async function timeline(app: RunningApp, uuid: string): Promise<Timeline> {
   return body;
 }
 
-function requestsTo(requests: readonly ReceivedRequest[], path: string): ReceivedRequest[] {
-  return requests.filter((request) => request.url.split('?')[0] === path);
-}
 
 function validV3(request: ReceivedRequest): boolean {
   const h = request.headers;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunningApp } from '../support/app.js';
-import { plivoClient } from '../support/plivo-sdk.js';
 import type { ReceivedRequest, Reply } from '../support/receiver.js';
+import { advance, plivoVoiceSetUp, xml } from '../support/plivo-voice.js';
 import { useRig } from '../support/rig.js';
 
 const AUTH_ID = 'MAHOOKLINEELEMENTS01';
@@ -12,22 +12,13 @@ const CALLER = '14155559999';
 const rig = useRig();
 
 async function setUp(routes: Record<string, (request: ReceivedRequest) => Reply>) {
-  const app = await rig.app({ clock: 'virtual', account: [`${AUTH_ID}:${AUTH_TOKEN}`] });
-  const appServer = await rig.receiver((request) => {
-    const route = routes[request.url.split('?')[0] as string];
-    return route ? { headers: { 'content-type': 'application/xml' }, ...route(request) } : { status: 200 };
-  });
-  const client = plivoClient(app.url, AUTH_ID, AUTH_TOKEN);
-  const application = await client.applications.create('ivr', { answerUrl: appServer.url('/in/answer'), hangupUrl: appServer.url('/in/hangup') });
-  await client.numbers.buy(NUMBER, application.appId);
-  return { app, appServer, client };
+  const set = await plivoVoiceSetUp(rig, { authId: AUTH_ID, authToken: AUTH_TOKEN }, routes);
+  const application = await set.client.applications.create('ivr', { answerUrl: set.appServer.url('/in/answer'), hangupUrl: set.appServer.url('/in/hangup') });
+  await set.client.numbers.buy(NUMBER, application.appId);
+  return set;
 }
 
-const xml = (body: string): Reply => ({ status: 200, body: `<?xml version="1.0" encoding="UTF-8"?><Response>${body}</Response>` });
 
-async function advance(app: RunningApp, ms: number): Promise<void> {
-  expect((await app.control('POST', '/clock/advance', { ms })).status).toBe(200);
-}
 
 async function ringIn(app: RunningApp): Promise<string> {
   const rung = await app.control<{ uuid: string }>('POST', '/inbound/calls', { from: CALLER, to: NUMBER });
