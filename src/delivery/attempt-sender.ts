@@ -1,4 +1,4 @@
-import type { CallbackParams, Dialect, HttpMethod } from '../domain/callback.js';
+import type { CallbackKind, CallbackParams, Dialect, HttpMethod } from '../domain/callback.js';
 import { newNonce } from '../domain/ids.js';
 import type { DeliveryPolicy } from '../domain/policy.js';
 import type { AccountDirectory } from './account-directory.js';
@@ -15,6 +15,8 @@ export interface AttemptTarget {
   readonly wireUrl: string;
   readonly params: CallbackParams;
   readonly policy: DeliveryPolicy;
+  /** A document's body is what it is asked for; a notification's is only logged (SendLimits.oversizeBody). */
+  readonly kind: CallbackKind;
 }
 
 export interface AttemptSenderDeps {
@@ -36,10 +38,9 @@ export class AttemptSender {
 
   /**
    * `budgetMs` caps this attempt below the policy's total timeout: a document series passes what is
-   * left of `tt`, so the last attempt cannot run past it. `_startedAt` (clock time) is no longer read:
-   * it stays until the dispatcher's call site drops it, which waits on the profiling work there.
+   * left of `tt`, so the last attempt cannot run past it.
    */
-  send(target: AttemptTarget, attemptNumber: number, _startedAt: number, budgetMs = target.policy.totalTimeoutMs): Promise<SendResult> {
+  send(target: AttemptTarget, attemptNumber: number, budgetMs = target.policy.totalTimeoutMs): Promise<SendResult> {
     const { sender, accounts, userAgent, recordBodyBytes, twilioSignature = true } = this.deps;
     // An account deleted after its callback was queued still gets its callback, unsigned.
     const keys = accounts.signingKeys(target.accountId, target.dialect) ?? { key: '', mainKey: '' };
@@ -68,6 +69,7 @@ export class AttemptSender {
       maxRedirects: policy.maxRedirects,
       maxResponseBytes: policy.maxResponseBytes,
       recordBodyBytes,
+      oversizeBody: target.kind === 'document' ? 'refuse' : 'truncate',
     });
   }
 }

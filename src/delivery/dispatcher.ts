@@ -303,9 +303,9 @@ export class Dispatcher {
         wireUrl: stripFragment(delivery.url),
         params: delivery.params,
         policy,
+        kind: delivery.kind,
       },
       number,
-      startedAt,
     );
     const decision = decideAfterAttempt({
       policy,

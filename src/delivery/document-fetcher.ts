@@ -154,9 +154,9 @@ export class DocumentFetcher {
           wireUrl: resolved.wireUrl,
           params,
           policy,
+          kind: 'document',
         },
         n,
-        startedAt,
         remaining,
       );
 

@@ -42,6 +42,8 @@ export class Exchange implements Dispatcher.DispatchHandler {
   private headers: Record<string, string> | null = null;
   private readonly body = new ResponseBody();
   private following = false;
+  /** The body passed maxResponseBytes and was left unread from there (oversizeBody `truncate`). */
+  private cutShort = false;
 
   constructor(
     private readonly deps: ExchangeDeps,
@@ -104,14 +106,21 @@ export class Exchange implements Dispatcher.DispatchHandler {
     const location = this.headers['location'];
     this.following = this.limits.maxRedirects > 0 && isFollowedRedirect(status) && location !== undefined;
     const declared = Number(this.headers['content-length']);
-    // A declared length over the limit is refused before a byte of the body is read.
-    if (declared > this.limits.maxResponseBytes) this.tooLarge(controller);
+    // A declared length over the limit is refused before a byte of the body is read (a truncated one
+    // is read up to the limit, for the log).
+    if (declared > this.limits.maxResponseBytes && !this.truncates()) this.tooLarge(controller);
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.settled) return;
     this.restartReadTimer();
-    if (this.body.size + chunk.length > this.limits.maxResponseBytes) return this.tooLarge(controller);
+    const room = this.limits.maxResponseBytes - this.body.size;
+    if (chunk.length > room && this.truncates()) {
+      this.body.add(chunk.subarray(0, room));
+      this.cutShort = true;
+      return this.endCutShort(controller);
+    }
+    if (chunk.length > room) return this.tooLarge(controller);
     // A redirect's body is drained so its socket can be reused, but never kept.
     if (this.following) this.body.skip(chunk);
     else this.body.add(chunk);
@@ -179,6 +188,18 @@ export class Exchange implements Dispatcher.DispatchHandler {
     this.send();
   }
 
+  /** A body past the limit is truncated rather than refused: only a final response, not a redirect's. */
+  private truncates(): boolean {
+    return this.limits.oversizeBody === 'truncate' && !this.following;
+  }
+
+  /** The rest of the body is never read (the connection cannot be reused); the status decides. */
+  private endCutShort(controller: Dispatcher.DispatchController): void {
+    const status = this.status ?? 0;
+    this.finish(status >= 200 && status < 300 ? { kind: 'success', status } : { kind: 'http-status', status });
+    controller.abort(new ExchangeAborted('body past the limit, left unread'));
+  }
+
   private tooLarge(controller: Dispatcher.DispatchController): void {
     this.finish({ kind: 'response-too-large', status: this.status ?? 0, limitBytes: this.limits.maxResponseBytes });
     // Stop reading: the rest of the body is never downloaded, so the connection cannot be reused.
@@ -218,9 +239,9 @@ export class Exchange implements Dispatcher.DispatchHandler {
 
   private recorded(status: number, bytes: Buffer, text: string | null): RecordedResponse {
     const headers = this.headers ?? {};
-    if (text !== null && bytes.length <= this.limits.recordBodyBytes) return { status, headers, body: text, bodyTruncated: false };
+    if (text !== null && bytes.length <= this.limits.recordBodyBytes && !this.cutShort) return { status, headers, body: text, bodyTruncated: false };
     const cut = textUpTo(bytes, this.limits.recordBodyBytes);
-    return { status, headers, body: cut.text, bodyTruncated: cut.truncated };
+    return { status, headers, body: cut.text, bodyTruncated: cut.truncated || this.cutShort };
   }
 }
 

@@ -18,10 +18,16 @@ export interface SendLimits {
   /** Wall-clock budget for this attempt, redirects included. */
   readonly totalTimeoutMs: number;
   readonly maxRedirects: number;
-  /** Response bytes read at most; more makes the outcome `response-too-large`. */
+  /** Response bytes read at most. */
   readonly maxResponseBytes: number;
   /** Response bytes kept in the attempt log (64 KiB by default). */
   readonly recordBodyBytes: number;
+  /**
+   * A body past `maxResponseBytes`: `refuse` makes the outcome `response-too-large` (a document, whose
+   * body is what was asked for); `truncate` stops reading there and judges the attempt by its status
+   * alone (a notification: success is a 2xx, and its body is only logged, cut short).
+   */
+  readonly oversizeBody: 'refuse' | 'truncate';
 }
 
 export interface SendResult {

@@ -178,6 +178,20 @@ describe('retries on the virtual clock', () => {
     expect(sink.requests).toHaveLength(2);
   });
 
+  it('counts a 200 with a body over 64 KiB as delivered, logging the first 64 KiB', async () => {
+    const app = await rig.app({ clock: 'virtual' });
+    const sink = await receiver(() => ({ status: 200, body: '<html>'.padEnd(100 * 1024, '.') }));
+    const { id } = await enqueue(app, { url: sink.url('/status'), method: 'POST', params: statusParams, dialect: 'plivo' });
+    await app.control('POST', '/clock/advance', { ms: 3_600_000 });
+    expect(sink.requests).toHaveLength(1);
+    const { body } = await app.control<DeliveryDetail>('GET', `/deliveries/${id}`);
+    expect(body.status).toBe('succeeded');
+    expect(body.attempts).toHaveLength(1);
+    expect(body.attempts[0]?.outcome).toEqual({ kind: 'success', status: 200 });
+    expect(body.attempts[0]?.response).toMatchObject({ status: 200, bodyTruncated: true });
+    expect(body.attempts[0]?.response?.body).toHaveLength(64 * 1024);
+  });
+
   it('fails a delivery after four failures at +60 s, +120 s and +240 s', async () => {
     const app = await rig.app({ clock: 'virtual' });
     const sink = await receiver(() => ({ status: 503 }));

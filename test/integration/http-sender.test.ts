@@ -15,6 +15,7 @@ const LIMITS: SendLimits = {
   maxRedirects: 0,
   maxResponseBytes: 1024 * 1024,
   recordBodyBytes: 64 * 1024,
+  oversizeBody: 'refuse',
 };
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -379,6 +380,35 @@ describe('HttpSender: responses that start but do not complete', () => {
     expect(result.response?.body).toBe('xxxxxxxxxx');
     expect(result.body).toBeNull();
     expect(bytesWritten).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it('judges a notification by its status when its body passes maxResponseBytes, logging the body cut short and reading no further', async () => {
+    let bytesWritten = 0;
+    const server = await rawServer((socket) => {
+      void readRequest(socket).then(() => {
+        socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n');
+        const chunk = `4000\r\n${'z'.repeat(0x4000)}\r\n`;
+        const pump = (): void => {
+          while (!socket.destroyed && bytesWritten < 64 * 1024 * 1024) {
+            bytesWritten += 0x4000;
+            if (!socket.write(chunk)) return void socket.once('drain', pump);
+          }
+        };
+        pump();
+      });
+    });
+    const result = await sender().send(post(`${server.origin}/status`), { ...LIMITS, maxResponseBytes: 100_000, recordBodyBytes: 100_000, oversizeBody: 'truncate' });
+    expect(result.outcome).toEqual({ kind: 'success', status: 200 });
+    expect(result.response?.body).toBe('z'.repeat(100_000));
+    expect(result.response?.bodyTruncated).toBe(true);
+    expect(bytesWritten).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it('reads a notification body declared over maxResponseBytes up to the limit, and a 500 stays an HTTP status', async () => {
+    const sink = await receiver(() => ({ status: 500, body: 'e'.repeat(5000) }));
+    const result = await sender().send(post(sink.url('/status')), { ...LIMITS, maxResponseBytes: 4096, recordBodyBytes: 4096, oversizeBody: 'truncate' });
+    expect(result.outcome).toEqual({ kind: 'http-status', status: 500 });
+    expect(result.response).toMatchObject({ status: 500, body: 'e'.repeat(4096), bodyTruncated: true });
   });
 
   it('refuses a declared Content-Length over maxResponseBytes without reading the body', async () => {
