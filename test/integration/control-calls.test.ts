@@ -48,4 +48,12 @@ describe('GET /hookline/v1/calls', () => {
     expect(refused.status).toBe(400);
     expect(refused.body.error.field).toBe('status');
   });
+
+  it('refuses a misspelt filter with 400 naming it and the filters there are, instead of listing every call', async () => {
+    const app = await rig.app({ clock: 'virtual' });
+    const refused = await app.control<{ error: { field: string; fix: string } }>('GET', '/calls?account=MAELSEWHERE');
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.field).toBe('account');
+    expect(refused.body.error.fix).toContain('accountId');
+  });
 });

@@ -44,6 +44,14 @@ describe('GET /hookline/v1/messages/{uuid}', () => {
     expect(detail.body.callbacks.map((c) => c.params.Status)).toEqual(['delivered', 'sent', 'queued']);
   });
 
+  it('refuses a misspelt filter with 400 naming it and the filters there are, instead of listing every message', async () => {
+    const { app } = await setUp();
+    const refused = await app.control<{ error: { field: string; fix: string } }>('GET', '/messages?direction=inbound&acount=MAELSEWHERE');
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.field).toBe('acount');
+    expect(refused.body.error.fix).toContain('accountId');
+  });
+
   it('answers 404 for an unknown message', async () => {
     const { app } = await setUp();
     const missing = await app.control<{ error: { code: string; field: string } }>('GET', '/messages/no-such-message');

@@ -65,6 +65,15 @@ describe('the sink records requests', () => {
     expect(typeof only!.receivedAt).toBe('number');
   });
 
+  it('refuses a misspelt parameter on the request list with 400 naming it, rather than a page it did not ask for', async () => {
+    const target = await app();
+    await send(target, 'POST', '/sink/status', { body: 'a=1' });
+    const refused = await target.control<{ error: { field: string; fix: string } }>('GET', '/sinks/status/requests?limt=1');
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.field).toBe('limt');
+    expect(refused.body.error.fix).toContain('limit');
+  });
+
   it('records the body of a GET too, which the HTTP framework leaves unread', async () => {
     const target = await app();
     const response = await send(target, 'GET', '/sink/search?q=1', { body: '{"query": "status:failed"}', headers: { 'content-type': 'application/json' } });

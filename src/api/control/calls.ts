@@ -29,7 +29,7 @@ export const callSummarySchema = callStateSchema.extend({
   hangupCause: z.string().nullable().describe('The hangup cause code and who ended it, e.g. "4000 Normal Hangup (Callee)".'),
 });
 
-export const listCallsQuerySchema = z.object({
+export const listCallsQuerySchema = z.strictObject({
   accountId: z.string().min(1).optional().describe('Only this account.'),
   status: z.enum(CALL_STATUSES).optional(),
   limit: limitSchema(100, 20),

@@ -55,7 +55,7 @@ export const plivoMessageSchema = z.object({
   next: z.object({ status: z.enum(MESSAGE_STATUSES), at: clockTime }).nullable().describe("The far end's next step, or null."),
 });
 
-export const listMessagesQuerySchema = z.object({
+export const listMessagesQuerySchema = z.strictObject({
   accountId: z.string().min(1).optional().describe('Only this account.'),
   status: z.enum(MESSAGE_STATUSES).optional(),
   direction: z.enum(['outbound', 'inbound']).optional(),

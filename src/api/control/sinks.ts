@@ -13,7 +13,7 @@ export async function sinkConfigOf(store: Store, name: string): Promise<SinkConf
 
 const sinkParams = z.object({ name: sinkNameSchema });
 
-export const sinkRequestsQuerySchema = z.object({
+export const sinkRequestsQuerySchema = z.strictObject({
   after: cursorSchema.optional(),
   limit: limitSchema(500, 100),
 });
