@@ -359,49 +359,42 @@ describe('HttpSender: responses that start but do not complete', () => {
     expect(result.outcome).toMatchObject({ kind: 'partial-response', status: 200, detail: expect.stringContaining('total budget of 300 ms') });
   });
 
-  it('stops reading a body past maxResponseBytes and reports response-too-large', async () => {
-    let bytesWritten = 0;
+  /** A 200 whose chunked body never ends while the reader stays: how many bytes it wrote says when the reader hung up. */
+  async function endlessBody(letter: string): Promise<{ origin: string; bytesWritten: () => number }> {
+    let written = 0;
     const server = await rawServer((socket) => {
       void readRequest(socket).then(() => {
         socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n');
-        const chunk = `4000\r\n${'x'.repeat(0x4000)}\r\n`;
+        const chunk = `4000\r\n${letter.repeat(0x4000)}\r\n`;
         const pump = (): void => {
           // Endless unless the reader hangs up; bounded by the test in case it never does.
-          while (!socket.destroyed && bytesWritten < 64 * 1024 * 1024) {
-            bytesWritten += 0x4000;
+          while (!socket.destroyed && written < 64 * 1024 * 1024) {
+            written += 0x4000;
             if (!socket.write(chunk)) return void socket.once('drain', pump);
           }
         };
         pump();
       });
     });
+    return { origin: server.origin, bytesWritten: () => written };
+  }
+
+  it('stops reading a body past maxResponseBytes and reports response-too-large', async () => {
+    const server = await endlessBody('x');
     const result = await sender().send(get(`${server.origin}/doc`), { ...LIMITS, maxResponseBytes: 100_000, recordBodyBytes: 10 });
     expect(result.outcome).toEqual({ kind: 'response-too-large', status: 200, limitBytes: 100_000 });
     expect(result.response?.body).toBe('xxxxxxxxxx');
     expect(result.body).toBeNull();
-    expect(bytesWritten).toBeLessThan(64 * 1024 * 1024);
+    expect(server.bytesWritten()).toBeLessThan(64 * 1024 * 1024);
   });
 
   it('judges a notification by its status when its body passes maxResponseBytes, logging the body cut short and reading no further', async () => {
-    let bytesWritten = 0;
-    const server = await rawServer((socket) => {
-      void readRequest(socket).then(() => {
-        socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n');
-        const chunk = `4000\r\n${'z'.repeat(0x4000)}\r\n`;
-        const pump = (): void => {
-          while (!socket.destroyed && bytesWritten < 64 * 1024 * 1024) {
-            bytesWritten += 0x4000;
-            if (!socket.write(chunk)) return void socket.once('drain', pump);
-          }
-        };
-        pump();
-      });
-    });
+    const server = await endlessBody('z');
     const result = await sender().send(post(`${server.origin}/status`), { ...LIMITS, maxResponseBytes: 100_000, recordBodyBytes: 100_000, oversizeBody: 'truncate' });
     expect(result.outcome).toEqual({ kind: 'success', status: 200 });
     expect(result.response?.body).toBe('z'.repeat(100_000));
     expect(result.response?.bodyTruncated).toBe(true);
-    expect(bytesWritten).toBeLessThan(64 * 1024 * 1024);
+    expect(server.bytesWritten()).toBeLessThan(64 * 1024 * 1024);
   });
 
   it('reads a notification body declared over maxResponseBytes up to the limit, and a 500 stays an HTTP status', async () => {
