@@ -16,6 +16,11 @@ export function statePrefixes(query: ResourceQuery): Array<[string, string]> {
   return checkedFields(Object.entries(query.startsWith ?? {}), 'startsWith').map(([field, prefix]) => [field, `${escapeLike(prefix)}%`]);
 }
 
+/** The `present` fields of a resource query, checked as `stateFilters` checks. */
+export function statePresent(query: ResourceQuery): string[] {
+  return checkedFields((query.present ?? []).map((field): [string, string] => [field, '']), 'present').map(([field]) => field);
+}
+
 function checkedFields(fields: Array<[string, string]>, name: string): Array<[string, string]> {
   for (const [field] of fields) {
     if (!/^[A-Za-z0-9_]+$/.test(field)) throw new InputError(`cannot filter on state field "${field}"`, name, 'name a top-level field of letters, digits and _');

@@ -61,6 +61,8 @@ export interface ResourceQuery {
   readonly where?: Readonly<Record<string, string>>;
   /** Top-level state fields, named as in `where`, that must start with these strings. */
   readonly startsWith?: Readonly<Record<string, string>>;
+  /** Top-level state fields, named as in `where`, that must be set (present and not null). */
+  readonly present?: readonly string[];
 }
 
 export interface ChangeSet {

@@ -23,9 +23,13 @@ function postCall(app: RunningApp, body: object): Promise<Response> {
   return fetch(`${app.url}/v1/Account/${AUTH_ID}/Call/`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: BASIC }, body: JSON.stringify(body) });
 }
 
+/** Every call the account has, in any state: the call records, and the live and queued lists. */
 async function callCount(app: RunningApp): Promise<number> {
-  const list = await fetch(`${app.url}/v1/Account/${AUTH_ID}/Call/`, { headers: { authorization: BASIC } });
-  return ((await list.json()) as { meta: { total_count: number } }).meta.total_count;
+  const get = async (query: string) => (await fetch(`${app.url}/v1/Account/${AUTH_ID}/Call/${query}`, { headers: { authorization: BASIC } })).json();
+  const records = (await get('')) as { meta: { total_count: number } };
+  const live = (await get('?status=live')) as { calls: string[] };
+  const queued = (await get('?status=queued')) as { calls: string[] };
+  return records.meta.total_count + live.calls.length + queued.calls.length;
 }
 
 describe('Plivo POST Call/ parameters', () => {
@@ -54,6 +58,20 @@ describe('Plivo POST Call/ parameters', () => {
       expect(((await refused.json()) as { error: string }).error).toContain('sip_headers');
     }
     expect(await callCount(app)).toBe(0);
+  });
+
+  it('lists only calls that have ended, as Plivo’s call records are, and a live call once it ends', async () => {
+    const { app, appServer, client } = await setUp({ '/answer': () => xml('<Wait length="60"/>') });
+    const made = await client.calls.create(FROM, TO, appServer.url('/answer'));
+    const uuid = made.requestUuid as string;
+    await advance(app, 5_000);
+    expect((await client.calls.listLiveCalls()).map((call) => call.callUuid)).toEqual([uuid]);
+    expect(await client.calls.list()).toHaveLength(0);
+    expect(await callCount(app)).toBe(1);
+    await client.calls.hangup(uuid);
+    await advance(app, 0);
+    expect((await client.calls.list()).map((call) => call.callUuid)).toEqual([uuid]);
+    expect(await client.calls.listLiveCalls()).toEqual([]);
   });
 
   it('lists calls by from_number and to_number, exact or a prefix, and the B legs of a call by parent_call_uuid', async () => {

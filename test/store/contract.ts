@@ -240,6 +240,17 @@ export function describeStoreContract(name: string, open: () => Promise<Contract
         await expect(store.listResources({ type: 'call', startsWith: { "to') OR 1=1 --": 'x' } }, { limit: 10, offset: 0 })).rejects.toThrow(/state field/);
       });
 
+      it('lists resources whose state fields are set, counting a null or a missing field as not set', async () => {
+        const write = (id: string, state: Record<string, unknown>) => store.commit({ resources: [{ type: 'call', id, accountId: ACCOUNT, state, updatedAt: T0 }] });
+        await write('ended', { to: '14155550100', endedAt: T0 });
+        await write('live', { to: '14155550101', endedAt: null });
+        await write('old', { to: '14155550102' });
+        const page = await store.listResources({ type: 'call', present: ['endedAt'] }, { limit: 10, offset: 0 });
+        expect(page).toMatchObject({ items: [{ id: 'ended' }], total: 1 });
+        expect((await store.listResources({ type: 'call', present: ['endedAt'], startsWith: { to: '1415555010' } }, { limit: 10, offset: 0 })).total).toBe(1);
+        await expect(store.listResources({ type: 'call', present: ["endedAt') OR 1=1 --"] }, { limit: 10, offset: 0 })).rejects.toThrow(/state field/);
+      });
+
       it('deletes a resource of one type, saying whether it existed', async () => {
         await store.commit({ resources: [{ type: 'number', id: '14155550100', accountId: ACCOUNT, state: {}, updatedAt: T0 }] });
         await store.commit({ resources: [{ type: 'application', id: '14155550100', accountId: ACCOUNT, state: {}, updatedAt: T0 }] });

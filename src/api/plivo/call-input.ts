@@ -66,7 +66,8 @@ export function parseCallFilter(query: unknown): { filter: CallFilter; limit: nu
   const fromPrefix = optionalText(fields, 'from_number')?.replace(/^\+/, '');
   const toPrefix = optionalText(fields, 'to_number')?.replace(/^\+/, '');
   const parentCallUuid = optionalText(fields, 'parent_call_uuid');
-  const filter: CallFilter = { ...(direction ? { direction } : {}), ...(fromPrefix ? { fromPrefix } : {}), ...(toPrefix ? { toPrefix } : {}), ...(parentCallUuid ? { parentCallUuid } : {}) };
+  // Plivo's list is of call records: "details of all completed calls"; live ones have ?status=live.
+  const filter: CallFilter = { ended: true, ...(direction ? { direction } : {}), ...(fromPrefix ? { fromPrefix } : {}), ...(toPrefix ? { toPrefix } : {}), ...(parentCallUuid ? { parentCallUuid } : {}) };
   return { filter, ...pageOf(fields) };
 }
 

@@ -66,6 +66,8 @@ export interface CallFilter {
   readonly fromPrefix?: string;
   /** The B legs of one call. */
   readonly parentCallUuid?: string;
+  /** Only calls that have ended (Plivo's call records). */
+  readonly ended?: boolean;
 }
 
 /** A phone calling a number, routed to its application. */
@@ -277,7 +279,8 @@ export class CallEngine {
     const startsWith: Record<string, string> = {};
     if (filter.toPrefix) startsWith.to = filter.toPrefix;
     if (filter.fromPrefix) startsWith.from = filter.fromPrefix;
-    const { items, total } = await this.deps.store.listResources({ type: CALL_RESOURCE, accountId, where, startsWith }, page);
+    const present = filter.ended ? ['endedAt'] : [];
+    const { items, total } = await this.deps.store.listResources({ type: CALL_RESOURCE, accountId, where, startsWith, present }, page);
     return { calls: items.map((item) => item.state as StoredCall), total };
   }
 

@@ -110,12 +110,13 @@ export const DELETE_RESOURCE = `DELETE FROM resources WHERE type = $1 AND id = $
  * checked names (../filters.ts), never user text in the SQL. Parameters: type, [account], field
  * values, then limit and offset for the rows.
  */
-export function listResources(shape: { account: boolean; fields: readonly string[]; prefixes: readonly string[] }): { rows: string; count: string; params: number } {
+export function listResources(shape: { account: boolean; fields: readonly string[]; prefixes: readonly string[]; present: readonly string[] }): { rows: string; count: string; params: number } {
   const where = ['type = $1'];
   let n = 1;
   if (shape.account) where.push(`account_id = $${++n}`);
   for (const field of shape.fields) where.push(`(state::json ->> '${field}') = $${++n}`);
   for (const field of shape.prefixes) where.push(`(state::json ->> '${field}') LIKE $${++n} ESCAPE '\\'`);
+  for (const field of shape.present) where.push(`(state::json ->> '${field}') IS NOT NULL`);
   const clause = where.join(' AND ');
   return {
     rows: `SELECT type, id, account_id, state, updated_at FROM resources WHERE ${clause} ORDER BY seq DESC LIMIT $${n + 1} OFFSET $${n + 2}`,

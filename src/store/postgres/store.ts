@@ -3,7 +3,7 @@ import type { Delivery, DeliveryStatus, NewDelivery } from '../../domain/deliver
 import { DELIVERY_STATUSES } from '../../domain/delivery.js';
 import { commitError } from '../commit-error.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
-import { escapeLike, pageLimit, stateFilters, statePrefixes } from '../filters.js';
+import { escapeLike, pageLimit, stateFilters, statePrefixes, statePresent } from '../filters.js';
 import { PolicyMemo } from '../policy-memo.js';
 import type {
   AttemptResult,
@@ -222,7 +222,7 @@ export class PostgresStore implements Store {
   async listResources(...[query, page]: Parameters<Store['listResources']>): ReturnType<Store['listResources']> {
     const where = stateFilters(query);
     const prefixes = statePrefixes(query);
-    const statements = sql.listResources({ account: query.accountId !== undefined, fields: where.map(([field]) => field), prefixes: prefixes.map(([field]) => field) });
+    const statements = sql.listResources({ account: query.accountId !== undefined, fields: where.map(([field]) => field), prefixes: prefixes.map(([field]) => field), present: statePresent(query) });
     const filters: unknown[] = [query.type];
     if (query.accountId !== undefined) filters.push(query.accountId);
     for (const [, value] of where) filters.push(value);

@@ -19,7 +19,7 @@ import type {
 import { commitError } from '../commit-error.js';
 import { claimedDelivery, type ColumnFinishedDelivery, type DeliveryColumns, type RecordedAttempt } from './columns.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
-import { escapeLike, pageLimit, stateFilters, statePrefixes } from '../filters.js';
+import { escapeLike, pageLimit, stateFilters, statePrefixes, statePresent } from '../filters.js';
 import { migrate } from './migrations.js';
 import { Leases, type Lease } from './leases.js';
 import { PolicyTable } from './policies.js';
@@ -233,7 +233,7 @@ export class SqliteDatabase {
   listResources(query: ResourceQuery, page: { limit: number; offset: number }): { items: StoredResource[]; total: number } {
     const where = stateFilters(query);
     const prefixes = statePrefixes(query);
-    const sqlText = sql.listResources({ account: query.accountId !== undefined, fields: where.map(([field]) => field), prefixes: prefixes.map(([field]) => field) });
+    const sqlText = sql.listResources({ account: query.accountId !== undefined, fields: where.map(([field]) => field), prefixes: prefixes.map(([field]) => field), present: statePresent(query) });
     const params: Record<string, string | number> = { type: query.type, limit: pageLimit(page.limit), offset: Math.max(0, Math.floor(page.offset)) };
     if (query.accountId !== undefined) params.accountId = query.accountId;
     where.forEach(([, value], i) => (params[`f${i}`] = value));

@@ -34,11 +34,12 @@ export const DELETE_RESOURCE = `DELETE FROM resources WHERE type = ? AND id = ?`
  * Newest first by rowid (an upsert keeps a row's rowid, so this is the order of first writes). State
  * fields are matched with json_extract; `fields` are checked names, never user text in the SQL.
  */
-export function listResources(shape: { account: boolean; fields: readonly string[]; prefixes: readonly string[] }): { rows: string; count: string } {
+export function listResources(shape: { account: boolean; fields: readonly string[]; prefixes: readonly string[]; present: readonly string[] }): { rows: string; count: string } {
   const where = ['type = @type'];
   if (shape.account) where.push('account_id = @accountId');
   shape.fields.forEach((field, i) => where.push(`json_extract(state, '$.${field}') = @f${i}`));
   shape.prefixes.forEach((field, i) => where.push(`json_extract(state, '$.${field}') LIKE @p${i} ESCAPE '\\'`));
+  for (const field of shape.present) where.push(`json_extract(state, '$.${field}') IS NOT NULL`);
   const clause = where.join(' AND ');
   return {
     rows: `SELECT type, id, account_id, state, updated_at FROM resources WHERE ${clause} ORDER BY rowid DESC LIMIT @limit OFFSET @offset`,
