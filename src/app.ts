@@ -11,7 +11,7 @@ import { VirtualClock } from './clock/virtual-clock.js';
 import type { HooklineConfig } from './config/schema.js';
 import { givenProjectId, parseAccountSpec, type AccountSpec } from './config/accounts.js';
 import type { Clock } from './domain/clock.js';
-import { longestQueuedAttemptMs, type PolicySettings } from './domain/fragment-policy.js';
+import type { PolicySettings } from './domain/fragment-policy.js';
 import { AccountDirectory } from './delivery/account-directory.js';
 import type { CallbackService } from './delivery/callback-service.js';
 import { Dispatcher } from './delivery/dispatcher.js';
@@ -122,7 +122,6 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
     statusTimeoutMs: config.statusTimeout,
     statusRetryDelaysMs: config.statusRetryDelays.map((seconds) => seconds * 1000),
   };
-  warnOfShortLease(config, policySettings, logger);
   // The dispatcher tells the message service of finished deliveries, and the service needs the outbox
   // the dispatcher wakes: the reference is filled in once both exist.
   const messagesRef: { current: MessageService | null } = { current: null };
@@ -414,16 +413,6 @@ async function devAccountOf(config: HooklineConfig, store: Store, accounts: Acco
  * next claim, this process's included, and the receiver gets it twice. Short leases are still allowed
  * (on a shared store they make a dead worker's deliveries move on sooner), so this only says so.
  */
-function warnOfShortLease(config: HooklineConfig, policySettings: PolicySettings, logger: Logger): void {
-  const longestAttemptMs = longestQueuedAttemptMs(policySettings);
-  if (!config.dispatch || config.deliveryLease > longestAttemptMs) return;
-  logger.warn(
-    { deliveryLeaseMs: config.deliveryLease, longestAttemptMs },
-    `--delivery-lease ${config.deliveryLease} ms is not longer than an attempt may take (${longestAttemptMs} ms): ` +
-      'a receiver that answers that slowly is sent the callback again while its first attempt runs; raise --delivery-lease',
-  );
-}
-
 /**
  * Prune finished deliveries and sink requests past retention: once when hookline starts listening
  * (a hookline restarted more often than hourly, as a dev server is, would otherwise never prune, and a

@@ -127,7 +127,7 @@ export const configSchema = z.strictObject({
     .min(1000)
     .default(120000)
     .describe(
-      'Milliseconds a dispatcher holds a claimed delivery. Keep it longer than any attempt may take (55 s for a voice callback, --status-timeout for a status callback), or a slow receiver is sent the callback again while the first attempt runs; hookline warns at start when it is not. On a shared store, how long the deliveries of a worker that died wait before another takes them.',
+      'Milliseconds a dispatcher holds a claimed delivery at a time; it renews the lease while the attempt runs, so an attempt may take longer. On a shared store, how long the deliveries of a worker that died wait before another takes them.',
     )
     .meta({ placeholder: 'MS' }),
   nodeLease: z

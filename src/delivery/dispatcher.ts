@@ -94,6 +94,14 @@ export class Dispatcher {
   private timer: TimerHandle | null = null;
   private timerAt: number | null = null;
   private leaseSweep: NodeJS.Timeout | null = null;
+  private leaseRenewal: NodeJS.Timeout | null = null;
+  /**
+   * When this dispatcher's lease on each delivery it holds ends (wall ms): from its claim (or hand-off)
+   * until its attempt is recorded. An attempt may take longer than a lease (a status callback waits
+   * --status-timeout), so leases running low are renewed rather than left to expire under it.
+   */
+  private readonly leasedUntil = new Map<string, number>();
+  private renewing = false;
   private stopWatching: (() => void) | null = null;
   private idleWaiters: Array<() => void> = [];
   private readonly attempts: AttemptSender;
@@ -112,6 +120,8 @@ export class Dispatcher {
     // Another dispatcher's lease can only expire on a shared store; sweeping is cheap on an index.
     this.leaseSweep = setInterval(() => void this.reclaimExpiredLeases(), Math.max(1000, this.leaseMs / 4));
     this.leaseSweep.unref();
+    this.leaseRenewal = setInterval(() => void this.renewLeases(), Math.max(100, this.leaseMs / 3));
+    this.leaseRenewal.unref();
     // Other processes sharing the store commit work this one's outbox never sees.
     this.stopWatching = this.options.store.onDeliveriesDue(() => this.wake());
     this.wake();
@@ -144,6 +154,7 @@ export class Dispatcher {
     this.reserved -= handOff.count;
     for (const delivery of deliveries.slice(0, handOff.count)) {
       this.sending++;
+      this.leasedUntil.set(delivery.id, handOff.leaseUntil);
       void this.attempt(delivery);
     }
     this.notifyIfIdle();
@@ -176,6 +187,9 @@ export class Dispatcher {
       if (!this.turning && !this.turnScheduled) void this.turns();
       await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     }
+    // Renewed until now: attempts drained above may have outlasted their leases.
+    if (this.leaseRenewal) clearInterval(this.leaseRenewal);
+    this.leaseRenewal = null;
     this.running = false;
   }
 
@@ -214,10 +228,11 @@ export class Dispatcher {
     if (limit === 0 && !this.stopping) this.behind = true;
     if (batch.length === 0 && limit === 0) return;
     let answer: DispatchTurn;
+    const leaseUntil = Date.now() + this.leaseMs;
     try {
       answer = await store.deliveries.recordAndClaim(
         batch.map((f) => f.result),
-        { now: clock.now(), limit, owner, leaseUntil: Date.now() + this.leaseMs },
+        { now: clock.now(), limit, owner, leaseUntil },
       );
     } catch (error) {
       // Nothing of the turn was stored. The attempts happened: losing their record would lose the
@@ -232,11 +247,13 @@ export class Dispatcher {
       return;
     }
     this.storeBackoff.reset();
+    for (const { delivery } of batch) this.leasedUntil.delete(delivery.id);
     this.publish(batch);
     if (batch.length > 0) this.options.onRecorded?.(batch.map((f) => f.result));
     this.reportFinished(batch);
     for (const delivery of answer.claimed) {
       this.sending++;
+      this.leasedUntil.set(delivery.id, leaseUntil);
       void this.attempt(delivery);
     }
     // A full claim means more may be due: claim again as soon as slots allow (the next turn).
@@ -382,6 +399,28 @@ export class Dispatcher {
           updatedAt: attempt.startedAt,
         }),
       });
+    }
+  }
+
+  /**
+   * Renew the leases that have run a third of their length: renewed that early, a renewal waiting in
+   * line at a busy store still lands before the lease ends. One renewal at a time.
+   */
+  private async renewLeases(): Promise<void> {
+    if (this.renewing || this.leasedUntil.size === 0) return;
+    const now = Date.now();
+    const low: string[] = [];
+    for (const [id, until] of this.leasedUntil) if (until - now <= (this.leaseMs * 2) / 3) low.push(id);
+    if (low.length === 0) return;
+    this.renewing = true;
+    const leaseUntil = now + this.leaseMs;
+    try {
+      await this.options.store.deliveries.renewLeases(low, this.options.owner, leaseUntil);
+      for (const id of low) if (this.leasedUntil.has(id)) this.leasedUntil.set(id, leaseUntil);
+    } catch (error) {
+      this.options.logger.error({ err: error, deliveries: low.length }, 'could not renew delivery leases; retrying');
+    } finally {
+      this.renewing = false;
     }
   }
 

@@ -158,15 +158,6 @@ function profileDefaults(profile: PolicyProfile, settings: PolicySettings): Prof
 }
 
 /**
- * The longest one attempt of a queued callback may take under the profiles hookline queues them with
- * (voice, LaML and status callbacks): the highest `tt` a fragment may ask for, or the status timeout.
- * A dispatcher lease shorter than this lets a slow receiver's attempt be taken over while it runs.
- */
-export function longestQueuedAttemptMs(settings: PolicySettings): number {
-  return Math.max(PLIVO_RULES.ranges.tt.max, LAML_RULES.ranges.tt.max, settings.statusTimeoutMs);
-}
-
-/**
  * Split a callback URL into what goes on the wire and how to deliver it: the profile's defaults,
  * tuned by the URL fragment (`#ct=2000&rt=3000&rc=2&rp=5xx`). Out-of-range values are clamped and
  * unknown or malformed keys ignored, each leaving a warning; the fragment itself is never sent.

@@ -160,6 +160,11 @@ export interface DeliveryStore {
   /** Return in-flight deliveries whose lease expired before `wallNow` to pending, due at `dueAt`. */
   reclaimExpiredLeases(wallNow: number, dueAt: number): Promise<number>;
   /**
+   * Extend to `leaseUntil` (wall ms) the leases `owner` still holds on these deliveries, for attempts
+   * that outlast a lease. Counts the leases extended; one held by another owner, or gone, is left.
+   */
+  renewLeases(ids: readonly string[], owner: string, leaseUntil: number): Promise<number>;
+  /**
    * Return every in-flight delivery to pending, due at `dueAt`. The embedded store calls this at start:
    * it is the only process on its data directory, so any lease left over belongs to a dead process.
    */

@@ -340,6 +340,20 @@ export function describeStoreContract(name: string, open: () => Promise<Contract
         expect((await store.deliveries.get(must(live, 'live').id))?.status).toBe('in-flight');
       });
 
+      it('renews the leases an owner holds, so they outlive their first end, and leaves another owner\'s alone', async () => {
+        const [mine, theirs] = await enqueue({ dueAt: T0 }, { dueAt: T0 + 1 });
+        await store.deliveries.claimDue({ now: T0, limit: 1, owner: 'owner-a', leaseUntil: WALL + 10 });
+        await store.deliveries.claimDue({ now: T0 + 1, limit: 1, owner: 'owner-b', leaseUntil: WALL + 10 });
+        const ids = [must(mine, 'mine').id, must(theirs, 'theirs').id, 'no-such-delivery'];
+
+        expect(await store.deliveries.renewLeases(ids, 'owner-a', WALL + 1000)).toBe(1);
+
+        expect(await store.deliveries.reclaimExpiredLeases(WALL + 500, T0 + 77)).toBe(1);
+        expect((await store.deliveries.get(must(mine, 'mine').id))?.status).toBe('in-flight');
+        expect(await store.deliveries.get(must(theirs, 'theirs').id)).toMatchObject({ status: 'pending', dueAt: T0 + 77 });
+        expect(await store.deliveries.renewLeases([], 'owner-a', WALL + 2000)).toBe(0);
+      });
+
       it('does not reclaim a lease that expires exactly now', async () => {
         await enqueue({ dueAt: T0 });
         await store.deliveries.claimDue({ now: T0, limit: 1, owner: 'owner-a', leaseUntil: WALL });

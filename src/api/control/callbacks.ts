@@ -14,10 +14,7 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
-/**
- * Every profile but `plivo-audio`: that one is for fetching Play audio in a call, and its 125 s attempt
- * outlasts the default --delivery-lease (120 s), so a slow receiver of a queued callback would get it twice.
- */
+/** Every profile but `plivo-audio`: that one is for fetching Play audio in a call, not for a callback. */
 const QUEUEABLE_PROFILES = POLICY_PROFILES.filter((profile) => profile !== 'plivo-audio');
 
 export const enqueueCallbackSchema = z.strictObject({

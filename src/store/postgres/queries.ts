@@ -173,6 +173,11 @@ export const NEXT_DUE_AT_UNCLAIMED = `
   ORDER BY due_at, seq LIMIT 1
   FOR UPDATE SKIP LOCKED`;
 
+/** Leases an owner still holds, extended: ids ($1, text[]), owner, new lease end (wall ms). */
+export const RENEW_LEASES = `
+  UPDATE deliveries SET lease_until = $3
+  WHERE id = ANY($1::text[]) AND status = 'in-flight' AND lease_owner = $2`;
+
 export const RECLAIM_EXPIRED_LEASES = `
   UPDATE deliveries
   SET status = 'pending', due_at = $2, lease_owner = NULL, lease_until = NULL

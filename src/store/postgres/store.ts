@@ -90,6 +90,7 @@ export class PostgresStore implements Store {
       recordAndClaim: (results, claim) => this.recordAndClaim(results, claim),
       nextDueAt: () => this.nextDueAt(),
       reclaimExpiredLeases: async (wallNow, dueAt) => this.releaseLeases(await pool.query(sql.RECLAIM_EXPIRED_LEASES, [wallNow, dueAt])),
+      renewLeases: async (ids, owner, leaseUntil) => (ids.length === 0 ? 0 : ((await pool.query(sql.RENEW_LEASES, [ids, owner, leaseUntil])).rowCount ?? 0)),
       releaseAllLeases: async (dueAt) => this.releaseLeases(await pool.query(sql.RELEASE_ALL_LEASES, [dueAt])),
       recordFinished: (finished) => this.recordFinished(finished),
       replay: (id, dueAt, now) => this.replay(id, dueAt, now),

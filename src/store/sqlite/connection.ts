@@ -20,6 +20,7 @@ export const DATABASE_METHODS = [
   'recordAndClaim',
   'nextDueAt',
   'reclaimExpiredLeases',
+  'renewLeases',
   'releaseAllLeases',
   'recordFinished',
   'replay',

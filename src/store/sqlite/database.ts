@@ -282,6 +282,18 @@ export class SqliteDatabase {
     return this.leases.within(() => this.requeueTransaction.immediate(expired, dueAt));
   }
 
+  /** Claims live in memory only (leases.ts): renewing one touches no row. */
+  renewLeases(ids: readonly string[], owner: string, leaseUntil: number): number {
+    let renewed = 0;
+    for (const id of ids) {
+      const lease = this.leases.holder(id);
+      if (lease?.owner !== owner) continue;
+      this.leases.hold(id, { ...lease, until: leaseUntil });
+      renewed++;
+    }
+    return renewed;
+  }
+
   /** At start: claims a dead run left in the rows (before claims moved to memory) and any in memory. */
   releaseAllLeases(dueAt: number): number {
     const fromRows = this.statements.releaseRowLeases.run({ dueAt }).changes;

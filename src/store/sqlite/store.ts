@@ -48,6 +48,7 @@ export class SqliteStore implements Store {
       recordAndClaim: (results, claim) => db.call('recordAndClaim', recordedAttempts(results), claim),
       nextDueAt: () => db.call('nextDueAt'),
       reclaimExpiredLeases: (wallNow, dueAt) => db.call('reclaimExpiredLeases', wallNow, dueAt),
+      renewLeases: (ids, owner, leaseUntil) => db.call('renewLeases', ids, owner, leaseUntil),
       releaseAllLeases: (dueAt) => db.call('releaseAllLeases', dueAt),
       recordFinished: (finished) => db.call('recordFinished', columnFinishedDelivery(finished)),
       replay: (id, dueAt, now) => db.call('replay', id, dueAt, now),
