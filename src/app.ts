@@ -9,7 +9,7 @@ import { buildWorkerServer } from './api/worker-server.js';
 import { RealClock } from './clock/real-clock.js';
 import { VirtualClock } from './clock/virtual-clock.js';
 import type { HooklineConfig } from './config/schema.js';
-import { givenProjectId, parseAccountSpec, type AccountSpec } from './config/accounts.js';
+import { givenProjectId, parseAccountSpec, refuseSharedProjects } from './config/accounts.js';
 import type { Clock } from './domain/clock.js';
 import type { PolicySettings } from './domain/fragment-policy.js';
 import { AccountDirectory } from './delivery/account-directory.js';
@@ -375,18 +375,6 @@ async function ensureAccounts(config: HooklineConfig, store: Store, clock: Clock
   return store.accounts.list();
 }
 
-/** A LaML request names its project by id: two accounts with one would answer for each other. */
-function refuseSharedProjects(specs: readonly AccountSpec[]): void {
-  const owners = new Map<string, string>();
-  for (const spec of specs) {
-    const project = givenProjectId(spec);
-    if (project === null) continue;
-    const other = owners.get(project);
-    if (other !== undefined) throw new Error(`--account: ${other} and ${spec.authId} both have the LaML project id ${project}; give each account a project id of its own`);
-    owners.set(project, spec.authId);
-  }
-}
-
 async function devAccountOf(config: HooklineConfig, store: Store, accounts: AccountDirectory): Promise<Account> {
   const firstConfigured = config.account[0];
   if (firstConfigured) return accounts.get(parseAccountSpec(firstConfigured).authId) as Account;
@@ -408,11 +396,6 @@ async function devAccountOf(config: HooklineConfig, store: Store, accounts: Acco
   return account;
 }
 
-/**
- * A lease that runs out while an attempt is still waiting on a slow receiver hands the delivery to the
- * next claim, this process's included, and the receiver gets it twice. Short leases are still allowed
- * (on a shared store they make a dead worker's deliveries move on sooner), so this only says so.
- */
 /**
  * Prune finished deliveries and sink requests past retention: once when hookline starts listening
  * (a hookline restarted more often than hourly, as a dev server is, would otherwise never prune, and a

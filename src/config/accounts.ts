@@ -22,3 +22,15 @@ export function parseAccountSpec(spec: string): AccountSpec {
 export function givenProjectId(spec: AccountSpec): string | null {
   return spec.lamlProjectId ?? (isUuid(spec.authId) ? spec.authId : null);
 }
+
+/** A LaML request names its project by id: two accounts with one would answer for each other. */
+export function refuseSharedProjects(specs: readonly AccountSpec[]): void {
+  const owners = new Map<string, string>();
+  for (const spec of specs) {
+    const project = givenProjectId(spec);
+    if (project === null) continue;
+    const other = owners.get(project);
+    if (other !== undefined) throw new Error(`--account: ${other} and ${spec.authId} both have the LaML project id ${project}; give each account a project id of its own`);
+    owners.set(project, spec.authId);
+  }
+}

@@ -4,27 +4,19 @@ import { deliveryIn, type Attempt, type Delivery } from '../domain/delivery.js';
 import { decideAfterAttempt } from '../domain/retry.js';
 import { parseRetryAfter } from '../domain/retry-after.js';
 import type { AttemptResult, CommitLease, DispatchTurn, Store } from '../store/ports.js';
-import type { AccountDirectory } from './account-directory.js';
-import { AttemptSender } from './attempt-sender.js';
+import { AttemptSender, type AttemptSenderDeps } from './attempt-sender.js';
 import { Backoff } from '../domain/backoff.js';
 import type { DeliveryEvents } from './events.js';
-import type { Sender } from './sender.js';
 import { stripFragment } from './url.js';
 
-export interface DispatcherOptions {
+/** What it sends with (sender, accounts, user agent, log size, LaML headers) is the AttemptSender's. */
+export interface DispatcherOptions extends AttemptSenderDeps {
   readonly store: Store;
   readonly clock: Clock;
-  readonly sender: Sender;
-  readonly accounts: AccountDirectory;
   readonly events: DeliveryEvents;
   readonly logger: Logger;
   /** Attempts in flight at once, across all origins. */
   readonly concurrency: number;
-  /** Response bytes kept per attempt in the log. */
-  readonly recordBodyBytes: number;
-  readonly userAgent: string;
-  /** LaML webhooks carry `X-Twilio-Signature` too; default true. */
-  readonly twilioSignature?: boolean;
   /** Names this dispatcher's leases. */
   readonly owner: string;
   /**

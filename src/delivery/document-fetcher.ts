@@ -9,10 +9,8 @@ import type { PolicyProfile } from '../domain/policy.js';
 import { decideAfterAttempt } from '../domain/retry.js';
 import { parseRetryAfter } from '../domain/retry-after.js';
 import type { Store } from '../store/ports.js';
-import type { AccountDirectory } from './account-directory.js';
-import { AttemptSender } from './attempt-sender.js';
+import { AttemptSender, type AttemptSenderDeps } from './attempt-sender.js';
 import type { DeliveryEvents } from './events.js';
-import type { Sender } from './sender.js';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -78,18 +76,13 @@ export type DocumentResult =
       readonly fallback: DocumentFailure | null;
     };
 
-export interface DocumentFetcherDeps {
+/** What it sends with (sender, accounts, user agent, log size, LaML headers) is the AttemptSender's. */
+export interface DocumentFetcherDeps extends AttemptSenderDeps {
   readonly store: Store;
   readonly clock: Clock;
-  readonly sender: Sender;
-  readonly accounts: AccountDirectory;
   readonly events: DeliveryEvents;
   readonly logger: Logger;
   readonly policySettings: PolicySettings;
-  readonly recordBodyBytes: number;
-  readonly userAgent: string;
-  /** LaML webhooks carry `X-Twilio-Signature` too; default true. */
-  readonly twilioSignature?: boolean;
 }
 
 type SeriesResult =

@@ -130,7 +130,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     if (this.settled) return;
     const status = this.status ?? 0;
     this.stopReadTimer();
-    if (!this.following) return this.finish(status >= 200 && status < 300 ? { kind: 'success', status } : { kind: 'http-status', status });
+    if (!this.following) return this.finish(byStatus(status));
     this.followRedirect(status, this.headers?.['location'] ?? '');
   }
 
@@ -195,8 +195,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
 
   /** The rest of the body is never read (the connection cannot be reused); the status decides. */
   private endCutShort(controller: Dispatcher.DispatchController): void {
-    const status = this.status ?? 0;
-    this.finish(status >= 200 && status < 300 ? { kind: 'success', status } : { kind: 'http-status', status });
+    this.finish(byStatus(this.status ?? 0));
     controller.abort(new ExchangeAborted('body past the limit, left unread'));
   }
 
@@ -243,6 +242,11 @@ export class Exchange implements Dispatcher.DispatchHandler {
     const cut = textUpTo(bytes, this.limits.recordBodyBytes);
     return { status, headers, body: cut.text, bodyTruncated: cut.truncated || this.cutShort };
   }
+}
+
+/** A response read to its end (or as far as it is read): a 2xx succeeds, anything else is its status. */
+function byStatus(status: number): AttemptOutcome {
+  return status >= 200 && status < 300 ? { kind: 'success', status } : { kind: 'http-status', status };
 }
 
 function onBudgetSpent(exchange: Exchange): void {

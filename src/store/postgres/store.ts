@@ -178,7 +178,7 @@ export class PostgresStore implements Store {
     try {
       return await this.groups.commit(changes);
     } catch (error) {
-      throw commitError((changes.deliveries ?? []).map((d) => d.id), error);
+      throw commitError(changes, error);
     }
   }
 

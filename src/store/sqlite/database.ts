@@ -205,7 +205,7 @@ export class SqliteDatabase {
       const policyIds = this.policyIdsOf(changes.deliveries ?? []);
       return this.leases.within(() => this.commitTransaction.immediate(changes, policyIds));
     } catch (error) {
-      throw commitError(idsOf(changes), error);
+      throw commitError(changes, error);
     }
   }
 
@@ -506,14 +506,14 @@ export class SqliteDatabase {
       // After some errors (disk full, I/O) SQLite rolls the whole transaction back by itself; what
       // follows would then run in autocommit mode, outside the group, so it is refused instead.
       if (!this.db.inTransaction) {
-        outcomes.push({ ok: false, error: commitError(idsOf(changes), new Error('the group commit was rolled back by an earlier failure')) });
+        outcomes.push({ ok: false, error: commitError(changes, new Error('the group commit was rolled back by an earlier failure')) });
         continue;
       }
       try {
         // A transaction function called inside a transaction runs as a savepoint.
         outcomes.push({ ok: true, result: this.leases.within(() => this.commitTransaction(changes, policyIds)) });
       } catch (error) {
-        outcomes.push({ ok: false, error: commitError(idsOf(changes), error) });
+        outcomes.push({ ok: false, error: commitError(changes, error) });
       }
     }
     return outcomes;
@@ -619,8 +619,4 @@ function insertValues(delivery: NewDelivery, policyId: number, status: DeliveryS
   const params = JSON.stringify(d.params);
   const warnings = JSON.stringify(d.warnings);
   return [d.id, d.accountId, d.dialect, d.kind, d.url, d.method, params, policyId, warnings, d.resource, status, d.dueAt, attemptCount, attemptCount, lastOutcome, null, null, d.createdAt, updatedAt];
-}
-
-function idsOf(changes: ChangeSet): string[] {
-  return (changes.deliveries ?? []).map((delivery) => delivery.id);
 }
