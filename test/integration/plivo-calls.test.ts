@@ -271,6 +271,17 @@ describe('Plivo voice calls', () => {
     expect(requestsTo(appServer.requests, '/hangup')[0]?.params).toMatchObject({ HangupCauseCode: '6000', HangupCauseName: 'Scheduled Hangup', Duration: '20' });
   });
 
+  it('lets go of an ended call: its time limit is no longer on the clock once it has hung up', async () => {
+    const { app, appServer, client } = await setUp({ '/answer': () => xml('<Speak>Goodbye</Speak><Hangup/>') });
+    const startedAt = (await app.control<{ now: number }>('GET', '/clock')).body.now;
+    await client.calls.create(FROM, TO, appServer.url('/answer'), { hangupUrl: appServer.url('/hangup'), timeLimit: 600 });
+    await advance(app, 10_000);
+    expect(requestsTo(appServer.requests, '/hangup')[0]?.params).toMatchObject({ HangupCauseCode: '4000' });
+    // Hourly retention is the only timer left, not the call's 600 s limit.
+    const { nextTimerAt } = (await app.control<{ nextTimerAt: number }>('GET', '/clock')).body;
+    expect(nextTimerAt).toBeGreaterThanOrEqual(startedAt + 3_600_000);
+  });
+
   it('runs 100 concurrent IVR calls on the virtual clock with every callback delivered', async () => {
     const { app, appServer, client } = await setUp({
       '/answer': () => xml(`<GetDigits action="${appServer.url('/menu')}" numDigits="1" timeout="5"><Speak>Press a key</Speak></GetDigits>`),

@@ -200,6 +200,7 @@ export class CallEngine {
     session.call = endCall(session.call, hangup, session.now());
     session.note('hangup', `B leg ended: ${hangup.code} (${hangup.source})`, { code: hangup.code, source: hangup.source });
     this.live.delete(session.uuid);
+    session.release();
     await this.legChanged(session, 'ended');
     this.deps.ownership?.disown(session.uuid);
   }
@@ -509,6 +510,7 @@ export class CallEngine {
         if (session.call.endedAt === null) await this.ended(session, { code: 5010, source: 'Plivo' }).catch(() => undefined);
       })
       .finally(() => {
+        session.release();
         this.live.delete(uuid);
         this.recordingStops.delete(uuid);
         this.answerHooks.delete(uuid);

@@ -73,6 +73,8 @@ export class CallSession {
   }
 
   private readonly endHooks: Array<() => Promise<void>> = [];
+  /** Timers from `schedule` that have not fired yet. */
+  private readonly scheduled = new Set<TimerHandle>();
 
   /** Work to finish when the call ends, before its hangup is stored (a whole-call recording). */
   atEnd(hook: () => Promise<void>): void {
@@ -85,9 +87,21 @@ export class CallSession {
 
   /** Run `fn` after `ms` of clock time unless the call has ended by then. */
   schedule(ms: number, fn: () => void): TimerHandle {
-    return this.clock.setTimer(this.clock.now() + ms, () => {
+    const timer = this.clock.setTimer(this.clock.now() + ms, () => {
+      this.scheduled.delete(timer);
       if (this.call.endedAt === null) fn();
     });
+    this.scheduled.add(timer);
+    return timer;
+  }
+
+  /**
+   * The call has left this process: cancel what it scheduled. Its time limit (hours, by default) would
+   * otherwise keep the whole session, timeline included, in memory long after the call ended.
+   */
+  release(): void {
+    for (const timer of this.scheduled) timer.cancel();
+    this.scheduled.clear();
   }
 
   onEvent(listener: (event: CallEvent) => void): void {
