@@ -42,12 +42,12 @@ describe('SQLite store', () => {
   }
 
   describe('connection', () => {
-    it('runs a file database in WAL mode with synchronous NORMAL and a busy timeout', () => {
+    it('runs a file database in WAL mode with synchronous NORMAL, a busy timeout and statement journals in memory', () => {
       const path = dbPath();
       const db = new SqliteDatabase({ path });
       cleanups.push(() => db.close());
 
-      expect(db.settings()).toMatchObject({ journalMode: 'wal', synchronous: 1, busyTimeoutMs: 5000 });
+      expect(db.settings()).toMatchObject({ journalMode: 'wal', synchronous: 1, busyTimeoutMs: 5000, tempStore: 2 });
       // WAL is a property of the file: another connection sees it too.
       expect(rawConnection(path).pragma('journal_mode', { simple: true })).toBe('wal');
     });

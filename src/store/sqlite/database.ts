@@ -74,6 +74,8 @@ export interface SqliteSettings {
   readonly synchronous: number;
   readonly busyTimeoutMs: number;
   readonly walAutocheckpointPages: number;
+  /** SQLite's number: 0 DEFAULT, 1 FILE, 2 MEMORY. */
+  readonly tempStore: number;
 }
 
 type Statement<Row = unknown> = Database.Statement<unknown[], Row>;
@@ -162,6 +164,7 @@ export class SqliteDatabase {
       synchronous: this.db.pragma('synchronous', { simple: true }) as number,
       busyTimeoutMs: this.db.pragma('busy_timeout', { simple: true }) as number,
       walAutocheckpointPages: this.db.pragma('wal_autocheckpoint', { simple: true }) as number,
+      tempStore: this.db.pragma('temp_store', { simple: true }) as number,
     };
   }
 
@@ -566,6 +569,11 @@ function configure(db: Database.Database, busyTimeoutMs: number, walAutocheckpoi
   db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
   db.pragma(`wal_autocheckpoint = ${Math.max(0, Math.floor(walAutocheckpointPages))}`);
   db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
+  // Each call in a batch runs in a savepoint, and rolling one back needs a statement journal of the
+  // pages it changed. On a temp file that was a pwrite per page: measured in the voice figure, more
+  // write syscalls than the WAL itself. Nothing here sorts or materialises more than a page of
+  // results in a temp table (EXPLAIN QUERY PLAN: only the small accounts list), so memory is cheap.
+  db.pragma('temp_store = MEMORY');
 }
 
 /**
