@@ -4,7 +4,7 @@ import { Pool } from 'undici';
 import { startEngine } from './engine.js';
 import { PLIVO_DOOR, type FrontDoor } from './front-doors.js';
 import { benchNumber, restRequest, timed } from './rest-client.js';
-import { cpuMark, cpuSince } from './thread-cpu.js';
+import { cpuMark, cpuSince, type CpuSplit } from './thread-cpu.js';
 
 export interface IvrResult {
   readonly dialect: FrontDoor['dialect'];
@@ -24,7 +24,7 @@ export interface IvrResult {
 
 interface Round {
   readonly elapsedMs: number;
-  readonly cpu: ReturnType<typeof cpuSince>;
+  readonly cpu: CpuSplit;
   readonly requests: number;
 }
 
@@ -91,6 +91,7 @@ async function ivrRun(door: FrontDoor, appServer: Application, calls: number, ti
     return { elapsedMs: performance.now() - startedAt, cpu: cpuSince(cpuStart), requests: done.requests };
   };
   try {
+    const rates = (r: Round) => ({ callsPerSecond: (calls / r.elapsedMs) * 1000, cpuMsPerCall: r.cpu.processMs / calls });
     const cold = await round(5_000_000);
     gc?.();
     const warm = await round(6_000_000);
@@ -98,11 +99,10 @@ async function ivrRun(door: FrontDoor, appServer: Application, calls: number, ti
       dialect: door.dialect,
       calls,
       elapsedMs: warm.elapsedMs,
-      callsPerSecond: (calls / warm.elapsedMs) * 1000,
-      cpuMsPerCall: warm.cpu.processMs / calls,
+      ...rates(warm),
       mainThreadCpuMsPerCall: warm.cpu.mainThreadMs === null ? null : warm.cpu.mainThreadMs / calls,
       requests: warm.requests,
-      cold: { callsPerSecond: (calls / cold.elapsedMs) * 1000, cpuMsPerCall: cold.cpu.processMs / calls },
+      cold: rates(cold),
     };
   } finally {
     await pool.close();

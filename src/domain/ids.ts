@@ -5,6 +5,11 @@ export function newUuid(): string {
   return randomUUID();
 }
 
+/** The counter of `newDeliveryId`: the millisecond it counts in, and where it has got to. */
+const SEQUENCE_LIMIT = 2 ** 26;
+let idMs = -1;
+let idSequence = 0;
+
 /**
  * A time-ordered UUID (version 7, RFC 9562) for hookline's own delivery ids. Ids made one after
  * another sort one after another, so the store's indexes on them grow at one end instead of touching
@@ -17,11 +22,9 @@ export function newUuid(): string {
  */
 export function newDeliveryId(atMs: number): string {
   const ms = Math.max(0, Math.floor(atMs));
-  if (ms !== idMs || idSequence >= SEQUENCE_LIMIT) {
+  if (ms !== idMs || ++idSequence >= SEQUENCE_LIMIT) {
     idMs = ms;
     idSequence = randomWord() % (SEQUENCE_LIMIT / 2);
-  } else {
-    idSequence++;
   }
   const time = ms.toString(16).padStart(12, '0').slice(-12);
   const randA = (idSequence >>> 14).toString(16).padStart(3, '0');
@@ -29,10 +32,6 @@ export function newDeliveryId(atMs: number): string {
   const tail = `${randomWord().toString(16).padStart(8, '0')}${(randomWord() & 0xffff).toString(16).padStart(4, '0')}`;
   return `${time.slice(0, 8)}-${time.slice(8)}-7${randA}-${variantAndCount}-${tail}`;
 }
-
-const SEQUENCE_LIMIT = 2 ** 26;
-let idMs = -1;
-let idSequence = 0;
 
 /** Random words drawn in bulk: a nonce is made on every attempt, and one syscall per attempt adds up. */
 const pool = new Uint32Array(512);
