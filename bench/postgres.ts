@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { HooklineApp } from '../dist/app.js';
+import { YOUNG_GENERATION_FLAG } from '../dist/runtime/young-generation.js';
 import { startEngine } from './engine.js';
 import { enginePaced, statusCallback } from './hookline-run.js';
 import { summarizeArrivals } from './latency.js';
@@ -71,7 +72,7 @@ async function admin(statement: string): Promise<void> {
 
 /** A `hookline worker` process with default settings; resolves once it dispatches. */
 async function startWorker(url: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [CLI, 'worker', '--store', url, '--port', '0', '--account', `${ACCOUNT}:${TOKEN}`, '--log-level', 'warn'], {
+  const child = spawn(process.execPath, [YOUNG_GENERATION_FLAG, CLI, 'worker', '--store', url, '--port', '0', '--account', `${ACCOUNT}:${TOKEN}`, '--log-level', 'warn'], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, NO_COLOR: '1' },
   });

@@ -4,7 +4,8 @@ import { bullmqThroughput, redisPersistence } from './bullmq-run.js';
 import { engineDefaults } from './engine.js';
 import { engineThroughput, type EngineThroughputResult } from './hookline-run.js';
 import { chromiumAvailable, CHROMIUM_PATH, inspectorFigure } from './inspector.js';
-import { latencyFigure } from './latency.js';
+import { runFigureChild } from './child-figure.js';
+import type { LatencyResult } from './latency.js';
 import { parseOptions, USAGE, type BenchOptions } from './options.js';
 import type { RawTarget } from './raw-undici.js';
 import { ReceiverClient } from './receiver-client.js';
@@ -16,6 +17,7 @@ import { plivoVoiceFigure } from './voice.js';
 import { cpuPerCall } from './thread-cpu.js';
 import { scaleFigure } from './scale.js';
 import { rawThroughput, throughputFigure } from './throughput.js';
+import { YOUNG_GENERATION_FLAG, youngGenerationSized } from '../dist/runtime/young-generation.js';
 import { BENCH_POSTGRES, postgresLatency, postgresReachable, postgresThroughput, type PostgresThroughputResult } from './postgres.js';
 
 /**
@@ -114,16 +116,11 @@ async function bullmq(context: Context): Promise<void> {
 async function latency(context: Context): Promise<void> {
   const { options } = context;
   log(`latency: ${integer(options.rate)} callbacks/s for ${options.seconds} s, one enqueue each`);
-  // A receiver of its own: the shared one has by now taken a few hundred thousand requests from the
-  // figures before, and its collector's pauses showed up as latency of the engine and the baseline
-  // alike (raw undici's p99 went from about 2 ms to 4 ms, the engine's from 7 ms to 16 ms).
-  const receiver = await ReceiverClient.start();
-  let result: Awaited<ReturnType<typeof latencyFigure>>;
-  try {
-    result = await latencyFigure({ receiver, target: { ...context.target, url: receiver.url }, ratePerSecond: options.rate, seconds: options.seconds });
-  } finally {
-    await receiver.stop();
-  }
+  // In a process of its own, with its own engine and receiver (bench/latency-process.ts).
+  const result = await runFigureChild<LatencyResult>(new URL('./latency-process.js', import.meta.url), { ratePerSecond: options.rate, seconds: options.seconds }, {
+    execArgv: [YOUNG_GENERATION_FLAG],
+    timeoutMs: options.seconds * 2000 + 120_000,
+  });
   log(`  hookline p50 ${ms(result.engine.p50Ms)} p99 ${ms(result.engine.p99Ms)} max ${ms(result.engine.maxMs)}; raw undici p50 ${ms(result.raw.p50Ms)} p99 ${ms(result.raw.p99Ms)} max ${ms(result.raw.maxMs)}`);
   log(
     `  event-loop delay in this process: with hookline p99 ${ms(result.engineLoopDelay.p99Ms)} max ${ms(result.engineLoopDelay.maxMs)}; ` +
@@ -382,6 +379,8 @@ async function main(): Promise<number> {
   };
   log(`hookline bench: plivo dialect (6 signature headers per attempt), concurrency ${defaults.concurrency}, ${defaults.connectionsPerOrigin} connections to the receiver`);
   // The machines are shared: a high load average means other work competed with this run.
+  // The engine runs in this process, so this process's flags are the engine's (npm run bench passes them).
+  if (!youngGenerationSized(process.execArgv, process.env.NODE_OPTIONS)) log(`note: started without ${YOUNG_GENERATION_FLAG}; the engine runs as it would without npm start's flags`);
   log(`load average ${loadavg().map((load) => load.toFixed(2)).join(' ')} on ${machine().cpus as number} cores`);
   try {
     for (const figure of options.only) {
@@ -399,6 +398,7 @@ async function main(): Promise<number> {
     machine: machine(),
     options,
     engine: { dialect: 'plivo', ...defaults },
+    nodeFlags: process.execArgv,
     rows: context.rows,
     figures: context.figures,
   });

@@ -5,7 +5,8 @@ import type { NewDelivery } from '../dist/domain/delivery.js';
 import { Outbox } from '../dist/delivery/outbox.js';
 import { messageStatusParams, STATUS_PATH } from './callback-params.js';
 import { startEngine, type BenchEngine } from './engine.js';
-import type { ClaimTiming, FromScaleChild, MemoryBreakdown, ScaleOptions, ScaleResult } from './scale-protocol.js';
+import { answerParent } from './child-figure.js';
+import type { ClaimTiming, MemoryBreakdown, ScaleOptions, ScaleResult } from './scale-protocol.js';
 import { median } from './stats.js';
 import { sleep } from './time.js';
 
@@ -182,12 +183,4 @@ async function measure(options: ScaleOptions): Promise<ScaleResult> {
   };
 }
 
-function reply(message: FromScaleChild): Promise<void> {
-  return new Promise((resolve) => process.send?.(message, () => resolve()) ?? resolve());
-}
-
-const options = JSON.parse(process.argv[2] ?? '{}') as ScaleOptions;
-measure(options)
-  .then((result) => reply({ type: 'result', result }))
-  .catch((error: unknown) => reply({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }))
-  .finally(() => process.disconnect?.());
+answerParent(measure);

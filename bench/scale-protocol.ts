@@ -56,4 +56,3 @@ export interface ScaleResult {
   readonly claimAlone: ClaimTiming;
 }
 
-export type FromScaleChild = { readonly type: 'result'; readonly result: ScaleResult } | { readonly type: 'error'; readonly message: string };

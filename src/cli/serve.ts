@@ -3,6 +3,7 @@ import { ConfigError, loadConfig, type RawSetting } from '../config/load.js';
 import type { HooklineConfig } from '../config/schema.js';
 import { describeTarget, targetOf } from '../store/postgres/index.js';
 import type { Account } from '../store/ports.js';
+import { YOUNG_GENERATION_FLAG, youngGenerationSized } from '../runtime/young-generation.js';
 import { VERSION } from '../version.js';
 import { renderBanner, type BannerAccount } from './banner.js';
 import { colors } from './colors.js';
@@ -39,6 +40,10 @@ export async function serve(input: ServeInput, io: CliIo): Promise<CommandResult
   }
   const palette = colors(io.color);
   const logger = createLogger(config, io, palette);
+  if (!youngGenerationSized(process.execArgv, io.env.NODE_OPTIONS)) {
+    // It works without; it spends more of its time collecting garbage (src/runtime/young-generation.ts).
+    logger.info({ flag: YOUNG_GENERATION_FLAG }, `node runs with its default young generation; start it with node ${YOUNG_GENERATION_FLAG} (as npm start does) for less time in garbage collection`);
+  }
   let app: HooklineApp;
   try {
     app = await createApp(config, { logger, role });

@@ -421,6 +421,19 @@ describe('hookline serve (in-process)', () => {
     expect(json.stdout()).toMatch(/^\{"level":30,.*"msg":"stopping: draining/m);
   });
 
+  it('says how to start node for less garbage collection, unless its young generation was sized', async () => {
+    const bare = captureIo();
+    const first = await runCli(['serve', '--port', '0', '--data', ':memory:'], bare.io);
+    const sized = captureIo({ NODE_OPTIONS: '--max-semi-space-size=32' });
+    const second = await runCli(['serve', '--port', '0', '--data', ':memory:'], sized.io);
+    for (const [captured, result] of [[bare, first], [sized, second]] as const) {
+      captured.signals.emit('SIGTERM');
+      expect(await result.running).toBe(0);
+    }
+    expect(bare.stdout()).toMatch(/"flag":"--max-semi-space-size=64".*start it with node --max-semi-space-size=64 \(as npm start does\)/);
+    expect(sized.stdout()).not.toContain('young generation');
+  });
+
   it('exits 1 naming the port and how to pick another when it is taken', async () => {
     const taken: Server = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
