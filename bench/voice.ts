@@ -168,7 +168,8 @@ interface Application {
 }
 
 async function startApplication(dialect: FrontDoor['dialect']): Promise<Application> {
-  const child = fork(fileURLToPath(new URL('./voice-app-process.js', import.meta.url)), [dialect], { stdio: 'inherit' });
+  // Node's defaults, not the bench's flags: the user's application is not started the engine's way.
+  const child = fork(fileURLToPath(new URL('./voice-app-process.js', import.meta.url)), [dialect], { stdio: 'inherit', execArgv: [] });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (message: { type: string; port: number }) => resolve(message.port));
     child.once('error', reject);
