@@ -144,7 +144,7 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
         onRecorded: (results) => metrics.recorded(results),
       })
     : null;
-  if (dispatcher && virtualClock) virtualClock.addSettler(() => dispatcher.idle());
+  if (dispatcher && virtualClock) virtualClock.addSettler(dispatcher);
   const callbacks = new Outbox({
     store,
     clock,
@@ -196,7 +196,7 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
   const messages = new MessageService({ store, clock, callbacks, documents, logger: logger.child({ component: 'plivo-messages' }), ...(ownership ? { ownership } : {}) });
   engines.messages = messages;
   messagesRef.current = messages;
-  if (virtualClock) virtualClock.addSettler(() => messages.idle());
+  if (virtualClock) virtualClock.addSettler(messages);
   if (config.scenarios) for (const scenario of await loadScenarioFile(config.scenarios)) scenarios.put(scenario);
   const dialects = { plivo: plivoDialect, laml: lamlDialect };
   const calls = new CallEngine({
@@ -219,9 +219,9 @@ async function assemble(config: HooklineConfig, role: AppRole, store: Store, log
     ...(ownership ? { ownership } : {}),
   });
   engines.calls = calls;
-  if (virtualClock) virtualClock.addSettler(() => calls.idle());
+  if (virtualClock) virtualClock.addSettler(calls);
   const verify = new VerifySessions({ store, clock, callbacks, messages, calls, logger: logger.child({ component: 'plivo-verify' }) });
-  if (virtualClock) virtualClock.addSettler(() => verify.idle());
+  if (virtualClock) virtualClock.addSettler(verify);
   const controlToken = config.controlToken ?? (LOOPBACK_HOSTS.has(config.host) ? null : randomBytes(24).toString('base64url'));
   const server =
     role === 'worker'

@@ -7,8 +7,15 @@ interface PendingTimer {
   cancelled: boolean;
 }
 
-/** Something that can say when the work it started has finished (the dispatcher, a call engine). */
-export type Settler = () => Promise<void>;
+/** Something that does work the clock's timers set off (the dispatcher, a call engine), and says when it has none. */
+export interface Settler {
+  isIdle(): boolean;
+  /** Resolves once the settler is idle. */
+  idle(): Promise<void>;
+}
+
+/** Rounds of waiting one settle allows: a bound on work that keeps setting off more at the same instant. */
+const MAX_SETTLE_ROUNDS = 1000;
 
 /**
  * Simulated time that moves only when `advance` is called. Timers due during an advance fire in time
@@ -55,13 +62,25 @@ export class VirtualClock implements Clock {
     return run;
   }
 
-  /** Wait until all settlers are idle without moving time. */
+  /**
+   * Wait until all settlers are idle at once, with nothing due, without moving time. Settlers hand work
+   * to each other (a call's step ends by committing a callback, which the dispatcher then sends), so
+   * one found idle may be busy again by the time the others are done: waiting for each to have been idle
+   * once let time move on under callbacks still in flight. Settling can also start more work (a claimed
+   * delivery schedules its retry), so this repeats until a round finds everything quiet.
+   */
   async settle(): Promise<void> {
-    // Settling can start more work (a claimed delivery schedules its retry), so repeat until quiet.
-    for (let round = 0; round < 1000; round++) {
+    for (let round = 0; round < MAX_SETTLE_ROUNDS; round++) {
       this.fireDue();
-      await Promise.all([...this.settlers].map((s) => s()));
-      if (!this.hasDue()) return;
+      const busy = [...this.settlers].filter((settler) => !settler.isIdle());
+      if (busy.length > 0) {
+        await Promise.all(busy.map((settler) => settler.idle()));
+        continue;
+      }
+      if (this.hasDue()) continue;
+      // Work a timer starts a microtask or an immediate later counts as busy only then: look once more.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (!this.hasDue() && [...this.settlers].every((settler) => settler.isIdle())) return;
     }
   }
 

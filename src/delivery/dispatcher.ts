@@ -185,7 +185,8 @@ export class Dispatcher {
     this.running = false;
   }
 
-  private isIdle(): boolean {
+  /** Nothing in flight, being claimed or recorded, and nothing due right now. */
+  isIdle(): boolean {
     return this.sending === 0 && this.reserved === 0 && this.results.length === 0 && !this.turning && !this.turnScheduled && (!this.wanted || this.stopping);
   }
 

@@ -24,6 +24,10 @@ export class KeyedQueue {
     return result;
   }
 
+  isIdle(): boolean {
+    return this.pending === 0;
+  }
+
   idle(): Promise<void> {
     if (this.pending === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));

@@ -37,20 +37,30 @@ describe('virtual clock', () => {
 
   it('waits for settlers before moving past a fired timer', async () => {
     const clock = new VirtualClock(0);
-    let busy: Promise<void> = Promise.resolve();
+    const worker = new Worker();
     const seen: number[] = [];
-    clock.addSettler(() => busy);
-    clock.setTimer(10, () => {
-      busy = new Promise((resolve) =>
-        setTimeout(() => {
-          seen.push(clock.now());
-          clock.setTimer(clock.now() + 10, () => seen.push(clock.now()));
-          resolve();
-        }, 20),
-      );
-    });
+    clock.addSettler(worker);
+    clock.setTimer(10, () =>
+      worker.run(20, () => {
+        seen.push(clock.now());
+        clock.setTimer(clock.now() + 10, () => seen.push(clock.now()));
+      }),
+    );
     await clock.advance(100);
     expect(seen).toEqual([10, 20]);
+  });
+
+  it('waits for work one settler hands another after that one was found idle', async () => {
+    const clock = new VirtualClock(0);
+    const engine = new Worker();
+    const dispatcher = new Worker();
+    const delivered: number[] = [];
+    clock.addSettler(dispatcher);
+    clock.addSettler(engine);
+    // A call's step (the engine's work) ends by handing a callback to the dispatcher, idle until then.
+    clock.setTimer(10, () => engine.run(5, () => dispatcher.run(20, () => delivered.push(clock.now()))));
+    await clock.advance(100);
+    expect(delivered).toEqual([10]);
   });
 
   it('does not fire a cancelled timer', async () => {
@@ -66,3 +76,26 @@ describe('virtual clock', () => {
     expect(() => clock.advance(-1)).toThrow(RangeError);
   });
 });
+
+/** A settler whose work takes real time, and which may pass work on when it finishes. */
+class Worker {
+  private busy = 0;
+  private waiters: Array<() => void> = [];
+
+  run(ms: number, then: () => void): void {
+    this.busy++;
+    setTimeout(() => {
+      then();
+      this.busy--;
+      if (this.busy === 0) for (const resolve of this.waiters.splice(0)) resolve();
+    }, ms);
+  }
+
+  isIdle(): boolean {
+    return this.busy === 0;
+  }
+
+  idle(): Promise<void> {
+    return this.isIdle() ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
+  }
+}

@@ -467,6 +467,11 @@ export class CallEngine {
     await this.deps.callbacks.commitChange({ resources: [resourceOf(stored, timeline)], callbacks });
   }
 
+  /** Whether no call is doing work (a document request, a state write) rather than waiting on the clock or the far end. */
+  isIdle(): boolean {
+    return this.activity.isIdle();
+  }
+
   idle(): Promise<void> {
     return this.activity.idle();
   }

@@ -27,6 +27,10 @@ export class CallActivity {
     if (this.busy === 0) for (const resolve of this.waiters.splice(0)) resolve();
   }
 
+  isIdle(): boolean {
+    return this.busy === 0;
+  }
+
   idle(): Promise<void> {
     if (this.busy === 0) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push(resolve));

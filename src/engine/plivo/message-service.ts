@@ -323,7 +323,12 @@ export class MessageService {
     return this.armed.has(uuid);
   }
 
-  /** Resolves when no step of any script is being written (the virtual clock settles on it). */
+  /** Whether no step of any script is being written (the virtual clock settles on it). */
+  isIdle(): boolean {
+    return this.queue.isIdle();
+  }
+
+  /** Resolves when no step of any script is being written. */
   idle(): Promise<void> {
     return this.queue.idle();
   }

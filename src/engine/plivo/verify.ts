@@ -177,6 +177,10 @@ export class VerifySessions {
     return sessions.length;
   }
 
+  isIdle(): boolean {
+    return this.queue.isIdle();
+  }
+
   idle(): Promise<void> {
     return this.queue.idle();
   }
