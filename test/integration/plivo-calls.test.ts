@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunningApp } from '../support/app.js';
 import { encodeMp3 } from '../../src/engine/calls/mp3-encoder.js';
 import { readMp3 } from '../support/mp3-frames.js';
-import { plivo, plivoClient } from '../support/plivo-sdk.js';
+import { plivo } from '../support/plivo-sdk.js';
 import type { ReceivedRequest, Reply } from '../support/receiver.js';
 import { advance, plivoVoiceSetUp, requestsTo, xml } from '../support/plivo-voice.js';
 import { useRig } from '../support/rig.js';
@@ -306,9 +306,7 @@ describe('Plivo voice calls', () => {
   it('sends every hangup callback at the instant its calls ended, even when they queue for the dispatcher', async () => {
     // Four attempts at once, each taking 20 ms: most of the 60 hangups wait in the store for a slot, and
     // the dispatcher is still working through them long after the last call has handed over its own.
-    const app = await rig.app({ clock: 'virtual', concurrency: 4, account: [`${AUTH_ID}:${AUTH_TOKEN}`] });
-    const appServer = await rig.receiver((request) => (request.url.startsWith('/answer') ? { headers: { 'content-type': 'application/xml' }, ...xml('<Hangup/>') } : { status: 200, delayMs: 20 }));
-    const client = plivoClient(app.url, AUTH_ID, AUTH_TOKEN);
+    const { app, appServer, client } = await plivoVoiceSetUp(rig, { authId: AUTH_ID, authToken: AUTH_TOKEN }, { '/answer': () => xml('<Hangup/>'), '/hangup': () => ({ status: 200, delayMs: 20 }) }, { concurrency: 4 });
     const calls = 60;
     for (let i = 0; i < calls; i++) await client.calls.create(FROM, `1415557${String(i).padStart(4, '0')}`, appServer.url('/answer'), { hangupUrl: appServer.url('/hangup') });
     await advance(app, 10_000);

@@ -15,14 +15,15 @@ export interface PlivoVoiceSetUp {
 
 /**
  * A hookline on the virtual clock with one account, and an application answering each path in
- * `routes` with its XML (any other path: an empty 200, as a notification URL would).
+ * `routes` with its XML (any other path: an empty 200, as a notification URL would); `config` adds settings.
  */
 export async function plivoVoiceSetUp(
   rig: Rig,
   account: { readonly authId: string; readonly authToken: string },
   routes: Record<string, (request: ReceivedRequest) => Reply>,
+  config: Parameters<Rig['app']>[0] = {},
 ): Promise<PlivoVoiceSetUp> {
-  const app = await rig.app({ clock: 'virtual', account: [`${account.authId}:${account.authToken}`] });
+  const app = await rig.app({ ...config, clock: 'virtual', account: [`${account.authId}:${account.authToken}`] });
   const appServer = await rig.receiver((request) => {
     const route = routes[request.url.split('?')[0] as string];
     return route ? { headers: { 'content-type': 'application/xml' }, ...route(request) } : { status: 200 };
