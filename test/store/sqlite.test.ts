@@ -257,6 +257,28 @@ describe('SQLite store', () => {
     });
   });
 
+    it('stores a resource’s state as its JSON, and fails only the change set whose state has none', async () => {
+      const path = dbPath();
+      const store = await openSqliteStore({ path });
+      cleanups.push(() => store.close());
+      const kept = newDelivery();
+      const doomed = newDelivery();
+
+      // Committed in one turn of the event loop, so they travel to the database together.
+      const results = await Promise.allSettled([
+        store.commit({ resources: [{ type: 'call', id: 'c-ok', accountId: 'MA1', state: { status: 'ringing', timeline: [{ at: 5, type: 'status' }] }, updatedAt: 5 }], deliveries: [kept] }),
+        store.commit({ resources: [{ type: 'call', id: 'c-bad', accountId: 'MA1', state: { size: 10n }, updatedAt: 5 }], deliveries: [doomed] }),
+      ]);
+
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);
+      expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/could not commit change set \(deliveries [^)]+\).*BigInt/);
+      const row = rawConnection(path).prepare('SELECT state, updated_at FROM resources WHERE id = ?').get('c-ok');
+      expect(row).toEqual({ state: '{"status":"ringing","timeline":[{"at":5,"type":"status"}]}', updated_at: 5 });
+      expect(await store.getResource('call', 'c-bad')).toBeNull();
+      expect(await store.deliveries.get(doomed.id)).toBeNull();
+      expect((await store.deliveries.get(kept.id))?.status).toBe('pending');
+    });
+
   describe('policies', () => {
     it('stores a policy shared by many deliveries once', async () => {
       const path = dbPath();

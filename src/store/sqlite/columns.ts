@@ -2,7 +2,7 @@ import type { CallbackKind, CallbackParams, Dialect, HttpMethod } from '../../do
 import type { Attempt, Delivery, NewDelivery } from '../../domain/delivery.js';
 import type { AttemptOutcome } from '../../domain/outcome.js';
 import type { DeliveryPolicy } from '../../domain/policy.js';
-import type { AttemptResult, FinishedDelivery } from '../ports.js';
+import type { AttemptResult, ChangeSet, FinishedDelivery } from '../ports.js';
 
 /**
  * How the dispatcher's attempts cross to the SQLite thread: as flat tuples of their column values, the
@@ -11,6 +11,11 @@ import type { AttemptResult, FinishedDelivery } from '../ports.js';
  * other, and walked a third time there to make the JSON stored; profiled, the store's thread spent
  * more of its CPU on such work than in SQLite. The tuple crosses as its strings and is bound by
  * position (a named parameter is looked up on its object in C++ for every row).
+ *
+ * A resource's state crosses as its JSON, made on the main thread: a call's state with its timeline
+ * was cloned key by key, rebuilt on the store's thread and walked there again to make the JSON, and
+ * the hangup step, where every call writes its timeline, kept that thread busier than the main one
+ * (docs/benchmarks.md, figure 7).
  *
  * New deliveries still cross as objects: made into JSON on the main thread instead, they cost it
  * more than they saved the store's (measured: docs/benchmarks.md). Claimed rows are read as arrays and
@@ -61,6 +66,14 @@ export type DeliveryColumns = readonly [
   updatedAt: number,
 ];
 
+/** A resource write's columns, in `UPSERT_RESOURCE`'s order: its state as JSON text. */
+export type ResourceColumns = readonly [type: string, id: string, accountId: string, state: string, updatedAt: number];
+
+/** A change set as it crosses to the SQLite thread: its resources as columns. */
+export interface ColumnChangeSet extends Omit<ChangeSet, 'resources'> {
+  readonly resources?: readonly ResourceColumns[];
+}
+
 export interface ColumnFinishedDelivery {
   readonly delivery: NewDelivery;
   readonly status: 'succeeded' | 'failed';
@@ -85,6 +98,14 @@ export function attemptColumns(attempt: Attempt): AttemptColumns {
     JSON.stringify(attempt.outcome),
     attempt.nextAttemptAt,
   ];
+}
+
+export function columnChangeSet(changes: ChangeSet): ColumnChangeSet {
+  if (!changes.resources?.length) return changes as ColumnChangeSet;
+  return {
+    ...changes,
+    resources: changes.resources.map((r): ResourceColumns => [r.type, r.id, r.accountId, JSON.stringify(r.state ?? null), r.updatedAt]),
+  };
 }
 
 export function recordedAttempts(results: readonly AttemptResult[]): RecordedAttempt[] {

@@ -4,7 +4,6 @@ import { DELIVERY_STATUSES } from '../../domain/delivery.js';
 import type { DeliveryPolicy } from '../../domain/policy.js';
 import type {
   Account,
-  ChangeSet,
   ClaimRequest,
   CommitResult,
   DispatchTurn,
@@ -17,7 +16,7 @@ import type {
   StoredResource,
 } from '../ports.js';
 import { commitError } from '../commit-error.js';
-import { claimedDelivery, type ColumnFinishedDelivery, type DeliveryColumns, type RecordedAttempt } from './columns.js';
+import { claimedDelivery, type ColumnChangeSet, type ColumnFinishedDelivery, type DeliveryColumns, type RecordedAttempt } from './columns.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { escapeLike, pageLimit, stateFilters, statePrefixes, statePresent } from '../filters.js';
 import { migrate } from './migrations.js';
@@ -99,8 +98,8 @@ export class SqliteDatabase {
   /** Claimed deliveries: in memory, not in their rows (leases.ts). */
   private readonly leases = new Leases();
   private readonly shapedStatements = new Map<string, Statement<unknown>>();
-  private readonly commitTransaction: Database.Transaction<(changes: ChangeSet, policyIds: PolicyIds) => CommitResult>;
-  private readonly commitEachTransaction: Database.Transaction<(changeSets: readonly ChangeSet[], policyIds: PolicyIds) => CommitOutcome[]>;
+  private readonly commitTransaction: Database.Transaction<(changes: ColumnChangeSet, policyIds: PolicyIds) => CommitResult>;
+  private readonly commitEachTransaction: Database.Transaction<(changeSets: readonly ColumnChangeSet[], policyIds: PolicyIds) => CommitOutcome[]>;
   private readonly recordAttemptsTransaction: Database.Transaction<(results: readonly RecordedAttempt[], owner: string) => void>;
   private readonly recordAndClaimTransaction: Database.Transaction<(results: readonly RecordedAttempt[], claim: ClaimRequest) => DispatchTurn>;
   private readonly requeueTransaction: Database.Transaction<(claims: readonly HeldClaim[], dueAt: number) => number>;
@@ -118,8 +117,8 @@ export class SqliteDatabase {
       this.db.close();
       throw error;
     }
-    this.commitTransaction = this.db.transaction((changes: ChangeSet, policyIds: PolicyIds) => this.writeChangeSet(changes, policyIds));
-    this.commitEachTransaction = this.db.transaction((changeSets: readonly ChangeSet[], policyIds: PolicyIds) =>
+    this.commitTransaction = this.db.transaction((changes: ColumnChangeSet, policyIds: PolicyIds) => this.writeChangeSet(changes, policyIds));
+    this.commitEachTransaction = this.db.transaction((changeSets: readonly ColumnChangeSet[], policyIds: PolicyIds) =>
       this.writeEachChangeSet(changeSets, policyIds),
     );
     this.recordAttemptsTransaction = this.db.transaction((results: readonly RecordedAttempt[], owner: string) =>
@@ -152,8 +151,8 @@ export class SqliteDatabase {
    */
   storePoliciesFor(method: string, args: readonly unknown[]): void {
     const policies: DeliveryPolicy[] = [];
-    if (method === 'commit') for (const delivery of (args[0] as ChangeSet).deliveries ?? []) policies.push(delivery.policy);
-    if (method === 'commitEach') for (const changes of args[0] as readonly ChangeSet[]) for (const delivery of changes.deliveries ?? []) policies.push(delivery.policy);
+    if (method === 'commit') for (const delivery of (args[0] as ColumnChangeSet).deliveries ?? []) policies.push(delivery.policy);
+    if (method === 'commitEach') for (const changes of args[0] as readonly ColumnChangeSet[]) for (const delivery of changes.deliveries ?? []) policies.push(delivery.policy);
     if (method === 'recordFinished') policies.push((args[0] as ColumnFinishedDelivery).delivery.policy);
     if (policies.length > 0) this.policies.idsFor(policies);
   }
@@ -202,7 +201,7 @@ export class SqliteDatabase {
 
   // The outbox
 
-  commit(changes: ChangeSet): CommitResult {
+  commit(changes: ColumnChangeSet): CommitResult {
     if (!changes.resources?.length && !changes.deliveries?.length) return { deliverySeqs: [] };
     try {
       const policyIds = this.policyIdsOf(changes.deliveries ?? []);
@@ -218,7 +217,7 @@ export class SqliteDatabase {
    * still commit. Each keeps its all-or-nothing guarantee. Throws only if the whole transaction fails,
    * in which case none of them was stored.
    */
-  commitEach(changeSets: readonly ChangeSet[]): CommitOutcome[] {
+  commitEach(changeSets: readonly ColumnChangeSet[]): CommitOutcome[] {
     if (changeSets.length === 0) return [];
     const policyIds = this.policyIdsOf(changeSets.flatMap((changes) => changes.deliveries ?? []));
     return this.leases.within(() => this.commitEachTransaction.immediate(changeSets, policyIds));
@@ -482,17 +481,9 @@ export class SqliteDatabase {
     return requeued;
   }
 
-  private writeChangeSet(changes: ChangeSet, policyIds: PolicyIds): CommitResult {
+  private writeChangeSet(changes: ColumnChangeSet, policyIds: PolicyIds): CommitResult {
     const { upsertResource, insertDelivery } = this.statements;
-    for (const resource of changes.resources ?? []) {
-      upsertResource.run({
-        type: resource.type,
-        id: resource.id,
-        accountId: resource.accountId,
-        state: JSON.stringify(resource.state ?? null),
-        updatedAt: resource.updatedAt,
-      });
-    }
+    for (const resource of changes.resources ?? []) upsertResource.run(resource);
     const deliverySeqs: number[] = [];
     const leased = changes.lease ? Math.max(0, Math.floor(changes.lease.count)) : 0;
     for (const [i, delivery] of (changes.deliveries ?? []).entries()) {
@@ -503,7 +494,7 @@ export class SqliteDatabase {
     return { deliverySeqs };
   }
 
-  private writeEachChangeSet(changeSets: readonly ChangeSet[], policyIds: PolicyIds): CommitOutcome[] {
+  private writeEachChangeSet(changeSets: readonly ColumnChangeSet[], policyIds: PolicyIds): CommitOutcome[] {
     const outcomes: CommitOutcome[] = [];
     for (const changes of changeSets) {
       // After some errors (disk full, I/O) SQLite rolls the whole transaction back by itself; what

@@ -24,7 +24,7 @@ export const DELETE_ACCOUNT = `DELETE FROM accounts WHERE id = ?`;
 
 export const UPSERT_RESOURCE = `
   INSERT INTO resources (type, id, account_id, state, updated_at)
-  VALUES (@type, @id, @accountId, @state, @updatedAt)
+  VALUES (?, ?, ?, ?, ?)
   ON CONFLICT (type, id) DO UPDATE SET
     account_id = excluded.account_id, state = excluded.state, updated_at = excluded.updated_at`;
 export const SELECT_RESOURCE = `SELECT type, id, account_id, state, updated_at FROM resources WHERE type = ? AND id = ?`;

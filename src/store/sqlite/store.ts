@@ -1,5 +1,6 @@
 import type { ChangeSet, CommitResult, Store } from '../ports.js';
-import { columnFinishedDelivery, recordedAttempts } from './columns.js';
+import { commitError } from '../commit-error.js';
+import { columnChangeSet, columnFinishedDelivery, recordedAttempts, type ColumnChangeSet } from './columns.js';
 import type { DatabaseConnection } from './connection.js';
 import type { PruneCounts } from './database.js';
 
@@ -128,10 +129,21 @@ export class SqliteStore implements Store {
   }
 
   private flushCommits(): void {
-    const batch = this.queuedCommits;
-    if (batch.length === 0) return;
+    const queued = this.queuedCommits;
     this.queuedCommits = [];
-    this.connection.call('commitEach', batch.map((queued) => queued.changes)).then(
+    // A state that cannot be made JSON fails its own change set here, as it would in the database.
+    const batch: QueuedCommit[] = [];
+    const changeSets: ColumnChangeSet[] = [];
+    for (const commit of queued) {
+      try {
+        changeSets.push(columnChangeSet(commit.changes));
+        batch.push(commit);
+      } catch (error) {
+        commit.reject(commitError(commit.changes, error));
+      }
+    }
+    if (batch.length === 0) return;
+    this.connection.call('commitEach', changeSets).then(
       (outcomes) => {
         batch.forEach((queued, i) => {
           const outcome = outcomes[i];
