@@ -430,7 +430,7 @@ describe('hookline serve (in-process)', () => {
       captured.signals.emit('SIGTERM');
       expect(await result.running).toBe(0);
     }
-    expect(bare.stdout()).toMatch(/"flag":"--max-semi-space-size=64".*start it with node --max-semi-space-size=64 \(as npm start does\)/);
+    expect(bare.stdout()).toMatch(/"flag":"--max-semi-space-size=128".*start it with node --max-semi-space-size=128 \(as npm start does\)/);
     expect(sized.stdout()).not.toContain('young generation');
   });
 
