@@ -4,14 +4,14 @@
  *
  * Every attempt allocates tens of kilobytes that die within a few milliseconds (the signed strings,
  * the form, undici's request, the attempt's columns), and with the default semi-space a busy engine
- * ran a scavenge every ~60 ms, each copying whatever was in flight at that moment. Four times the room
- * means a quarter of the scavenges for about the same work each. Measured on the bench machine:
- * scavenges per 2,000-call IVR round 85 → 21 (main-thread pauses ≈ 1.0 s → 0.5 s) and per 50,000
- * status callbacks 107 → 26 (docs/benchmarks.md). 128 MB rather than 64 since calls' states cross to
- * the store as JSON: the IVR figure went from 390 to 444 calls/s (means of six interleaved pairs), for
- * ≈ 130 MB more RSS with 10,000 live calls (564 → 694 MB); 256 MB was slower again. The young generation is sized when V8 starts, so
- * this cannot be set from inside the process (`v8.setFlagsFromString` has no effect on it): `npm start`
- * and the bench pass it on the command line, and `hookline serve` says so when it is missing.
+ * ran a scavenge every ~60 ms, each copying whatever was in flight at that moment. More room means
+ * fewer scavenges for about the same work each. Measured on the bench machine (docs/benchmarks.md):
+ * at 64 MB, scavenges per 2,000-call IVR round 85 → 21 (main-thread pauses ≈ 1.0 s → 0.5 s) and per
+ * 50,000 status callbacks 107 → 26; at 128 MB, the IVR figure 390 → 444 calls/s (means of six
+ * interleaved pairs) for ≈ 130 MB more RSS with 10,000 live calls (564 → 694 MB); 256 MB was slower.
+ * The young generation is sized when V8 starts, so this cannot be set from inside the process
+ * (`v8.setFlagsFromString` has no effect on it): `npm start` and the bench pass it on the command
+ * line, and `hookline serve` says so when it is missing.
  */
 export const YOUNG_GENERATION_FLAG = '--max-semi-space-size=128';
 

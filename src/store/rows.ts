@@ -2,7 +2,7 @@ import type { CallbackKind, CallbackParams, Dialect, HttpMethod } from '../domai
 import type { Attempt, Delivery, DeliveryStatus, NewDelivery } from '../domain/delivery.js';
 import type { AttemptOutcome } from '../domain/outcome.js';
 import type { DeliveryPolicy } from '../domain/policy.js';
-import type { Account, SinkConfig, SinkRequest, StoredResource } from './ports.js';
+import type { Account, ResourceWrite, SinkConfig, SinkRequest, StoredResource } from './ports.js';
 
 /**
  * Rows as both stores read them (the same column names in SQLite and PostgreSQL), and the conversions
@@ -102,6 +102,11 @@ export function toAccount(row: AccountRow): Account {
     createdAt: row.created_at,
     enabled: flag(row.enabled),
   };
+}
+
+/** A resource's `state` column: a state left undefined is stored as JSON null. */
+export function resourceStateJson(resource: ResourceWrite): string {
+  return JSON.stringify(resource.state ?? null);
 }
 
 export function toResource(row: ResourceRow): StoredResource {

@@ -255,7 +255,6 @@ describe('SQLite store', () => {
       const row = rawConnection(path).prepare('SELECT body_truncated, response_body FROM attempts WHERE delivery_id = ?').get(delivery.id);
       expect(row).toEqual({ body_truncated: 1, response_body: 'cut here' });
     });
-  });
 
     it('stores a resource’s state as its JSON, and fails only the change set whose state has none', async () => {
       const path = dbPath();
@@ -278,6 +277,7 @@ describe('SQLite store', () => {
       expect(await store.deliveries.get(doomed.id)).toBeNull();
       expect((await store.deliveries.get(kept.id))?.status).toBe('pending');
     });
+  });
 
   describe('policies', () => {
     it('stores a policy shared by many deliveries once', async () => {

@@ -21,6 +21,7 @@ import type {
 import {
   attemptParams,
   deliveryParams,
+  resourceStateJson,
   toAccount,
   toAttempt,
   toDelivery,
@@ -416,7 +417,7 @@ async function upsertResources(client: pg.PoolClient, resources: readonly Resour
       rows.map((r) => r.type),
       rows.map((r) => r.id),
       rows.map((r) => r.accountId),
-      rows.map((r) => JSON.stringify(r.state ?? null)),
+      rows.map(resourceStateJson),
       rows.map((r) => r.updatedAt),
     ],
   });

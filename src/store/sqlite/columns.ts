@@ -3,6 +3,7 @@ import type { Attempt, Delivery, NewDelivery } from '../../domain/delivery.js';
 import type { AttemptOutcome } from '../../domain/outcome.js';
 import type { DeliveryPolicy } from '../../domain/policy.js';
 import type { AttemptResult, ChangeSet, FinishedDelivery } from '../ports.js';
+import { resourceStateJson } from '../rows.js';
 
 /**
  * How the dispatcher's attempts cross to the SQLite thread: as flat tuples of their column values, the
@@ -101,11 +102,9 @@ export function attemptColumns(attempt: Attempt): AttemptColumns {
 }
 
 export function columnChangeSet(changes: ChangeSet): ColumnChangeSet {
-  if (!changes.resources?.length) return changes as ColumnChangeSet;
-  return {
-    ...changes,
-    resources: changes.resources.map((r): ResourceColumns => [r.type, r.id, r.accountId, JSON.stringify(r.state ?? null), r.updatedAt]),
-  };
+  const { resources, ...rest } = changes;
+  if (!resources?.length) return rest;
+  return { ...rest, resources: resources.map((r): ResourceColumns => [r.type, r.id, r.accountId, resourceStateJson(r), r.updatedAt]) };
 }
 
 export function recordedAttempts(results: readonly AttemptResult[]): RecordedAttempt[] {

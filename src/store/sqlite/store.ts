@@ -5,7 +5,7 @@ import type { DatabaseConnection } from './connection.js';
 import type { PruneCounts } from './database.js';
 
 interface QueuedCommit {
-  readonly changes: ChangeSet;
+  readonly changes: ColumnChangeSet;
   readonly resolve: (result: CommitResult) => void;
   readonly reject: (error: Error) => void;
 }
@@ -79,8 +79,15 @@ export class SqliteStore implements Store {
    */
   commit(changes: ChangeSet): Promise<CommitResult> {
     if (this.closed) return Promise.reject(new Error('the store is closed'));
+    let columns: ColumnChangeSet;
+    try {
+      columns = columnChangeSet(changes);
+    } catch (error) {
+      // A state that cannot be made JSON fails its own change set, as it would in the database.
+      return Promise.reject(commitError(changes, error));
+    }
     return new Promise((resolve, reject) => {
-      this.queuedCommits.push({ changes, resolve, reject });
+      this.queuedCommits.push({ changes: columns, resolve, reject });
       if (this.queuedCommits.length === 1) setImmediate(() => this.flushCommits());
     });
   }
@@ -129,21 +136,10 @@ export class SqliteStore implements Store {
   }
 
   private flushCommits(): void {
-    const queued = this.queuedCommits;
-    this.queuedCommits = [];
-    // A state that cannot be made JSON fails its own change set here, as it would in the database.
-    const batch: QueuedCommit[] = [];
-    const changeSets: ColumnChangeSet[] = [];
-    for (const commit of queued) {
-      try {
-        changeSets.push(columnChangeSet(commit.changes));
-        batch.push(commit);
-      } catch (error) {
-        commit.reject(commitError(commit.changes, error));
-      }
-    }
+    const batch = this.queuedCommits;
     if (batch.length === 0) return;
-    this.connection.call('commitEach', changeSets).then(
+    this.queuedCommits = [];
+    this.connection.call('commitEach', batch.map((queued) => queued.changes)).then(
       (outcomes) => {
         batch.forEach((queued, i) => {
           const outcome = outcomes[i];
