@@ -279,6 +279,32 @@ describe('SQLite store', () => {
     });
   });
 
+  describe('group commit', () => {
+    it('writes the document fetches recorded in one turn with that turn’s change sets, each standing or falling alone', async () => {
+      const path = dbPath();
+      const store = await openSqliteStore({ path });
+      cleanups.push(() => store.close());
+      const fetched = newDelivery({ kind: 'document' });
+      await store.deliveries.recordFinished({ delivery: fetched, status: 'succeeded', attempts: [] });
+      const committed = newDelivery();
+      const document = newDelivery({ kind: 'document' });
+
+      const results = await Promise.allSettled([
+        store.commit({ resources: [{ type: 'call', id: 'c1', accountId: 'MA1', state: { status: 'in-progress' }, updatedAt: 5 }], deliveries: [committed] }),
+        // The same id again: refused by the database, and only this write with it.
+        store.deliveries.recordFinished({ delivery: { ...fetched }, status: 'failed', attempts: [] }),
+        store.deliveries.recordFinished({ delivery: document, status: 'failed', attempts: [] }),
+      ]);
+
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(String((results[1] as PromiseRejectedResult).reason)).toContain(`could not record finished delivery ${fetched.id}`);
+      expect((await store.deliveries.get(fetched.id))?.status).toBe('succeeded');
+      expect((await store.deliveries.get(document.id))?.status).toBe('failed');
+      expect((await store.deliveries.get(committed.id))?.status).toBe('pending');
+      expect(await store.getResource('call', 'c1')).toMatchObject({ state: { status: 'in-progress' } });
+    });
+  });
+
   describe('policies', () => {
     it('stores a policy shared by many deliveries once', async () => {
       const path = dbPath();

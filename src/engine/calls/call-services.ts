@@ -87,14 +87,14 @@ export function callServices(deps: CallServicesDeps): (engine: CallEngine) => Ca
         return { ok: false, hangup: failed.hangup };
       },
 
-      async notify(session, target, params) {
+      async notify(session, target, ...params) {
         const unusable = unusableUrl(target.url);
         if (unusable) {
           noteFailure(session, 'callback', unusable, 'callback URL', INVALID_URL_CODE);
           return;
         }
-        await deps.callbacks.enqueue(engine.notification(session.call, target, params));
-        session.note('callback', `${params.Event ?? 'callback'} to ${target.url.split('#')[0]}`, { url: target.url, event: params.Event ?? null });
+        await deps.callbacks.enqueueMany(params.map((one) => engine.notification(session.call, target, one)));
+        for (const one of params) session.note('callback', `${one.Event ?? 'callback'} to ${target.url.split('#')[0]}`, { url: target.url, event: one.Event ?? null });
       },
 
       async audioDurationMs(session, url, source) {

@@ -171,8 +171,8 @@ async function bridge(engine: CallEngine, services: CallServices, aLeg: CallSess
   const answeredAt = aLeg.now();
   aLeg.note('dial', `${b.call.to} answered; bridged`, { bLegUuid: b.uuid });
   if (winner.target.sendDigits) aLeg.note('far-end', `tones ${winner.target.sendDigits} sent to ${b.call.to} (sendDigits)`, { bLegUuid: b.uuid, digits: winner.target.sendDigits });
-  await event(services, aLeg, dial, b, { action: 'answer' });
-  await event(services, aLeg, dial, b, { action: 'connected' });
+  // One commit for both: every call's answer would otherwise wait on the store twice in a row.
+  await event(services, aLeg, dial, b, { action: 'answer' }, { action: 'connected' });
 
   aLeg.bridgedLeg = b;
   const over = await holdBridge(aLeg, b, dial, answeredAt, (digits, pressedBy) => event(services, aLeg, dial, b, { action: 'digits', digits, pressedBy }));
@@ -305,8 +305,8 @@ export function playingTimeMs(instructions: readonly Instruction[]): number {
   return ms;
 }
 
-async function event(services: CallServices, aLeg: CallSession, dial: DialInstruction, b: CallSession, event: Pick<DialEvent, 'action' | 'durationS' | 'hangup' | 'digits' | 'pressedBy'>): Promise<void> {
+async function event(services: CallServices, aLeg: CallSession, dial: DialInstruction, b: CallSession, ...events: Pick<DialEvent, 'action' | 'durationS' | 'hangup' | 'digits' | 'pressedBy'>[]): Promise<void> {
   if (!dial.callback) return;
-  const full: DialEvent = { ...event, bLegUuid: b.uuid, bLegStatus: b.call.status === 'in-progress' ? 'answer' : b.call.status, from: b.call.from, to: b.call.to };
-  await services.notify(aLeg, dial.callback, services.params.dialEvent(aLeg, full));
+  const leg = { bLegUuid: b.uuid, bLegStatus: b.call.status === 'in-progress' ? 'answer' : b.call.status, from: b.call.from, to: b.call.to } as const;
+  await services.notify(aLeg, dial.callback, ...events.map((event) => services.params.dialEvent(aLeg, { ...event, ...leg })));
 }

@@ -158,8 +158,11 @@ export interface CallServices {
   readonly params: VoiceParams;
   /** Fetch and check a document; a failure gives the hangup its role documents (7012, 8014…). */
   fetchDocument(session: CallSession, role: DocumentRole, target: UrlTarget, params: CallbackParams): Promise<{ ok: true; document: LoadedDocument } | { ok: false; hangup: Hangup }>;
-  /** A notification (callbackUrl…), durable through the outbox. */
-  notify(session: CallSession, target: UrlTarget, params: CallbackParams): Promise<void>;
+  /**
+   * Notifications (callbackUrl…) to one URL, durable through the outbox: several are stored in one
+   * commit, in the order given.
+   */
+  notify(session: CallSession, target: UrlTarget, ...params: CallbackParams[]): Promise<void>;
   /**
    * How long an audio URL plays (fetched under the fixed audio policy); null when the dialect skips it
    * (LaML's 13420 for a URL that does not answer audio), warned on the timeline at `source`.

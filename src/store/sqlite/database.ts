@@ -63,8 +63,14 @@ export interface PruneCounts {
   readonly sinkRequests: number;
 }
 
-/** How one change set of a group commit ended. */
-export type CommitOutcome = { readonly ok: true; readonly result: CommitResult } | { readonly ok: false; readonly error: Error };
+/**
+ * One write of a group commit (`writeEach`): a change set, or a delivery recorded once finished (a
+ * call's document fetch, written with its attempts when it is over).
+ */
+export type GroupedWrite = { readonly changes: ColumnChangeSet } | { readonly finished: ColumnFinishedDelivery };
+
+/** How one write of a group commit ended: a change set's result, null for a finished delivery. */
+export type WriteOutcome = { readonly ok: true; readonly result: CommitResult | null } | { readonly ok: false; readonly error: Error };
 
 /** The connection settings in force, for diagnostics and tests. */
 export interface SqliteSettings {
@@ -99,11 +105,11 @@ export class SqliteDatabase {
   private readonly leases = new Leases();
   private readonly shapedStatements = new Map<string, Statement<unknown>>();
   private readonly commitTransaction: Database.Transaction<(changes: ColumnChangeSet, policyIds: PolicyIds) => CommitResult>;
-  private readonly commitEachTransaction: Database.Transaction<(changeSets: readonly ColumnChangeSet[], policyIds: PolicyIds) => CommitOutcome[]>;
+  private readonly writeEachTransaction: Database.Transaction<(writes: readonly GroupedWrite[], policyIds: PolicyIds) => WriteOutcome[]>;
   private readonly recordAttemptsTransaction: Database.Transaction<(results: readonly RecordedAttempt[], owner: string) => void>;
   private readonly recordAndClaimTransaction: Database.Transaction<(results: readonly RecordedAttempt[], claim: ClaimRequest) => DispatchTurn>;
   private readonly requeueTransaction: Database.Transaction<(claims: readonly HeldClaim[], dueAt: number) => number>;
-  private readonly recordFinishedTransaction: Database.Transaction<(finished: ColumnFinishedDelivery, policyId: number) => void>;
+  private readonly recordFinishedTransaction: Database.Transaction<(finished: ColumnFinishedDelivery, policyIds: PolicyIds) => void>;
   private readonly pruneTransaction: Database.Transaction<(policy: RetentionPolicy, limit: number) => PruneCounts>;
 
   constructor(options: SqliteDatabaseOptions) {
@@ -118,9 +124,7 @@ export class SqliteDatabase {
       throw error;
     }
     this.commitTransaction = this.db.transaction((changes: ColumnChangeSet, policyIds: PolicyIds) => this.writeChangeSet(changes, policyIds));
-    this.commitEachTransaction = this.db.transaction((changeSets: readonly ColumnChangeSet[], policyIds: PolicyIds) =>
-      this.writeEachChangeSet(changeSets, policyIds),
-    );
+    this.writeEachTransaction = this.db.transaction((writes: readonly GroupedWrite[], policyIds: PolicyIds) => this.writeEachOf(writes, policyIds));
     this.recordAttemptsTransaction = this.db.transaction((results: readonly RecordedAttempt[], owner: string) =>
       this.writeAttemptResults(results, owner),
     );
@@ -133,7 +137,7 @@ export class SqliteDatabase {
       return { claimed, nextDueAt: claim.limit >= 1 ? this.nextUnclaimedDueAfter(claim.now) : this.nextDueAt() };
     });
     this.requeueTransaction = this.db.transaction((claims: readonly HeldClaim[], dueAt: number) => this.requeue(claims, dueAt));
-    this.recordFinishedTransaction = this.db.transaction((finished: ColumnFinishedDelivery, policyId: number) => this.writeFinished(finished, policyId));
+    this.recordFinishedTransaction = this.db.transaction((finished: ColumnFinishedDelivery, policyIds: PolicyIds) => this.writeFinished(finished, policyIds));
     this.pruneTransaction = this.db.transaction((policy: RetentionPolicy, limit: number) => this.deleteExpired(policy, limit));
   }
 
@@ -152,8 +156,7 @@ export class SqliteDatabase {
   storePoliciesFor(method: string, args: readonly unknown[]): void {
     const policies: DeliveryPolicy[] = [];
     if (method === 'commit') for (const delivery of (args[0] as ColumnChangeSet).deliveries ?? []) policies.push(delivery.policy);
-    if (method === 'commitEach') for (const changes of args[0] as readonly ColumnChangeSet[]) for (const delivery of changes.deliveries ?? []) policies.push(delivery.policy);
-    if (method === 'recordFinished') policies.push((args[0] as ColumnFinishedDelivery).delivery.policy);
+    if (method === 'writeEach') for (const delivery of groupedDeliveries(args[0] as readonly GroupedWrite[])) policies.push(delivery.policy);
     if (policies.length > 0) this.policies.idsFor(policies);
   }
 
@@ -212,15 +215,15 @@ export class SqliteDatabase {
   }
 
   /**
-   * Group commit: many change sets in one transaction (one WAL append instead of one per change set),
-   * each inside its own savepoint, so a change set that fails is rolled back alone and the others
-   * still commit. Each keeps its all-or-nothing guarantee. Throws only if the whole transaction fails,
-   * in which case none of them was stored.
+   * Group commit: many writes in one transaction (one WAL append instead of one per write), each inside
+   * its own savepoint, so a write that fails is rolled back alone and the others still commit. Each
+   * keeps its all-or-nothing guarantee. Throws only if the whole transaction fails, in which case none
+   * of them was stored.
    */
-  commitEach(changeSets: readonly ColumnChangeSet[]): CommitOutcome[] {
-    if (changeSets.length === 0) return [];
-    const policyIds = this.policyIdsOf(changeSets.flatMap((changes) => changes.deliveries ?? []));
-    return this.leases.within(() => this.commitEachTransaction.immediate(changeSets, policyIds));
+  writeEach(writes: readonly GroupedWrite[]): WriteOutcome[] {
+    if (writes.length === 0) return [];
+    const policyIds = this.policyIdsOf([...groupedDeliveries(writes)]);
+    return this.leases.within(() => this.writeEachTransaction.immediate(writes, policyIds));
   }
 
   getResource(type: string, id: string): StoredResource | null {
@@ -300,15 +303,6 @@ export class SqliteDatabase {
   releaseAllLeases(dueAt: number): number {
     const fromRows = this.statements.releaseRowLeases.run({ dueAt }).changes;
     return fromRows + this.leases.within(() => this.requeueTransaction.immediate([...this.leases.entries()], dueAt));
-  }
-
-  recordFinished(finished: ColumnFinishedDelivery): void {
-    try {
-      const [policyId] = this.policies.idsFor([finished.delivery.policy]);
-      this.recordFinishedTransaction.immediate(finished, policyId as number);
-    } catch (error) {
-      throw new Error(`could not record finished delivery ${finished.delivery.id}: ${(error as Error).message}`, { cause: error });
-    }
   }
 
   replay(id: string, dueAt: number, now: number): Delivery | null {
@@ -494,20 +488,24 @@ export class SqliteDatabase {
     return { deliverySeqs };
   }
 
-  private writeEachChangeSet(changeSets: readonly ColumnChangeSet[], policyIds: PolicyIds): CommitOutcome[] {
-    const outcomes: CommitOutcome[] = [];
-    for (const changes of changeSets) {
+  private writeEachOf(writes: readonly GroupedWrite[], policyIds: PolicyIds): WriteOutcome[] {
+    const outcomes: WriteOutcome[] = [];
+    for (const write of writes) {
       // After some errors (disk full, I/O) SQLite rolls the whole transaction back by itself; what
       // follows would then run in autocommit mode, outside the group, so it is refused instead.
       if (!this.db.inTransaction) {
-        outcomes.push({ ok: false, error: commitError(changes, new Error('the group commit was rolled back by an earlier failure')) });
+        outcomes.push({ ok: false, error: writeError(write, new Error('the group commit was rolled back by an earlier failure')) });
         continue;
       }
       try {
         // A transaction function called inside a transaction runs as a savepoint.
-        outcomes.push({ ok: true, result: this.leases.within(() => this.commitTransaction(changes, policyIds)) });
+        if ('changes' in write) outcomes.push({ ok: true, result: this.leases.within(() => this.commitTransaction(write.changes, policyIds)) });
+        else {
+          this.recordFinishedTransaction(write.finished, policyIds);
+          outcomes.push({ ok: true, result: null });
+        }
       } catch (error) {
-        outcomes.push({ ok: false, error: commitError(changes, error) });
+        outcomes.push({ ok: false, error: writeError(write, error) });
       }
     }
     return outcomes;
@@ -526,9 +524,9 @@ export class SqliteDatabase {
     }
   }
 
-  private writeFinished({ delivery, status, attempts }: ColumnFinishedDelivery, policyId: number): void {
+  private writeFinished({ delivery, status, attempts }: ColumnFinishedDelivery, policyIds: PolicyIds): void {
     const last = attempts.at(-1);
-    this.statements.insertDelivery.run(insertValues(delivery, policyId, status, attempts.length, last ? last[12] : null, last ? last[2] : delivery.createdAt));
+    this.statements.insertDelivery.run(insertValues(delivery, policyIds.get(delivery.policy) as number, status, attempts.length, last ? last[12] : null, last ? last[2] : delivery.createdAt));
     for (const attempt of attempts) this.statements.insertAttempt.run(attempt);
   }
 
@@ -618,4 +616,18 @@ function insertValues(delivery: NewDelivery, policyId: number, status: DeliveryS
   const params = JSON.stringify(d.params);
   const warnings = JSON.stringify(d.warnings);
   return [d.id, d.accountId, d.dialect, d.kind, d.url, d.method, params, policyId, warnings, d.resource, status, d.dueAt, attemptCount, attemptCount, lastOutcome, null, null, d.createdAt, updatedAt];
+}
+
+/** Every delivery a group of writes stores, for their policies. */
+function* groupedDeliveries(writes: readonly GroupedWrite[]): Iterable<NewDelivery> {
+  for (const write of writes) {
+    if ('changes' in write) yield* write.changes.deliveries ?? [];
+    else yield write.finished.delivery;
+  }
+}
+
+function writeError(write: GroupedWrite, cause: unknown): Error {
+  if ('changes' in write) return commitError(write.changes, cause);
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return new Error(`could not record finished delivery ${write.finished.delivery.id}: ${message}`, { cause });
 }

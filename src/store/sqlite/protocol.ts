@@ -1,4 +1,4 @@
-import type { CommitOutcome } from './database.js';
+import type { WriteOutcome } from './database.js';
 import type { DatabaseMethod } from './connection.js';
 import { reviveError, transferError, type TransferredError } from './error-transfer.js';
 
@@ -23,13 +23,13 @@ export const OPEN_REPLY_ID = 0;
 
 type TransferredOutcome = { readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly error: TransferredError };
 
-/** `commitEach` is the one result that carries errors as values: they cross like thrown ones. */
+/** `writeEach` is the one result that carries errors as values: they cross like thrown ones. */
 export function encodeValue(method: DatabaseMethod, value: unknown): unknown {
-  if (method !== 'commitEach') return value;
-  return (value as CommitOutcome[]).map((outcome): TransferredOutcome => (outcome.ok ? outcome : { ok: false, error: transferError(outcome.error) }));
+  if (method !== 'writeEach') return value;
+  return (value as WriteOutcome[]).map((outcome): TransferredOutcome => (outcome.ok ? outcome : { ok: false, error: transferError(outcome.error) }));
 }
 
 export function decodeValue(method: DatabaseMethod, value: unknown): unknown {
-  if (method !== 'commitEach') return value;
+  if (method !== 'writeEach') return value;
   return (value as TransferredOutcome[]).map((outcome) => (outcome.ok ? outcome : { ok: false, error: reviveError(outcome.error) }));
 }

@@ -2,11 +2,11 @@ import type { ChangeSet, CommitResult, Store } from '../ports.js';
 import { commitError } from '../commit-error.js';
 import { columnChangeSet, columnFinishedDelivery, recordedAttempts, type ColumnChangeSet } from './columns.js';
 import type { DatabaseConnection } from './connection.js';
-import type { PruneCounts } from './database.js';
+import type { GroupedWrite, PruneCounts } from './database.js';
 
-interface QueuedCommit {
-  readonly changes: ColumnChangeSet;
-  readonly resolve: (result: CommitResult) => void;
+interface QueuedWrite {
+  readonly write: GroupedWrite;
+  readonly resolve: (result: CommitResult | null) => void;
   readonly reject: (error: Error) => void;
 }
 
@@ -30,7 +30,7 @@ export class SqliteStore implements Store {
   readonly meta: Store['meta'];
   private closed = false;
   private closing: Promise<void> | null = null;
-  private queuedCommits: QueuedCommit[] = [];
+  private queuedWrites: QueuedWrite[] = [];
 
   constructor(
     private readonly connection: DatabaseConnection,
@@ -51,7 +51,7 @@ export class SqliteStore implements Store {
       reclaimExpiredLeases: (wallNow, dueAt) => db.call('reclaimExpiredLeases', wallNow, dueAt),
       renewLeases: (ids, owner, leaseUntil) => db.call('renewLeases', ids, owner, leaseUntil),
       releaseAllLeases: (dueAt) => db.call('releaseAllLeases', dueAt),
-      recordFinished: (finished) => db.call('recordFinished', columnFinishedDelivery(finished)),
+      recordFinished: (finished) => this.queueWrite({ finished: columnFinishedDelivery(finished) }).then(() => undefined),
       replay: (id, dueAt, now) => db.call('replay', id, dueAt, now),
       get: (id) => db.call('getDelivery', id),
       list: (filter, page) => db.call('listDeliveries', filter, page),
@@ -71,11 +71,13 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * Change sets committed during one turn of the event loop (concurrent API requests, typically) go to
-   * the database as one `commitEach` call: one message to the worker, one transaction and one WAL
-   * append for the lot, while each change set still stands or falls alone. A promise resolves only once
-   * its change set is committed. The cost is at most one turn of latency; the gain is most of the
-   * per-commit I/O.
+   * Change sets committed during one turn of the event loop (concurrent API requests, typically), and
+   * the document fetches recorded in it, go to the database as one `writeEach` call: one message to the
+   * worker, one transaction and one WAL append for the lot, while each write still stands or falls
+   * alone. A promise resolves only once its write is committed. The cost is at most one turn of
+   * latency; the gain is most of the per-write I/O and, with the database in its worker, most of the
+   * messages: a call's every document fetch crossed as a message of its own, and one message each way
+   * cost the main thread more than the write did in the worker (docs/benchmarks.md).
    */
   commit(changes: ChangeSet): Promise<CommitResult> {
     if (this.closed) return Promise.reject(new Error('the store is closed'));
@@ -86,10 +88,7 @@ export class SqliteStore implements Store {
       // A state that cannot be made JSON fails its own change set, as it would in the database.
       return Promise.reject(commitError(changes, error));
     }
-    return new Promise((resolve, reject) => {
-      this.queuedCommits.push({ changes: columns, resolve, reject });
-      if (this.queuedCommits.length === 1) setImmediate(() => this.flushCommits());
-    });
+    return this.queueWrite({ changes: columns }) as Promise<CommitResult>;
   }
 
   getResource(type: string, id: string): ReturnType<Store['getResource']> {
@@ -129,21 +128,29 @@ export class SqliteStore implements Store {
   close(): Promise<void> {
     if (!this.closing) {
       this.closed = true;
-      this.flushCommits();
+      this.flushWrites();
       this.closing = this.connection.close();
     }
     return this.closing;
   }
 
-  private flushCommits(): void {
-    const batch = this.queuedCommits;
+  private queueWrite(write: GroupedWrite): Promise<CommitResult | null> {
+    if (this.closed) return Promise.reject(new Error('the store is closed'));
+    return new Promise((resolve, reject) => {
+      this.queuedWrites.push({ write, resolve, reject });
+      if (this.queuedWrites.length === 1) setImmediate(() => this.flushWrites());
+    });
+  }
+
+  private flushWrites(): void {
+    const batch = this.queuedWrites;
     if (batch.length === 0) return;
-    this.queuedCommits = [];
-    this.connection.call('commitEach', batch.map((queued) => queued.changes)).then(
+    this.queuedWrites = [];
+    this.connection.call('writeEach', batch.map((queued) => queued.write)).then(
       (outcomes) => {
         batch.forEach((queued, i) => {
           const outcome = outcomes[i];
-          if (!outcome) queued.reject(new Error('group commit returned no outcome for a change set'));
+          if (!outcome) queued.reject(new Error('group commit returned no outcome for a write'));
           else if (outcome.ok) queued.resolve(outcome.result);
           else queued.reject(outcome.error);
         });
