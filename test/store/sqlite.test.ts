@@ -305,6 +305,21 @@ describe('SQLite store', () => {
     });
   });
 
+  describe('group size', () => {
+    it('stores every change set of a turn larger than one group, in the order they were made', async () => {
+      const store = await openSqliteStore({ path: dbPath() });
+      cleanups.push(() => store.close());
+      const deliveries = Array.from({ length: 600 }, () => newDelivery());
+
+      const results = await Promise.all(deliveries.map((delivery) => store.commit({ deliveries: [delivery] })));
+
+      const seqs = results.map((result) => result.deliverySeqs[0] as number);
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+      expect(new Set(seqs).size).toBe(600);
+      expect((await store.deliveries.get(deliveries[599]!.id))?.status).toBe('pending');
+    });
+  });
+
   describe('policies', () => {
     it('stores a policy shared by many deliveries once', async () => {
       const path = dbPath();
