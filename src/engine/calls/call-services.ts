@@ -94,7 +94,8 @@ export function callServices(deps: CallServicesDeps): (engine: CallEngine) => Ca
           return;
         }
         await deps.callbacks.enqueueMany(params.map((one) => engine.notification(session.call, target, one)));
-        for (const one of params) session.note('callback', `${one.Event ?? 'callback'} to ${target.url.split('#')[0]}`, { url: target.url, event: one.Event ?? null });
+        const shown = target.url.split('#')[0];
+        for (const one of params) session.note('callback', `${one.Event ?? 'callback'} to ${shown}`, { url: target.url, event: one.Event ?? null });
       },
 
       async audioDurationMs(session, url, source) {

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Delivery, DeliveryStatus, NewDelivery } from '../../domain/delivery.js';
 import { DELIVERY_STATUSES } from '../../domain/delivery.js';
-import { commitError } from '../commit-error.js';
+import { commitError, finishedError } from '../commit-error.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { escapeLike, pageLimit, stateFilters, statePrefixes, statePresent } from '../filters.js';
 import { PolicyMemo } from '../policy-memo.js';
@@ -353,7 +353,7 @@ export class PostgresStore implements Store {
         }
       });
     } catch (error) {
-      throw new Error(`could not record finished delivery ${delivery.id}: ${(error as Error).message}`, { cause: error });
+      throw finishedError(delivery, error);
     }
   }
 

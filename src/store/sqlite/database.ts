@@ -15,7 +15,7 @@ import type {
   SinkRequest,
   StoredResource,
 } from '../ports.js';
-import { commitError } from '../commit-error.js';
+import { commitError, finishedError } from '../commit-error.js';
 import { claimedDelivery, type ColumnChangeSet, type ColumnFinishedDelivery, type DeliveryColumns, type RecordedAttempt } from './columns.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { escapeLike, pageLimit, stateFilters, statePrefixes, statePresent } from '../filters.js';
@@ -498,17 +498,19 @@ export class SqliteDatabase {
         continue;
       }
       try {
-        // A transaction function called inside a transaction runs as a savepoint.
-        if ('changes' in write) outcomes.push({ ok: true, result: this.leases.within(() => this.commitTransaction(write.changes, policyIds)) });
-        else {
-          this.recordFinishedTransaction(write.finished, policyIds);
-          outcomes.push({ ok: true, result: null });
-        }
+        outcomes.push({ ok: true, result: this.writeOne(write, policyIds) });
       } catch (error) {
         outcomes.push({ ok: false, error: writeError(write, error) });
       }
     }
     return outcomes;
+  }
+
+  /** One write of a group, as a savepoint: a transaction function called inside a transaction runs as one. */
+  private writeOne(write: GroupedWrite, policyIds: PolicyIds): CommitResult | null {
+    if ('changes' in write) return this.leases.within(() => this.commitTransaction(write.changes, policyIds));
+    this.recordFinishedTransaction(write.finished, policyIds);
+    return null;
   }
 
   private writeAttemptResults(results: readonly RecordedAttempt[], owner: string): void {
@@ -627,7 +629,5 @@ function* groupedDeliveries(writes: readonly GroupedWrite[]): Iterable<NewDelive
 }
 
 function writeError(write: GroupedWrite, cause: unknown): Error {
-  if ('changes' in write) return commitError(write.changes, cause);
-  const message = cause instanceof Error ? cause.message : String(cause);
-  return new Error(`could not record finished delivery ${write.finished.delivery.id}: ${message}`, { cause });
+  return 'changes' in write ? commitError(write.changes, cause) : finishedError(write.finished.delivery, cause);
 }
