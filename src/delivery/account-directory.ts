@@ -56,7 +56,7 @@ export class AccountDirectory {
   dialectParams(dialect: Dialect, accountId: string, params: CallbackParams): CallbackParams {
     if (dialect !== 'laml' || params.AccountSid !== accountId) return params;
     const project = this.lamlProjectIdOf(accountId);
-    return project === accountId ? params : { ...params, AccountSid: project };
+    return project === accountId ? params : Object.assign({}, params, { AccountSid: project });
   }
 
   /** An account's LaML project id; an account deleted since keeps the id it was named by. */

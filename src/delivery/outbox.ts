@@ -128,7 +128,8 @@ export class Outbox implements CallbackService {
     if (!this.deps.accounts.get(accountId)) {
       throw new InputError(`unknown account "${accountId}"`, 'accountId', 'name an account hookline was started with, or leave it out for the dev account');
     }
-    for (const [name, value] of Object.entries(request.params)) {
+    for (const name in request.params) {
+      const value: unknown = request.params[name];
       if (typeof value !== 'string') {
         throw new InputError(`param "${name}" is a ${typeof value}`, `params.${name}`, 'send every param value as a string, as carriers do');
       }

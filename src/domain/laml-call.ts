@@ -92,12 +92,11 @@ export function lamlStatusCallback(
   const settings = call.laml;
   const event = EVENT_OF_CHANGE[change];
   if (!settings?.statusCallback || !settings.statusCallbackEvents.includes(event)) return { call, callback: null };
-  const params: Record<string, string> = {
-    ...lamlCallParams(call),
+  const params = Object.assign(lamlCallParams(call), {
     CallbackSource: 'call-progress-events',
     Timestamp: rfc2822(now),
     SequenceNumber: String(settings.nextSequenceNumber),
-  };
+  });
   if (event === 'initiated') params.CallStatus = 'initiated';
   if (event === 'completed') params.CallDuration = String(durationSeconds(call));
   if (event === 'completed' && call.recorded) Object.assign(params, recordingParams(call.recorded.id, call.recorded.url, call.recorded.durationMs));

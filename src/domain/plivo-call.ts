@@ -162,7 +162,7 @@ export function callParams(call: PlivoCall, event: string): Record<string, strin
   }
   if (call.callerName) params.CallerName = call.callerName;
   if (call.forwardedFrom) params.ForwardedFrom = call.forwardedFrom;
-  Object.assign(params, sipHeaderParams(call));
+  if (call.sipHeaders) Object.assign(params, sipHeaderParams(call));
   if (call.hangup) Object.assign(params, hangupParams(call));
   return params;
 }

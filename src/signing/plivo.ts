@@ -1,6 +1,6 @@
 import type { CallbackParams, HttpMethod } from '../domain/callback.js';
 import { hmacBase64 } from './hmac.js';
-import { pairsOf, parseQuery, sortPairs, splitUrl, type Pair, type SignedParams } from './url-parts.js';
+import { compareCodeUnits, pairsOf, parseQuery, sortPairs, splitUrl, type Pair, type SignedParams } from './url-parts.js';
 
 /**
  * Legacy V1 (`X-Plivo-Signature`, before 2017): base64(HMAC-SHA1(key, url + sorted name+value)).
@@ -12,10 +12,7 @@ export function signPlivoV1(input: { url: string; params: SignedParams; authToke
 
 /** The URL as requested, then every param's name and value, sorted by name. */
 export function plivoV1SignedString(input: { url: string; params: SignedParams }): string {
-  const run = sortPairs(pairsOf(input.params))
-    .map(([name, value]) => name + value)
-    .join('');
-  return input.url + run;
+  return input.url + sortedNamesAndValues(input.params);
 }
 
 /** `X-Plivo-Signature-V2` / `-Ma-V2`: base64(HMAC-SHA256(token, plivoV2SignedString)). */
@@ -66,8 +63,22 @@ export function plivoV3SignedString(input: { method: HttpMethod; url: string; pa
   let signed = base;
   if (sortedQuery !== '' || hasParams) signed += `?${sortedQuery}`;
   if (sortedQuery !== '' && hasParams) signed += '.';
-  for (const [name, value] of sortPairs(pairsOf(input.params))) signed += name + value;
-  return `${signed}.${input.nonce}`;
+  return `${signed}${sortedNamesAndValues(input.params)}.${input.nonce}`;
+}
+
+/**
+ * Every param as `name` + `value`, no separators, sorted by name and then value (what sorting the
+ * pairs does; names are unique, so only a repeated name's values need a second sort). Runs on every
+ * Plivo callback: one array of names, not a pair per param.
+ */
+function sortedNamesAndValues(params: SignedParams): string {
+  let run = '';
+  for (const name of Object.keys(params).sort(compareCodeUnits)) {
+    const value = params[name];
+    if (typeof value === 'string') run += name + value;
+    else if (value) for (const item of [...value].sort(compareCodeUnits)) run += name + item;
+  }
+  return run;
 }
 
 function joinQuery(pairs: Pair[]): string {

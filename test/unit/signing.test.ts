@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import type { CallbackParams, HttpMethod } from '../../src/domain/callback.js';
+import { hmacBase64 } from '../../src/signing/hmac.js';
 import { signatureHeaders, type SignInput } from '../../src/signing/headers.js';
 import { bodySha256Url, signLaml } from '../../src/signing/laml.js';
 import { plivoV3SignedString, signPlivoV1, signPlivoV2, signPlivoV3 } from '../../src/signing/plivo.js';
@@ -100,6 +101,15 @@ describe('signature vectors (test/vectors/signatures.json)', () => {
     );
   });
 
+
+  it('signs a POST whose form repeats a name as plivo-node does: names sorted, then each name’s values', () => {
+    const params = { Zeta: 'last', Digits: ['9', '10', '1'], alpha: 'lower after upper' };
+    const input = { method: 'POST' as const, url: 'https://example.com/action', params, nonce: '55' };
+    const signed = plivoV3SignedString(input);
+    expect(signed).toBe('https://example.com/action?Digits1Digits10Digits9Zetalastalphalower after upper.55');
+    const signature = hmacBase64('sha256', 'token_0001', signed);
+    expect(plivo.validateV3Signature('POST', input.url, input.nonce, 'token_0001', signature, { ...params, Digits: [...params.Digits] })).toBe(true);
+  });
   it('keeps a Plivo URL without a path without a slash, and its port', () => {
     expect(plivoV3SignedString({ method: 'POST', url: 'https://answer.url:8000', params: {}, nonce: '1' })).toBe('https://answer.url:8000.1');
   });

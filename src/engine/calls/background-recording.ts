@@ -16,7 +16,7 @@ export async function startBackgroundRecording(session: CallSession, services: C
   const startMs = session.now();
   const pending = await services.saveRecording(session, 0, 'wav', { status: 'in-progress', source, channels });
   session.note('recording', `recording started (${source})`, { recordingId: pending.id });
-  await reportRecording(session, services, request.callback, { ...pending, durationMs: 0, startMs, endMs: startMs, digits: '', status: 'in-progress', source, channels });
+  await reportRecording(session, services, request.callback, Object.assign({}, pending, { durationMs: 0, startMs, endMs: startMs, digits: '', status: 'in-progress', source, channels } as const));
 
   let stopped: Promise<RecordingResult> | null = null;
   const finish = async (): Promise<RecordingResult> => {
@@ -24,7 +24,7 @@ export async function startBackgroundRecording(session: CallSession, services: C
     const durationMs = endMs - startMs;
     const status = finishedRecordingStatus(durationMs);
     const saved = await services.saveRecording(session, durationMs, 'wav', { id: pending.id, status, source, channels });
-    const recording: RecordingResult = { ...saved, durationMs, startMs, endMs, digits: '', status, source, channels };
+    const recording: RecordingResult = Object.assign(saved, { durationMs, startMs, endMs, digits: '', status, source, channels });
     session.note('recording', `recording ${status} (${source}): ${Math.round(durationMs / 1000)} s`, { recordingId: saved.id, recordUrl: saved.url });
     await reportRecording(session, services, request.callback, recording);
     return recording;

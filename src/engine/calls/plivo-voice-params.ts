@@ -6,6 +6,10 @@ import type { VoiceParams } from './verb.js';
 /**
  * What Plivo's elements send (plivo.md §2.3) on top of the call's standard set. `Event` on action and
  * Redirect requests is undocumented; `Redirect` is what they carry here (docs/plivo-voice.md).
+ *
+ * Each builder adds its fields to the fresh set `callParams` returns (`Object.assign`), never as
+ * `{ ...callParams(…), Field: … }`: on Node 20's V8 a spread followed by properties the source lacks
+ * takes a slow path that cost 16 µs for six fields (docs/benchmarks.md, 2026-12-06 afternoon).
  */
 export const plivoVoiceParams: VoiceParams = {
   answer: (session) => answerParams(session.call),
@@ -14,38 +18,36 @@ export const plivoVoiceParams: VoiceParams = {
 
   collect(session, result, element) {
     const base = callParams(session.call, 'Redirect');
-    if (element === 'GetDigits') return { ...base, Digits: result.digits };
-    return {
-      ...base,
+    if (element === 'GetDigits') return Object.assign(base, { Digits: result.digits });
+    return Object.assign(base, {
       InputType: result.inputType,
       Digits: result.digits,
       Speech: result.speech,
       SpeechConfidenceScore: result.inputType === 'speech' ? '0.9' : '',
       BilledAmount: '0.00000',
-    };
+    });
   },
 
-  interimSpeech: (session, partial, sequence) => ({
-    ...callParams(session.call, 'Redirect'),
-    StableSpeech: partial.stable,
-    UnstableSpeech: partial.unstable,
-    Stability: '0.9',
-    SequenceNumber: String(sequence),
-  }),
+  interimSpeech: (session, partial, sequence) =>
+    Object.assign(callParams(session.call, 'Redirect'), {
+      StableSpeech: partial.stable,
+      UnstableSpeech: partial.unstable,
+      Stability: '0.9',
+      SequenceNumber: String(sequence),
+    }),
 
   // Plivo's <Message> has no action; the call's set, should one ever be asked.
   messageAction: (session) => callParams(session.call, 'Redirect'),
 
   record(session, recording, withDigits) {
-    const params: Record<string, string> = {
-      ...callParams(session.call, withDigits ? 'Redirect' : 'Record'),
+    const params = Object.assign(callParams(session.call, withDigits ? 'Redirect' : 'Record'), {
       RecordUrl: recording.url,
       RecordingID: recording.id,
       RecordingDuration: String(Math.round(recording.durationMs / 1000)),
       RecordingDurationMs: String(recording.durationMs),
       RecordingStartMs: String(recording.startMs),
       RecordingEndMs: String(recording.endMs),
-    };
+    });
     if (withDigits) params.Digits = recording.digits;
     return params;
   },
@@ -63,25 +65,24 @@ export const plivoVoiceParams: VoiceParams = {
     recording_end_ms: String(recording.endMs),
   }),
 
-  dialAction: (session, dial) => ({
-    ...callParams(session.call, 'Redirect'),
-    DialStatus: dial.status,
-    DialRingStatus: String(dial.rang),
-    DialHangupCause: dial.hangupCause,
-    DialALegUUID: session.uuid,
-    DialBLegUUID: dial.bLegUuid ?? '',
-  }),
+  dialAction: (session, dial) =>
+    Object.assign(callParams(session.call, 'Redirect'), {
+      DialStatus: dial.status,
+      DialRingStatus: String(dial.rang),
+      DialHangupCause: dial.hangupCause,
+      DialALegUUID: session.uuid,
+      DialBLegUUID: dial.bLegUuid ?? '',
+    }),
 
   dialEvent(session, event) {
-    const params: Record<string, string> = {
-      ...callParams(session.call, DIAL_EVENTS[event.action]),
+    const params: Record<string, string> = Object.assign(callParams(session.call, DIAL_EVENTS[event.action]), {
       DialAction: event.action,
       DialBLegStatus: event.bLegStatus,
       DialALegUUID: session.uuid,
       DialBLegUUID: event.bLegUuid,
       DialBLegFrom: event.from,
       DialBLegTo: event.to,
-    };
+    });
     if (event.hangup) {
       const info = hangupCauseInfo(event.hangup.code);
       params.DialBLegDuration = String(event.durationS ?? 0);
@@ -98,22 +99,22 @@ export const plivoVoiceParams: VoiceParams = {
     return params;
   },
 
-  conferenceEvent: (session, event): CallbackParams => ({
-    ...callParams(session.call, 'Conference'),
-    ConferenceAction: event.action,
-    ConferenceName: event.room,
-    ConferenceUUID: event.conferenceUuid,
-    ConferenceMemberID: event.memberId,
-  }),
+  conferenceEvent: (session, event): CallbackParams =>
+    Object.assign(callParams(session.call, 'Conference'), {
+      ConferenceAction: event.action,
+      ConferenceName: event.room,
+      ConferenceUUID: event.conferenceUuid,
+      ConferenceMemberID: event.memberId,
+    }),
 
-  conferenceAction: (session, room, result) => ({
-    ...callParams(session.call, 'Redirect'),
-    ConferenceName: room,
-    ConferenceUUID: result.conferenceUuid,
-    ConferenceMemberID: result.memberId,
-    RecordUrl: '',
-    RecordingID: '',
-  }),
+  conferenceAction: (session, room, result) =>
+    Object.assign(callParams(session.call, 'Redirect'), {
+      ConferenceName: room,
+      ConferenceUUID: result.conferenceUuid,
+      ConferenceMemberID: result.memberId,
+      RecordUrl: '',
+      RecordingID: '',
+    }),
 
   // plivo.md §1.4: the fields of a machine_detection_url request.
   machineDetected: (session) => ({

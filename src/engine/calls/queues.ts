@@ -60,7 +60,7 @@ export class Queues {
     }
     const waitedMs = (waiter.bridgedAt ?? session.now()) - waiter.enqueuedAt;
     session.note('instruction', `left queue ${request.queue}: ${exit.result}`, { queueUuid: queue.uuid, result: exit.result });
-    return { ...exit, queueUuid: queue.uuid, waitedMs };
+    return Object.assign(exit, { queueUuid: queue.uuid, waitedMs });
   }
 
   async dequeue(session: CallSession, request: DequeueInstruction): Promise<DialResult> {

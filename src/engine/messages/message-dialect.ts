@@ -111,8 +111,8 @@ const lamlMessages: MessageDialect = {
   // the status `invalid`, `sending` or `failed` (laml.md §5.3); the message was just handed on.
   actionParams: (sent, inbound) =>
     sent
-      ? { ...lamlMessageParams(sent), MessageStatus: 'sending', SmsStatus: 'sending', ErrorCode: '' }
-      : { ...lamlMessageParams(inbound), MessageStatus: 'invalid', SmsStatus: 'invalid', ErrorCode: INVALID_TO },
+      ? Object.assign(lamlMessageParams(sent), { MessageStatus: 'sending', SmsStatus: 'sending', ErrorCode: '' })
+      : Object.assign(lamlMessageParams(inbound), { MessageStatus: 'invalid', SmsStatus: 'invalid', ErrorCode: INVALID_TO }),
   readReply(body, contentType, inbound, documentUrl) {
     const ends = { from: inbound.from, to: inbound.to };
     switch (lamlBodyKind(contentType, body)) {

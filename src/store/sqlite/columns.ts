@@ -104,7 +104,7 @@ export function attemptColumns(attempt: Attempt): AttemptColumns {
 export function columnChangeSet(changes: ChangeSet): ColumnChangeSet {
   const { resources, ...rest } = changes;
   if (!resources?.length) return rest;
-  return { ...rest, resources: resources.map((r): ResourceColumns => [r.type, r.id, r.accountId, resourceStateJson(r), r.updatedAt]) };
+  return Object.assign(rest, { resources: resources.map((r): ResourceColumns => [r.type, r.id, r.accountId, resourceStateJson(r), r.updatedAt]) });
 }
 
 export function recordedAttempts(results: readonly AttemptResult[]): RecordedAttempt[] {

@@ -4,8 +4,8 @@ import { columnChangeSet, columnFinishedDelivery, recordedAttempts, type ColumnC
 import type { DatabaseConnection } from './connection.js';
 import type { GroupedWrite, PruneCounts } from './database.js';
 
-interface QueuedWrite {
-  readonly write: GroupedWrite;
+/** Who waits for a queued write's outcome. */
+interface WriteWaiter {
   readonly resolve: (result: CommitResult | null) => void;
   readonly reject: (error: Error) => void;
 }
@@ -39,7 +39,13 @@ export class SqliteStore implements Store {
   readonly meta: Store['meta'];
   private closed = false;
   private closing: Promise<void> | null = null;
-  private queuedWrites: QueuedWrite[] = [];
+  /**
+   * The writes of the group being gathered and, apart, who waits for each: once a group is sent only
+   * the waiters are kept, so its payload (states as JSON, deliveries, documents' records) can be
+   * collected while the store's thread works, rather than surviving into the old generation.
+   */
+  private queuedWrites: GroupedWrite[] = [];
+  private writeWaiters: WriteWaiter[] = [];
 
   constructor(
     private readonly connection: DatabaseConnection,
@@ -146,27 +152,30 @@ export class SqliteStore implements Store {
   private queueWrite(write: GroupedWrite): Promise<CommitResult | null> {
     if (this.closed) return Promise.reject(new Error('the store is closed'));
     return new Promise((resolve, reject) => {
-      this.queuedWrites.push({ write, resolve, reject });
+      this.queuedWrites.push(write);
+      this.writeWaiters.push({ resolve, reject });
       if (this.queuedWrites.length === 1) setImmediate(() => this.flushWrites());
       else if (this.queuedWrites.length >= GROUP_SIZE) this.flushWrites();
     });
   }
 
   private flushWrites(): void {
-    const batch = this.queuedWrites;
-    if (batch.length === 0) return;
+    const writes = this.queuedWrites;
+    if (writes.length === 0) return;
+    const waiters = this.writeWaiters;
     this.queuedWrites = [];
-    this.connection.call('writeEach', batch.map((queued) => queued.write)).then(
+    this.writeWaiters = [];
+    this.connection.call('writeEach', writes).then(
       (outcomes) => {
-        batch.forEach((queued, i) => {
+        waiters.forEach((waiter, i) => {
           const outcome = outcomes[i];
-          if (!outcome) queued.reject(new Error('group commit returned no outcome for a write'));
-          else if (outcome.ok) queued.resolve(outcome.result);
-          else queued.reject(outcome.error);
+          if (!outcome) waiter.reject(new Error('group commit returned no outcome for a write'));
+          else if (outcome.ok) waiter.resolve(outcome.result);
+          else waiter.reject(outcome.error);
         });
       },
       (error: unknown) => {
-        for (const queued of batch) queued.reject(error instanceof Error ? error : new Error(String(error)));
+        for (const waiter of waiters) waiter.reject(error instanceof Error ? error : new Error(String(error)));
       },
     );
   }

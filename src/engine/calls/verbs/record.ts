@@ -38,7 +38,7 @@ export const record: VerbRunner<RecordInstruction> = async (instruction, context
   const endMs = session.now();
   const status = finishedRecordingStatus(endMs - startMs);
   const saved = await services.saveRecording(session, endMs - startMs, instruction.fileFormat, { ...(announced ? { id: announced } : {}), status, source: 'RecordVerb', channels: 1 });
-  const recording: RecordingResult = { ...saved, durationMs: endMs - startMs, startMs, endMs, digits, status, source: 'RecordVerb', channels: 1 };
+  const recording: RecordingResult = Object.assign(saved, { durationMs: endMs - startMs, startMs, endMs, digits, status, source: 'RecordVerb', channels: 1 } as const);
   session.note('recording', `recorded ${Math.round(recording.durationMs / 1000)} s`, { recordingId: saved.id, recordUrl: saved.url });
   await reportRecording(session, services, callback, recording);
   if (hungUp) return HUNG_UP;
@@ -59,12 +59,13 @@ async function recordWholeCall(instruction: RecordInstruction, context: VerbCont
   session.atEnd(async () => {
     const endMs = session.now();
     const saved = await services.saveRecording(session, endMs - startMs, instruction.fileFormat, { id: pending.id });
-    const recording: RecordingResult = { ...saved, durationMs: endMs - startMs, startMs, endMs, digits: '', status: 'completed', source: 'RecordVerb', channels: 1 };
+    const recording: RecordingResult = Object.assign(saved, { durationMs: endMs - startMs, startMs, endMs, digits: '', status: 'completed', source: 'RecordVerb', channels: 1 } as const);
     session.note('recording', `recorded the call: ${Math.round(recording.durationMs / 1000)} s`, { recordingId: saved.id, recordUrl: saved.url });
     if (instruction.callback) await services.notify(session, instruction.callback, services.params.record(session, recording, false));
   });
   if (!instruction.action) return CONTINUE;
-  const params = { ...services.params.record(session, { ...pending, durationMs: -1, startMs: -1, endMs: -1, digits: '', status: 'in-progress', source: 'RecordVerb', channels: 1 }, true), RecordingDuration: '-1' };
+  const running = Object.assign({}, pending, { durationMs: -1, startMs: -1, endMs: -1, digits: '', status: 'in-progress', source: 'RecordVerb', channels: 1 } as const);
+  const params = Object.assign(services.params.record(session, running, true), { RecordingDuration: '-1' });
   return requestAction(context, instruction.action, false, params);
 }
 
@@ -81,6 +82,6 @@ async function announce(context: VerbContext, instruction: RecordInstruction, ca
   const { session, services } = context;
   const now = session.now();
   const pending = await services.saveRecording(session, 0, instruction.fileFormat, { status: 'in-progress', source: 'RecordVerb', channels: 1 });
-  await reportRecording(session, services, callback, { ...pending, durationMs: 0, startMs: now, endMs: now, digits: '', status: 'in-progress', source: 'RecordVerb', channels: 1 });
+  await reportRecording(session, services, callback, Object.assign(pending, { durationMs: 0, startMs: now, endMs: now, digits: '', status: 'in-progress', source: 'RecordVerb', channels: 1 } as const));
   return pending.id;
 }
