@@ -74,7 +74,7 @@ async function startLeg(engine: CallEngine, aLeg: CallSession, dial: DialInstruc
   const uuid = randomUUID();
   const a = aLeg.call;
   const progress = usableProgress(aLeg, target);
-  const leg = {
+  const fields = {
     uuid,
     requestUuid: uuid,
     accountId: a.accountId,
@@ -104,7 +104,7 @@ async function startLeg(engine: CallEngine, aLeg: CallSession, dial: DialInstruc
   // its own progress (a LaML `<Number statusCallback>`: the leg's own StatusCallback settings). Added
   // with Object.assign: spreads ahead of the fields cost V8 its slow path (plivo-voice-params.ts).
   const call: PlivoCall = Object.assign(
-    leg,
+    fields,
     a.dialect ? { dialect: a.dialect } : null,
     progress && a.laml ? { laml: { ...a.laml, statusCallback: progress.target, statusCallbackEvents: progress.events, nextSequenceNumber: 0 } } : null,
   );
