@@ -303,6 +303,26 @@ describe('SQLite store', () => {
       expect((await store.deliveries.get(committed.id))?.status).toBe('pending');
       expect(await store.getResource('call', 'c1')).toMatchObject({ state: { status: 'in-progress' } });
     });
+
+    it('keeps the hand-off of a change set whose group was written again because another write failed', async () => {
+      const store = await openSqliteStore({ path: dbPath() });
+      cleanups.push(() => store.close());
+      const fetched = newDelivery({ kind: 'document' });
+      await store.deliveries.recordFinished({ delivery: fetched, status: 'succeeded', attempts: [] });
+      const [handed, left] = [newDelivery({ dueAt: 0 }), newDelivery({ dueAt: 0 })];
+
+      const results = await Promise.allSettled([
+        store.commit({ deliveries: [handed, left], lease: { owner: 'owner-a', leaseUntil: Date.now() + 60_000, count: 1 } }),
+        store.deliveries.recordFinished({ delivery: { ...fetched }, status: 'failed', attempts: [] }),
+      ]);
+
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);
+      expect((await store.deliveries.get(handed.id))?.status).toBe('in-flight');
+      // Held once, by its owner: another dispatcher's claim finds only the one left pending.
+      const claimed = await store.deliveries.claimDue({ now: 1, limit: 10, owner: 'owner-b', leaseUntil: Date.now() + 60_000 });
+      expect(claimed.map((d) => d.id)).toEqual([left.id]);
+      expect(await store.deliveries.reclaimExpiredLeases(Date.now() + 120_000, 2)).toBe(2);
+    });
   });
 
   describe('group size', () => {
