@@ -107,6 +107,8 @@ export class SqliteDatabase {
   private readonly commitTransaction: Database.Transaction<(changes: ColumnChangeSet, policyIds: PolicyIds) => CommitResult>;
   private readonly writeEachTransaction: Database.Transaction<(writes: readonly GroupedWrite[], policyIds: PolicyIds) => WriteOutcome[]>;
   private readonly writeAllTransaction: Database.Transaction<(writes: readonly GroupedWrite[], policyIds: PolicyIds) => WriteOutcome[]>;
+  /** One write of a group; called inside the group's transaction it runs as a savepoint. */
+  private readonly writeOneTransaction: Database.Transaction<(write: GroupedWrite, policyIds: PolicyIds) => CommitResult | null>;
   private readonly recordAttemptsTransaction: Database.Transaction<(results: readonly RecordedAttempt[], owner: string) => void>;
   private readonly recordAndClaimTransaction: Database.Transaction<(results: readonly RecordedAttempt[], claim: ClaimRequest) => DispatchTurn>;
   private readonly requeueTransaction: Database.Transaction<(claims: readonly HeldClaim[], dueAt: number) => number>;
@@ -129,6 +131,7 @@ export class SqliteDatabase {
     this.writeAllTransaction = this.db.transaction((writes: readonly GroupedWrite[], policyIds: PolicyIds) =>
       writes.map((write): WriteOutcome => ({ ok: true, result: this.writeDirectly(write, policyIds) })),
     );
+    this.writeOneTransaction = this.db.transaction((write: GroupedWrite, policyIds: PolicyIds) => this.writeDirectly(write, policyIds));
     this.recordAttemptsTransaction = this.db.transaction((results: readonly RecordedAttempt[], owner: string) =>
       this.writeAttemptResults(results, owner),
     );
@@ -513,7 +516,7 @@ export class SqliteDatabase {
         continue;
       }
       try {
-        outcomes.push({ ok: true, result: this.writeOne(write, policyIds) });
+        outcomes.push({ ok: true, result: this.leases.within(() => this.writeOneTransaction(write, policyIds)) });
       } catch (error) {
         outcomes.push({ ok: false, error: writeError(write, error) });
       }
@@ -521,17 +524,10 @@ export class SqliteDatabase {
     return outcomes;
   }
 
-  /** One write of a group, in the group's transaction as it is. */
+  /** One write of a group, in whatever transaction or savepoint it is called in. */
   private writeDirectly(write: GroupedWrite, policyIds: PolicyIds): CommitResult | null {
     if ('changes' in write) return this.writeChangeSet(write.changes, policyIds);
     this.writeFinished(write.finished, policyIds);
-    return null;
-  }
-
-  /** One write of a group, as a savepoint: a transaction function called inside a transaction runs as one. */
-  private writeOne(write: GroupedWrite, policyIds: PolicyIds): CommitResult | null {
-    if ('changes' in write) return this.leases.within(() => this.commitTransaction(write.changes, policyIds));
-    this.recordFinishedTransaction(write.finished, policyIds);
     return null;
   }
 
