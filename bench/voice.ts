@@ -93,7 +93,10 @@ async function ivrRun(door: FrontDoor, appServer: Application, calls: number, ti
   try {
     const rates = (r: Round) => ({ callsPerSecond: (calls / r.elapsedMs) * 1000, cpuMsPerCall: r.cpu.processMs / calls });
     const cold = await round(5_000_000);
-    gc?.();
+    // No forced collection between the rounds: after a `gc()` here the timed round re-ran V8's
+    // optimising compiler on about 300 functions (about 50 without), and the compiler threads took
+    // 0.72 ms a call instead of 0.24 — work a running server, whose collections come on their own, does
+    // not do (docs/benchmarks.md, 2026-12-06 evening).
     const warm = await round(6_000_000);
     return {
       dialect: door.dialect,
