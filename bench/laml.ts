@@ -50,7 +50,7 @@ export async function lamlVoiceFigure(input: DialectFigureInput): Promise<Dialec
   input.log(`laml-voice: ${integer(calls)} calls at once through each REST API, a 5-document IVR with a Dial in each dialect; Plivo, LaML, LaML, Plivo`);
   const run = async (door: FrontDoor): Promise<IvrResult> => {
     const result = await ivrFigure(door, { calls, timeoutMs: input.timeoutFor(calls * 10) });
-    input.log(`  ${door.dialect}: ${integer(result.callsPerSecond)} IVR calls/s, ${cpuPerCall(result)}, ${integer(result.requests)} requests`);
+    input.log(`  ${door.dialect}: ${integer(result.callsPerSecond)} IVR calls/s (median of ${result.rounds.map(integer).join(', ')}), ${cpuPerCall(result)}, ${integer(result.requests)} requests`);
     return result;
   };
   const runs = await inBothOrders(run);

@@ -220,9 +220,12 @@ async function plivo(context: Context): Promise<void> {
 
 async function voice(context: Context): Promise<void> {
   const { options } = context;
-  log(`voice: ${integer(options.calls)} calls at once, each a 5-document IVR with a Dial (10 requests), after an untimed round of as many; then ${integer(options.liveCalls)} calls held live`);
+  log(`voice: ${integer(options.calls)} calls at once, each a 5-document IVR with a Dial (10 requests), three timed rounds after an untimed one; then ${integer(options.liveCalls)} calls held live`);
   const result = await plivoVoiceFigure({ calls: options.calls, liveCalls: options.liveCalls, timeoutMs: timeoutFor(options.calls * 10) });
-  log(`  ${integer(result.callsPerSecond)} IVR calls/s (${integer(result.requests)} requests in ${ms(result.elapsedMs)}), ${cpuPerCall(result)}; the untimed first round on the fresh engine: ${integer(result.cold.callsPerSecond)} calls/s, ${result.cold.cpuMsPerCall.toFixed(2)} ms`);
+  log(
+    `  ${integer(result.callsPerSecond)} IVR calls/s, the median of ${result.rounds.map(integer).join(', ')} (${integer(result.requests)} requests in ${ms(result.elapsedMs)}), ${cpuPerCall(result)}; ` +
+      `the untimed first round on the fresh engine: ${integer(result.cold.callsPerSecond)} calls/s, ${result.cold.cpuMsPerCall.toFixed(2)} ms`,
+  );
   log(`  ${integer(result.live.calls)} live calls: RSS ${mb(result.live.rssBeforeMb)} → ${mb(result.live.rssLiveMb)} (${result.live.kbPerCall.toFixed(1)} KB a call; ${integer(result.live.callsPerGiB)} calls in 1 GiB)`);
   context.figures.voice = result;
   context.rows.push(

@@ -2,14 +2,16 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { startEngine } from './engine.js';
-import { PLIVO_DOOR, type FrontDoor } from './front-doors.js';
+import { YOUNG_GENERATION_FLAG } from '../dist/runtime/young-generation.js';
+import { runFigureChild } from './child-figure.js';
+import { LAML_DOOR, PLIVO_DOOR, type FrontDoor } from './front-doors.js';
 import { benchNumber, restRequest, timed } from './rest-client.js';
 import { cpuMark, cpuSince, type CpuSplit } from './thread-cpu.js';
 
 export interface IvrResult {
   readonly dialect: FrontDoor['dialect'];
   readonly calls: number;
-  /** First call placed to the last hangup callback at the application. */
+  /** First call placed to the last hangup callback at the application (the median round). */
   readonly elapsedMs: number;
   readonly callsPerSecond: number;
   /** The engine process's CPU (user + system) over the run, per call. */
@@ -18,9 +20,18 @@ export interface IvrResult {
   readonly mainThreadCpuMsPerCall: number | null;
   /** HTTP requests the application received (documents and notifications). */
   readonly requests: number;
+  /** Calls/s of every timed round, in the order run; the figures above are the median round's. */
+  readonly rounds: readonly number[];
   /** The same round on the engine before it had run any call (its JIT still compiling): untimed warm-up. */
   readonly cold: { readonly callsPerSecond: number; readonly cpuMsPerCall: number };
 }
+
+/**
+ * Timed rounds after the untimed one; the figure is the median round. This VM's speed drifts within
+ * seconds (one engine's rounds of the same calls: 611, 481, 530, 552 calls/s, their CPU per call
+ * 2.26–2.72 ms), so a single round said as much about the moment as about the engine.
+ */
+const TIMED_ROUNDS = 3;
 
 interface Round {
   readonly elapsedMs: number;
@@ -45,29 +56,43 @@ const gc = (globalThis as { gc?: () => void }).gc;
 
 /**
  * Plivo voice under load, on the virtual clock: the IVR figure through Plivo's door (`ivrFigure`), then
- * `liveCalls` calls held live on a long `<Wait>` to see what a live call costs in memory.
+ * `liveCalls` calls held live on a long `<Wait>` to see what a live call costs in memory. Each runs in
+ * a process of its own (bench/voice-process.ts): run one after the other in the bench process, the
+ * IVR rounds came after 10,000 live calls' worth of heap and ran 427–448 calls/s where they ran about
+ * 550 alone (docs/benchmarks.md, 2026-12-06 evening).
  */
 export async function plivoVoiceFigure(options: { readonly calls: number; readonly liveCalls: number; readonly timeoutMs: number }): Promise<PlivoVoiceResult> {
-  const appServer = await startApplication(PLIVO_DOOR.dialect);
-  try {
-    // Memory first, while this process holds nothing else.
-    const live = await liveRun(appServer.url, options.liveCalls);
-    const flow = await ivrRun(PLIVO_DOOR, appServer, options.calls, options.timeoutMs);
-    return { ...flow, live };
-  } finally {
-    appServer.child.send({ type: 'stop' });
-  }
+  const flow = await ivrFigure(PLIVO_DOOR, options);
+  const live = await inChild<PlivoVoiceResult['live']>({ figure: 'live', calls: options.liveCalls }, options.timeoutMs);
+  return { ...flow, live };
 }
 
 /**
  * An IVR under load through one front door, on the virtual clock: `calls` calls placed through its
  * REST API (64 requests in flight), each running a five-document IVR with a Dial, written in the
- * door's dialect, against an application in a child process (bench/voice-app-process.ts).
+ * door's dialect, against an application in a child process (bench/voice-app-process.ts). Measured in
+ * a fresh process of its own, so what earlier figures left in the bench process's heap is not in it.
  */
-export async function ivrFigure(door: FrontDoor, options: { readonly calls: number; readonly timeoutMs: number }): Promise<IvrResult> {
+export function ivrFigure(door: FrontDoor, options: { readonly calls: number; readonly timeoutMs: number }): Promise<IvrResult> {
+  return inChild<IvrResult>({ figure: 'ivr', dialect: door.dialect, calls: options.calls, timeoutMs: options.timeoutMs }, options.timeoutMs);
+}
+
+/** What bench/voice-process.ts measures. */
+export type VoiceFigureInput =
+  | { readonly figure: 'ivr'; readonly dialect: FrontDoor['dialect']; readonly calls: number; readonly timeoutMs: number }
+  | { readonly figure: 'live'; readonly calls: number };
+
+function inChild<T>(input: VoiceFigureInput, timeoutMs: number): Promise<T> {
+  // The engine's own young-generation flag, as `npm start` runs it; the collector for the memory figure.
+  return runFigureChild<T>(new URL('./voice-process.js', import.meta.url), input, { execArgv: ['--expose-gc', YOUNG_GENERATION_FLAG], timeoutMs: (TIMED_ROUNDS + 1) * timeoutMs + 60_000 });
+}
+
+/** The child's side of `ivrFigure` and `plivoVoiceFigure`. */
+export async function measureVoiceFigure(input: VoiceFigureInput): Promise<IvrResult | PlivoVoiceResult['live']> {
+  const door = input.figure === 'ivr' && input.dialect === 'laml' ? LAML_DOOR : PLIVO_DOOR;
   const appServer = await startApplication(door.dialect);
   try {
-    return await ivrRun(door, appServer, options.calls, options.timeoutMs);
+    return input.figure === 'ivr' ? await ivrRun(door, appServer, input.calls, input.timeoutMs) : await liveRun(appServer.url, input.calls);
   } finally {
     appServer.child.send({ type: 'stop' });
   }
@@ -78,7 +103,7 @@ async function ivrRun(door: FrontDoor, appServer: Application, calls: number, ti
   const clock = engine.app.virtualClock;
   if (!clock) throw new Error('the voice figure runs on the virtual clock');
   const pool = new Pool(engine.url as string, { connections: 64 });
-  // Two rounds on one engine, the first untimed: a server that has run for a while has its hot paths
+  // Rounds on one engine, the first untimed: a server that has run for a while has its hot paths
   // compiled, and on a fresh engine V8's optimising compiler took about a quarter of the run's CPU.
   const round = async (firstNumber: number): Promise<Round> => {
     const reached = appServer.expect(calls, timeoutMs);
@@ -97,14 +122,18 @@ async function ivrRun(door: FrontDoor, appServer: Application, calls: number, ti
     // optimising compiler on about 300 functions (about 50 without), and the compiler threads took
     // 0.72 ms a call instead of 0.24 — work a running server, whose collections come on their own, does
     // not do (docs/benchmarks.md, 2026-12-06 evening).
-    const warm = await round(6_000_000);
+    const timedRounds: Round[] = [];
+    for (let r = 0; r < TIMED_ROUNDS; r++) timedRounds.push(await round(6_000_000 + r * calls));
+    const byRate = [...timedRounds].sort((a, b) => a.elapsedMs - b.elapsedMs);
+    const median = byRate[Math.floor(byRate.length / 2)] as Round;
     return {
       dialect: door.dialect,
       calls,
-      elapsedMs: warm.elapsedMs,
-      ...rates(warm),
-      mainThreadCpuMsPerCall: warm.cpu.mainThreadMs === null ? null : warm.cpu.mainThreadMs / calls,
-      requests: warm.requests,
+      elapsedMs: median.elapsedMs,
+      ...rates(median),
+      mainThreadCpuMsPerCall: median.cpu.mainThreadMs === null ? null : median.cpu.mainThreadMs / calls,
+      requests: median.requests,
+      rounds: timedRounds.map((r) => rates(r).callsPerSecond),
       cold: rates(cold),
     };
   } finally {
