@@ -6,6 +6,7 @@ import { YOUNG_GENERATION_FLAG } from '../dist/runtime/young-generation.js';
 import { runFigureChild } from './child-figure.js';
 import { LAML_DOOR, PLIVO_DOOR, type FrontDoor } from './front-doors.js';
 import { benchNumber, restRequest, timed } from './rest-client.js';
+import { median } from './stats.js';
 import { cpuMark, cpuSince, type CpuSplit } from './thread-cpu.js';
 
 export interface IvrResult {
@@ -124,15 +125,15 @@ async function ivrRun(door: FrontDoor, appServer: Application, calls: number, ti
     // not do (docs/benchmarks.md, 2026-12-06 evening).
     const timedRounds: Round[] = [];
     for (let r = 0; r < TIMED_ROUNDS; r++) timedRounds.push(await round(6_000_000 + r * calls));
-    const byRate = [...timedRounds].sort((a, b) => a.elapsedMs - b.elapsedMs);
-    const median = byRate[Math.floor(byRate.length / 2)] as Round;
+    const medianMs = median(timedRounds.map((r) => r.elapsedMs));
+    const middle = timedRounds.find((r) => r.elapsedMs === medianMs) as Round;
     return {
       dialect: door.dialect,
       calls,
-      elapsedMs: median.elapsedMs,
-      ...rates(median),
-      mainThreadCpuMsPerCall: median.cpu.mainThreadMs === null ? null : median.cpu.mainThreadMs / calls,
-      requests: median.requests,
+      elapsedMs: middle.elapsedMs,
+      ...rates(middle),
+      mainThreadCpuMsPerCall: middle.cpu.mainThreadMs === null ? null : middle.cpu.mainThreadMs / calls,
+      requests: middle.requests,
       rounds: timedRounds.map((r) => rates(r).callsPerSecond),
       cold: rates(cold),
     };
