@@ -36,6 +36,20 @@ export interface DispatcherOptions extends AttemptSenderDeps {
   readonly claimBatch?: number;
 }
 
+/**
+ * Turns whose store call may be outstanding at once. With one, the store's thread waited while the
+ * main thread took in an answer and sent what it claimed, and the main thread's finished attempts
+ * waited for the answer: with two, the next turn is queued in the store while the last is taken in.
+ */
+const TURNS_IN_FLIGHT = 2;
+
+/**
+ * Claimed deliveries sent per turn of the event loop. Sending a whole claim (70 or so under load) at
+ * once held every response that arrived meanwhile, and with it the connection it came on, for the
+ * millisecond or two the sends took (docs/benchmarks.md, 2026-12-06: 8 was the fastest of 1–1,000).
+ */
+const LAUNCH_CHUNK = 8;
+
 /** Waits between turns while the store fails: doubling from the first to the most. */
 const STORE_RETRY_FIRST_MS = 250;
 const STORE_RETRY_MAX_MS = 8000;
@@ -55,10 +69,11 @@ interface Finished {
  * called when new work is enqueued, by this process's outbox or, on a shared store, by the store when
  * another process made work due (`Store.onDeliveriesDue`).
  *
- * All its store work goes through one loop of turns, one store call at a time: each turn records the
- * attempts that finished since the last, claims as many due deliveries as there are free slots and
- * learns when the next pending one is due, in one transaction (`recordAndClaim`). Attempts that finish
- * while a turn is in the store wait for the next, so the batches grow with the load. A slot is free as
+ * All its store work goes through turns, at most TURNS_IN_FLIGHT of them in the store at once: each
+ * turn records the attempts that finished since the last, claims as many due deliveries as there are
+ * free slots not already promised to the other turn out, and learns when the next pending one is due,
+ * in one transaction (`recordAndClaim`). Attempts that finish while both turns are in the store wait
+ * for the next, so the batches grow with the load. A slot is free as
  * soon as its attempt ends, recorded or not; a delivery stays leased in the store until its attempt is
  * recorded, so it cannot be claimed twice.
  */
@@ -78,8 +93,10 @@ export class Dispatcher {
   private behind = false;
   /** Finished attempts not yet handed to the store. */
   private results: Finished[] = [];
-  /** A turn is running (its store call may be outstanding). */
-  private turning = false;
+  /** Turns whose store call is outstanding. */
+  private turnsOut = 0;
+  /** Slots the outstanding turns may fill with what they claim. */
+  private claiming = 0;
   /** Something asked for a turn: new work, a timer, finished attempts. */
   private wanted = false;
   private turnScheduled = false;
@@ -123,7 +140,7 @@ export class Dispatcher {
   wake(): void {
     if (!this.running || this.stopping) return;
     this.wanted = true;
-    void this.turns();
+    this.pump();
   }
 
   /**
@@ -176,7 +193,7 @@ export class Dispatcher {
     this.stopWatching = null;
     // A turn already in the store may come back with claimed deliveries: they are sent and recorded too.
     while (!this.isIdle()) {
-      if (!this.turning && !this.turnScheduled) void this.turns();
+      if (this.turnsOut === 0 && !this.turnScheduled) this.pump();
       await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     }
     // Renewed until now: attempts drained above may have outlasted their leases.
@@ -187,7 +204,7 @@ export class Dispatcher {
 
   /** Nothing in flight, being claimed or recorded, and nothing due right now. */
   isIdle(): boolean {
-    return this.sending === 0 && this.reserved === 0 && this.results.length === 0 && !this.turning && !this.turnScheduled && (!this.wanted || this.stopping);
+    return this.sending === 0 && this.reserved === 0 && this.results.length === 0 && this.turnsOut === 0 && !this.turnScheduled && (!this.wanted || this.stopping);
   }
 
   private notifyIfIdle(): void {
@@ -197,29 +214,42 @@ export class Dispatcher {
     for (const resolve of waiters) resolve();
   }
 
-  private async turns(): Promise<void> {
-    if (this.turning) return;
-    this.turning = true;
-    try {
-      while (this.results.length > 0 || (this.wanted && !this.stopping)) {
-        this.wanted = false;
-        await this.turn();
+  /** Start turns while there is something to record or claim, up to TURNS_IN_FLIGHT at once. */
+  private pump(): void {
+    while (this.turnsOut < TURNS_IN_FLIGHT && (this.results.length > 0 || (this.wanted && !this.stopping))) {
+      const wanted = this.wanted;
+      this.wanted = false;
+      const turn = this.turn();
+      if (!turn) {
+        // Nothing to claim into because the turn out holds the free slots: ask again once it is back.
+        if (this.claiming > 0) this.wanted ||= wanted;
+        break;
       }
-    } finally {
-      this.turning = false;
-      this.notifyIfIdle();
+      this.turnsOut++;
+      void turn.finally(() => {
+        this.turnsOut--;
+        this.pump();
+      });
     }
+    this.notifyIfIdle();
   }
 
-  private async turn(): Promise<void> {
-    const { store, clock, owner } = this.options;
+  private turn(): Promise<void> | null {
     const batch = this.results;
     this.results = [];
-    const limit = this.stopping ? 0 : Math.max(0, Math.min(this.claimBatch, this.options.concurrency - this.sending - this.reserved));
+    const free = this.options.concurrency - this.sending - this.reserved;
+    const limit = this.stopping ? 0 : Math.max(0, Math.min(this.claimBatch, free - this.claiming));
     // With no free slot this turn cannot see whether due deliveries wait: assume they do, so fresh
-    // ones are not handed over ahead of them until a turn finds the store caught up.
-    if (limit === 0 && !this.stopping) this.behind = true;
-    if (batch.length === 0 && limit === 0) return;
+    // ones are not handed over ahead of them until a turn finds the store caught up. Slots held by the
+    // turn out are not that: its answer says whether it left due ones behind.
+    if (free <= 0 && !this.stopping) this.behind = true;
+    if (batch.length === 0 && limit === 0) return null;
+    this.claiming += limit;
+    return this.storeTurn(batch, limit);
+  }
+
+  private async storeTurn(batch: Finished[], limit: number): Promise<void> {
+    const { store, clock, owner } = this.options;
     let answer: DispatchTurn;
     const leaseUntil = Date.now() + this.leaseMs;
     try {
@@ -228,6 +258,7 @@ export class Dispatcher {
         { now: clock.now(), limit, owner, leaseUntil },
       );
     } catch (error) {
+      this.claiming -= limit;
       // Nothing of the turn was stored. The attempts happened: losing their record would lose the
       // retry, so they are held and written again with the next turn. A store that stays away (a
       // database restarting) is tried less and less often, so a long outage costs a log line now and
@@ -239,6 +270,7 @@ export class Dispatcher {
       this.wanted = true;
       return;
     }
+    this.claiming -= limit;
     this.storeBackoff.reset();
     for (const { delivery } of batch) this.leasedUntil.delete(delivery.id);
     this.publish(batch);
@@ -247,13 +279,17 @@ export class Dispatcher {
     for (const delivery of answer.claimed) {
       this.sending++;
       this.leasedUntil.set(delivery.id, leaseUntil);
-      void this.attempt(delivery);
     }
-    // A full claim means more may be due: claim again as soon as slots allow (the next turn).
+    this.launch(answer.claimed, 0);
+    // A full claim means more may be due: claim again as soon as slots allow (the next turn). So does
+    // a next due time already past: it came due while the answer was on its way back, or after a turn
+    // that could claim nothing because the other turn out held the free slots. With no slot free, the
+    // next turn claims nothing and the first attempt to end asks for another.
     const full = limit > 0 && answer.claimed.length === limit;
-    this.behind = full || (limit === 0 && answer.nextDueAt !== null && answer.nextDueAt <= clock.now());
-    if (full) this.wanted = true;
-    else this.armTimer(answer.nextDueAt);
+    const dueNow = answer.nextDueAt !== null && answer.nextDueAt <= clock.now();
+    this.behind = full || (limit === 0 && dueNow);
+    if (full || dueNow) this.wanted = true;
+    if (!full) this.armTimer(answer.nextDueAt);
   }
 
   /** Sleep until the earliest pending delivery is due. One already due waits for a free slot instead. */
@@ -275,6 +311,13 @@ export class Dispatcher {
     });
   }
 
+  /** Send claimed deliveries a few at a time, letting responses that arrive in between be read. */
+  private launch(claimed: readonly Delivery[], from: number): void {
+    const end = Math.min(claimed.length, from + LAUNCH_CHUNK);
+    for (let i = from; i < end; i++) void this.attempt(claimed[i] as Delivery);
+    if (end < claimed.length) setImmediate(() => this.launch(claimed, end));
+  }
+
   private async attempt(delivery: Delivery): Promise<void> {
     let result: AttemptResult;
     try {
@@ -291,11 +334,11 @@ export class Dispatcher {
 
   /** Attempts that end in the same turn of the event loop are recorded together. */
   private scheduleTurn(): void {
-    if (this.turning || this.turnScheduled) return;
+    if (this.turnsOut >= TURNS_IN_FLIGHT || this.turnScheduled) return;
     this.turnScheduled = true;
     setImmediate(() => {
       this.turnScheduled = false;
-      void this.turns();
+      this.pump();
     });
   }
 

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
 import { RealClock } from '../../src/clock/real-clock.js';
+import { VirtualClock } from '../../src/clock/virtual-clock.js';
+import type { Clock } from '../../src/domain/clock.js';
 import { DEFAULT_POLICY_SETTINGS } from '../../src/domain/fragment-policy.js';
 import { AccountDirectory } from '../../src/delivery/account-directory.js';
 import { Dispatcher } from '../../src/delivery/dispatcher.js';
@@ -13,18 +15,20 @@ import { openSqliteStore } from '../../src/store/sqlite/index.js';
 
 const ACCOUNT: Account = { id: 'MAWAKEUPTEST000000000', authToken: 'token', lamlProjectId: '11111111-2222-4333-8444-555555555555', signingKey: 'PSK_testkeytestkeytestkey0', parentId: null, name: 'test', createdAt: 0 };
 
-/** Answers every request 200 at once and remembers it. */
+/** Answers every request at once (200, or the status `answer` gives) and remembers it. */
 class RecordingSender implements Sender {
   readonly sent: OutboundRequest[] = [];
+  answer: (request: OutboundRequest) => number = () => 200;
 
   async send(request: OutboundRequest): Promise<SendResult> {
     this.sent.push(request);
+    const status = this.answer(request);
     return {
       request: { method: request.method, url: request.url, headers: request.headers, body: request.body },
-      response: { status: 200, headers: {}, body: 'ok', bodyTruncated: false },
+      response: { status, headers: {}, body: 'ok', bodyTruncated: false },
       body: 'ok',
       bodyBytes: Buffer.from('ok'),
-      outcome: { kind: 'success', status: 200 },
+      outcome: status < 300 ? { kind: 'success', status } : { kind: 'http-status', status },
       durationMs: 1,
       retryAfter: null,
       redirects: [],
@@ -59,12 +63,12 @@ describe('dispatcher', () => {
     cleanup = [];
   });
 
-  async function setUp(hooks: Parameters<typeof interceptingStore>[1], options: { handOff?: boolean } = {}) {
+  async function setUp(hooks: Parameters<typeof interceptingStore>[1], options: { handOff?: boolean; clock?: Clock } = {}) {
     const base = await openSqliteStore({ path: ':memory:' });
     await base.accounts.put(ACCOUNT);
     cleanup.push(() => base.close());
     const store = interceptingStore(base, hooks);
-    const clock = new RealClock();
+    const clock = options.clock ?? new RealClock();
     const accounts = new AccountDirectory([ACCOUNT]);
     const events = new DeliveryEvents();
     const sender = new RecordingSender();
@@ -108,7 +112,7 @@ describe('dispatcher', () => {
     await dispatcher.idle();
   });
 
-  it('sends a fresh callback straight after its commit while a turn is held up in the store, and records it', async () => {
+  it('sends a fresh callback straight after its commit while a turn is held up in the store, and records it meanwhile', async () => {
     let releaseTurn: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (releaseTurn = resolve));
     const { base, sender, outbox, dispatcher } = await setUp({ afterTurn: () => held }, { handOff: true });
@@ -118,9 +122,29 @@ describe('dispatcher', () => {
 
     expect(delivery?.status).toBe('in-flight');
     await vi.waitFor(() => expect(sender.sent.map((r) => r.body)).toEqual(['N=3']), { timeout: 2000, interval: 10 });
+    // The slow turn does not hold back the record of an attempt that ended behind it.
+    await vi.waitFor(async () => expect(await base.deliveries.get(delivery?.id ?? '')).toMatchObject({ status: 'succeeded', attemptCount: 1 }), { timeout: 2000, interval: 10 });
     releaseTurn();
     await dispatcher.idle();
-    expect(await base.deliveries.get(delivery?.id ?? '')).toMatchObject({ status: 'succeeded', attemptCount: 1 });
+  });
+
+  it('sends a retry that came due while the turn recording its failure was on its way back', async () => {
+    const clock = new VirtualClock(1_700_000_000_000);
+    const hooks: Parameters<typeof interceptingStore>[1] = {};
+    const { sender, outbox, dispatcher } = await setUp(hooks, { clock });
+    sender.answer = () => {
+      if (sender.sent.length > 1) return 200;
+      // The turn that records this failure is the next: its answer (retry due in a minute) reaches the
+      // dispatcher only after the minute has passed, so no timer is left to wait for.
+      hooks.afterTurn = () => clock.advance(10 * 60_000);
+      return 500;
+    };
+    dispatcher.start();
+
+    await outbox.enqueue(callback(6));
+
+    await vi.waitFor(() => expect(sender.sent.map((r) => r.body)).toEqual(['N=6', 'N=6']), { timeout: 2000, interval: 10 });
+    await dispatcher.idle();
   });
 
   it('finishes and records the deliveries of a claim that was under way when stop was called', async () => {
