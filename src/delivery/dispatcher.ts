@@ -97,7 +97,7 @@ export class Dispatcher {
   private turnsOut = 0;
   /** Slots the outstanding turns may fill with what they claim. */
   private claiming = 0;
-  /** Something asked for a turn: new work, a timer, finished attempts. */
+  /** Something asked for a claim (new work, a timer, a full claim); a turn that claims answers it. */
   private wanted = false;
   private turnScheduled = false;
   private timer: TimerHandle | null = null;
@@ -193,7 +193,7 @@ export class Dispatcher {
     this.stopWatching = null;
     // A turn already in the store may come back with claimed deliveries: they are sent and recorded too.
     while (!this.isIdle()) {
-      if (this.turnsOut === 0 && !this.turnScheduled) this.pump();
+      this.pump();
       await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     }
     // Renewed until now: attempts drained above may have outlasted their leases.
@@ -217,14 +217,8 @@ export class Dispatcher {
   /** Start turns while there is something to record or claim, up to TURNS_IN_FLIGHT at once. */
   private pump(): void {
     while (this.turnsOut < TURNS_IN_FLIGHT && (this.results.length > 0 || (this.wanted && !this.stopping))) {
-      const wanted = this.wanted;
-      this.wanted = false;
       const turn = this.turn();
-      if (!turn) {
-        // Nothing to claim into because the turn out holds the free slots: ask again once it is back.
-        if (this.claiming > 0) this.wanted ||= wanted;
-        break;
-      }
+      if (!turn) break;
       this.turnsOut++;
       void turn.finally(() => {
         this.turnsOut--;
@@ -243,6 +237,8 @@ export class Dispatcher {
     // ones are not handed over ahead of them until a turn finds the store caught up. Slots held by the
     // turn out are not that: its answer says whether it left due ones behind.
     if (free <= 0 && !this.stopping) this.behind = true;
+    // A turn with no slot to claim into leaves the wish for a claim to the next one that has.
+    if (limit > 0) this.wanted = false;
     if (batch.length === 0 && limit === 0) return null;
     this.claiming += limit;
     return this.storeTurn(batch, limit);
@@ -253,12 +249,10 @@ export class Dispatcher {
     let answer: DispatchTurn;
     const leaseUntil = Date.now() + this.leaseMs;
     try {
-      answer = await store.deliveries.recordAndClaim(
-        batch.map((f) => f.result),
-        { now: clock.now(), limit, owner, leaseUntil },
-      );
+      answer = await store.deliveries
+        .recordAndClaim(batch.map((f) => f.result), { now: clock.now(), limit, owner, leaseUntil })
+        .finally(() => (this.claiming -= limit));
     } catch (error) {
-      this.claiming -= limit;
       // Nothing of the turn was stored. The attempts happened: losing their record would lose the
       // retry, so they are held and written again with the next turn. A store that stays away (a
       // database restarting) is tried less and less often, so a long outage costs a log line now and
@@ -270,7 +264,6 @@ export class Dispatcher {
       this.wanted = true;
       return;
     }
-    this.claiming -= limit;
     this.storeBackoff.reset();
     for (const { delivery } of batch) this.leasedUntil.delete(delivery.id);
     this.publish(batch);
@@ -282,9 +275,8 @@ export class Dispatcher {
     }
     this.launch(answer.claimed, 0);
     // A full claim means more may be due: claim again as soon as slots allow (the next turn). So does
-    // a next due time already past: it came due while the answer was on its way back, or after a turn
-    // that could claim nothing because the other turn out held the free slots. With no slot free, the
-    // next turn claims nothing and the first attempt to end asks for another.
+    // a next due time already past: it came due while the answer was on its way back. With no slot
+    // free, the next turn claims nothing and the first attempt to end asks for another.
     const full = limit > 0 && answer.claimed.length === limit;
     const dueNow = answer.nextDueAt !== null && answer.nextDueAt <= clock.now();
     this.behind = full || (limit === 0 && dueNow);
